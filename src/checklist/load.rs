@@ -1,0 +1,180 @@
+//! Parsing and validating a checklist definition. Every error names FILE:LINE:COL.
+
+use super::{Checklist, Group, Item, Section};
+use crate::located::{read_text, Located};
+use crate::probe::ProbeSpec;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+use toml::Spanned;
+
+pub const DEFAULT_NAME: &str = "embedded:agentcore-production.toml";
+const SCHEMA_VERSION: i64 = 1;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChecklist {
+    schema_version: Spanned<i64>,
+    id: Spanned<String>,
+    name: Spanned<String>,
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    sections: Vec<RawSection>,
+    #[serde(default)]
+    signoff: Vec<RawSignoff>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSection {
+    id: Spanned<String>,
+    title: Spanned<String>,
+    #[serde(default)]
+    groups: Vec<RawGroup>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    title: Spanned<String>,
+    #[serde(default)]
+    guidance: Option<String>,
+    #[serde(default)]
+    guidance_lang: Option<String>,
+    #[serde(default)]
+    items: Vec<RawItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawItem {
+    id: Spanned<String>,
+    title: Spanned<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    critical: bool,
+    #[serde(default)]
+    probe: Option<Spanned<ProbeSpec>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSignoff {
+    area: Spanned<String>,
+}
+
+pub fn load_file(path: &Path) -> anyhow::Result<Checklist> {
+    let text = read_text(path)?;
+    Ok(parse(&path.display().to_string(), &text)?)
+}
+
+pub fn parse(file: &str, text: &str) -> Result<Checklist, Located> {
+    let raw: RawChecklist = toml::from_str(text).map_err(|e| Located::from_toml(file, text, &e))?;
+    let err = |span: std::ops::Range<usize>, msg: String| Located::at(file, text, span.start, msg);
+
+    if *raw.schema_version.get_ref() != SCHEMA_VERSION {
+        return Err(err(
+            raw.schema_version.span(),
+            format!(
+                "unsupported checklist schema_version {} (this golive reads {SCHEMA_VERSION})",
+                raw.schema_version.get_ref()
+            ),
+        ));
+    }
+    non_empty(&raw.id, "checklist id").map_err(|m| err(raw.id.span(), m))?;
+    non_empty(&raw.name, "checklist name").map_err(|m| err(raw.name.span(), m))?;
+    if raw.sections.is_empty() {
+        return Err(Located::at(file, text, 0, "checklist has no [[sections]]"));
+    }
+
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut section_ids: HashMap<String, usize> = HashMap::new();
+    let mut sections = Vec::new();
+    let mut items = Vec::new();
+    for (s_idx, rs) in raw.sections.into_iter().enumerate() {
+        valid_id(&rs.id).map_err(|m| err(rs.id.span(), m))?;
+        non_empty(&rs.title, "section title").map_err(|m| err(rs.title.span(), m))?;
+        if let Some(first) = section_ids.insert(rs.id.get_ref().clone(), rs.id.span().start) {
+            let (line, _) = crate::located::line_col(text, first);
+            return Err(err(rs.id.span(), format!("duplicate section id {:?} (first at line {line})", rs.id.get_ref())));
+        }
+        let section_start = items.len();
+        let mut groups = Vec::new();
+        for (g_idx, rg) in rs.groups.into_iter().enumerate() {
+            non_empty(&rg.title, "group title").map_err(|m| err(rg.title.span(), m))?;
+            let group_start = items.len();
+            for ri in rg.items {
+                valid_id(&ri.id).map_err(|m| err(ri.id.span(), m))?;
+                non_empty(&ri.title, "item title").map_err(|m| err(ri.title.span(), m))?;
+                if let Some(first) = ids.insert(ri.id.get_ref().clone(), ri.id.span().start) {
+                    let (line, _) = crate::located::line_col(text, first);
+                    return Err(err(ri.id.span(), format!("duplicate item id {:?} (first at line {line})", ri.id.get_ref())));
+                }
+                items.push(Item {
+                    id: ri.id.into_inner(),
+                    title: ri.title.into_inner(),
+                    description: ri.description,
+                    critical: ri.critical,
+                    section: s_idx,
+                    group: g_idx,
+                    probe: ri.probe.map(Spanned::into_inner),
+                });
+            }
+            if items.len() == group_start {
+                return Err(err(rg.title.span(), format!("group {:?} has no items", rg.title.get_ref())));
+            }
+            groups.push(Group {
+                title: rg.title.into_inner(),
+                guidance: rg.guidance.filter(|g| !g.trim().is_empty()),
+                guidance_lang: rg.guidance_lang,
+                items: group_start..items.len(),
+            });
+        }
+        if items.len() == section_start {
+            return Err(err(rs.title.span(), format!("section {:?} has no items", rs.title.get_ref())));
+        }
+        sections.push(Section {
+            id: rs.id.into_inner(),
+            title: rs.title.into_inner(),
+            groups,
+            items: section_start..items.len(),
+        });
+    }
+
+    let mut signoff_areas: Vec<String> = Vec::new();
+    for a in raw.signoff {
+        non_empty(&a.area, "sign-off area").map_err(|m| err(a.area.span(), m))?;
+        if signoff_areas.contains(a.area.get_ref()) {
+            return Err(err(a.area.span(), format!("duplicate sign-off area {:?}", a.area.get_ref())));
+        }
+        signoff_areas.push(a.area.into_inner());
+    }
+
+    Ok(Checklist {
+        id: raw.id.into_inner(),
+        name: raw.name.into_inner(),
+        version: raw.version.unwrap_or_else(|| "1".into()),
+        description: raw.description.unwrap_or_default(),
+        source: file.to_string(),
+        sections,
+        items,
+        signoff_areas,
+    })
+}
+
+fn non_empty(value: &Spanned<String>, what: &str) -> Result<(), String> {
+    if value.get_ref().trim().is_empty() { Err(format!("{what} is empty")) } else { Ok(()) }
+}
+
+/// Ids key the user's answers in session files, so they are restricted to characters that read
+/// the same in TOML keys, URLs and shells.
+fn valid_id(id: &Spanned<String>) -> Result<(), String> {
+    let s = id.get_ref();
+    let ok = !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
+    if ok { Ok(()) } else { Err(format!("invalid id {s:?}: use lowercase letters, digits, '.', '-', '_'")) }
+}

@@ -1,0 +1,66 @@
+//! The checklist definition: read-only sections, groups and items. Sessions refer to items by id.
+
+mod load;
+
+pub use load::{load_file, parse, DEFAULT_NAME};
+
+use crate::probe::ProbeSpec;
+use std::ops::Range;
+
+#[derive(Debug, Clone)]
+pub struct Checklist {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub description: String,
+    /// Where the definition came from, for headers and messages.
+    pub source: String,
+    pub sections: Vec<Section>,
+    /// All items in checklist order; sections and groups hold ranges into it.
+    pub items: Vec<Item>,
+    pub signoff_areas: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    pub groups: Vec<Group>,
+    pub items: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub title: String,
+    pub guidance: Option<String>,
+    /// The language of the guidance code example (`python`, `yaml`...), if it is code.
+    pub guidance_lang: Option<String>,
+    pub items: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub critical: bool,
+    pub section: usize,
+    pub group: usize,
+    pub probe: Option<ProbeSpec>,
+}
+
+impl Checklist {
+    /// The checklist shipped in the binary.
+    pub fn embedded() -> Checklist {
+        parse(DEFAULT_NAME, include_str!("../../assets/checklists/agentcore-production.toml"))
+            .expect("the embedded checklist is valid (tested)")
+    }
+
+    pub fn group_of(&self, item: &Item) -> &Group {
+        &self.sections[item.section].groups[item.group]
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.items.iter().position(|i| i.id == id)
+    }
+}

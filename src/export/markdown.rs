@@ -1,0 +1,263 @@
+//! The markdown report. It mirrors the checklist (sections, groups, task items) and keeps every
+//! piece of user text inside its item: inline text is escaped and notes go in a fenced block, so a
+//! note holding `## Heading` or `- [x]` cannot forge structure in the report.
+
+use crate::checklist::{Checklist, Item};
+use crate::progress::Tally;
+use crate::session::{Evidence, EvidenceKind, Session, SignOff, Status};
+use chrono::{DateTime, SecondsFormat, Utc};
+use std::fmt::Write;
+
+pub struct Meta<'a> {
+    pub session_path: &'a str,
+    pub generated: DateTime<Utc>,
+}
+
+pub fn render(checklist: &Checklist, session: &Session, meta: &Meta) -> String {
+    let mut out = String::new();
+    header(&mut out, checklist, session, meta);
+    summary(&mut out, checklist, session);
+    for (n, section) in checklist.sections.iter().enumerate() {
+        let _ = writeln!(out, "## {}. {}\n", n + 1, escape_inline(&section.title));
+        for group in &section.groups {
+            let _ = writeln!(out, "### {}\n", escape_inline(&group.title));
+            for item in &checklist.items[group.items.clone()] {
+                item_entry(&mut out, item, session);
+            }
+        }
+    }
+    quick_reference(&mut out, checklist, session);
+    signoff(&mut out, checklist, session);
+    out
+}
+
+fn stamp(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn header(out: &mut String, checklist: &Checklist, session: &Session, meta: &Meta) {
+    let t = Tally::of(&checklist.items, session);
+    let _ = writeln!(out, "# {}: go-live report\n", escape_inline(&checklist.name));
+    let _ = writeln!(out, "- Generated: {}", stamp(&meta.generated));
+    let _ = writeln!(out, "- Session: {}", escape_inline(meta.session_path));
+    let _ = writeln!(
+        out,
+        "- Checklist: {} version {} ({})",
+        escape_inline(&checklist.id),
+        escape_inline(&checklist.version),
+        escape_inline(&checklist.source)
+    );
+    let _ = writeln!(out, "- Session started: {}", stamp(&session.created));
+    let _ = writeln!(
+        out,
+        "- Progress: {}/{} done ({}%): {} pass, {} n/a, {} fail, {} blocked, {} todo\n",
+        t.done(),
+        t.total(),
+        t.percent(),
+        t.pass,
+        t.na,
+        t.fail,
+        t.blocked,
+        t.todo
+    );
+}
+
+fn summary(out: &mut String, checklist: &Checklist, session: &Session) {
+    out.push_str("## Summary\n\n");
+    out.push_str("| Section | Items | Done | Pass | N/A | Fail | Blocked | Todo |\n");
+    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    let row = |out: &mut String, name: &str, t: Tally| {
+        let _ = writeln!(
+            out,
+            "| {name} | {} | {} | {} | {} | {} | {} | {} |",
+            t.total(),
+            t.done(),
+            t.pass,
+            t.na,
+            t.fail,
+            t.blocked,
+            t.todo
+        );
+    };
+    for (n, s) in checklist.sections.iter().enumerate() {
+        let t = Tally::of(&checklist.items[s.items.clone()], session);
+        row(out, &format!("{}. {}", n + 1, escape_inline(&s.title)), t);
+    }
+    row(out, "**Total**", Tally::of(&checklist.items, session));
+    out.push('\n');
+}
+
+fn item_entry(out: &mut String, item: &Item, session: &Session) {
+    let rec = session.record(&item.id);
+    let status = rec.map_or(Status::Todo, |r| r.status);
+    let mark = if status.is_done() { "x" } else { " " };
+    let _ = write!(out, "- [{mark}] **{}**", escape_inline(&item.title));
+    if !item.description.is_empty() {
+        let _ = write!(out, " - {}", escape_inline(&item.description));
+    }
+    // A trailing backslash is a hard line break that survives editors stripping trailing spaces.
+    let _ = write!(out, "\\\n  Status: **{}**", status.word());
+    if let Some(r) = rec {
+        if let Some(by) = &r.by {
+            let _ = write!(out, " by {}", escape_inline(by));
+        }
+        if let Some(at) = &r.at {
+            let _ = write!(out, " at {}", stamp(at));
+        }
+        if let Some(reason) = &r.reason {
+            let _ = write!(out, "; reason: {}", escape_inline(reason));
+        }
+    }
+    if item.critical {
+        out.push_str(" (critical)");
+    }
+    out.push('\n');
+    if let Some(r) = rec {
+        if !r.notes.trim().is_empty() {
+            out.push_str("\n  Notes:\n\n");
+            fenced(out, &r.notes, "  ");
+        }
+        if !r.evidence.is_empty() {
+            out.push_str("\n  Evidence:\n\n");
+            for e in &r.evidence {
+                let _ = writeln!(out, "  - {}", evidence_line(e));
+            }
+        }
+    }
+    probe_entry(out, item, rec.and_then(|r| r.probe.as_ref()));
+    out.push('\n');
+}
+
+fn probe_entry(out: &mut String, item: &Item, result: Option<&crate::probe::ProbeResult>) {
+    match (result, &item.probe) {
+        (Some(p), _) => {
+            let _ = writeln!(
+                out,
+                "\n  Probe: {} {}: {} ({}, {} ms)",
+                p.outcome.glyph(),
+                p.outcome.word(),
+                escape_inline(&p.summary),
+                stamp(&p.at),
+                p.duration_ms
+            );
+            if !p.evidence.is_empty() {
+                out.push('\n');
+                for line in &p.evidence {
+                    let _ = writeln!(out, "  - {}", escape_inline(line));
+                }
+            }
+        }
+        (None, Some(spec)) => {
+            let _ = writeln!(out, "\n  Probe: `{}` not run", spec.kind.replace('`', "'"));
+        }
+        (None, None) => {}
+    }
+}
+
+pub fn evidence_line(e: &Evidence) -> String {
+    let who = format!("added by {} at {}", escape_inline(&e.by), stamp(&e.at));
+    match e.kind {
+        EvidenceKind::Url if is_plain_url(&e.value) => format!("<{}> ({who})", e.value),
+        EvidenceKind::File => {
+            let mut s = format!("file {}", escape_inline(&e.value));
+            if let (Some(size), Some(sha)) = (e.size, &e.sha256) {
+                let _ = write!(s, ": {size} bytes, sha256 {sha}");
+            }
+            let _ = write!(s, " ({who})");
+            s
+        }
+        _ => format!("{} ({who})", escape_inline(&e.value)),
+    }
+}
+
+fn is_plain_url(s: &str) -> bool {
+    (s.starts_with("https://") || s.starts_with("http://"))
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '`'))
+}
+
+fn quick_reference(out: &mut String, checklist: &Checklist, session: &Session) {
+    let critical: Vec<&Item> = checklist.items.iter().filter(|i| i.critical).collect();
+    if critical.is_empty() {
+        return;
+    }
+    let t = Tally::of(critical.iter().copied(), session);
+    let _ = writeln!(out, "## Quick Reference: Critical Items\n\n{}/{} done.\n", t.done(), t.total());
+    // A plain list, not task items: the report holds exactly one task item per checklist item.
+    for item in critical {
+        let status = session.status(&item.id);
+        let section = &checklist.sections[item.section].title;
+        let _ = writeln!(
+            out,
+            "- {} **{}**: {} ({})",
+            status.glyph().replace('[', "\\[").replace(']', "\\]"),
+            status.word(),
+            escape_inline(&item.title),
+            escape_inline(section)
+        );
+    }
+    out.push('\n');
+}
+
+fn signoff(out: &mut String, checklist: &Checklist, session: &Session) {
+    out.push_str("## Sign-Off\n\n| Area | Reviewer | Date | Status |\n|------|----------|------|--------|\n");
+    let extra = session.signoff.keys().filter(|a| !checklist.signoff_areas.contains(a));
+    for area in checklist.signoff_areas.iter().chain(extra) {
+        let s = session.signoff.get(area).cloned().unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            escape_inline(area),
+            escape_inline(&s.reviewer),
+            s.date.map(|d| d.to_string()).unwrap_or_default(),
+            s.status.word()
+        );
+    }
+    let fa: SignOff = session.final_approval.clone().unwrap_or_default();
+    let name = if fa.reviewer.is_empty() { "_________________".to_string() } else { escape_inline(&fa.reviewer) };
+    let date = fa.date.map_or_else(|| "_____________".to_string(), |d| d.to_string());
+    let _ = writeln!(out, "\n**Final Approval**: {name} Date: {date} ({})", fa.status.word());
+}
+
+/// Writes `text` as a fenced block whose fence is longer than any backtick run inside it.
+fn fenced(out: &mut String, text: &str, indent: &str) {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let _ = writeln!(out, "{indent}{fence}text");
+    for line in text.trim_end_matches('\n').lines() {
+        let _ = writeln!(out, "{indent}{line}");
+    }
+    let _ = writeln!(out, "{indent}{fence}");
+}
+
+/// Escapes text for inline use: no line breaks, and every character that could start markdown
+/// structure or an HTML tag is backslash-escaped.
+pub fn escape_inline(s: &str) -> String {
+    let s = s.trim_start();
+    let mut out = String::with_capacity(s.len() + 2);
+    // At the start of a list item's text, `- `, `+ ` or `1. ` would open a nested list.
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    let s = if s.starts_with(['-', '+', '=']) {
+        out.push('\\');
+        s
+    } else if digits > 0 && s[digits..].starts_with(['.', ')']) {
+        out.push_str(&s[..digits]);
+        out.push('\\');
+        &s[digits..]
+    } else {
+        s
+    };
+    for c in s.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+

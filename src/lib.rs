@@ -1,0 +1,9 @@
+//! golive: a terminal app that walks a team through a production go-live checklist.
+
+pub mod checklist;
+pub mod export;
+pub mod located;
+pub mod probe;
+pub mod progress;
+pub mod session;
+pub mod tui;

@@ -1,0 +1,242 @@
+//! Session state: the user's answers, keyed by item id. Holds only what a person or a probe
+//! produced, never copies of checklist text, so a newer checklist applies cleanly.
+
+pub mod evidence;
+mod store;
+
+pub use store::{load, parse, save, write_atomic, SCHEMA_VERSION};
+
+use crate::probe::ProbeResult;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Session {
+    pub schema_version: i64,
+    /// The id of the checklist this session answers.
+    pub checklist: String,
+    pub checklist_version: String,
+    pub created: DateTime<Utc>,
+    #[serde(default)]
+    pub ui: UiState,
+    #[serde(default)]
+    pub items: BTreeMap<String, ItemRecord>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub signoff: BTreeMap<String, SignOff>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_approval: Option<SignOff>,
+    /// Append-only log of who changed what; note text itself is not copied here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<Change>,
+}
+
+/// Where the user was, so reopening resumes there.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UiState {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub critical_only: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemRecord {
+    #[serde(default)]
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<DateTime<Utc>>,
+    /// Why the item does not apply (required for n/a).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probe: Option<ProbeResult>,
+}
+
+impl ItemRecord {
+    pub fn is_empty(&self) -> bool {
+        *self == ItemRecord::default()
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Status {
+    #[default]
+    #[serde(rename = "todo")]
+    Todo,
+    #[serde(rename = "pass")]
+    Pass,
+    #[serde(rename = "fail")]
+    Fail,
+    #[serde(rename = "blocked")]
+    Blocked,
+    #[serde(rename = "n/a")]
+    NotApplicable,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [Status::Todo, Status::Pass, Status::Fail, Status::Blocked, Status::NotApplicable];
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Status::Todo => "todo",
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Blocked => "blocked",
+            Status::NotApplicable => "n/a",
+        }
+    }
+
+    /// Never colour alone: every status has its own glyph.
+    pub fn glyph(self) -> &'static str {
+        match self {
+            Status::Todo => "[ ]",
+            Status::Pass => "[x]",
+            Status::Fail => "[✗]",
+            Status::Blocked => "[!]",
+            Status::NotApplicable => "[~]",
+        }
+    }
+
+    /// Pass and n/a both settle an item.
+    pub fn is_done(self) -> bool {
+        matches!(self, Status::Pass | Status::NotApplicable)
+    }
+
+    /// Space cycles through the statuses that need no reason; n/a has its own key.
+    pub fn cycled(self) -> Status {
+        match self {
+            Status::Todo => Status::Pass,
+            Status::Pass => Status::Fail,
+            Status::Fail => Status::Blocked,
+            Status::Blocked | Status::NotApplicable => Status::Todo,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    pub kind: EvidenceKind,
+    pub value: String,
+    /// For files: size and SHA-256 when recorded, so a report can show the file is unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceKind {
+    Url,
+    File,
+    Text,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignOff {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reviewer: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+    #[serde(default)]
+    pub status: SignStatus,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignStatus {
+    #[default]
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl SignStatus {
+    pub fn word(self) -> &'static str {
+        match self {
+            SignStatus::Pending => "pending",
+            SignStatus::Approved => "approved",
+            SignStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn glyph(self) -> &'static str {
+        match self {
+            SignStatus::Pending => "[ ]",
+            SignStatus::Approved => "[x]",
+            SignStatus::Rejected => "[✗]",
+        }
+    }
+
+    pub fn cycled(self) -> SignStatus {
+        match self {
+            SignStatus::Pending => SignStatus::Approved,
+            SignStatus::Approved => SignStatus::Rejected,
+            SignStatus::Rejected => SignStatus::Pending,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    pub change: String,
+}
+
+impl Session {
+    pub fn new(checklist: &crate::checklist::Checklist, now: DateTime<Utc>) -> Session {
+        Session {
+            schema_version: SCHEMA_VERSION,
+            checklist: checklist.id.clone(),
+            checklist_version: checklist.version.clone(),
+            created: now,
+            ui: UiState::default(),
+            items: BTreeMap::new(),
+            signoff: BTreeMap::new(),
+            final_approval: None,
+            history: Vec::new(),
+        }
+    }
+
+    pub fn status(&self, id: &str) -> Status {
+        self.items.get(id).map_or(Status::Todo, |r| r.status)
+    }
+
+    pub fn record(&self, id: &str) -> Option<&ItemRecord> {
+        self.items.get(id)
+    }
+
+    /// The record to change; an emptied record is removed again by [`Session::tidy`].
+    pub fn record_mut(&mut self, id: &str) -> &mut ItemRecord {
+        self.items.entry(id.to_string()).or_default()
+    }
+
+    /// Drops records that hold nothing, so the file keeps only what someone produced.
+    pub fn tidy(&mut self, id: &str) {
+        if self.items.get(id).is_some_and(ItemRecord::is_empty) {
+            self.items.remove(id);
+        }
+    }
+
+    pub fn log(&mut self, at: DateTime<Utc>, by: &str, item: Option<&str>, change: String) {
+        self.history.push(Change { at, by: by.to_string(), item: item.map(str::to_string), change });
+    }
+}

@@ -1,0 +1,775 @@
+//! The TUI's state and its pure `update`: a message in, the state changed, effects out. Nothing
+//! here touches the terminal, the clock (it is injected) or the disk; the loop in `tui::run`
+//! performs the effects.
+
+use super::keymap::{self, Action, Ctx};
+use super::layout::{self, Areas};
+use crate::checklist::Checklist;
+use crate::session::{Evidence, EvidenceKind, Session, SignOff, Status};
+use chrono::{DateTime, SubsecRound, Utc};
+use ratatui::crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
+use ratatui_textarea::{TextArea, WrapMode};
+use std::path::PathBuf;
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// An evidence entry after the loop looked at it (a file gets its size and hash).
+    EvidenceReady { item: usize, evidence: Evidence },
+    Saved(Result<(), String>),
+    Exported(Result<PathBuf, String>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Save,
+    Export,
+    /// Classify the entry (URL, file or text) and, for a file, record its size and SHA-256.
+    InspectEvidence { item: usize, evidence: Evidence },
+    Quit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Sections,
+    Items,
+    Detail,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Help { scroll: u16 },
+    SignOff { row: usize },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    NaReason { item: usize },
+    Evidence { item: usize },
+    Search { origin: usize, origin_critical: bool },
+    Reviewer { row: usize },
+}
+
+impl PromptKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            PromptKind::NaReason { .. } => "Why does this item not apply?",
+            PromptKind::Evidence { .. } => "Evidence: URL, file path or text",
+            PromptKind::Search { .. } => "Search titles and descriptions",
+            PromptKind::Reviewer { .. } => "Reviewer",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmKind {
+    DeleteEvidence { item: usize, index: usize },
+}
+
+/// A text input that has the keyboard: typed letters go to it, never to commands.
+#[derive(Debug)]
+pub enum Input {
+    Notes { item: usize, area: Box<TextArea<'static>> },
+    Prompt { kind: PromptKind, area: Box<TextArea<'static>> },
+    Confirm(ConfirmKind),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub text: String,
+    pub level: Level,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Search {
+    pub query: String,
+    pub matches: Vec<usize>,
+}
+
+/// A line of the items pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    /// A group heading (or, in the critical view, a section heading).
+    Heading { section: usize, group: Option<usize> },
+    Item(usize),
+}
+
+pub struct App {
+    pub checklist: Checklist,
+    pub session: Session,
+    pub session_path: PathBuf,
+    pub who: String,
+    pub clock: fn() -> DateTime<Utc>,
+    pub size: Rect,
+    pub focus: Pane,
+    /// Index into `checklist.items`.
+    pub selected: usize,
+    pub critical_only: bool,
+    pub overlay: Overlay,
+    pub input: Option<Input>,
+    pub search: Search,
+    pub evidence_sel: usize,
+    pub detail_scroll: u16,
+    pub items_offset: usize,
+    pub flash: Option<Flash>,
+    /// The last save failed: shown until a save succeeds, because the user must know.
+    pub save_error: Option<String>,
+    last_in_section: Vec<usize>,
+}
+
+impl App {
+    pub fn new(checklist: Checklist, session: Session, session_path: PathBuf, who: String, clock: fn() -> DateTime<Utc>) -> App {
+        let selected = session.ui.item.as_deref().and_then(|id| checklist.index_of(id)).unwrap_or(0);
+        let critical_only = session.ui.critical_only && checklist.items.iter().any(|i| i.critical);
+        let last_in_section = checklist.sections.iter().map(|s| s.items.start).collect();
+        let mut app = App {
+            checklist,
+            session,
+            session_path,
+            who,
+            clock,
+            size: Rect::new(0, 0, 80, 24),
+            focus: Pane::Items,
+            selected,
+            critical_only,
+            overlay: Overlay::None,
+            input: None,
+            search: Search::default(),
+            evidence_sel: 0,
+            detail_scroll: 0,
+            items_offset: 0,
+            flash: None,
+            save_error: None,
+            last_in_section,
+        };
+        if app.critical_only && !app.checklist.items[app.selected].critical {
+            app.critical_only = false;
+        }
+        app.select(app.selected);
+        app
+    }
+
+    pub fn areas(&self) -> Areas {
+        layout::areas(self.size)
+    }
+
+    pub fn section(&self) -> usize {
+        self.checklist.items[self.selected].section
+    }
+
+    /// The context whose key bindings apply now.
+    pub fn ctx(&self) -> Ctx {
+        match (&self.input, self.overlay) {
+            (Some(Input::Notes { .. }), _) => Ctx::Notes,
+            (Some(Input::Prompt { .. }), _) => Ctx::Prompt,
+            (Some(Input::Confirm(_)), _) => Ctx::Confirm,
+            (None, Overlay::Help { .. }) => Ctx::Help,
+            (None, Overlay::SignOff { .. }) => Ctx::SignOff,
+            (None, Overlay::None) => Ctx::Main,
+        }
+    }
+
+    /// Items the middle pane shows, in order.
+    pub fn visible_items(&self) -> Vec<usize> {
+        if self.critical_only {
+            (0..self.checklist.items.len()).filter(|&i| self.checklist.items[i].critical).collect()
+        } else {
+            self.checklist.sections[self.section()].items.clone().collect()
+        }
+    }
+
+    pub fn rows(&self) -> Vec<Row> {
+        let mut rows = Vec::new();
+        if self.critical_only {
+            let mut last = None;
+            for i in self.visible_items() {
+                let s = self.checklist.items[i].section;
+                if last != Some(s) {
+                    rows.push(Row::Heading { section: s, group: None });
+                    last = Some(s);
+                }
+                rows.push(Row::Item(i));
+            }
+        } else {
+            let s = self.section();
+            for (g, group) in self.checklist.sections[s].groups.iter().enumerate() {
+                rows.push(Row::Heading { section: s, group: Some(g) });
+                rows.extend(group.items.clone().map(Row::Item));
+            }
+        }
+        rows
+    }
+
+    pub fn signoff_rows(&self) -> usize {
+        self.checklist.signoff_areas.len() + 1
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)().trunc_subsecs(0)
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Key(ev) => {
+                self.flash = None;
+                self.on_key(ev)
+            }
+            Msg::Mouse(ev) => self.on_mouse(ev),
+            Msg::Resize(w, h) => {
+                self.size = Rect::new(0, 0, w, h);
+                self.scroll_items();
+                vec![]
+            }
+            Msg::EvidenceReady { item, evidence } => {
+                let id = self.checklist.items[item].id.clone();
+                let what = format!("evidence added ({})", kind_word(evidence.kind));
+                self.info(format!("Evidence added: {}", evidence.value));
+                let rec = self.session.record_mut(&id);
+                rec.evidence.push(evidence);
+                self.evidence_sel = rec.evidence.len() - 1;
+                self.log(Some(&id), what);
+                vec![Effect::Save]
+            }
+            Msg::Saved(Ok(())) => {
+                self.save_error = None;
+                vec![]
+            }
+            Msg::Saved(Err(e)) => {
+                self.save_error = Some(e);
+                vec![]
+            }
+            Msg::Exported(Ok(path)) => {
+                self.info(format!("Report written to {}", path.display()));
+                vec![]
+            }
+            Msg::Exported(Err(e)) => {
+                self.error(format!("Export failed: {e}"));
+                vec![]
+            }
+        }
+    }
+
+    fn on_key(&mut self, ev: KeyEvent) -> Vec<Effect> {
+        let ctx = self.ctx();
+        let action = keymap::lookup(ctx, &ev);
+        match ctx {
+            Ctx::Notes => self.notes_key(action, ev),
+            Ctx::Prompt => self.prompt_key(action, ev),
+            Ctx::Confirm => self.confirm_key(action),
+            Ctx::Help => self.help_key(action),
+            Ctx::SignOff => self.signoff_key(action),
+            Ctx::Main | Ctx::Global => match action {
+                Some(a) => self.main_action(a, ev),
+                None => vec![],
+            },
+        }
+    }
+
+    fn main_action(&mut self, action: Action, ev: KeyEvent) -> Vec<Effect> {
+        match action {
+            Action::Down => self.step(1),
+            Action::Up => self.step(-1),
+            Action::Top => self.step(isize::MIN),
+            Action::Bottom => self.step(isize::MAX),
+            Action::NextPane => self.cycle_pane(1),
+            Action::PrevPane => self.cycle_pane(-1),
+            Action::JumpSection => {
+                if let ratatui::crossterm::event::KeyCode::Char(c) = ev.code {
+                    let n = c.to_digit(10).unwrap_or(1) as usize;
+                    if n <= self.checklist.sections.len() {
+                        self.goto_section(n - 1);
+                    }
+                }
+            }
+            Action::CycleStatus => {
+                let next = self.session.status(&self.item_id()).cycled();
+                return self.set_status(self.selected, next, None);
+            }
+            Action::SetStatus(Status::NotApplicable) => {
+                let reason = self.session.record(&self.item_id()).and_then(|r| r.reason.clone());
+                self.prompt(PromptKind::NaReason { item: self.selected }, reason.as_deref().unwrap_or(""));
+            }
+            Action::SetStatus(s) => return self.set_status(self.selected, s, None),
+            Action::EditNotes => {
+                let notes = self.session.record(&self.item_id()).map(|r| r.notes.clone()).unwrap_or_default();
+                let mut area = TextArea::new(notes.lines().map(str::to_string).collect());
+                area.set_wrap_mode(WrapMode::WordOrGlyph);
+                area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+                area.move_cursor(ratatui_textarea::CursorMove::End);
+                self.input = Some(Input::Notes { item: self.selected, area: Box::new(area) });
+            }
+            Action::AddEvidence => self.prompt(PromptKind::Evidence { item: self.selected }, ""),
+            Action::DeleteEvidence => {
+                let n = self.session.record(&self.item_id()).map_or(0, |r| r.evidence.len());
+                if n == 0 {
+                    self.info("This item has no evidence to delete.".into());
+                } else {
+                    let index = self.evidence_sel.min(n - 1);
+                    self.input = Some(Input::Confirm(ConfirmKind::DeleteEvidence { item: self.selected, index }));
+                }
+            }
+            Action::ScrollDetailDown => self.detail_scroll = self.detail_scroll.saturating_add(self.half_page()),
+            Action::ScrollDetailUp => self.detail_scroll = self.detail_scroll.saturating_sub(self.half_page()),
+            Action::Search => {
+                let origin = PromptKind::Search { origin: self.selected, origin_critical: self.critical_only };
+                let query = self.search.query.clone();
+                self.prompt(origin, &query);
+            }
+            Action::NextMatch => self.next_match(1),
+            Action::PrevMatch => self.next_match(-1),
+            Action::ToggleCritical => {
+                if !self.checklist.items.iter().any(|i| i.critical) {
+                    self.info("This checklist marks no item as critical.".into());
+                } else {
+                    self.critical_only = !self.critical_only;
+                    if self.critical_only && !self.checklist.items[self.selected].critical {
+                        let first = self.visible_items()[0];
+                        let s = self.section();
+                        let pick = self.visible_items().into_iter().find(|&i| self.checklist.items[i].section >= s);
+                        self.select(pick.unwrap_or(first));
+                    } else {
+                        self.select(self.selected);
+                    }
+                }
+            }
+            Action::SignOff => self.overlay = Overlay::SignOff { row: 0 },
+            Action::Export => return vec![Effect::Export],
+            Action::Help => self.overlay = Overlay::Help { scroll: 0 },
+            Action::Quit | Action::ForceQuit => return vec![Effect::Save, Effect::Quit],
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn notes_key(&mut self, action: Option<Action>, ev: KeyEvent) -> Vec<Effect> {
+        match action {
+            Some(Action::FinishEdit) => self.finish_notes(),
+            Some(Action::ForceQuit) => {
+                let mut fx = self.finish_notes();
+                fx.extend([Effect::Save, Effect::Quit]);
+                fx
+            }
+            _ => {
+                if let Some(Input::Notes { area, .. }) = &mut self.input {
+                    area.input(ev);
+                }
+                vec![]
+            }
+        }
+    }
+
+    /// Ends editing and keeps what was typed; Esc never throws text away.
+    fn finish_notes(&mut self) -> Vec<Effect> {
+        let Some(Input::Notes { item, area }) = self.input.take() else { return vec![] };
+        let text = area.lines().join("\n");
+        let text = text.trim_end().to_string();
+        let id = self.checklist.items[item].id.clone();
+        if self.session.record(&id).map(|r| r.notes.as_str()).unwrap_or("") == text {
+            return vec![];
+        }
+        self.session.record_mut(&id).notes = text;
+        self.session.tidy(&id);
+        self.log(Some(&id), "notes edited".into());
+        self.info("Notes saved.".into());
+        vec![Effect::Save]
+    }
+
+    fn prompt_key(&mut self, action: Option<Action>, ev: KeyEvent) -> Vec<Effect> {
+        let Some(Input::Prompt { kind, area }) = &mut self.input else { return vec![] };
+        let kind = *kind;
+        match action {
+            Some(Action::Submit) => {
+                let text = area.lines().join(" ").trim().to_string();
+                self.input = None;
+                self.submit_prompt(kind, text)
+            }
+            Some(Action::Cancel) => {
+                self.input = None;
+                if let PromptKind::Search { origin, origin_critical } = kind {
+                    self.search = Search::default();
+                    self.critical_only = origin_critical;
+                    self.select(origin);
+                }
+                vec![]
+            }
+            Some(Action::ForceQuit) => {
+                self.input = None;
+                vec![Effect::Save, Effect::Quit]
+            }
+            _ => {
+                area.input(ev);
+                if let PromptKind::Search { origin, .. } = kind {
+                    let query = area.lines().join(" ");
+                    self.run_search(&query, origin);
+                }
+                vec![]
+            }
+        }
+    }
+
+    fn submit_prompt(&mut self, kind: PromptKind, text: String) -> Vec<Effect> {
+        match kind {
+            PromptKind::NaReason { item } => {
+                if text.is_empty() {
+                    self.error("n/a needs a reason: status unchanged.".into());
+                    return vec![];
+                }
+                self.set_status(item, Status::NotApplicable, Some(text))
+            }
+            PromptKind::Evidence { item } => {
+                if text.is_empty() {
+                    return vec![];
+                }
+                let evidence = Evidence {
+                    kind: EvidenceKind::Text,
+                    value: text,
+                    size: None,
+                    sha256: None,
+                    by: self.who.clone(),
+                    at: self.now(),
+                };
+                vec![Effect::InspectEvidence { item, evidence }]
+            }
+            PromptKind::Search { .. } => {
+                let n = self.search.matches.len();
+                if self.search.query.is_empty() {
+                    self.search = Search::default();
+                } else if n == 0 {
+                    self.error(format!("No item matches {:?}.", self.search.query));
+                } else {
+                    self.info(format!("{n} match{} for {:?}: n next, N previous.", if n == 1 { "" } else { "es" }, self.search.query));
+                }
+                vec![]
+            }
+            PromptKind::Reviewer { row } => {
+                let now = self.now();
+                let (area, slot) = self.signoff_slot(row);
+                if slot.reviewer == text {
+                    return vec![];
+                }
+                slot.reviewer = text.clone();
+                slot.date.get_or_insert(now.date_naive());
+                self.log(None, format!("sign-off {area}: reviewer {text:?}"));
+                vec![Effect::Save]
+            }
+        }
+    }
+
+    fn confirm_key(&mut self, action: Option<Action>) -> Vec<Effect> {
+        let Some(Input::Confirm(kind)) = self.input else { return vec![] };
+        match action {
+            Some(Action::Confirm) => {
+                self.input = None;
+                let ConfirmKind::DeleteEvidence { item, index } = kind;
+                let id = self.checklist.items[item].id.clone();
+                let rec = self.session.record_mut(&id);
+                if index < rec.evidence.len() {
+                    let gone = rec.evidence.remove(index);
+                    self.evidence_sel = index.saturating_sub(1);
+                    self.session.tidy(&id);
+                    self.log(Some(&id), format!("evidence removed ({})", kind_word(gone.kind)));
+                    self.info(format!("Evidence deleted: {}", gone.value));
+                    return vec![Effect::Save];
+                }
+                vec![]
+            }
+            Some(Action::Cancel) => {
+                self.input = None;
+                vec![]
+            }
+            Some(Action::ForceQuit) => {
+                self.input = None;
+                vec![Effect::Save, Effect::Quit]
+            }
+            _ => vec![],
+        }
+    }
+
+    fn help_key(&mut self, action: Option<Action>) -> Vec<Effect> {
+        let Overlay::Help { scroll } = &mut self.overlay else { return vec![] };
+        match action {
+            Some(Action::Down) => *scroll = scroll.saturating_add(1),
+            Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+            Some(Action::Close) => self.overlay = Overlay::None,
+            Some(Action::ForceQuit) => return vec![Effect::Save, Effect::Quit],
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn signoff_key(&mut self, action: Option<Action>) -> Vec<Effect> {
+        let Overlay::SignOff { row } = self.overlay else { return vec![] };
+        let last = self.signoff_rows() - 1;
+        match action {
+            Some(Action::Down) => self.overlay = Overlay::SignOff { row: (row + 1).min(last) },
+            Some(Action::Up) => self.overlay = Overlay::SignOff { row: row.saturating_sub(1) },
+            Some(Action::EditReviewer) => {
+                let current = self.signoff_get(row).reviewer;
+                let initial = if current.is_empty() { self.who.clone() } else { current };
+                self.prompt(PromptKind::Reviewer { row }, &initial);
+            }
+            Some(Action::CycleSignOff) => {
+                let now = self.now();
+                let (area, slot) = self.signoff_slot(row);
+                slot.status = slot.status.cycled();
+                slot.date = Some(now.date_naive());
+                let word = slot.status.word();
+                self.log(None, format!("sign-off {area}: {word}"));
+                return vec![Effect::Save];
+            }
+            Some(Action::Close) => self.overlay = Overlay::None,
+            Some(Action::ForceQuit) => return vec![Effect::Save, Effect::Quit],
+            _ => {}
+        }
+        vec![]
+    }
+
+    /// The sign-off of a row of the sign-off view: an area, or the final approval after them.
+    pub fn signoff_get(&self, row: usize) -> SignOff {
+        match self.checklist.signoff_areas.get(row) {
+            Some(area) => self.session.signoff.get(area).cloned().unwrap_or_default(),
+            None => self.session.final_approval.clone().unwrap_or_default(),
+        }
+    }
+
+    fn signoff_slot(&mut self, row: usize) -> (String, &mut SignOff) {
+        match self.checklist.signoff_areas.get(row) {
+            Some(area) => (area.clone(), self.session.signoff.entry(area.clone()).or_default()),
+            None => ("Final Approval".into(), self.session.final_approval.get_or_insert_with(SignOff::default)),
+        }
+    }
+
+    fn on_mouse(&mut self, ev: MouseEvent) -> Vec<Effect> {
+        if self.input.is_some() || self.overlay != Overlay::None {
+            return vec![];
+        }
+        let a = self.areas();
+        let (x, y) = (ev.column, ev.row);
+        match ev.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                if layout::contains(a.sections, x, y) {
+                    self.focus = Pane::Sections;
+                    let row = y.saturating_sub(a.sections.y + 1) as usize;
+                    if y > a.sections.y && row < self.checklist.sections.len() {
+                        self.goto_section(row);
+                    }
+                } else if layout::contains(a.items, x, y) {
+                    self.focus = Pane::Items;
+                    let row = self.items_offset + y.saturating_sub(a.items.y + 1) as usize;
+                    if y > a.items.y
+                        && let Some(Row::Item(i)) = self.rows().get(row)
+                    {
+                        self.select(*i);
+                    }
+                } else if layout::contains(a.detail, x, y) {
+                    self.focus = Pane::Detail;
+                }
+            }
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let delta = if ev.kind == MouseEventKind::ScrollDown { 1 } else { -1 };
+                if layout::contains(a.detail, x, y) {
+                    self.detail_scroll = self.detail_scroll.saturating_add_signed(delta as i16 * 3);
+                } else if layout::contains(a.sections, x, y) {
+                    let s = self.section() as isize + delta;
+                    if s >= 0 && (s as usize) < self.checklist.sections.len() {
+                        self.goto_section(s as usize);
+                    }
+                } else if layout::contains(a.items, x, y) {
+                    self.move_item(delta);
+                }
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn step(&mut self, delta: isize) {
+        match self.focus {
+            Pane::Sections => {
+                let n = self.checklist.sections.len() as isize;
+                let s = (self.section() as isize).saturating_add(delta).clamp(0, n - 1) as usize;
+                self.goto_section(s);
+            }
+            Pane::Items => self.move_item(delta),
+            Pane::Detail => {
+                let n = self.session.record(&self.item_id()).map_or(0, |r| r.evidence.len());
+                if n > 0 {
+                    self.evidence_sel = (self.evidence_sel as isize).saturating_add(delta).clamp(0, n as isize - 1) as usize;
+                } else {
+                    self.detail_scroll = self.detail_scroll.saturating_add_signed(delta.clamp(-1000, 1000) as i16);
+                }
+            }
+        }
+    }
+
+    fn move_item(&mut self, delta: isize) {
+        let visible = self.visible_items();
+        let pos = visible.iter().position(|&i| i == self.selected).unwrap_or(0) as isize;
+        let new = pos.saturating_add(delta).clamp(0, visible.len() as isize - 1) as usize;
+        self.select(visible[new]);
+    }
+
+    fn cycle_pane(&mut self, delta: i8) {
+        const ORDER: [Pane; 3] = [Pane::Sections, Pane::Items, Pane::Detail];
+        let i = ORDER.iter().position(|p| *p == self.focus).unwrap_or(1) as i8;
+        self.focus = ORDER[(i + delta).rem_euclid(3) as usize];
+    }
+
+    fn goto_section(&mut self, s: usize) {
+        let remembered = self.last_in_section[s];
+        if self.critical_only {
+            let first = self.visible_items().into_iter().find(|&i| self.checklist.items[i].section == s);
+            match first {
+                Some(i) if !self.checklist.items[remembered].critical => self.select(i),
+                Some(_) => self.select(remembered),
+                None => self.info(format!("Section {} has no critical items (c shows all).", s + 1)),
+            }
+        } else {
+            self.select(remembered);
+        }
+    }
+
+    /// Selects item `i`; everything that follows from the selection is kept in step here.
+    pub fn select(&mut self, i: usize) {
+        if i != self.selected {
+            self.evidence_sel = 0;
+            self.detail_scroll = 0;
+        }
+        self.selected = i;
+        let item = &self.checklist.items[i];
+        self.last_in_section[item.section] = i;
+        self.session.ui.item = Some(item.id.clone());
+        self.session.ui.critical_only = self.critical_only;
+        self.scroll_items();
+    }
+
+    /// Keeps the selected row (and its heading, when there is room) inside the items pane.
+    fn scroll_items(&mut self) {
+        let height = layout::inner_height(self.areas().items).max(1);
+        let rows = self.rows();
+        let Some(idx) = rows.iter().position(|r| *r == Row::Item(self.selected)) else { return };
+        let top = if idx > 0 && matches!(rows[idx - 1], Row::Heading { .. }) { idx - 1 } else { idx };
+        if top < self.items_offset {
+            self.items_offset = top;
+        } else if idx >= self.items_offset + height {
+            self.items_offset = idx + 1 - height;
+        }
+        self.items_offset = self.items_offset.min(rows.len().saturating_sub(height));
+    }
+
+    fn half_page(&self) -> u16 {
+        (layout::inner_height(self.areas().detail) / 2).max(1) as u16
+    }
+
+    fn run_search(&mut self, query: &str, origin: usize) {
+        let q = query.trim().to_lowercase();
+        self.search.query = query.trim().to_string();
+        self.search.matches = if q.is_empty() {
+            vec![]
+        } else {
+            self.checklist
+                .items
+                .iter()
+                .enumerate()
+                .filter(|(_, it)| it.title.to_lowercase().contains(&q) || it.description.to_lowercase().contains(&q))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        // Live: jump to the first match at or after where the search started.
+        let m = &self.search.matches;
+        if let Some(&i) = m.iter().find(|&&i| i >= origin).or(m.first()) {
+            self.show(i);
+        } else {
+            self.select(origin);
+        }
+    }
+
+    fn next_match(&mut self, delta: isize) {
+        let m = &self.search.matches;
+        if m.is_empty() {
+            self.info("No search: press / to search.".into());
+            return;
+        }
+        let next = if delta > 0 {
+            m.iter().find(|&&i| i > self.selected).or(m.first())
+        } else {
+            m.iter().rev().find(|&&i| i < self.selected).or(m.last())
+        };
+        let i = *next.expect("matches are not empty");
+        let pos = m.iter().position(|&x| x == i).unwrap_or(0);
+        let n = m.len();
+        self.show(i);
+        self.info(format!("Match {}/{n} for {:?}", pos + 1, self.search.query));
+    }
+
+    /// Selects an item even when the critical view hides it.
+    fn show(&mut self, i: usize) {
+        if self.critical_only && !self.checklist.items[i].critical {
+            self.critical_only = false;
+        }
+        self.select(i);
+    }
+
+    fn set_status(&mut self, item: usize, status: Status, reason: Option<String>) -> Vec<Effect> {
+        let now = self.now();
+        let id = self.checklist.items[item].id.clone();
+        let who = self.who.clone();
+        let rec = self.session.record_mut(&id);
+        let old = rec.status;
+        if old == status && rec.reason == reason {
+            return vec![];
+        }
+        rec.status = status;
+        rec.reason = reason.clone();
+        rec.by = Some(who);
+        rec.at = Some(now);
+        let mut change = format!("status {} -> {}", old.word(), status.word());
+        if let Some(r) = reason {
+            change.push_str(&format!(" ({r})"));
+        }
+        self.log(Some(&id), change);
+        vec![Effect::Save]
+    }
+
+    fn prompt(&mut self, kind: PromptKind, initial: &str) {
+        let mut area = TextArea::new(vec![initial.to_string()]);
+        area.move_cursor(ratatui_textarea::CursorMove::End);
+        self.input = Some(Input::Prompt { kind, area: Box::new(area) });
+    }
+
+    pub fn item_id(&self) -> String {
+        self.checklist.items[self.selected].id.clone()
+    }
+
+    fn log(&mut self, item: Option<&str>, change: String) {
+        let now = self.now();
+        let who = self.who.clone();
+        self.session.log(now, &who, item, change);
+    }
+
+    fn info(&mut self, text: String) {
+        self.flash = Some(Flash { text, level: Level::Info });
+    }
+
+    fn error(&mut self, text: String) {
+        self.flash = Some(Flash { text, level: Level::Error });
+    }
+}
+
+fn kind_word(k: EvidenceKind) -> &'static str {
+    match k {
+        EvidenceKind::Url => "url",
+        EvidenceKind::File => "file",
+        EvidenceKind::Text => "text",
+    }
+}

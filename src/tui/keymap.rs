@@ -1,0 +1,217 @@
+//! The one key table: dispatch, the footer hints and the `?` help overlay all read it.
+
+use crate::session::Status;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Up,
+    Down,
+    Top,
+    Bottom,
+    NextPane,
+    PrevPane,
+    /// Jump to the section named by the digit pressed.
+    JumpSection,
+    CycleStatus,
+    SetStatus(Status),
+    EditNotes,
+    AddEvidence,
+    DeleteEvidence,
+    ScrollDetailDown,
+    ScrollDetailUp,
+    Search,
+    NextMatch,
+    PrevMatch,
+    ToggleCritical,
+    SignOff,
+    Export,
+    Help,
+    Quit,
+    ForceQuit,
+    EditReviewer,
+    CycleSignOff,
+    Close,
+    FinishEdit,
+    Submit,
+    Cancel,
+    Confirm,
+}
+
+/// Where a binding applies. `Global` bindings apply everywhere, even inside the editors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ctx {
+    Global,
+    Main,
+    SignOff,
+    Help,
+    Notes,
+    Prompt,
+    Confirm,
+}
+
+impl Ctx {
+    pub const ALL: [Ctx; 7] = [Ctx::Main, Ctx::SignOff, Ctx::Notes, Ctx::Prompt, Ctx::Confirm, Ctx::Help, Ctx::Global];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Ctx::Global => "Everywhere",
+            Ctx::Main => "Checklist",
+            Ctx::SignOff => "Sign-off view",
+            Ctx::Help => "Help",
+            Ctx::Notes => "Notes editor (all other keys type)",
+            Ctx::Prompt => "Input line (all other keys type)",
+            Ctx::Confirm => "Confirmation",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Ctrl(char),
+    Code(KeyCode),
+    /// The digits 1 to 9.
+    Digits,
+}
+
+impl Key {
+    fn matches(self, ev: &KeyEvent) -> bool {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = ev.modifiers.contains(KeyModifiers::ALT);
+        match (self, ev.code) {
+            (Key::Char(c), KeyCode::Char(k)) => !ctrl && !alt && c == k,
+            (Key::Ctrl(c), KeyCode::Char(k)) => ctrl && c.eq_ignore_ascii_case(&k),
+            (Key::Digits, KeyCode::Char(k)) => !ctrl && !alt && ('1'..='9').contains(&k),
+            (Key::Code(c), code) => !ctrl && c == code,
+            _ => false,
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            Key::Char(' ') => "Space".into(),
+            Key::Char(c) => c.to_string(),
+            Key::Ctrl(c) => format!("Ctrl-{}", c.to_ascii_uppercase()),
+            Key::Digits => "1-9".into(),
+            Key::Code(code) => match code {
+                KeyCode::Up => "↑".into(),
+                KeyCode::Down => "↓".into(),
+                KeyCode::Home => "Home".into(),
+                KeyCode::End => "End".into(),
+                KeyCode::Tab => "Tab".into(),
+                KeyCode::BackTab => "S-Tab".into(),
+                KeyCode::Enter => "Enter".into(),
+                KeyCode::Esc => "Esc".into(),
+                KeyCode::PageUp => "PgUp".into(),
+                KeyCode::PageDown => "PgDn".into(),
+                other => format!("{other:?}"),
+            },
+        }
+    }
+}
+
+pub struct Binding {
+    pub ctx: Ctx,
+    pub keys: &'static [Key],
+    pub action: Action,
+    pub desc: &'static str,
+    /// The word shown in the footer; bindings without one appear only in the help.
+    pub hint: Option<&'static str>,
+}
+
+impl Binding {
+    pub fn label(&self) -> String {
+        self.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join("/")
+    }
+}
+
+use Action as A;
+use Key::{Char as C, Code, Ctrl};
+
+const fn b(ctx: Ctx, keys: &'static [Key], action: Action, desc: &'static str, hint: Option<&'static str>) -> Binding {
+    Binding { ctx, keys, action, desc, hint }
+}
+
+pub const BINDINGS: &[Binding] = &[
+    b(Ctx::Global, &[Ctrl('c')], A::ForceQuit, "quit now (everything is saved)", None),
+    b(Ctx::Main, &[C('j'), Code(KeyCode::Down)], A::Down, "move down", Some("move")),
+    b(Ctx::Main, &[C('k'), Code(KeyCode::Up)], A::Up, "move up", None),
+    b(Ctx::Main, &[C('g'), Code(KeyCode::Home)], A::Top, "go to top", None),
+    b(Ctx::Main, &[C('G'), Code(KeyCode::End)], A::Bottom, "go to bottom", None),
+    b(Ctx::Main, &[Code(KeyCode::Tab)], A::NextPane, "next pane", Some("pane")),
+    b(Ctx::Main, &[Code(KeyCode::BackTab)], A::PrevPane, "previous pane", None),
+    b(Ctx::Main, &[Key::Digits], A::JumpSection, "jump to section", None),
+    b(Ctx::Main, &[C(' ')], A::CycleStatus, "cycle status: todo, pass, fail, blocked", Some("status")),
+    b(Ctx::Main, &[C('p')], A::SetStatus(Status::Pass), "set pass", Some("pass")),
+    b(Ctx::Main, &[C('f')], A::SetStatus(Status::Fail), "set fail", Some("fail")),
+    b(Ctx::Main, &[C('b')], A::SetStatus(Status::Blocked), "set blocked", Some("blocked")),
+    b(Ctx::Main, &[C('-')], A::SetStatus(Status::NotApplicable), "set n/a (asks for a reason)", Some("n/a")),
+    b(Ctx::Main, &[C('t')], A::SetStatus(Status::Todo), "set back to todo", None),
+    b(Ctx::Main, &[C('e')], A::EditNotes, "edit notes", Some("notes")),
+    b(Ctx::Main, &[C('a')], A::AddEvidence, "add evidence: URL, file path or text", Some("evidence")),
+    b(Ctx::Main, &[C('d')], A::DeleteEvidence, "delete the selected evidence (asks first)", None),
+    b(Ctx::Main, &[Code(KeyCode::PageDown), Ctrl('d')], A::ScrollDetailDown, "scroll the detail pane down", None),
+    b(Ctx::Main, &[Code(KeyCode::PageUp), Ctrl('u')], A::ScrollDetailUp, "scroll the detail pane up", None),
+    b(Ctx::Main, &[C('/')], A::Search, "search titles and descriptions", Some("search")),
+    b(Ctx::Main, &[C('n')], A::NextMatch, "next match", None),
+    b(Ctx::Main, &[C('N')], A::PrevMatch, "previous match", None),
+    b(Ctx::Main, &[C('c')], A::ToggleCritical, "critical items only (Quick Reference)", Some("critical")),
+    b(Ctx::Main, &[C('s')], A::SignOff, "sign-off view", Some("sign-off")),
+    b(Ctx::Main, &[C('x')], A::Export, "export the markdown report", Some("export")),
+    b(Ctx::Main, &[C('?')], A::Help, "this help", Some("help")),
+    b(Ctx::Main, &[C('q')], A::Quit, "save and quit", Some("quit")),
+    b(Ctx::SignOff, &[C('j'), Code(KeyCode::Down)], A::Down, "next area", Some("move")),
+    b(Ctx::SignOff, &[C('k'), Code(KeyCode::Up)], A::Up, "previous area", None),
+    b(Ctx::SignOff, &[Code(KeyCode::Enter), C('r')], A::EditReviewer, "set the reviewer", Some("reviewer")),
+    b(Ctx::SignOff, &[C(' ')], A::CycleSignOff, "cycle pending, approved, rejected (dated today)", Some("status")),
+    b(Ctx::SignOff, &[Code(KeyCode::Esc), C('s'), C('q')], A::Close, "back to the checklist", Some("back")),
+    b(Ctx::Help, &[C('j'), Code(KeyCode::Down)], A::Down, "scroll down", Some("scroll")),
+    b(Ctx::Help, &[C('k'), Code(KeyCode::Up)], A::Up, "scroll up", None),
+    b(Ctx::Help, &[Code(KeyCode::Esc), C('?'), C('q')], A::Close, "close help", Some("close")),
+    b(Ctx::Notes, &[Code(KeyCode::Esc), Ctrl('s')], A::FinishEdit, "keep the notes and stop editing", Some("done")),
+    b(Ctx::Prompt, &[Code(KeyCode::Enter)], A::Submit, "accept", Some("accept")),
+    b(Ctx::Prompt, &[Code(KeyCode::Esc)], A::Cancel, "cancel", Some("cancel")),
+    b(Ctx::Confirm, &[C('y')], A::Confirm, "yes", Some("yes")),
+    b(Ctx::Confirm, &[C('n'), Code(KeyCode::Esc)], A::Cancel, "no", Some("no")),
+];
+
+/// The action bound to `ev` in `ctx`; global bindings win so Ctrl-C works in every mode.
+pub fn lookup(ctx: Ctx, ev: &KeyEvent) -> Option<Action> {
+    BINDINGS
+        .iter()
+        .filter(|b| b.ctx == Ctx::Global)
+        .chain(BINDINGS.iter().filter(|b| b.ctx == ctx))
+        .find(|b| b.keys.iter().any(|k| k.matches(ev)))
+        .map(|b| b.action)
+}
+
+pub fn in_ctx(ctx: Ctx) -> impl Iterator<Item = &'static Binding> {
+    BINDINGS.iter().filter(move |b| b.ctx == ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for ctx in Ctx::ALL {
+            let keys: Vec<Key> = in_ctx(ctx).chain(in_ctx(Ctx::Global)).flat_map(|b| b.keys.iter().copied()).collect();
+            for (i, k) in keys.iter().enumerate() {
+                assert!(!keys[i + 1..].contains(k), "{k:?} bound twice in {ctx:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn shifted_letters_and_ctrl_keys_dispatch() {
+        let ev = |c, m| KeyEvent::new(KeyCode::Char(c), m);
+        assert_eq!(lookup(Ctx::Main, &ev('G', KeyModifiers::SHIFT)), Some(Action::Bottom));
+        assert_eq!(lookup(Ctx::Main, &ev('c', KeyModifiers::CONTROL)), Some(Action::ForceQuit));
+        assert_eq!(lookup(Ctx::Main, &ev('c', KeyModifiers::NONE)), Some(Action::ToggleCritical));
+        assert_eq!(lookup(Ctx::Main, &ev('7', KeyModifiers::NONE)), Some(Action::JumpSection));
+        assert_eq!(lookup(Ctx::Notes, &ev('q', KeyModifiers::NONE)), None);
+        assert_eq!(lookup(Ctx::Notes, &ev('s', KeyModifiers::CONTROL)), Some(Action::FinishEdit));
+    }
+}

@@ -1,0 +1,107 @@
+use super::{clean, pane, theme};
+use crate::session::EvidenceKind;
+use crate::tui::app::{App, Pane};
+use chrono::SecondsFormat;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let focused = app.focus == Pane::Detail;
+    let c = &app.checklist;
+    let item = &c.items[app.selected];
+    let group = c.group_of(item);
+    let rec = app.session.record(&item.id);
+    let mut lines: Vec<Line> = Vec::new();
+
+    let mut title = vec![Span::styled(item.title.clone(), theme::TITLE)];
+    if item.critical {
+        title.push(Span::styled("  ★ critical", theme::MATCH));
+    }
+    lines.push(Line::from(title));
+    lines.push(Line::styled(item.id.clone(), theme::DIM));
+    if !item.description.is_empty() {
+        lines.push(Line::raw(item.description.clone()));
+    }
+    lines.push(Line::raw(""));
+
+    let status = rec.map(|r| r.status).unwrap_or_default();
+    let mut st = vec![
+        Span::styled("Status  ", theme::HEADING),
+        Span::styled(format!("{} {}", status.glyph(), status.word()), theme::status(status)),
+    ];
+    if let Some(r) = rec
+        && let (Some(by), Some(at)) = (&r.by, &r.at)
+    {
+        st.push(Span::styled(
+            format!("  set by {} at {}", clean(by), at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            theme::DIM,
+        ));
+    }
+    lines.push(Line::from(st));
+    if let Some(reason) = rec.and_then(|r| r.reason.as_ref()) {
+        lines.push(Line::raw(format!("Reason  {}", clean(reason))));
+    }
+
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Notes", theme::HEADING));
+    match rec.map(|r| r.notes.as_str()).filter(|n| !n.is_empty()) {
+        Some(notes) => lines.extend(notes.lines().map(|l| Line::raw(clean(l)))),
+        None => lines.push(Line::styled("none yet: e to write", theme::DIM)),
+    }
+
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Evidence", theme::HEADING));
+    match rec.map(|r| &r.evidence).filter(|e| !e.is_empty()) {
+        Some(evidence) => {
+            for (n, e) in evidence.iter().enumerate() {
+                let mark = if focused && n == app.evidence_sel { "›" } else { " " };
+                let text = match e.kind {
+                    EvidenceKind::File => match (e.size, &e.sha256) {
+                        (Some(size), Some(sha)) => {
+                            format!("file {} ({size} bytes, sha256 {})", clean(&e.value), &sha[..sha.len().min(12)])
+                        }
+                        _ => format!("file {}", clean(&e.value)),
+                    },
+                    EvidenceKind::Url => clean(&e.value),
+                    EvidenceKind::Text => clean(&e.value),
+                };
+                let style = if focused && n == app.evidence_sel { theme::SELECTED } else { theme::TEXT };
+                lines.push(Line::from(vec![Span::raw(format!("{mark}{}. ", n + 1)), Span::styled(text, style)]));
+            }
+        }
+        None => lines.push(Line::styled("none yet: a to add", theme::DIM)),
+    }
+
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Probe", theme::HEADING));
+    match (rec.and_then(|r| r.probe.as_ref()), &item.probe) {
+        (Some(p), _) => {
+            lines.push(Line::raw(format!(
+                "{} {}: {} ({} ms, {})",
+                p.outcome.glyph(),
+                p.outcome.word(),
+                clean(&p.summary),
+                p.duration_ms,
+                p.at.to_rfc3339_opts(SecondsFormat::Secs, true)
+            )));
+            lines.extend(p.evidence.iter().map(|e| Line::styled(format!("  {}", clean(e)), theme::DIM)));
+        }
+        (None, Some(spec)) => lines.push(Line::raw(format!("{}: not run yet", spec.kind))),
+        (None, None) => lines.push(Line::styled("no automated check for this item", theme::DIM)),
+    }
+
+    if let Some(guidance) = &group.guidance {
+        lines.push(Line::raw(""));
+        let lang = group.guidance_lang.as_deref().map(|l| format!(" ({l})")).unwrap_or_default();
+        lines.push(Line::styled(format!("Guidance: {}{lang}", group.title), theme::HEADING));
+        lines.extend(guidance.lines().map(|l| Line::styled(format!("  {l}"), theme::CODE)));
+    }
+
+    let block = pane(" Detail ".into(), focused);
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((app.detail_scroll, 0)),
+        area,
+    );
+}

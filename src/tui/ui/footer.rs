@@ -1,0 +1,37 @@
+use super::{clean, theme};
+use crate::tui::app::{App, Level};
+use crate::tui::keymap;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// A message when there is one, else the hints of the current context from the key table.
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    if let Some(f) = &app.flash {
+        let style = if f.level == Level::Error { theme::ERROR } else { theme::INFO };
+        frame.render_widget(Paragraph::new(Line::styled(format!(" {}", clean(&f.text)), style)), area);
+        return;
+    }
+    let hints: Vec<(String, &str)> =
+        keymap::in_ctx(app.ctx()).filter_map(|b| b.hint.map(|h| (b.label(), h))).collect();
+    // The last two hints (help and quit on the main screen) always show; the rest as room allows.
+    let width_of = |(k, h): &(String, &str)| k.chars().count() + h.chars().count() + 3;
+    let split = hints.len().saturating_sub(2);
+    let (rest, tail) = hints.split_at(split);
+    let mut room = (area.width as usize).saturating_sub(tail.iter().map(width_of).sum());
+    let mut shown: Vec<&(String, &str)> = Vec::new();
+    for h in rest {
+        if width_of(h) > room {
+            break;
+        }
+        room -= width_of(h);
+        shown.push(h);
+    }
+    shown.extend(tail);
+    let spans: Vec<Span> = shown
+        .into_iter()
+        .flat_map(|(k, h)| [Span::styled(format!(" {k}"), theme::KEY), Span::raw(format!(" {h} "))])
+        .collect();
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

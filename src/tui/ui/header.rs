@@ -1,0 +1,45 @@
+use super::{clean, theme};
+use crate::progress::Tally;
+use crate::session::{SignStatus, Status};
+use crate::tui::app::App;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let c = &app.checklist;
+    let mut first = vec![
+        Span::styled(" golive ", theme::BRAND),
+        Span::styled(format!(" {} ", c.name), theme::TITLE),
+        Span::styled(format!("v{} ", c.version), theme::DIM),
+    ];
+    match &app.save_error {
+        Some(e) => first.push(Span::styled(format!(" NOT SAVED: {} ", clean(e)), theme::ERROR)),
+        None => first.push(Span::styled(format!(" session {}", clean(&app.session_path.display().to_string())), theme::DIM)),
+    }
+
+    let t = Tally::of(&c.items, &app.session);
+    let crit = Tally::of(c.items.iter().filter(|i| i.critical), &app.session);
+    let signed = app.session.signoff.values().filter(|s| s.status == SignStatus::Approved).count();
+    let mut second = vec![
+        Span::styled(format!(" Done {}/{} ({}%) ", t.done(), t.total(), t.percent()), theme::BOLD),
+        count(Status::Pass, t.pass),
+        count(Status::NotApplicable, t.na),
+        count(Status::Fail, t.fail),
+        count(Status::Blocked, t.blocked),
+        count(Status::Todo, t.todo),
+        Span::styled("│ ", theme::DIM),
+        Span::raw(format!("critical {}/{} ", crit.done(), crit.total())),
+        Span::styled("│ ", theme::DIM),
+        Span::raw(format!("sign-off {signed}/{}", c.signoff_areas.len())),
+    ];
+    if app.critical_only {
+        second.push(Span::styled("  CRITICAL ONLY", theme::MATCH));
+    }
+    frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second)]), area);
+}
+
+fn count(s: Status, n: usize) -> Span<'static> {
+    Span::styled(format!("{} {} {n}  ", s.glyph(), s.word()), theme::status(s))
+}

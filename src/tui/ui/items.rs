@@ -1,0 +1,64 @@
+use super::{pane, theme};
+use crate::progress::Tally;
+use crate::tui::app::{App, Pane, Row};
+use crate::tui::layout::inner_height;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let focused = app.focus == Pane::Items;
+    let c = &app.checklist;
+    let visible = app.visible_items();
+    let t = Tally::of(visible.iter().map(|&i| &c.items[i]), &app.session);
+    let title = if app.critical_only {
+        format!(" Critical items · {}/{} ", t.done(), t.total())
+    } else {
+        let s = app.section();
+        format!(" {}. {} · {}/{} ", s + 1, c.sections[s].title, t.done(), t.total())
+    };
+    // Only the rows that fit are built: a section may be long.
+    let lines: Vec<Line> = app
+        .rows()
+        .into_iter()
+        .skip(app.items_offset)
+        .take(inner_height(area))
+        .map(|row| match row {
+            Row::Heading { section, group: Some(g) } => Line::styled(c.sections[section].groups[g].title.clone(), theme::HEADING),
+            Row::Heading { section, group: None } => {
+                Line::styled(format!("{}. {}", section + 1, c.sections[section].title), theme::HEADING)
+            }
+            Row::Item(i) => item_line(app, i, focused),
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(pane(title, focused)), area);
+}
+
+fn item_line(app: &App, i: usize, focused: bool) -> Line<'static> {
+    let item = &app.checklist.items[i];
+    let rec = app.session.record(&item.id);
+    let status = rec.map(|r| r.status).unwrap_or_default();
+    let is_match = app.search.matches.contains(&i);
+    let mut spans = vec![
+        Span::raw(if is_match { "›" } else { " " }),
+        Span::styled(status.glyph(), theme::status(status)),
+        Span::raw(" "),
+        Span::styled(item.title.clone(), if is_match { theme::MATCH } else { theme::TEXT }),
+    ];
+    if item.critical {
+        spans.push(Span::styled(" ★", theme::MATCH));
+    }
+    if let Some(p) = rec.and_then(|r| r.probe.as_ref()) {
+        spans.push(Span::styled(format!(" {}", p.outcome.glyph()), theme::DIM));
+    }
+    if rec.is_some_and(|r| !r.notes.is_empty()) {
+        spans.push(Span::styled(" ✎", theme::DIM));
+    }
+    let line = Line::from(spans);
+    if i == app.selected {
+        line.style(if focused { theme::SELECTED } else { theme::SELECTED_UNFOCUSED })
+    } else {
+        line
+    }
+}

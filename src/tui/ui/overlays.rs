@@ -1,0 +1,116 @@
+//! Boxes drawn over the panes: help, sign-off, the notes editor, one-line prompts, confirmations.
+
+use super::{clean, theme};
+use crate::session::EvidenceKind;
+use crate::tui::app::{App, ConfirmKind, PromptKind};
+use crate::tui::keymap::{self, Ctx};
+use crate::tui::layout::centered;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui_textarea::TextArea;
+
+fn boxed(title: String) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(theme::BORDER_FOCUS)
+        .title(title)
+}
+
+/// The help lists the key table, context by context: the same entries that dispatch keys.
+pub fn help_lines() -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for ctx in Ctx::ALL {
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::styled(ctx.title(), theme::HEADING));
+        for b in keymap::in_ctx(ctx) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<16}", b.label()), theme::KEY),
+                Span::raw(b.desc),
+            ]));
+        }
+    }
+    lines
+}
+
+pub fn help(frame: &mut Frame, scroll: u16) {
+    let area = centered(frame.area(), 72, frame.area().height.saturating_sub(2));
+    frame.render_widget(Clear, area);
+    let block = boxed(" Keys · j/k scroll · Esc close ".into());
+    frame.render_widget(Paragraph::new(help_lines()).block(block).scroll((scroll, 0)), area);
+}
+
+pub fn signoff(app: &App, frame: &mut Frame, selected: usize) {
+    let rows = app.signoff_rows();
+    let area = centered(frame.area(), 78, rows as u16 + 6);
+    frame.render_widget(Clear, area);
+    let areas = app.checklist.signoff_areas.iter().map(String::as_str).chain(["Final Approval"]);
+    let table_rows: Vec<Row> = areas
+        .enumerate()
+        .map(|(n, name)| {
+            let s = app.signoff_get(n);
+            let row = Row::new(vec![
+                Cell::from(name.to_string()),
+                Cell::from(if s.reviewer.is_empty() { "·".to_string() } else { clean(&s.reviewer) }),
+                Cell::from(s.date.map(|d| d.to_string()).unwrap_or_else(|| "·".into())),
+                Cell::from(format!("{} {}", s.status.glyph(), s.status.word())),
+            ]);
+            if n == selected { row.style(theme::SELECTED) } else { row }
+        })
+        .collect();
+    let table = Table::new(
+        table_rows,
+        [Constraint::Length(16), Constraint::Fill(1), Constraint::Length(10), Constraint::Length(14)],
+    )
+    .header(Row::new(vec!["Area", "Reviewer", "Date", "Status"]).style(theme::HEADING))
+    .block(boxed(" Sign-off · Enter reviewer · Space status · Esc back ".into()));
+    frame.render_widget(table, area);
+}
+
+pub fn notes(app: &App, frame: &mut Frame, item: usize, area_widget: &TextArea<'static>) {
+    let full = frame.area();
+    let area = centered(full, full.width.saturating_sub(4).min(100), full.height.saturating_sub(4).min(20));
+    frame.render_widget(Clear, area);
+    let title = format!(" Notes: {} · Esc or Ctrl-S to finish ", app.checklist.items[item].title);
+    let block = boxed(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    frame.render_widget(area_widget, inner);
+}
+
+pub fn prompt(frame: &mut Frame, kind: PromptKind, area_widget: &TextArea<'static>) {
+    let full = frame.area();
+    let area = centered(full, full.width.saturating_sub(4).min(76), 3);
+    frame.render_widget(Clear, area);
+    let block = boxed(format!(" {} · Enter accept · Esc cancel ", kind.title()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    frame.render_widget(area_widget, inner);
+}
+
+pub fn confirm(app: &App, frame: &mut Frame, kind: ConfirmKind) {
+    let ConfirmKind::DeleteEvidence { item, index } = kind;
+    let id = &app.checklist.items[item].id;
+    let what = app
+        .session
+        .record(id)
+        .and_then(|r| r.evidence.get(index))
+        .map(|e| {
+            let kind = match e.kind {
+                EvidenceKind::Url => "link",
+                EvidenceKind::File => "file",
+                EvidenceKind::Text => "note",
+            };
+            format!("{kind} {}", clean(&e.value))
+        })
+        .unwrap_or_default();
+    let full = frame.area();
+    let area: Rect = centered(full, full.width.saturating_sub(4).min(70), 5);
+    frame.render_widget(Clear, area);
+    let text = vec![Line::raw(format!("Delete evidence {}: {what}?", index + 1)), Line::styled("y yes · n no", theme::KEY)];
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).block(boxed(" Confirm ".into())), area);
+}
