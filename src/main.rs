@@ -61,11 +61,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     };
     match cli.command {
         None | Some(Command::Tui) => {
+            // Load first: a bad session file is the more useful error, wherever golive runs.
+            let session = session::load(&session_path, &checklist)?
+                .unwrap_or_else(|| Session::new(&checklist, Utc::now().trunc_subsecs(0)));
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
                 anyhow::bail!("the checklist needs a terminal; in scripts use `golive export`");
             }
-            let session = session::load(&session_path, &checklist)?
-                .unwrap_or_else(|| Session::new(&checklist, Utc::now().trunc_subsecs(0)));
             let who = cli.who.unwrap_or_else(login_name);
             tui::run(App::new(checklist, session, session_path, who, Utc::now))
         }

@@ -1,7 +1,7 @@
 //! Parsing and validating a checklist definition. Every error names FILE:LINE:COL.
 
 use super::{Checklist, Group, Item, Section};
-use crate::located::{read_text, Located};
+use crate::located::{Located, read_text};
 use crate::probe::ProbeSpec;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -100,7 +100,10 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, Located> {
         non_empty(&rs.title, "section title").map_err(|m| err(rs.title.span(), m))?;
         if let Some(first) = section_ids.insert(rs.id.get_ref().clone(), rs.id.span().start) {
             let (line, _) = crate::located::line_col(text, first);
-            return Err(err(rs.id.span(), format!("duplicate section id {:?} (first at line {line})", rs.id.get_ref())));
+            return Err(err(
+                rs.id.span(),
+                format!("duplicate section id {:?} (first at line {line})", rs.id.get_ref()),
+            ));
         }
         let section_start = items.len();
         let mut groups = Vec::new();
@@ -112,7 +115,10 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, Located> {
                 non_empty(&ri.title, "item title").map_err(|m| err(ri.title.span(), m))?;
                 if let Some(first) = ids.insert(ri.id.get_ref().clone(), ri.id.span().start) {
                     let (line, _) = crate::located::line_col(text, first);
-                    return Err(err(ri.id.span(), format!("duplicate item id {:?} (first at line {line})", ri.id.get_ref())));
+                    return Err(err(
+                        ri.id.span(),
+                        format!("duplicate item id {:?} (first at line {line})", ri.id.get_ref()),
+                    ));
                 }
                 items.push(Item {
                     id: ri.id.into_inner(),

@@ -2,7 +2,7 @@
 
 mod load;
 
-pub use load::{load_file, parse, DEFAULT_NAME};
+pub use load::{DEFAULT_NAME, load_file, parse};
 
 use crate::probe::ProbeSpec;
 use std::ops::Range;

@@ -18,9 +18,9 @@ pub fn render(checklist: &Checklist, session: &Session, meta: &Meta) -> String {
     header(&mut out, checklist, session, meta);
     summary(&mut out, checklist, session);
     for (n, section) in checklist.sections.iter().enumerate() {
-        let _ = writeln!(out, "## {}. {}\n", n + 1, escape_inline(&section.title));
+        let _ = writeln!(out, "## {}. {}\n", n + 1, checklist_inline(&section.title));
         for group in &section.groups {
-            let _ = writeln!(out, "### {}\n", escape_inline(&group.title));
+            let _ = writeln!(out, "### {}\n", checklist_inline(&group.title));
             for item in &checklist.items[group.items.clone()] {
                 item_entry(&mut out, item, session);
             }
@@ -37,7 +37,7 @@ fn stamp(t: &DateTime<Utc>) -> String {
 
 fn header(out: &mut String, checklist: &Checklist, session: &Session, meta: &Meta) {
     let t = Tally::of(&checklist.items, session);
-    let _ = writeln!(out, "# {}: go-live report\n", escape_inline(&checklist.name));
+    let _ = writeln!(out, "# {}: go-live report\n", checklist_inline(&checklist.name));
     let _ = writeln!(out, "- Generated: {}", stamp(&meta.generated));
     let _ = writeln!(out, "- Session: {}", escape_inline(meta.session_path));
     let _ = writeln!(
@@ -81,7 +81,7 @@ fn summary(out: &mut String, checklist: &Checklist, session: &Session) {
     };
     for (n, s) in checklist.sections.iter().enumerate() {
         let t = Tally::of(&checklist.items[s.items.clone()], session);
-        row(out, &format!("{}. {}", n + 1, escape_inline(&s.title)), t);
+        row(out, &format!("{}. {}", n + 1, checklist_inline(&s.title)), t);
     }
     row(out, "**Total**", Tally::of(&checklist.items, session));
     out.push('\n');
@@ -91,9 +91,9 @@ fn item_entry(out: &mut String, item: &Item, session: &Session) {
     let rec = session.record(&item.id);
     let status = rec.map_or(Status::Todo, |r| r.status);
     let mark = if status.is_done() { "x" } else { " " };
-    let _ = write!(out, "- [{mark}] **{}**", escape_inline(&item.title));
+    let _ = write!(out, "- [{mark}] **{}**", checklist_inline(&item.title));
     if !item.description.is_empty() {
-        let _ = write!(out, " - {}", escape_inline(&item.description));
+        let _ = write!(out, " - {}", checklist_inline(&item.description));
     }
     // A trailing backslash is a hard line break that survives editors stripping trailing spaces.
     let _ = write!(out, "\\\n  Status: **{}**", status.word());
@@ -191,8 +191,8 @@ fn quick_reference(out: &mut String, checklist: &Checklist, session: &Session) {
             "- {} **{}**: {} ({})",
             status.glyph().replace('[', "\\[").replace(']', "\\]"),
             status.word(),
-            escape_inline(&item.title),
-            escape_inline(section)
+            checklist_inline(&item.title),
+            checklist_inline(section)
         );
     }
     out.push('\n');
@@ -206,14 +206,15 @@ fn signoff(out: &mut String, checklist: &Checklist, session: &Session) {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} |",
-            escape_inline(area),
+            checklist_inline(area),
             escape_inline(&s.reviewer),
             s.date.map(|d| d.to_string()).unwrap_or_default(),
             s.status.word()
         );
     }
     let fa: SignOff = session.final_approval.clone().unwrap_or_default();
-    let name = if fa.reviewer.is_empty() { "_________________".to_string() } else { escape_inline(&fa.reviewer) };
+    let name =
+        if fa.reviewer.is_empty() { "_________________".to_string() } else { escape_inline(&fa.reviewer) };
     let date = fa.date.map_or_else(|| "_____________".to_string(), |d| d.to_string());
     let _ = writeln!(out, "\n**Final Approval**: {name} Date: {date} ({})", fa.status.word());
 }
@@ -230,6 +231,28 @@ fn fenced(out: &mut String, text: &str, indent: &str) {
     let _ = writeln!(out, "{indent}{fence}");
 }
 
+/// Checklist text is the author's markdown (inline code in descriptions): its formatting is kept,
+/// but it cannot break out of its line, its table cell or open an HTML tag.
+pub fn checklist_inline(s: &str) -> String {
+    let s = s.trim_start();
+    let mut out = String::with_capacity(s.len() + 2);
+    if s.starts_with(['-', '+', '=', '#', '>']) {
+        out.push('\\');
+    }
+    for c in s.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            '<' | '>' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Escapes text for inline use: no line breaks, and every character that could start markdown
 /// structure or an HTML tag is backslash-escaped.
 pub fn escape_inline(s: &str) -> String {
@@ -237,7 +260,7 @@ pub fn escape_inline(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     // At the start of a list item's text, `- `, `+ ` or `1. ` would open a nested list.
     let digits = s.bytes().take_while(u8::is_ascii_digit).count();
-    let s = if s.starts_with(['-', '+', '=']) {
+    let s = if s.starts_with(['-', '+', '=', '#']) {
         out.push('\\');
         s
     } else if digits > 0 && s[digits..].starts_with(['.', ')']) {
@@ -250,7 +273,7 @@ pub fn escape_inline(s: &str) -> String {
     for c in s.chars() {
         match c {
             '\n' | '\r' | '\t' => out.push(' '),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -260,4 +283,3 @@ pub fn escape_inline(s: &str) -> String {
     }
     out
 }
-

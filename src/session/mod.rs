@@ -4,7 +4,7 @@
 pub mod evidence;
 mod store;
 
-pub use store::{load, parse, save, write_atomic, SCHEMA_VERSION};
+pub use store::{SCHEMA_VERSION, load, parse, save, write_atomic};
 
 use crate::probe::ProbeResult;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -84,7 +84,8 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [Status::Todo, Status::Pass, Status::Fail, Status::Blocked, Status::NotApplicable];
+    pub const ALL: [Status; 5] =
+        [Status::Todo, Status::Pass, Status::Fail, Status::Blocked, Status::NotApplicable];
 
     pub fn word(self) -> &'static str {
         match self {

@@ -4,7 +4,7 @@
 
 use super::Session;
 use crate::checklist::Checklist;
-use crate::located::{read_text, Located};
+use crate::located::{Located, read_text};
 use anyhow::Context;
 use serde::Deserialize;
 use std::io::Write;

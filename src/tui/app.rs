@@ -18,7 +18,10 @@ pub enum Msg {
     Mouse(MouseEvent),
     Resize(u16, u16),
     /// An evidence entry after the loop looked at it (a file gets its size and hash).
-    EvidenceReady { item: usize, evidence: Evidence },
+    EvidenceReady {
+        item: usize,
+        evidence: Evidence,
+    },
     Saved(Result<(), String>),
     Exported(Result<PathBuf, String>),
 }
@@ -28,7 +31,10 @@ pub enum Effect {
     Save,
     Export,
     /// Classify the entry (URL, file or text) and, for a file, record its size and SHA-256.
-    InspectEvidence { item: usize, evidence: Evidence },
+    InspectEvidence {
+        item: usize,
+        evidence: Evidence,
+    },
     Quit,
 }
 
@@ -100,7 +106,10 @@ pub struct Search {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Row {
     /// A group heading (or, in the critical view, a section heading).
-    Heading { section: usize, group: Option<usize> },
+    Heading {
+        section: usize,
+        group: Option<usize>,
+    },
     Item(usize),
 }
 
@@ -128,7 +137,13 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(checklist: Checklist, session: Session, session_path: PathBuf, who: String, clock: fn() -> DateTime<Utc>) -> App {
+    pub fn new(
+        checklist: Checklist,
+        session: Session,
+        session_path: PathBuf,
+        who: String,
+        clock: fn() -> DateTime<Utc>,
+    ) -> App {
         let selected = session.ui.item.as_deref().and_then(|id| checklist.index_of(id)).unwrap_or(0);
         let critical_only = session.ui.critical_only && checklist.items.iter().any(|i| i.critical);
         let last_in_section = checklist.sections.iter().map(|s| s.items.start).collect();
@@ -315,13 +330,19 @@ impl App {
                     self.info("This item has no evidence to delete.".into());
                 } else {
                     let index = self.evidence_sel.min(n - 1);
-                    self.input = Some(Input::Confirm(ConfirmKind::DeleteEvidence { item: self.selected, index }));
+                    self.input =
+                        Some(Input::Confirm(ConfirmKind::DeleteEvidence { item: self.selected, index }));
                 }
             }
-            Action::ScrollDetailDown => self.detail_scroll = self.detail_scroll.saturating_add(self.half_page()),
-            Action::ScrollDetailUp => self.detail_scroll = self.detail_scroll.saturating_sub(self.half_page()),
+            Action::ScrollDetailDown => {
+                self.detail_scroll = self.detail_scroll.saturating_add(self.half_page())
+            }
+            Action::ScrollDetailUp => {
+                self.detail_scroll = self.detail_scroll.saturating_sub(self.half_page())
+            }
             Action::Search => {
-                let origin = PromptKind::Search { origin: self.selected, origin_critical: self.critical_only };
+                let origin =
+                    PromptKind::Search { origin: self.selected, origin_critical: self.critical_only };
                 let query = self.search.query.clone();
                 self.prompt(origin, &query);
             }
@@ -335,7 +356,8 @@ impl App {
                     if self.critical_only && !self.checklist.items[self.selected].critical {
                         let first = self.visible_items()[0];
                         let s = self.section();
-                        let pick = self.visible_items().into_iter().find(|&i| self.checklist.items[i].section >= s);
+                        let pick =
+                            self.visible_items().into_iter().find(|&i| self.checklist.items[i].section >= s);
                         self.select(pick.unwrap_or(first));
                     } else {
                         self.select(self.selected);
@@ -447,11 +469,16 @@ impl App {
                 } else if n == 0 {
                     self.error(format!("No item matches {:?}.", self.search.query));
                 } else {
-                    self.info(format!("{n} match{} for {:?}: n next, N previous.", if n == 1 { "" } else { "es" }, self.search.query));
+                    self.info(format!(
+                        "{n} match{} for {:?}: n next, N previous.",
+                        if n == 1 { "" } else { "es" },
+                        self.search.query
+                    ));
                 }
                 vec![]
             }
             PromptKind::Reviewer { row } => {
+                let text = if text.is_empty() { self.who.clone() } else { text };
                 let now = self.now();
                 let (area, slot) = self.signoff_slot(row);
                 if slot.reviewer == text {
@@ -515,8 +542,10 @@ impl App {
             Some(Action::Up) => self.overlay = Overlay::SignOff { row: row.saturating_sub(1) },
             Some(Action::EditReviewer) => {
                 let current = self.signoff_get(row).reviewer;
-                let initial = if current.is_empty() { self.who.clone() } else { current };
-                self.prompt(PromptKind::Reviewer { row }, &initial);
+                self.prompt(PromptKind::Reviewer { row }, &current);
+                if let Some(Input::Prompt { area, .. }) = &mut self.input {
+                    area.set_placeholder_text(format!("empty for {}", self.who));
+                }
             }
             Some(Action::CycleSignOff) => {
                 let now = self.now();
@@ -545,7 +574,9 @@ impl App {
     fn signoff_slot(&mut self, row: usize) -> (String, &mut SignOff) {
         match self.checklist.signoff_areas.get(row) {
             Some(area) => (area.clone(), self.session.signoff.entry(area.clone()).or_default()),
-            None => ("Final Approval".into(), self.session.final_approval.get_or_insert_with(SignOff::default)),
+            None => {
+                ("Final Approval".into(), self.session.final_approval.get_or_insert_with(SignOff::default))
+            }
         }
     }
 
@@ -604,9 +635,11 @@ impl App {
             Pane::Detail => {
                 let n = self.session.record(&self.item_id()).map_or(0, |r| r.evidence.len());
                 if n > 0 {
-                    self.evidence_sel = (self.evidence_sel as isize).saturating_add(delta).clamp(0, n as isize - 1) as usize;
+                    self.evidence_sel =
+                        (self.evidence_sel as isize).saturating_add(delta).clamp(0, n as isize - 1) as usize;
                 } else {
-                    self.detail_scroll = self.detail_scroll.saturating_add_signed(delta.clamp(-1000, 1000) as i16);
+                    self.detail_scroll =
+                        self.detail_scroll.saturating_add_signed(delta.clamp(-1000, 1000) as i16);
                 }
             }
         }
@@ -681,7 +714,9 @@ impl App {
                 .items
                 .iter()
                 .enumerate()
-                .filter(|(_, it)| it.title.to_lowercase().contains(&q) || it.description.to_lowercase().contains(&q))
+                .filter(|(_, it)| {
+                    it.title.to_lowercase().contains(&q) || it.description.to_lowercase().contains(&q)
+                })
                 .map(|(i, _)| i)
                 .collect()
         };

@@ -51,7 +51,8 @@ pub enum Ctx {
 }
 
 impl Ctx {
-    pub const ALL: [Ctx; 7] = [Ctx::Main, Ctx::SignOff, Ctx::Notes, Ctx::Prompt, Ctx::Confirm, Ctx::Help, Ctx::Global];
+    pub const ALL: [Ctx; 7] =
+        [Ctx::Main, Ctx::SignOff, Ctx::Notes, Ctx::Prompt, Ctx::Confirm, Ctx::Help, Ctx::Global];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -129,7 +130,13 @@ impl Binding {
 use Action as A;
 use Key::{Char as C, Code, Ctrl};
 
-const fn b(ctx: Ctx, keys: &'static [Key], action: Action, desc: &'static str, hint: Option<&'static str>) -> Binding {
+const fn b(
+    ctx: Ctx,
+    keys: &'static [Key],
+    action: Action,
+    desc: &'static str,
+    hint: Option<&'static str>,
+) -> Binding {
     Binding { ctx, keys, action, desc, hint }
 }
 
@@ -151,7 +158,13 @@ pub const BINDINGS: &[Binding] = &[
     b(Ctx::Main, &[C('e')], A::EditNotes, "edit notes", Some("notes")),
     b(Ctx::Main, &[C('a')], A::AddEvidence, "add evidence: URL, file path or text", Some("evidence")),
     b(Ctx::Main, &[C('d')], A::DeleteEvidence, "delete the selected evidence (asks first)", None),
-    b(Ctx::Main, &[Code(KeyCode::PageDown), Ctrl('d')], A::ScrollDetailDown, "scroll the detail pane down", None),
+    b(
+        Ctx::Main,
+        &[Code(KeyCode::PageDown), Ctrl('d')],
+        A::ScrollDetailDown,
+        "scroll the detail pane down",
+        None,
+    ),
     b(Ctx::Main, &[Code(KeyCode::PageUp), Ctrl('u')], A::ScrollDetailUp, "scroll the detail pane up", None),
     b(Ctx::Main, &[C('/')], A::Search, "search titles and descriptions", Some("search")),
     b(Ctx::Main, &[C('n')], A::NextMatch, "next match", None),
@@ -164,12 +177,24 @@ pub const BINDINGS: &[Binding] = &[
     b(Ctx::SignOff, &[C('j'), Code(KeyCode::Down)], A::Down, "next area", Some("move")),
     b(Ctx::SignOff, &[C('k'), Code(KeyCode::Up)], A::Up, "previous area", None),
     b(Ctx::SignOff, &[Code(KeyCode::Enter), C('r')], A::EditReviewer, "set the reviewer", Some("reviewer")),
-    b(Ctx::SignOff, &[C(' ')], A::CycleSignOff, "cycle pending, approved, rejected (dated today)", Some("status")),
+    b(
+        Ctx::SignOff,
+        &[C(' ')],
+        A::CycleSignOff,
+        "cycle pending, approved, rejected (dated today)",
+        Some("status"),
+    ),
     b(Ctx::SignOff, &[Code(KeyCode::Esc), C('s'), C('q')], A::Close, "back to the checklist", Some("back")),
     b(Ctx::Help, &[C('j'), Code(KeyCode::Down)], A::Down, "scroll down", Some("scroll")),
     b(Ctx::Help, &[C('k'), Code(KeyCode::Up)], A::Up, "scroll up", None),
     b(Ctx::Help, &[Code(KeyCode::Esc), C('?'), C('q')], A::Close, "close help", Some("close")),
-    b(Ctx::Notes, &[Code(KeyCode::Esc), Ctrl('s')], A::FinishEdit, "keep the notes and stop editing", Some("done")),
+    b(
+        Ctx::Notes,
+        &[Code(KeyCode::Esc), Ctrl('s')],
+        A::FinishEdit,
+        "keep the notes and stop editing",
+        Some("done"),
+    ),
     b(Ctx::Prompt, &[Code(KeyCode::Enter)], A::Submit, "accept", Some("accept")),
     b(Ctx::Prompt, &[Code(KeyCode::Esc)], A::Cancel, "cancel", Some("cancel")),
     b(Ctx::Confirm, &[C('y')], A::Confirm, "yes", Some("yes")),
@@ -197,7 +222,8 @@ mod tests {
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
         for ctx in Ctx::ALL {
-            let keys: Vec<Key> = in_ctx(ctx).chain(in_ctx(Ctx::Global)).flat_map(|b| b.keys.iter().copied()).collect();
+            let keys: Vec<Key> =
+                in_ctx(ctx).chain(in_ctx(Ctx::Global)).flat_map(|b| b.keys.iter().copied()).collect();
             for (i, k) in keys.iter().enumerate() {
                 assert!(!keys[i + 1..].contains(k), "{k:?} bound twice in {ctx:?}");
             }

@@ -19,8 +19,7 @@ pub fn areas(size: Rect) -> Areas {
     use Constraint::{Fill, Length, Percentage};
     let [header, body, footer] = Layout::vertical([Length(2), Fill(1), Length(1)]).areas(size);
     if size.width >= WIDE {
-        let [sections, items, detail] =
-            Layout::horizontal([Length(36), Percentage(36), Fill(1)]).areas(body);
+        let [sections, items, detail] = Layout::horizontal([Length(36), Percentage(36), Fill(1)]).areas(body);
         Areas { header, sections, items, detail, footer }
     } else {
         // Narrow terminals (80x24): sections on the left, items above the detail on the right.

@@ -59,7 +59,9 @@ pub fn process(app: &mut App, msg: Msg) -> bool {
                         generated: app.now(),
                     };
                     let text = export::markdown::render(&app.checklist, &app.session, &meta);
-                    let r = session::write_atomic(&path, text.as_bytes()).map(|_| path).map_err(|e| format!("{e:#}"));
+                    let r = session::write_atomic(&path, text.as_bytes())
+                        .map(|_| path)
+                        .map_err(|e| format!("{e:#}"));
                     queue.push_back(Msg::Exported(r));
                 }
                 Effect::InspectEvidence { item, evidence } => {

@@ -60,7 +60,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 let text = match e.kind {
                     EvidenceKind::File => match (e.size, &e.sha256) {
                         (Some(size), Some(sha)) => {
-                            format!("file {} ({size} bytes, sha256 {})", clean(&e.value), &sha[..sha.len().min(12)])
+                            format!(
+                                "file {} ({size} bytes, sha256 {})",
+                                clean(&e.value),
+                                &sha[..sha.len().min(12)]
+                            )
                         }
                         _ => format!("file {}", clean(&e.value)),
                     },
@@ -68,7 +72,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     EvidenceKind::Text => clean(&e.value),
                 };
                 let style = if focused && n == app.evidence_sel { theme::SELECTED } else { theme::TEXT };
-                lines.push(Line::from(vec![Span::raw(format!("{mark}{}. ", n + 1)), Span::styled(text, style)]));
+                lines.push(Line::from(vec![
+                    Span::raw(format!("{mark}{}. ", n + 1)),
+                    Span::styled(text, style),
+                ]));
             }
         }
         None => lines.push(Line::styled("none yet: a to add", theme::DIM)),

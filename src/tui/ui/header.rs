@@ -16,30 +16,37 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     ];
     match &app.save_error {
         Some(e) => first.push(Span::styled(format!(" NOT SAVED: {} ", clean(e)), theme::ERROR)),
-        None => first.push(Span::styled(format!(" session {}", clean(&app.session_path.display().to_string())), theme::DIM)),
+        None => first.push(Span::styled(
+            format!(" session {}", clean(&app.session_path.display().to_string())),
+            theme::DIM,
+        )),
     }
 
     let t = Tally::of(&c.items, &app.session);
     let crit = Tally::of(c.items.iter().filter(|i| i.critical), &app.session);
     let signed = app.session.signoff.values().filter(|s| s.status == SignStatus::Approved).count();
-    let mut second = vec![
-        Span::styled(format!(" Done {}/{} ({}%) ", t.done(), t.total(), t.percent()), theme::BOLD),
-        count(Status::Pass, t.pass),
-        count(Status::NotApplicable, t.na),
-        count(Status::Fail, t.fail),
-        count(Status::Blocked, t.blocked),
-        count(Status::Todo, t.todo),
-        Span::styled("│ ", theme::DIM),
-        Span::raw(format!("critical {}/{} ", crit.done(), crit.total())),
-        Span::styled("│ ", theme::DIM),
-        Span::raw(format!("sign-off {signed}/{}", c.signoff_areas.len())),
+    let mut second = vec![Span::styled(format!(" Done {}/{} ({}%) ", t.done(), t.total(), t.percent()), theme::BOLD)];
+    let counts = [
+        (Status::Pass, t.pass),
+        (Status::NotApplicable, t.na),
+        (Status::Fail, t.fail),
+        (Status::Blocked, t.blocked),
+        (Status::Todo, t.todo),
     ];
+    // Glyphs as well as words where there is room; words alone on a narrow terminal.
+    let wide = area.width >= crate::tui::layout::WIDE;
+    for (s, n) in counts {
+        let text = if wide { format!("{} {} {n}  ", s.glyph(), s.word()) } else { format!("{} {n}  ", s.word()) };
+        second.push(Span::styled(text, theme::status(s)));
+    }
+    second.push(Span::styled("│ ", theme::DIM));
+    second.push(Span::raw(format!("critical {}/{} ", crit.done(), crit.total())));
+    if wide {
+        second.push(Span::styled("│ ", theme::DIM));
+        second.push(Span::raw(format!("sign-off {signed}/{}", c.signoff_areas.len())));
+    }
     if app.critical_only {
-        second.push(Span::styled("  CRITICAL ONLY", theme::MATCH));
+        second.push(Span::styled(" CRITICAL ONLY", theme::MATCH));
     }
     frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second)]), area);
-}
-
-fn count(s: Status, n: usize) -> Span<'static> {
-    Span::styled(format!("{} {} {n}  ", s.glyph(), s.word()), theme::status(s))
 }

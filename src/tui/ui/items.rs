@@ -25,7 +25,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .skip(app.items_offset)
         .take(inner_height(area))
         .map(|row| match row {
-            Row::Heading { section, group: Some(g) } => Line::styled(c.sections[section].groups[g].title.clone(), theme::HEADING),
+            Row::Heading { section, group: Some(g) } => {
+                Line::styled(c.sections[section].groups[g].title.clone(), theme::HEADING)
+            }
             Row::Heading { section, group: None } => {
                 Line::styled(format!("{}. {}", section + 1, c.sections[section].title), theme::HEADING)
             }

@@ -46,7 +46,9 @@ pub fn clean(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '\t' => ' ',
-            c if c.is_control() => char::from_u32(0x2400 + c as u32).filter(|_| (c as u32) < 0x20).unwrap_or('�'),
+            c if c.is_control() => {
+                char::from_u32(0x2400 + c as u32).filter(|_| (c as u32) < 0x20).unwrap_or('�')
+            }
             c => c,
         })
         .collect()

@@ -111,6 +111,10 @@ pub fn confirm(app: &App, frame: &mut Frame, kind: ConfirmKind) {
     let full = frame.area();
     let area: Rect = centered(full, full.width.saturating_sub(4).min(70), 5);
     frame.render_widget(Clear, area);
-    let text = vec![Line::raw(format!("Delete evidence {}: {what}?", index + 1)), Line::styled("y yes · n no", theme::KEY)];
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).block(boxed(" Confirm ".into())), area);
+    let text = vec![
+        Line::raw(format!("Delete evidence {}: {what}?", index + 1)),
+        Line::styled("y yes · n no", theme::KEY),
+    ];
+    frame
+        .render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).block(boxed(" Confirm ".into())), area);
 }

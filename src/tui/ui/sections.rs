@@ -1,4 +1,5 @@
-use super::{fit, pane, theme};
+use super::{clean, fit, pane, theme};
+use crate::session::SignStatus;
 use crate::progress::Tally;
 use crate::tui::app::{App, Pane};
 use ratatui::Frame;
@@ -16,7 +17,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .iter()
         .enumerate()
         .map(|(n, s)| {
-            let items = app.checklist.items[s.items.clone()].iter().filter(|i| !app.critical_only || i.critical);
+            let items =
+                app.checklist.items[s.items.clone()].iter().filter(|i| !app.critical_only || i.critical);
             let t = Tally::of(items, &app.session);
             let mut right = format!(" {}/{}", t.done(), t.total());
             if t.fail > 0 {
@@ -38,5 +40,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Line::from(Span::styled(text, style))
         })
         .collect();
+    let mut lines = lines;
+    signoff_summary(app, &mut lines, width);
     frame.render_widget(Paragraph::new(lines).block(pane(" Sections ".into(), focused)), area);
+}
+
+/// The room under the sections shows where sign-off stands, so nobody has to open the view.
+fn signoff_summary(app: &App, lines: &mut Vec<Line<'static>>, width: usize) {
+    let areas = &app.checklist.signoff_areas;
+    let approved = app.session.signoff.values().filter(|s| s.status == SignStatus::Approved).count();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(format!("Sign-off {approved}/{} · s", areas.len()), theme::HEADING));
+    let names = areas.iter().map(String::as_str).chain(["Final Approval"]);
+    for (n, name) in names.enumerate() {
+        let s = app.signoff_get(n);
+        let who = if s.reviewer.is_empty() { String::new() } else { format!(" {}", clean(&s.reviewer)) };
+        let text = fit(&format!("{} {name}{who}", s.status.glyph()), width);
+        lines.push(Line::styled(text, if s.status == SignStatus::Approved { theme::DIM } else { theme::TEXT }));
+    }
 }

@@ -13,7 +13,8 @@ pub const BRAND: Style = Style::new().fg(Color::Black).bg(Color::Cyan).add_modif
 pub const BORDER: Style = Style::new().fg(Color::DarkGray);
 pub const BORDER_FOCUS: Style = Style::new().fg(Color::Cyan);
 pub const SELECTED: Style = Style::new().add_modifier(Modifier::REVERSED);
-pub const SELECTED_UNFOCUSED: Style = Style::new().add_modifier(Modifier::BOLD).add_modifier(Modifier::UNDERLINED);
+pub const SELECTED_UNFOCUSED: Style =
+    Style::new().add_modifier(Modifier::BOLD).add_modifier(Modifier::UNDERLINED);
 pub const MATCH: Style = Style::new().fg(Color::Yellow);
 pub const KEY: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
 pub const ERROR: Style = Style::new().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD);
