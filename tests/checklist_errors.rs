@@ -20,7 +20,7 @@ description = "first"
 "#;
 
 fn err(text: &str) -> String {
-    parse("team.toml", text).err().expect("should be rejected").to_string()
+    parse("team.toml", text).expect_err("should be rejected").to_string()
 }
 
 #[test]
@@ -64,7 +64,8 @@ fn empty_section() {
 
 #[test]
 fn empty_group() {
-    let text = GOOD.replace("[[sections.groups.items]]\nid = \"one.a\"\ntitle = \"A\"\ndescription = \"first\"\n", "");
+    let text = GOOD
+        .replace("[[sections.groups.items]]\nid = \"one.a\"\ntitle = \"A\"\ndescription = \"first\"\n", "");
     assert_eq!(err(&text), "team.toml:10:9: group \"G\" has no items");
 }
 
@@ -91,7 +92,10 @@ fn unsupported_schema_version() {
 
 #[test]
 fn no_sections() {
-    assert_eq!(err("schema_version = 1\nid = \"x\"\nname = \"X\"\n"), "team.toml:1:1: checklist has no [[sections]]");
+    assert_eq!(
+        err("schema_version = 1\nid = \"x\"\nname = \"X\"\n"),
+        "team.toml:1:1: checklist has no [[sections]]"
+    );
 }
 
 #[test]

@@ -21,7 +21,8 @@ fn seed_items() -> Vec<SeedItem> {
         } else if let Some(h) = line.strip_prefix("### ") {
             group = h.to_string();
         } else if let Some(rest) = line.strip_prefix("- [ ] **") {
-            let (title, description) = rest.split_once("** - ").expect("seed items are **Title** - description");
+            let (title, description) =
+                rest.split_once("** - ").expect("seed items are **Title** - description");
             items.push(SeedItem {
                 section: section.clone(),
                 group: group.clone(),

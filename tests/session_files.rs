@@ -42,7 +42,11 @@ fn full_session(c: &Checklist) -> Session {
     });
     s.signoff.insert(
         "Security".into(),
-        SignOff { reviewer: "Carol".into(), date: NaiveDate::from_ymd_opt(2026, 11, 24), status: SignStatus::Approved },
+        SignOff {
+            reviewer: "Carol".into(),
+            date: NaiveDate::from_ymd_opt(2026, 11, 24),
+            status: SignStatus::Approved,
+        },
     );
     s.final_approval = Some(SignOff { reviewer: "Dan".into(), date: None, status: SignStatus::Rejected });
     s.log(now, "alice", Some("security.api-authentication"), "status todo -> pass".into());
@@ -65,7 +69,8 @@ fn round_trip_keeps_everything() {
     assert!(!text.contains("Role-based access control"), "{text}");
     assert!(text.starts_with("schema_version = 1\n"), "{text}");
     // No temp files are left behind.
-    let names: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> =
+        std::fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names, ["s.toml"]);
 }
 
@@ -100,7 +105,10 @@ fn bad_sessions_name_file_line_and_column() {
         parse_err(&format!("{HEAD}\n[items.\"x\"]\nstatus = \"pass\"\nstatsu = 1\n")),
         "s.toml:8:1: unknown field `statsu`, expected one of `status`, `by`, `at`, `reason`, `notes`, `evidence`, `probe`"
     );
-    assert_eq!(parse_err("checklist = \"x\"\n"), "s.toml:1:1: not a golive session: schema_version is missing");
+    assert_eq!(
+        parse_err("checklist = \"x\"\n"),
+        "s.toml:1:1: not a golive session: schema_version is missing"
+    );
     let truncated = &format!("{HEAD}\n[items.\"x\"]\nnotes = \"\"\"half")[..];
     assert_eq!(parse_err(truncated), "s.toml:7:16: invalid multi-line basic string, expected `\"`");
 }
@@ -113,10 +121,15 @@ fn golive(args: &[&str]) -> std::process::Output {
 fn the_binary_refuses_a_bad_session_and_leaves_it_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.toml");
-    let text = format!("{HEAD}\n[items.\"security.api-authentication\"]\nstatus = \"pass\nnotes = \"keep me\"\n");
+    let text =
+        format!("{HEAD}\n[items.\"security.api-authentication\"]\nstatus = \"pass\nnotes = \"keep me\"\n");
     std::fs::write(&path, &text).unwrap();
     let p = path.to_str().unwrap();
-    for args in [vec!["--session", p], vec!["export", "--session", p], vec!["export", "--session", p, "-o", "/dev/null"]] {
+    for args in [
+        vec!["--session", p],
+        vec!["export", "--session", p],
+        vec!["export", "--session", p, "-o", "/dev/null"],
+    ] {
         let out = golive(&args);
         assert!(!out.status.success(), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
@@ -134,7 +147,10 @@ fn the_binary_reports_a_bad_checklist_by_line() {
     let out = golive(&["export", "--checklist", path.to_str().unwrap(), "--session", "/nonexistent.toml"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.trim_end(), format!("golive: {}:4:12: invalid type: integer `3`, expected a sequence", path.display()));
+    assert_eq!(
+        err.trim_end(),
+        format!("golive: {}:4:12: invalid type: integer `3`, expected a sequence", path.display())
+    );
 }
 
 #[test]

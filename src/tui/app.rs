@@ -175,7 +175,7 @@ impl App {
     }
 
     pub fn areas(&self) -> Areas {
-        layout::areas(self.size)
+        layout::areas(self.size, self.focus == Pane::Detail)
     }
 
     pub fn section(&self) -> usize {
@@ -377,9 +377,8 @@ impl App {
         match action {
             Some(Action::FinishEdit) => self.finish_notes(),
             Some(Action::ForceQuit) => {
-                let mut fx = self.finish_notes();
-                fx.extend([Effect::Save, Effect::Quit]);
-                fx
+                self.finish_notes();
+                vec![Effect::Save, Effect::Quit]
             }
             _ => {
                 if let Some(Input::Notes { area, .. }) = &mut self.input {

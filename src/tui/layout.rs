@@ -15,12 +15,17 @@ pub struct Areas {
     pub footer: Rect,
 }
 
-pub fn areas(size: Rect) -> Areas {
+/// `zoom_detail`: on a narrow terminal the detail pane takes the whole body while it has focus,
+/// so notes and evidence are readable at 80x24.
+pub fn areas(size: Rect, zoom_detail: bool) -> Areas {
     use Constraint::{Fill, Length, Percentage};
     let [header, body, footer] = Layout::vertical([Length(2), Fill(1), Length(1)]).areas(size);
     if size.width >= WIDE {
         let [sections, items, detail] = Layout::horizontal([Length(36), Percentage(36), Fill(1)]).areas(body);
         Areas { header, sections, items, detail, footer }
+    } else if zoom_detail {
+        let none = Rect { height: 0, ..body };
+        Areas { header, sections: none, items: none, detail: body, footer }
     } else {
         // Narrow terminals (80x24): sections on the left, items above the detail on the right.
         let [sections, right] = Layout::horizontal([Length(28), Fill(1)]).areas(body);

@@ -17,7 +17,8 @@ pub fn fixed_now() -> DateTime<Utc> {
 pub fn app() -> App {
     let checklist = Checklist::embedded();
     let session = Session::new(&checklist, fixed_now());
-    let mut app = App::new(checklist, session, PathBuf::from("/srv/launch/session.toml"), "alice".into(), fixed_now);
+    let mut app =
+        App::new(checklist, session, PathBuf::from("/srv/launch/session.toml"), "alice".into(), fixed_now);
     app.update(Msg::Resize(120, 40));
     app
 }
@@ -62,3 +63,4 @@ pub fn screen_text(t: &Terminal<TestBackend>) -> String {
     }
     s
 }
+pub mod pty;

@@ -25,7 +25,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let t = Tally::of(&c.items, &app.session);
     let crit = Tally::of(c.items.iter().filter(|i| i.critical), &app.session);
     let signed = app.session.signoff.values().filter(|s| s.status == SignStatus::Approved).count();
-    let mut second = vec![Span::styled(format!(" Done {}/{} ({}%) ", t.done(), t.total(), t.percent()), theme::BOLD)];
+    let mut second =
+        vec![Span::styled(format!(" Done {}/{} ({}%) ", t.done(), t.total(), t.percent()), theme::BOLD)];
     let counts = [
         (Status::Pass, t.pass),
         (Status::NotApplicable, t.na),
@@ -36,7 +37,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     // Glyphs as well as words where there is room; words alone on a narrow terminal.
     let wide = area.width >= crate::tui::layout::WIDE;
     for (s, n) in counts {
-        let text = if wide { format!("{} {} {n}  ", s.glyph(), s.word()) } else { format!("{} {n}  ", s.word()) };
+        let text =
+            if wide { format!("{} {} {n}  ", s.glyph(), s.word()) } else { format!("{} {n}  ", s.word()) };
         second.push(Span::styled(text, theme::status(s)));
     }
     second.push(Span::styled("│ ", theme::DIM));

@@ -4,7 +4,7 @@ mod detail;
 mod footer;
 mod header;
 mod items;
-mod overlays;
+pub mod overlays;
 mod sections;
 pub mod theme;
 

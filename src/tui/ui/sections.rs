@@ -1,6 +1,6 @@
 use super::{clean, fit, pane, theme};
-use crate::session::SignStatus;
 use crate::progress::Tally;
+use crate::session::SignStatus;
 use crate::tui::app::{App, Pane};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -56,6 +56,9 @@ fn signoff_summary(app: &App, lines: &mut Vec<Line<'static>>, width: usize) {
         let s = app.signoff_get(n);
         let who = if s.reviewer.is_empty() { String::new() } else { format!(" {}", clean(&s.reviewer)) };
         let text = fit(&format!("{} {name}{who}", s.status.glyph()), width);
-        lines.push(Line::styled(text, if s.status == SignStatus::Approved { theme::DIM } else { theme::TEXT }));
+        lines.push(Line::styled(
+            text,
+            if s.status == SignStatus::Approved { theme::DIM } else { theme::TEXT },
+        ));
     }
 }

@@ -1,0 +1,308 @@
+//! `App::update` as a state machine: keys in, state and effects out, no terminal and no disk.
+
+mod common;
+
+use common::{app, ctrl, key, press, typed};
+use golive::session::{EvidenceKind, SignStatus, Status};
+use golive::tui::app::{Effect, Input, Msg, Overlay, Pane};
+use golive::tui::keymap::Ctx;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+fn selected_id(app: &golive::tui::app::App) -> String {
+    app.item_id()
+}
+
+#[test]
+fn moving_through_items_and_sections() {
+    let mut a = app();
+    assert_eq!(selected_id(&a), "security.api-authentication");
+    typed(&mut a, "jj");
+    assert_eq!(selected_id(&a), "security.session-management");
+    press(&mut a, KeyCode::Up);
+    assert_eq!(selected_id(&a), "security.user-authorization");
+    typed(&mut a, "G");
+    assert_eq!(selected_id(&a), "security.data-retention");
+    typed(&mut a, "g");
+    assert_eq!(selected_id(&a), "security.api-authentication");
+    typed(&mut a, "j5");
+    assert_eq!(selected_id(&a), "operations.ci-cd-pipeline");
+    // Back to section 1: the item selected there before is remembered.
+    typed(&mut a, "1");
+    assert_eq!(selected_id(&a), "security.user-authorization");
+    // Digits past the last section do nothing.
+    typed(&mut a, "9");
+    assert_eq!(a.section(), 8);
+    // Moving never leaves the section in the items pane.
+    typed(&mut a, "GGjjj");
+    assert_eq!(selected_id(&a), "final.metrics-baseline");
+}
+
+#[test]
+fn tab_cycles_panes_and_j_moves_sections_in_the_sections_pane() {
+    let mut a = app();
+    assert_eq!(a.focus, Pane::Items);
+    press(&mut a, KeyCode::Tab);
+    assert_eq!(a.focus, Pane::Detail);
+    press(&mut a, KeyCode::Tab);
+    assert_eq!(a.focus, Pane::Sections);
+    typed(&mut a, "jj");
+    assert_eq!(a.section(), 2);
+    assert_eq!(selected_id(&a), "performance.response-time-targets");
+    press(&mut a, KeyCode::BackTab);
+    assert_eq!(a.focus, Pane::Detail);
+}
+
+#[test]
+fn statuses_are_set_with_who_and_when_and_saved() {
+    let mut a = app();
+    assert_eq!(typed(&mut a, " "), vec![Effect::Save]);
+    let rec = a.session.record("security.api-authentication").unwrap();
+    assert_eq!(rec.status, Status::Pass);
+    assert_eq!(rec.by.as_deref(), Some("alice"));
+    assert_eq!(rec.at, Some(common::fixed_now()));
+    typed(&mut a, "   ");
+    assert_eq!(a.session.status("security.api-authentication"), Status::Todo, "Space cycles back to todo");
+    for (k, s) in [("f", Status::Fail), ("b", Status::Blocked), ("p", Status::Pass), ("t", Status::Todo)] {
+        assert_eq!(typed(&mut a, k), vec![Effect::Save]);
+        assert_eq!(a.session.status("security.api-authentication"), s);
+    }
+    // Setting the same status again changes nothing and saves nothing.
+    assert!(typed(&mut a, "t").is_empty());
+    let log: Vec<&str> = a.session.history.iter().map(|c| c.change.as_str()).collect();
+    assert_eq!(log.first(), Some(&"status todo -> pass"));
+    assert_eq!(log.len(), 8);
+}
+
+#[test]
+fn not_applicable_needs_a_reason() {
+    let mut a = app();
+    assert!(typed(&mut a, "-").is_empty());
+    assert_eq!(a.ctx(), Ctx::Prompt);
+    assert!(press(&mut a, KeyCode::Enter).is_empty(), "an empty reason is refused");
+    assert_eq!(a.session.status("security.api-authentication"), Status::Todo);
+    assert!(a.flash.as_ref().unwrap().text.contains("needs a reason"));
+    typed(&mut a, "-");
+    // Letters typed into the prompt never run commands (q would quit).
+    assert!(typed(&mut a, "quiet internal tool").is_empty());
+    assert_eq!(press(&mut a, KeyCode::Enter), vec![Effect::Save]);
+    let rec = a.session.record("security.api-authentication").unwrap();
+    assert_eq!((rec.status, rec.reason.as_deref()), (Status::NotApplicable, Some("quiet internal tool")));
+    typed(&mut a, "p");
+    assert_eq!(a.session.record("security.api-authentication").unwrap().reason, None);
+}
+
+#[test]
+fn notes_editor_takes_every_key_and_esc_keeps_the_text() {
+    let mut a = app();
+    typed(&mut a, "e");
+    assert_eq!(a.ctx(), Ctx::Notes);
+    assert!(typed(&mut a, "qxs?/").is_empty(), "command letters are text here");
+    press(&mut a, KeyCode::Enter);
+    typed(&mut a, "second line");
+    assert_eq!(press(&mut a, KeyCode::Esc), vec![Effect::Save]);
+    assert_eq!(a.session.record("security.api-authentication").unwrap().notes, "qxs?/\nsecond line");
+    // Ctrl-S also finishes; reopening edits the existing text.
+    typed(&mut a, "e");
+    typed(&mut a, "!");
+    assert_eq!(a.update(ctrl('s')), vec![Effect::Save]);
+    assert_eq!(a.session.record("security.api-authentication").unwrap().notes, "qxs?/\nsecond line!");
+    // Unchanged notes save nothing.
+    typed(&mut a, "e");
+    assert!(press(&mut a, KeyCode::Esc).is_empty());
+}
+
+#[test]
+fn ctrl_c_quits_from_anywhere_and_keeps_a_note_being_typed() {
+    let mut a = app();
+    typed(&mut a, "e");
+    typed(&mut a, "typed before ctrl-c");
+    assert_eq!(a.update(ctrl('c')), vec![Effect::Save, Effect::Quit]);
+    assert_eq!(a.session.record("security.api-authentication").unwrap().notes, "typed before ctrl-c");
+    for setup in ["/", "-", "s", "?", ""] {
+        let mut a = app();
+        typed(&mut a, setup);
+        assert_eq!(a.update(ctrl('c')).last(), Some(&Effect::Quit), "after {setup:?}");
+    }
+    let mut a = app();
+    assert_eq!(typed(&mut a, "q"), vec![Effect::Save, Effect::Quit]);
+}
+
+#[test]
+fn evidence_is_inspected_then_added_and_deleted_after_confirmation() {
+    let mut a = app();
+    typed(&mut a, "a");
+    typed(&mut a, "https://ci.example/42");
+    let fx = press(&mut a, KeyCode::Enter);
+    let [Effect::InspectEvidence { item, evidence }] = fx.as_slice() else { panic!("{fx:?}") };
+    assert_eq!((*item, evidence.value.as_str(), evidence.by.as_str()), (0, "https://ci.example/42", "alice"));
+    let mut e = evidence.clone();
+    e.kind = EvidenceKind::Url;
+    assert_eq!(a.update(Msg::EvidenceReady { item: 0, evidence: e.clone() }), vec![Effect::Save]);
+    e.value = "second".into();
+    a.update(Msg::EvidenceReady { item: 0, evidence: e });
+    assert_eq!(a.session.record("security.api-authentication").unwrap().evidence.len(), 2);
+
+    // d deletes the selected entry (the newest) after y.
+    typed(&mut a, "d");
+    assert_eq!(a.ctx(), Ctx::Confirm);
+    assert!(typed(&mut a, "n").is_empty());
+    assert_eq!(a.session.record("security.api-authentication").unwrap().evidence.len(), 2);
+    // In the detail pane j/k pick the entry.
+    press(&mut a, KeyCode::Tab);
+    typed(&mut a, "k");
+    typed(&mut a, "d");
+    assert_eq!(typed(&mut a, "y"), vec![Effect::Save]);
+    let left = &a.session.record("security.api-authentication").unwrap().evidence;
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].value, "second");
+    // An empty entry adds nothing.
+    typed(&mut a, "a");
+    assert!(press(&mut a, KeyCode::Enter).is_empty());
+}
+
+#[test]
+fn search_jumps_across_sections_and_n_cycles() {
+    let mut a = app();
+    typed(&mut a, "/");
+    typed(&mut a, "rollback");
+    // Live: the selection follows while typing.
+    assert_eq!(selected_id(&a), "operations.rollback-procedure");
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.search.matches.len(), 2);
+    typed(&mut a, "n");
+    assert_eq!(selected_id(&a), "final.rollback-ready");
+    typed(&mut a, "n");
+    assert_eq!(selected_id(&a), "operations.rollback-procedure");
+    typed(&mut a, "N");
+    assert_eq!(selected_id(&a), "final.rollback-ready");
+    // Descriptions match too; Esc puts the selection back.
+    typed(&mut a, "g/");
+    press(&mut a, KeyCode::Backspace);
+    for _ in 0..8 {
+        press(&mut a, KeyCode::Backspace);
+    }
+    typed(&mut a, "X-Ray");
+    assert_eq!(selected_id(&a), "observability.distributed-tracing");
+    press(&mut a, KeyCode::Esc);
+    assert!(a.search.matches.is_empty());
+}
+
+#[test]
+fn critical_view_shows_the_quick_reference_items() {
+    let mut a = app();
+    typed(&mut a, "c");
+    assert!(a.critical_only);
+    assert_eq!(a.visible_items().len(), 12);
+    assert_eq!(selected_id(&a), "security.secrets-management");
+    typed(&mut a, "G");
+    assert_eq!(selected_id(&a), "cost.spending-limits");
+    assert!(a.session.ui.critical_only, "remembered in the session");
+    typed(&mut a, "c");
+    assert!(!a.critical_only);
+    assert_eq!(selected_id(&a), "cost.spending-limits");
+}
+
+#[test]
+fn sign_off_view_sets_reviewer_status_and_date() {
+    let mut a = app();
+    typed(&mut a, "s");
+    assert_eq!(a.overlay, Overlay::SignOff { row: 0 });
+    // Empty reviewer means the current user.
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(press(&mut a, KeyCode::Enter), vec![Effect::Save]);
+    assert_eq!(a.session.signoff["Security"].reviewer, "alice");
+    typed(&mut a, "j");
+    typed(&mut a, "r");
+    typed(&mut a, "Bob");
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(typed(&mut a, " "), vec![Effect::Save]);
+    let rel = &a.session.signoff["Reliability"];
+    assert_eq!(
+        (rel.reviewer.as_str(), rel.status, rel.date),
+        ("Bob", SignStatus::Approved, Some(common::fixed_now().date_naive()))
+    );
+    // The row after the areas is the final approval.
+    typed(&mut a, "jjjjjjjjjj ");
+    assert_eq!(a.session.final_approval.as_ref().unwrap().status, SignStatus::Approved);
+    press(&mut a, KeyCode::Esc);
+    assert_eq!(a.overlay, Overlay::None);
+}
+
+#[test]
+fn export_and_help() {
+    let mut a = app();
+    assert_eq!(typed(&mut a, "x"), vec![Effect::Export]);
+    a.update(Msg::Exported(Ok("/srv/launch/session-report.md".into())));
+    assert_eq!(a.flash.as_ref().unwrap().text, "Report written to /srv/launch/session-report.md");
+    typed(&mut a, "?");
+    assert_eq!(a.ctx(), Ctx::Help);
+    typed(&mut a, "jj");
+    assert_eq!(a.overlay, Overlay::Help { scroll: 2 });
+    typed(&mut a, "?");
+    assert_eq!(a.overlay, Overlay::None);
+}
+
+#[test]
+fn a_failed_save_is_kept_on_screen_until_a_save_works() {
+    let mut a = app();
+    a.update(Msg::Saved(Err("disk full".into())));
+    typed(&mut a, "j");
+    assert_eq!(a.save_error.as_deref(), Some("disk full"));
+    a.update(Msg::Saved(Ok(())));
+    assert_eq!(a.save_error, None);
+}
+
+#[test]
+fn mouse_selects_sections_and_items_and_the_wheel_scrolls() {
+    let mut a = app();
+    let areas = a.areas();
+    let click = |x, y| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    // Fourth section row (inside the border).
+    a.update(click(areas.sections.x + 3, areas.sections.y + 4));
+    assert_eq!((a.section(), a.focus), (3, Pane::Sections));
+    // Items pane: row 0 is the group heading, row 2 the second item.
+    a.update(click(areas.items.x + 5, areas.items.y + 3));
+    assert_eq!((selected_id(&a).as_str(), a.focus), ("observability.log-levels", Pane::Items));
+    let wheel =
+        |kind, x, y| Msg::Mouse(MouseEvent { kind, column: x, row: y, modifiers: KeyModifiers::NONE });
+    a.update(wheel(MouseEventKind::ScrollDown, areas.items.x + 5, areas.items.y + 3));
+    assert_eq!(selected_id(&a), "observability.request-tracing");
+    a.update(wheel(MouseEventKind::ScrollDown, areas.detail.x + 5, areas.detail.y + 3));
+    assert_eq!(a.detail_scroll, 3);
+    // Clicks are ignored while typing.
+    typed(&mut a, "e");
+    a.update(click(areas.sections.x + 3, areas.sections.y + 1));
+    assert_eq!(a.section(), 3);
+    assert!(matches!(a.input, Some(Input::Notes { .. })));
+}
+
+#[test]
+fn reopening_resumes_the_selection() {
+    let mut a = app();
+    typed(&mut a, "4jj");
+    let session = a.session.clone();
+    let b = golive::tui::app::App::new(
+        a.checklist.clone(),
+        session,
+        a.session_path.clone(),
+        "bob".into(),
+        common::fixed_now,
+    );
+    assert_eq!(b.item_id(), "observability.request-tracing");
+}
+
+#[test]
+fn unbound_keys_do_nothing() {
+    let mut a = app();
+    let before = selected_id(&a);
+    assert!(a.update(key(KeyCode::F(5))).is_empty());
+    assert!(typed(&mut a, "zZ").is_empty());
+    assert_eq!(selected_id(&a), before);
+}

@@ -1,0 +1,129 @@
+//! What the screen shows, on ratatui's TestBackend, compared with reviewed snapshots.
+
+mod common;
+
+use common::{app, press, render, screen_text, typed};
+use golive::session::{Evidence, EvidenceKind};
+use golive::tui::app::Msg;
+use golive::tui::keymap::{BINDINGS, Ctx};
+use ratatui::crossterm::event::KeyCode;
+
+fn busy_app() -> golive::tui::app::App {
+    let mut a = app();
+    typed(&mut a, "pjfjbj-");
+    typed(&mut a, "no secrets here");
+    press(&mut a, KeyCode::Enter);
+    typed(&mut a, "ge");
+    typed(&mut a, "Checked every route with curl.");
+    press(&mut a, KeyCode::Enter);
+    typed(&mut a, "Only /health is public.");
+    press(&mut a, KeyCode::Esc);
+    let evidence = Evidence {
+        kind: EvidenceKind::Url,
+        value: "https://ci.example/run/42".into(),
+        size: None,
+        sha256: None,
+        by: "alice".into(),
+        at: common::fixed_now(),
+    };
+    a.update(Msg::EvidenceReady { item: 0, evidence });
+    a.flash = None;
+    a
+}
+
+#[test]
+fn main_screen_wide() {
+    let mut a = busy_app();
+    insta::assert_snapshot!(render(&mut a, 160, 40).backend());
+}
+
+#[test]
+fn main_screen_80x24() {
+    let mut a = busy_app();
+    insta::assert_snapshot!(render(&mut a, 80, 24).backend());
+}
+
+#[test]
+fn help_overlay() {
+    let mut a = app();
+    typed(&mut a, "?");
+    insta::assert_snapshot!(render(&mut a, 100, 60).backend());
+}
+
+#[test]
+fn notes_editor() {
+    let mut a = busy_app();
+    typed(&mut a, "e");
+    typed(&mut a, " More.");
+    insta::assert_snapshot!(render(&mut a, 100, 30).backend());
+}
+
+#[test]
+fn sign_off_view() {
+    let mut a = busy_app();
+    typed(&mut a, "s");
+    press(&mut a, KeyCode::Enter);
+    typed(&mut a, "Carol");
+    press(&mut a, KeyCode::Enter);
+    typed(&mut a, " j");
+    insta::assert_snapshot!(render(&mut a, 100, 30).backend());
+}
+
+#[test]
+fn search_prompt_and_matches() {
+    let mut a = busy_app();
+    typed(&mut a, "/");
+    typed(&mut a, "alert");
+    insta::assert_snapshot!(render(&mut a, 120, 30).backend());
+}
+
+#[test]
+fn critical_view() {
+    let mut a = busy_app();
+    typed(&mut a, "c");
+    insta::assert_snapshot!(render(&mut a, 120, 30).backend());
+}
+
+#[test]
+fn help_lists_exactly_the_key_table() {
+    let lines: Vec<String> = golive::tui::ui::overlays::help_lines()
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect();
+    let entries: Vec<&String> = lines.iter().filter(|l| l.starts_with("  ")).collect();
+    assert_eq!(entries.len(), BINDINGS.len());
+    let in_help_order = Ctx::ALL.into_iter().flat_map(golive::tui::keymap::in_ctx);
+    for (line, b) in entries.iter().zip(in_help_order) {
+        assert_eq!(line.split_whitespace().next().unwrap(), b.label());
+        assert!(line.ends_with(b.desc), "{line}");
+    }
+}
+
+#[test]
+fn footer_hints_come_from_the_key_table() {
+    let mut a = app();
+    let text = screen_text(&render(&mut a, 200, 30));
+    let footer = text.lines().last().unwrap();
+    for b in BINDINGS.iter().filter(|b| b.ctx == Ctx::Main) {
+        match b.hint {
+            Some(h) => assert!(footer.contains(&format!("{} {h}", b.label())), "{footer}"),
+            None => assert!(!footer.contains(b.desc)),
+        }
+    }
+    // Narrow: help and quit still show.
+    let text = screen_text(&render(&mut a, 80, 24));
+    let footer = text.lines().last().unwrap();
+    assert!(footer.contains("? help") && footer.contains("q quit"), "{footer}");
+}
+
+#[test]
+fn control_characters_in_user_text_never_reach_the_terminal() {
+    let mut a = app();
+    typed(&mut a, "e");
+    a.update(Msg::Key(ratatui::crossterm::event::KeyEvent::from(KeyCode::Char('x'))));
+    press(&mut a, KeyCode::Esc);
+    a.session.record_mut("security.api-authentication").notes = "bad \x1b[31mred\x1b[0m \x07bell".into();
+    let text = screen_text(&render(&mut a, 160, 40));
+    assert!(!text.contains('\x1b') && !text.contains('\x07'));
+    assert!(text.contains("bad ␛[31mred␛[0m ␇bell"), "{text}");
+}
