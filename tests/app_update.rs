@@ -306,3 +306,22 @@ fn unbound_keys_do_nothing() {
     assert!(typed(&mut a, "zZ").is_empty());
     assert_eq!(selected_id(&a), before);
 }
+
+#[test]
+fn a_note_being_typed_is_saved_when_the_user_pauses() {
+    let mut a = app();
+    typed(&mut a, "e");
+    assert!(a.update(Msg::Idle).is_empty(), "nothing typed yet");
+    typed(&mut a, "half a thought");
+    assert_eq!(a.update(Msg::Idle), vec![Effect::Save]);
+    assert_eq!(a.session.record("security.api-authentication").unwrap().notes, "half a thought");
+    assert!(a.update(Msg::Idle).is_empty(), "unchanged: no second save");
+    assert_eq!(a.ctx(), Ctx::Notes, "still editing");
+    typed(&mut a, ", finished");
+    assert_eq!(press(&mut a, KeyCode::Esc), vec![Effect::Save]);
+    assert_eq!(a.session.record("security.api-authentication").unwrap().notes, "half a thought, finished");
+    let edits = a.session.history.iter().filter(|c| c.change == "notes edited").count();
+    assert_eq!(edits, 1, "one history entry per editing session");
+    // Idle outside the editor does nothing.
+    assert!(a.update(Msg::Idle).is_empty());
+}

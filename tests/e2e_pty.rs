@@ -87,3 +87,27 @@ fn default_session_lives_in_the_data_dir() {
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("status = \"blocked\""), "{text}");
 }
+
+#[test]
+fn kill_9_while_typing_a_note_keeps_what_was_typed() {
+    let home = tempfile::tempdir().unwrap();
+    let session_path = home.path().join("s.toml");
+    let sp = session_path.to_str().unwrap();
+    let mut tui = Tui::spawn(&["--session", sp], home.path(), 100, 30);
+    tui.wait_for("1 Security");
+    tui.send("e");
+    tui.wait_for("Notes: API Authentication");
+    tui.send("typed on launch day");
+    tui.wait_for("typed on launch day");
+    // The draft is saved after a short pause; wait for it on disk, then kill.
+    let c = Checklist::embedded();
+    let start = std::time::Instant::now();
+    while !std::fs::read_to_string(&session_path).unwrap_or_default().contains("typed on launch day") {
+        assert!(start.elapsed() < std::time::Duration::from_secs(10), "draft never saved");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    Command::new("kill").args(["-9", &tui.pid().to_string()]).status().unwrap();
+    tui.wait_exit();
+    let s = session::load(&session_path, &c).unwrap().unwrap();
+    assert_eq!(s.record("security.api-authentication").unwrap().notes, "typed on launch day");
+}

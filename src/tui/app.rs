@@ -24,6 +24,8 @@ pub enum Msg {
     },
     Saved(Result<(), String>),
     Exported(Result<PathBuf, String>),
+    /// No input for a moment: a good time to save a note being typed.
+    Idle,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -79,8 +81,16 @@ pub enum ConfirmKind {
 /// A text input that has the keyboard: typed letters go to it, never to commands.
 #[derive(Debug)]
 pub enum Input {
-    Notes { item: usize, area: Box<TextArea<'static>> },
-    Prompt { kind: PromptKind, area: Box<TextArea<'static>> },
+    /// `original` is the text when editing began, for the history entry when it ends.
+    Notes {
+        item: usize,
+        area: Box<TextArea<'static>>,
+        original: String,
+    },
+    Prompt {
+        kind: PromptKind,
+        area: Box<TextArea<'static>>,
+    },
     Confirm(ConfirmKind),
 }
 
@@ -267,6 +277,7 @@ impl App {
                 self.info(format!("Report written to {}", path.display()));
                 vec![]
             }
+            Msg::Idle => self.save_draft(),
             Msg::Exported(Err(e)) => {
                 self.error(format!("Export failed: {e}"));
                 vec![]
@@ -321,7 +332,8 @@ impl App {
                 area.set_wrap_mode(WrapMode::WordOrGlyph);
                 area.move_cursor(ratatui_textarea::CursorMove::Bottom);
                 area.move_cursor(ratatui_textarea::CursorMove::End);
-                self.input = Some(Input::Notes { item: self.selected, area: Box::new(area) });
+                self.input =
+                    Some(Input::Notes { item: self.selected, area: Box::new(area), original: notes });
             }
             Action::AddEvidence => self.prompt(PromptKind::Evidence { item: self.selected }, ""),
             Action::DeleteEvidence => {
@@ -391,17 +403,28 @@ impl App {
 
     /// Ends editing and keeps what was typed; Esc never throws text away.
     fn finish_notes(&mut self) -> Vec<Effect> {
-        let Some(Input::Notes { item, area }) = self.input.take() else { return vec![] };
-        let text = area.lines().join("\n");
-        let text = text.trim_end().to_string();
+        let mut fx = self.save_draft();
+        let Some(Input::Notes { item, original, .. }) = self.input.take() else { return fx };
         let id = self.checklist.items[item].id.clone();
-        if self.session.record(&id).map(|r| r.notes.as_str()).unwrap_or("") == text {
+        if self.session.record(&id).map_or("", |r| r.notes.as_str()) != original {
+            self.log(Some(&id), "notes edited".into());
+            self.info("Notes saved.".into());
+            fx = vec![Effect::Save];
+        }
+        fx
+    }
+
+    /// Puts the editor's text into the session while editing continues, so a crash or a dropped
+    /// SSH connection loses at most the last moment of typing.
+    fn save_draft(&mut self) -> Vec<Effect> {
+        let Some(Input::Notes { item, area, .. }) = &self.input else { return vec![] };
+        let text = area.lines().join("\n").trim_end().to_string();
+        let id = self.checklist.items[*item].id.clone();
+        if self.session.record(&id).map_or("", |r| r.notes.as_str()) == text {
             return vec![];
         }
         self.session.record_mut(&id).notes = text;
         self.session.tidy(&id);
-        self.log(Some(&id), "notes edited".into());
-        self.info("Notes saved.".into());
         vec![Effect::Save]
     }
 

@@ -16,6 +16,9 @@ use ratatui::{DefaultTerminal, Terminal};
 use std::collections::VecDeque;
 use std::io::stdout;
 use std::sync::Once;
+use std::time::Duration;
+
+const IDLE: Duration = Duration::from_millis(500);
 
 pub fn run(mut app: App) -> anyhow::Result<()> {
     let mut guard = TerminalGuard::enter()?;
@@ -23,6 +26,11 @@ pub fn run(mut app: App) -> anyhow::Result<()> {
     app.update(Msg::Resize(size.width, size.height));
     loop {
         guard.terminal.draw(|f| ui::draw(&app, f))?;
+        // After a short pause without input the app may save a note being typed.
+        if !event::poll(IDLE)? {
+            process(&mut app, Msg::Idle);
+            continue;
+        }
         let msg = match event::read()? {
             Event::Key(k) if k.kind != KeyEventKind::Release => Msg::Key(k),
             Event::Mouse(m) => Msg::Mouse(m),

@@ -25,7 +25,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Overlay::None => {}
     }
     match &app.input {
-        Some(Input::Notes { item, area }) => overlays::notes(app, frame, *item, area),
+        Some(Input::Notes { item, area, .. }) => overlays::notes(app, frame, *item, area),
         Some(Input::Prompt { kind, area }) => overlays::prompt(frame, *kind, area),
         Some(Input::Confirm(kind)) => overlays::confirm(app, frame, *kind),
         None => {}
