@@ -109,3 +109,17 @@ fn non_utf8_file_names_line_and_column() {
     let e = format!("{:#}", load_file(&path).unwrap_err());
     assert_eq!(e, format!("{}:15:16: file is not valid UTF-8", path.display()));
 }
+
+#[test]
+fn an_item_may_carry_a_probe_with_parameters() {
+    let text = GOOD.replace(
+        "description = \"first\"",
+        "description = \"first\"\nprobe = { kind = \"aws.budgets.alerts\", max_threshold_percent = 80 }",
+    );
+    let c = parse("team.toml", &text).unwrap();
+    let probe = c.items[0].probe.as_ref().unwrap();
+    assert_eq!(probe.kind, "aws.budgets.alerts");
+    assert_eq!(probe.params["max_threshold_percent"].as_integer(), Some(80));
+    let e = err(&text.replace("kind = \"aws.budgets.alerts\", ", ""));
+    assert!(e.starts_with("team.toml:16:9: missing field `kind`"), "{e}");
+}

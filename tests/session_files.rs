@@ -178,3 +178,16 @@ fn export_writes_a_0600_file_or_stdout() {
     let strip = |s: &str| s.lines().filter(|l| !l.starts_with("- Generated:")).collect::<Vec<_>>().join("\n");
     assert_eq!(strip(&stdout), strip(&report));
 }
+
+#[test]
+fn answers_for_items_the_checklist_does_not_have_are_kept() {
+    let c = Checklist::embedded();
+    let text =
+        format!("{HEAD}\n[items.\"security.retired-item\"]\nstatus = \"pass\"\nnotes = \"still mine\"\n");
+    let s = session::parse("s.toml", &text, &c).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    session::save(&path, &s).unwrap();
+    let back = session::load(&path, &c).unwrap().unwrap();
+    assert_eq!(back.record("security.retired-item").unwrap().notes, "still mine");
+}

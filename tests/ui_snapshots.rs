@@ -3,6 +3,7 @@
 mod common;
 
 use common::{app, press, render, screen_text, typed};
+use golive::probe::{Outcome, ProbeResult};
 use golive::session::{Evidence, EvidenceKind};
 use golive::tui::app::Msg;
 use golive::tui::keymap::{BINDINGS, Ctx};
@@ -27,6 +28,13 @@ fn busy_app() -> golive::tui::app::App {
         at: common::fixed_now(),
     };
     a.update(Msg::EvidenceReady { item: 0, evidence });
+    a.session.record_mut("security.api-authentication").probe = Some(ProbeResult {
+        outcome: Outcome::Warn,
+        summary: "1 of 12 routes answers without credentials".into(),
+        evidence: vec!["GET /metrics -> 200".into()],
+        at: common::fixed_now(),
+        duration_ms: 230,
+    });
     a.flash = None;
     a
 }

@@ -31,13 +31,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Row::Heading { section, group: None } => {
                 Line::styled(format!("{}. {}", section + 1, c.sections[section].title), theme::HEADING)
             }
-            Row::Item(i) => item_line(app, i, focused),
+            Row::Item(i) => item_line(app, i, focused, area.width.saturating_sub(2) as usize),
         })
         .collect();
     frame.render_widget(Paragraph::new(lines).block(pane(title, focused)), area);
 }
 
-fn item_line(app: &App, i: usize, focused: bool) -> Line<'static> {
+fn item_line(app: &App, i: usize, focused: bool, width: usize) -> Line<'static> {
     let item = &app.checklist.items[i];
     let rec = app.session.record(&item.id);
     let status = rec.map(|r| r.status).unwrap_or_default();
@@ -57,10 +57,11 @@ fn item_line(app: &App, i: usize, focused: bool) -> Line<'static> {
     if rec.is_some_and(|r| !r.notes.is_empty()) {
         spans.push(Span::styled(" ✎", theme::DIM));
     }
-    let line = Line::from(spans);
-    if i == app.selected {
-        line.style(if focused { theme::SELECTED } else { theme::SELECTED_UNFOCUSED })
-    } else {
-        line
+    if i != app.selected {
+        return Line::from(spans);
     }
+    // The selection bar spans the whole row.
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    spans.push(Span::raw(" ".repeat(width.saturating_sub(used))));
+    Line::from(spans).style(if focused { theme::SELECTED } else { theme::SELECTED_UNFOCUSED })
 }
