@@ -123,3 +123,9 @@ fn an_item_may_carry_a_probe_with_parameters() {
     let e = err(&text.replace("kind = \"aws.budgets.alerts\", ", ""));
     assert!(e.starts_with("team.toml:16:9: missing field `kind`"), "{e}");
 }
+
+#[test]
+fn duplicate_section_ids() {
+    let text = format!("{GOOD}\n[[sections]]\nid = \"one\"\ntitle = \"Again\"\n");
+    assert_eq!(err(&text), "team.toml:18:6: duplicate section id \"one\" (first at line 6)");
+}

@@ -135,3 +135,15 @@ fn control_characters_in_user_text_never_reach_the_terminal() {
     assert!(!text.contains('\x1b') && !text.contains('\x07'));
     assert!(text.contains("bad ␛[31mred␛[0m ␇bell"), "{text}");
 }
+
+#[test]
+fn tiny_terminals_draw_every_view_without_panicking() {
+    for setup in ["", "?", "s", "e", "/", "a", "-", "c", "\t"] {
+        for (w, h) in [(1, 1), (10, 4), (30, 8), (79, 23)] {
+            let mut a = busy_app();
+            typed(&mut a, setup);
+            let text = screen_text(&render(&mut a, w, h));
+            assert_eq!(text.lines().count(), h as usize);
+        }
+    }
+}

@@ -96,30 +96,16 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, Located> {
     let mut sections = Vec::new();
     let mut items = Vec::new();
     for (s_idx, rs) in raw.sections.into_iter().enumerate() {
-        valid_id(&rs.id).map_err(|m| err(rs.id.span(), m))?;
+        unique_id(&mut section_ids, &rs.id, "section", text).map_err(|m| err(rs.id.span(), m))?;
         non_empty(&rs.title, "section title").map_err(|m| err(rs.title.span(), m))?;
-        if let Some(first) = section_ids.insert(rs.id.get_ref().clone(), rs.id.span().start) {
-            let (line, _) = crate::located::line_col(text, first);
-            return Err(err(
-                rs.id.span(),
-                format!("duplicate section id {:?} (first at line {line})", rs.id.get_ref()),
-            ));
-        }
         let section_start = items.len();
         let mut groups = Vec::new();
         for (g_idx, rg) in rs.groups.into_iter().enumerate() {
             non_empty(&rg.title, "group title").map_err(|m| err(rg.title.span(), m))?;
             let group_start = items.len();
             for ri in rg.items {
-                valid_id(&ri.id).map_err(|m| err(ri.id.span(), m))?;
+                unique_id(&mut ids, &ri.id, "item", text).map_err(|m| err(ri.id.span(), m))?;
                 non_empty(&ri.title, "item title").map_err(|m| err(ri.title.span(), m))?;
-                if let Some(first) = ids.insert(ri.id.get_ref().clone(), ri.id.span().start) {
-                    let (line, _) = crate::located::line_col(text, first);
-                    return Err(err(
-                        ri.id.span(),
-                        format!("duplicate item id {:?} (first at line {line})", ri.id.get_ref()),
-                    ));
-                }
                 items.push(Item {
                     id: ri.id.into_inner(),
                     title: ri.title.into_inner(),
@@ -177,9 +163,18 @@ fn non_empty(value: &Spanned<String>, what: &str) -> Result<(), String> {
 }
 
 /// Ids key the user's answers in session files, so they are restricted to characters that read
-/// the same in TOML keys, URLs and shells.
-fn valid_id(id: &Spanned<String>) -> Result<(), String> {
+/// the same in TOML keys, URLs and shells, and must be unique; `seen` maps each to its offset.
+fn unique_id(
+    seen: &mut HashMap<String, usize>,
+    id: &Spanned<String>,
+    what: &str,
+    text: &str,
+) -> Result<(), String> {
     let s = id.get_ref();
+    if let Some(first) = seen.insert(s.clone(), id.span().start) {
+        let (line, _) = crate::located::line_col(text, first);
+        return Err(format!("duplicate {what} id {s:?} (first at line {line})"));
+    }
     let ok = !s.is_empty()
         && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
     if ok { Ok(()) } else { Err(format!("invalid id {s:?}: use lowercase letters, digits, '.', '-', '_'")) }

@@ -547,7 +547,8 @@ impl App {
     fn help_key(&mut self, action: Option<Action>) -> Vec<Effect> {
         let Overlay::Help { scroll } = &mut self.overlay else { return vec![] };
         match action {
-            Some(Action::Down) => *scroll = scroll.saturating_add(1),
+            // The help has fewer lines than twice the bindings; no need to scroll into the void.
+            Some(Action::Down) => *scroll = scroll.saturating_add(1).min(keymap::BINDINGS.len() as u16 * 2),
             Some(Action::Up) => *scroll = scroll.saturating_sub(1),
             Some(Action::Close) => self.overlay = Overlay::None,
             Some(Action::ForceQuit) => return vec![Effect::Save, Effect::Quit],
