@@ -366,11 +366,11 @@ impl App {
                 } else {
                     self.critical_only = !self.critical_only;
                     if self.critical_only && !self.checklist.items[self.selected].critical {
-                        let first = self.visible_items()[0];
+                        // The first critical item from the current section on.
                         let s = self.section();
-                        let pick =
-                            self.visible_items().into_iter().find(|&i| self.checklist.items[i].section >= s);
-                        self.select(pick.unwrap_or(first));
+                        let visible = self.visible_items();
+                        let pick = visible.iter().find(|&&i| self.checklist.items[i].section >= s);
+                        self.select(*pick.unwrap_or(&visible[0]));
                     } else {
                         self.select(self.selected);
                     }
