@@ -1,5 +1,6 @@
 //! golive: a terminal app that walks a team through a production go-live checklist.
 
+pub mod check;
 pub mod checklist;
 pub mod export;
 pub mod located;

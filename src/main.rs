@@ -1,7 +1,11 @@
 use anyhow::Context;
 use chrono::{SubsecRound, Utc};
 use clap::{Parser, Subcommand};
+use golive::check;
 use golive::checklist::{self, Checklist};
+use golive::export;
+use golive::probe::engine;
+use std::time::Duration;
 use golive::export::markdown;
 use golive::session::{self, Session};
 use golive::tui::{self, app::App};
@@ -23,6 +27,21 @@ struct Cli {
     /// Name recorded with every change [default: your login name]
     #[arg(long, global = true, value_name = "NAME")]
     who: Option<String>,
+    /// AWS profile for probes (saved in the session's target)
+    #[arg(long, global = true, value_name = "NAME")]
+    profile: Option<String>,
+    /// AWS region for probes (saved in the session's target)
+    #[arg(long, global = true, value_name = "REGION")]
+    region: Option<String>,
+    /// The AWS account probes must find; any other is refused (saved in the session's target)
+    #[arg(long, global = true, value_name = "ID", value_parser = account_id)]
+    account: Option<String>,
+    /// How many probes run at once
+    #[arg(long, global = true, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    max_parallel: u16,
+    /// Seconds each probe may take before it counts as an error
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 15)]
+    probe_timeout: u64,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -31,6 +50,24 @@ struct Cli {
 enum Command {
     /// Open the interactive checklist (the default)
     Tui,
+    /// Run the automated checks without a terminal and print a report; the exit status is the
+    /// gate: 0 every automated check passed (warnings allowed), 1 at least one failed, 2 none
+    /// failed but at least one could not be decided (error or needs-config). Results are saved in
+    /// the session.
+    Check {
+        /// Only these item ids
+        #[arg(long, value_name = "ID", num_args = 1..)]
+        only: Vec<String>,
+        /// Only this section (1-9)
+        #[arg(long, value_name = "N")]
+        section: Option<usize>,
+        /// Report format
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Output file [default: stdout]
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Write the markdown report of a session
     Export {
         /// Output file [default: stdout]
@@ -39,18 +76,35 @@ enum Command {
     },
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Junit,
+    Markdown,
+}
+
+fn account_id(s: &str) -> Result<String, String> {
+    if s.len() == 12 && s.chars().all(|c| c.is_ascii_digit()) {
+        Ok(s.to_string())
+    } else {
+        Err("an AWS account id is 12 digits".into())
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("golive: {e:#}");
-            ExitCode::FAILURE
+            // 2 is the check gate's "could not decide"; an unusable input is that too.
+            ExitCode::from(2)
         }
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+fn run(cli: Cli) -> anyhow::Result<u8> {
     let checklist = match &cli.checklist {
         Some(path) => checklist::load_file(path)?,
         None => Checklist::embedded(),
@@ -59,16 +113,49 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(p) => p,
         None => default_session_path()?,
     };
+    let opts = engine::Opts { max_parallel: cli.max_parallel as usize, timeout: Duration::from_secs(cli.probe_timeout) };
+    let who = cli.who.clone().unwrap_or_else(login_name);
     match cli.command {
         None | Some(Command::Tui) => {
             // Load first: a bad session file is the more useful error, wherever golive runs.
-            let session = session::load(&session_path, &checklist)?
+            let mut session = session::load(&session_path, &checklist)?
                 .unwrap_or_else(|| Session::new(&checklist, Utc::now().trunc_subsecs(0)));
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-                anyhow::bail!("the checklist needs a terminal; in scripts use `golive export`");
+                anyhow::bail!("the checklist needs a terminal; in scripts use `golive check` or `golive export`");
             }
-            let who = cli.who.unwrap_or_else(login_name);
-            tui::run(App::new(checklist, session, session_path, who, Utc::now))
+            if apply_target(&cli.profile, &cli.region, &cli.account, &mut session) {
+                session::save(&session_path, &session)?;
+            }
+            tui::run(App::new(checklist, session, session_path, who, Utc::now), opts)?;
+            Ok(0)
+        }
+        Some(Command::Check { only, section, format, output }) => {
+            let mut session = session::load(&session_path, &checklist)?
+                .unwrap_or_else(|| Session::new(&checklist, Utc::now().trunc_subsecs(0)));
+            apply_target(&cli.profile, &cli.region, &cli.account, &mut session);
+            let (jobs, skipped) = check::select(&checklist, &session, &check::Selection { only, section })?;
+            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+            let (identity, results) = rt.block_on(check::probe(&checklist, &mut session, jobs, opts));
+            check::record(&checklist, &mut session, &results, &who);
+            session::save(&session_path, &session)?;
+            let run = check::Run { generated: Utc::now().trunc_subsecs(0), identity, results, skipped };
+            let text = match format {
+                Format::Text => export::check::text(&checklist, &run),
+                Format::Json => export::check::json(&checklist, &run),
+                Format::Junit => export::check::junit(&checklist, &run),
+                Format::Markdown => {
+                    let meta = markdown::Meta { session_path: &session_path.display().to_string(), generated: run.generated };
+                    markdown::render(&checklist, &session, &meta)
+                }
+            };
+            match output {
+                Some(path) => {
+                    write_report(&path, &text)?;
+                    eprintln!("golive: {}", export::check::verdict_line(&run));
+                }
+                None => print!("{text}"),
+            }
+            Ok(run.exit_code())
         }
         Some(Command::Export { output }) => {
             let session = session::load(&session_path, &checklist)?
@@ -79,14 +166,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let text = markdown::render(&checklist, &session, &meta);
             match output {
-                Some(path) => write_report(&path, &text),
-                None => {
-                    print!("{text}");
-                    Ok(())
-                }
+                Some(path) => write_report(&path, &text)?,
+                None => print!("{text}"),
             }
+            Ok(0)
         }
     }
+}
+
+/// Flags given on the command line become the session's target; true when it changed.
+fn apply_target(profile: &Option<String>, region: &Option<String>, account: &Option<String>, s: &mut Session) -> bool {
+    let before = s.target.clone();
+    let t = &mut s.target;
+    for (flag, field) in [(profile, &mut t.profile), (region, &mut t.region), (account, &mut t.account_id)] {
+        if flag.is_some() {
+            field.clone_from(flag);
+        }
+    }
+    s.target != before
 }
 
 fn write_report(path: &Path, text: &str) -> anyhow::Result<()> {

@@ -2,7 +2,7 @@
 
 use super::{Checklist, Group, Item, Section};
 use crate::located::{Located, read_text};
-use crate::probe::ProbeSpec;
+use crate::probe::{ProbeSpec, registry};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -106,6 +106,9 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, Located> {
             for ri in rg.items {
                 unique_id(&mut ids, &ri.id, "item", text).map_err(|m| err(ri.id.span(), m))?;
                 non_empty(&ri.title, "item title").map_err(|m| err(ri.title.span(), m))?;
+                if let Some(p) = &ri.probe {
+                    registry::validate(p.get_ref()).map_err(|m| err(p.span(), m))?;
+                }
                 items.push(Item {
                     id: ri.id.into_inner(),
                     title: ri.title.into_inner(),

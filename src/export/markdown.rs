@@ -107,6 +107,15 @@ fn item_entry(out: &mut String, item: &Item, session: &Session) {
         if let Some(reason) = &r.reason {
             let _ = write!(out, "; reason: {}", escape_inline(reason));
         }
+        if let Some(o) = r.overridden_probe() {
+            let _ = write!(
+                out,
+                " (probe: {}; set to {} by {})",
+                o.word(),
+                status.word(),
+                escape_inline(r.by.as_deref().unwrap_or("someone"))
+            );
+        }
     }
     if item.critical {
         out.push_str(" (critical)");

@@ -1,5 +1,6 @@
 //! Reports made from a checklist and its session.
 
+pub mod check;
 pub mod markdown;
 
 use std::path::{Path, PathBuf};

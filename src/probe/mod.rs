@@ -1,5 +1,10 @@
-//! Probes: automated checks attached to checklist items. This module holds the data both files
-//! share (what to run, what it found); the engine that runs them comes later.
+//! Probes: automated checks attached to checklist items. A probe kind is a function registered by
+//! name in `registry`; `engine` runs many at once, bounded, each with a timeout; each family of
+//! probes (AWS services, ...) has its own module and only probes.
+
+pub mod aws;
+pub mod engine;
+pub mod registry;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -35,6 +40,11 @@ impl Outcome {
         }
     }
 
+    /// Pass and warn let a pipeline go; fail stops it; error and needs-config leave it undecided.
+    pub fn is_undecided(self) -> bool {
+        matches!(self, Outcome::Error | Outcome::NeedsConfig)
+    }
+
     pub fn glyph(self) -> &'static str {
         match self {
             Outcome::Pass => "✓",
@@ -43,6 +53,24 @@ impl Outcome {
             Outcome::Error => "?",
             Outcome::NeedsConfig => "~",
         }
+    }
+}
+
+/// What a probe function decides; the engine adds when it ran and how long it took.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub outcome: Outcome,
+    pub summary: String,
+    pub evidence: Vec<String>,
+}
+
+impl Verdict {
+    pub fn new(outcome: Outcome, summary: impl Into<String>, evidence: Vec<String>) -> Verdict {
+        Verdict { outcome, summary: summary.into(), evidence }
+    }
+
+    pub fn error(summary: impl Into<String>) -> Verdict {
+        Verdict::new(Outcome::Error, summary, vec![])
     }
 }
 

@@ -6,7 +6,8 @@ mod store;
 
 pub use store::{SCHEMA_VERSION, load, parse, save, write_atomic};
 
-use crate::probe::ProbeResult;
+use crate::probe::aws::Target;
+use crate::probe::{Outcome, ProbeResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -19,6 +20,9 @@ pub struct Session {
     pub checklist: String,
     pub checklist_version: String,
     pub created: DateTime<Utc>,
+    /// Where probes look (AWS profile, region, expected account).
+    #[serde(default, skip_serializing_if = "Target::is_empty")]
+    pub target: Target,
     #[serde(default)]
     pub ui: UiState,
     #[serde(default)]
@@ -58,13 +62,37 @@ pub struct ItemRecord {
     pub notes: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
+    /// The status was set by the probe, not by a person (a person's status wins over probes).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub status_by_probe: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probe: Option<ProbeResult>,
+    /// Earlier probe results, newest last, without their evidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probe_history: Vec<ProbeRun>,
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProbeRun {
+    pub at: DateTime<Utc>,
+    pub outcome: Outcome,
+    pub summary: String,
+}
+
+/// How many earlier probe results an item keeps.
+pub const PROBE_HISTORY: usize = 10;
 
 impl ItemRecord {
     pub fn is_empty(&self) -> bool {
         *self == ItemRecord::default()
+    }
+
+    /// The probe's outcome when a person's status says otherwise than the probe's verdict.
+    pub fn overridden_probe(&self) -> Option<Outcome> {
+        let p = self.probe.as_ref()?;
+        let verdict = Status::from_outcome(p.outcome);
+        (!self.status_by_probe && verdict != Status::Todo && self.status != verdict).then_some(p.outcome)
     }
 }
 
@@ -105,6 +133,16 @@ impl Status {
             Status::Fail => "[✗]",
             Status::Blocked => "[!]",
             Status::NotApplicable => "[~]",
+        }
+    }
+
+    /// The status a probe outcome stands for: pass and fail are verdicts; warn, error and
+    /// needs-config leave the item for a person.
+    pub fn from_outcome(o: Outcome) -> Status {
+        match o {
+            Outcome::Pass => Status::Pass,
+            Outcome::Fail => Status::Fail,
+            _ => Status::Todo,
         }
     }
 
@@ -209,6 +247,7 @@ impl Session {
             checklist: checklist.id.clone(),
             checklist_version: checklist.version.clone(),
             created: now,
+            target: Target::default(),
             ui: UiState::default(),
             items: BTreeMap::new(),
             signoff: BTreeMap::new(),
@@ -235,6 +274,25 @@ impl Session {
         if self.items.get(id).is_some_and(ItemRecord::is_empty) {
             self.items.remove(id);
         }
+    }
+
+    /// Records a probe result. It sets the status unless a person has: pass and fail are verdicts;
+    /// warn, error and needs-config leave the item for a person (todo).
+    pub fn apply_probe(&mut self, id: &str, kind: &str, result: ProbeResult) {
+        let rec = self.record_mut(id);
+        if let Some(old) = rec.probe.take() {
+            rec.probe_history.push(ProbeRun { at: old.at, outcome: old.outcome, summary: old.summary });
+            let excess = rec.probe_history.len().saturating_sub(PROBE_HISTORY);
+            rec.probe_history.drain(..excess);
+        }
+        if rec.status_by_probe || rec.status == Status::Todo {
+            rec.status = Status::from_outcome(result.outcome);
+            rec.status_by_probe = true;
+            rec.by = Some(format!("probe {kind}"));
+            rec.at = Some(result.at);
+            rec.reason = None;
+        }
+        rec.probe = Some(result);
     }
 
     pub fn log(&mut self, at: DateTime<Utc>, by: &str, item: Option<&str>, change: String) {

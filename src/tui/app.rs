@@ -5,11 +5,15 @@
 use super::keymap::{self, Action, Ctx};
 use super::layout::{self, Areas};
 use crate::checklist::Checklist;
+use crate::probe::aws::{Identity, Target};
+use crate::probe::engine::Event;
+use crate::probe::registry;
 use crate::session::{Evidence, EvidenceKind, Session, SignOff, Status};
 use chrono::{DateTime, SubsecRound, Utc};
 use ratatui::crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 use ratatui_textarea::{TextArea, WrapMode};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 #[derive(Debug)]
@@ -26,6 +30,23 @@ pub enum Msg {
     Exported(Result<PathBuf, String>),
     /// No input for a moment: a good time to save a note being typed.
     Idle,
+    /// Time passes while probes run: the spinner turns.
+    Tick,
+    /// The AWS identity a sweep found before its probes ran.
+    Aws(AwsView),
+    Probe { item: usize, run: u64, event: Event },
+}
+
+/// What the header shows about AWS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AwsView {
+    NotConnected,
+    Connecting,
+    Connected(Identity),
+    /// The credentials' account is not yet the session's expected account; asks the user.
+    Unconfirmed(Identity),
+    /// No AWS probe may run: no credentials, wrong account...; the identity when there is one.
+    Refused { identity: Option<Identity>, why: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +58,9 @@ pub enum Effect {
         item: usize,
         evidence: Evidence,
     },
+    /// Run these items' probes as sweep `run`, against the session's target.
+    RunProbes { run: u64, items: Vec<usize> },
+    CancelProbes,
     Quit,
 }
 
@@ -60,6 +84,8 @@ pub enum PromptKind {
     Evidence { item: usize },
     Search { origin: usize, origin_critical: bool },
     Reviewer { row: usize },
+    /// A person overrides the probe's verdict and says why.
+    Override { item: usize, status: Status },
 }
 
 impl PromptKind {
@@ -69,6 +95,7 @@ impl PromptKind {
             PromptKind::Evidence { .. } => "Evidence: URL, file path or text",
             PromptKind::Search { .. } => "Search titles and descriptions",
             PromptKind::Reviewer { .. } => "Reviewer",
+            PromptKind::Override { .. } => "Why override the probe's verdict?",
         }
     }
 }
@@ -76,6 +103,8 @@ impl PromptKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConfirmKind {
     DeleteEvidence { item: usize, index: usize },
+    /// Trust this account as the session's expected account, then rerun the sweep.
+    TrustAccount { account: usize },
 }
 
 /// A text input that has the keyboard: typed letters go to it, never to commands.
@@ -91,8 +120,12 @@ pub enum Input {
         kind: PromptKind,
         area: Box<TextArea<'static>>,
     },
+    /// The target form: AWS profile, region and expected account.
+    Form { fields: Box<[TextArea<'static>; 3]>, focus: usize },
     Confirm(ConfirmKind),
 }
+
+pub const FORM_LABELS: [&str; 3] = ["AWS profile", "Region", "Expected account id"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -143,6 +176,14 @@ pub struct App {
     pub flash: Option<Flash>,
     /// The last save failed: shown until a save succeeds, because the user must know.
     pub save_error: Option<String>,
+    pub aws: AwsView,
+    /// Items whose probe is queued or running: their sweep and whether it has started.
+    pub running: BTreeMap<usize, (u64, bool)>,
+    pub spinner: usize,
+    /// Ids of the accounts offered for trust (index into this list in ConfirmKind).
+    pub offered_accounts: Vec<String>,
+    runs: u64,
+    last_sweep: Vec<usize>,
     last_in_section: Vec<usize>,
 }
 
@@ -175,6 +216,12 @@ impl App {
             items_offset: 0,
             flash: None,
             save_error: None,
+            aws: AwsView::NotConnected,
+            running: BTreeMap::new(),
+            spinner: 0,
+            offered_accounts: Vec::new(),
+            runs: 0,
+            last_sweep: Vec::new(),
             last_in_section,
         };
         if app.critical_only && !app.checklist.items[app.selected].critical {
@@ -198,6 +245,7 @@ impl App {
             (Some(Input::Notes { .. }), _) => Ctx::Notes,
             (Some(Input::Prompt { .. }), _) => Ctx::Prompt,
             (Some(Input::Confirm(_)), _) => Ctx::Confirm,
+            (Some(Input::Form { .. }), _) => Ctx::Form,
             (None, Overlay::Help { .. }) => Ctx::Help,
             (None, Overlay::SignOff { .. }) => Ctx::SignOff,
             (None, Overlay::None) => Ctx::Main,
@@ -278,6 +326,22 @@ impl App {
                 vec![]
             }
             Msg::Idle => self.save_draft(),
+            Msg::Tick => {
+                self.spinner = self.spinner.wrapping_add(1);
+                vec![]
+            }
+            Msg::Aws(view) => {
+                if let AwsView::Unconfirmed(id) = &view {
+                    self.offered_accounts.push(id.account.clone());
+                    let account = self.offered_accounts.len() - 1;
+                    if self.input.is_none() {
+                        self.input = Some(Input::Confirm(ConfirmKind::TrustAccount { account }));
+                    }
+                }
+                self.aws = view;
+                vec![]
+            }
+            Msg::Probe { item, run, event } => self.on_probe(item, run, event),
             Msg::Exported(Err(e)) => {
                 self.error(format!("Export failed: {e}"));
                 vec![]
@@ -291,6 +355,7 @@ impl App {
         match ctx {
             Ctx::Notes => self.notes_key(action, ev),
             Ctx::Prompt => self.prompt_key(action, ev),
+            Ctx::Form => self.form_key(action, ev),
             Ctx::Confirm => self.confirm_key(action),
             Ctx::Help => self.help_key(action),
             Ctx::SignOff => self.signoff_key(action),
@@ -319,13 +384,40 @@ impl App {
             }
             Action::CycleStatus => {
                 let next = self.session.status(&self.item_id()).cycled();
-                return self.set_status(self.selected, next, None);
+                return self.person_sets(next);
             }
-            Action::SetStatus(Status::NotApplicable) => {
-                let reason = self.session.record(&self.item_id()).and_then(|r| r.reason.clone());
-                self.prompt(PromptKind::NaReason { item: self.selected }, reason.as_deref().unwrap_or(""));
+            Action::SetStatus(s) => return self.person_sets(s),
+            Action::RunProbe => {
+                if self.checklist.items[self.selected].probe.is_none() {
+                    self.info("This item has no automated check.".into());
+                    return vec![];
+                }
+                return self.run_probes(vec![self.selected]);
             }
-            Action::SetStatus(s) => return self.set_status(self.selected, s, None),
+            Action::RunSection => {
+                let items = self.checklist.sections[self.section()].items.clone().collect();
+                return self.run_probes(items);
+            }
+            Action::RunAll => return self.run_probes((0..self.checklist.items.len()).collect()),
+            Action::CancelProbes => {
+                if self.running.is_empty() {
+                    return vec![];
+                }
+                let n = self.running.len();
+                self.running.clear();
+                self.info(format!("Cancelled {n} probe{}.", if n == 1 { "" } else { "s" }));
+                return vec![Effect::CancelProbes];
+            }
+            Action::EditTarget => {
+                let t = &self.session.target;
+                let field = |v: &Option<String>| {
+                    let mut a = TextArea::new(vec![v.clone().unwrap_or_default()]);
+                    a.move_cursor(ratatui_textarea::CursorMove::End);
+                    a
+                };
+                let fields = Box::new([field(&t.profile), field(&t.region), field(&t.account_id)]);
+                self.input = Some(Input::Form { fields, focus: 0 });
+            }
             Action::EditNotes => {
                 let notes = self.session.record(&self.item_id()).map(|r| r.notes.clone()).unwrap_or_default();
                 let mut area = TextArea::new(notes.lines().map(str::to_string).collect());
@@ -470,6 +562,13 @@ impl App {
                 }
                 self.set_status(item, Status::NotApplicable, Some(text))
             }
+            PromptKind::Override { item, status } => {
+                if text.is_empty() {
+                    self.error("Overriding the probe needs a reason: status unchanged.".into());
+                    return vec![];
+                }
+                self.set_status(item, status, Some(text))
+            }
             PromptKind::Evidence { item } => {
                 if text.is_empty() {
                     return vec![];
@@ -519,7 +618,18 @@ impl App {
         match action {
             Some(Action::Confirm) => {
                 self.input = None;
-                let ConfirmKind::DeleteEvidence { item, index } = kind;
+                let (item, index) = match kind {
+                    ConfirmKind::DeleteEvidence { item, index } => (item, index),
+                    ConfirmKind::TrustAccount { account } => {
+                        let account = self.offered_accounts[account].clone();
+                        self.session.target.account_id = Some(account.clone());
+                        self.log(None, format!("expected AWS account set to {account}"));
+                        self.info(format!("Probing account {account}: t changes it."));
+                        let mut fx = vec![Effect::Save];
+                        fx.extend(self.run_probes(self.last_sweep.clone()));
+                        return fx;
+                    }
+                };
                 let id = self.checklist.items[item].id.clone();
                 let rec = self.session.record_mut(&id);
                 if index < rec.evidence.len() {
@@ -534,6 +644,10 @@ impl App {
             }
             Some(Action::Cancel) => {
                 self.input = None;
+                if let ConfirmKind::TrustAccount { account } = kind {
+                    let account = &self.offered_accounts[account];
+                    self.error(format!("Account {account} not trusted: AWS probes will not run (t sets the account)."));
+                }
                 vec![]
             }
             Some(Action::ForceQuit) => {
@@ -542,6 +656,115 @@ impl App {
             }
             _ => vec![],
         }
+    }
+
+    fn form_key(&mut self, action: Option<Action>, ev: KeyEvent) -> Vec<Effect> {
+        let Some(Input::Form { fields, focus }) = &mut self.input else { return vec![] };
+        match action {
+            Some(Action::NextField) => *focus = (*focus + 1) % 3,
+            Some(Action::PrevField) => *focus = (*focus + 2) % 3,
+            Some(Action::Cancel) => self.input = None,
+            Some(Action::ForceQuit) => {
+                self.input = None;
+                return vec![Effect::Save, Effect::Quit];
+            }
+            Some(Action::Submit) => {
+                let value = |a: &TextArea| Some(a.lines().join("").trim().to_string()).filter(|v| !v.is_empty());
+                let target =
+                    Target { profile: value(&fields[0]), region: value(&fields[1]), account_id: value(&fields[2]) };
+                if let Some(acct) = &target.account_id
+                    && !(acct.len() == 12 && acct.chars().all(|c| c.is_ascii_digit()))
+                {
+                    *focus = 2;
+                    self.error(format!("An AWS account id is 12 digits, not {acct:?}."));
+                    return vec![];
+                }
+                self.input = None;
+                if target == self.session.target {
+                    return vec![];
+                }
+                self.session.target = target;
+                self.aws = AwsView::NotConnected;
+                self.log(None, "target changed".into());
+                self.info("Target saved: probes use it from the next run.".into());
+                return vec![Effect::Save];
+            }
+            _ => {
+                fields[*focus].input(ev);
+            }
+        }
+        vec![]
+    }
+
+    /// Starts a sweep over the probes of `items` (items without a probe are skipped).
+    fn run_probes(&mut self, items: Vec<usize>) -> Vec<Effect> {
+        let items: Vec<usize> = items.into_iter().filter(|&i| self.checklist.items[i].probe.is_some()).collect();
+        if items.is_empty() {
+            self.info("No automated checks here.".into());
+            return vec![];
+        }
+        self.runs += 1;
+        let run = self.runs;
+        for &i in &items {
+            self.running.insert(i, (run, false));
+        }
+        if items.iter().any(|&i| self.needs_aws(i)) {
+            self.aws = AwsView::Connecting;
+        }
+        self.last_sweep = items.clone();
+        vec![Effect::RunProbes { run, items }]
+    }
+
+    fn needs_aws(&self, item: usize) -> bool {
+        let spec = self.checklist.items[item].probe.as_ref();
+        spec.and_then(|p| registry::find(&p.kind)).is_some_and(|k| k.aws)
+    }
+
+    fn on_probe(&mut self, item: usize, run: u64, event: Event) -> Vec<Effect> {
+        // Results of a cancelled or superseded run are dropped.
+        if self.running.get(&item).map(|r| r.0) != Some(run) {
+            return vec![];
+        }
+        match event {
+            Event::Started => {
+                self.running.insert(item, (run, true));
+                vec![]
+            }
+            Event::Done(result) => {
+                self.running.remove(&item);
+                let it = &self.checklist.items[item];
+                let (id, kind) = (it.id.clone(), it.probe.as_ref().map(|p| p.kind.clone()).unwrap_or_default());
+                let before = self.session.status(&id);
+                let outcome = result.outcome;
+                self.session.apply_probe(&id, &kind, result);
+                let after = self.session.status(&id);
+                if before != after {
+                    self.log(Some(&id), format!("status {} -> {} by probe {kind}", before.word(), after.word()));
+                }
+                if self.running.is_empty() {
+                    let title = self.checklist.items[item].title.clone();
+                    self.info(format!("Probes done; last: {} {title}", outcome.word()));
+                }
+                vec![Effect::Save]
+            }
+        }
+    }
+
+    /// A person sets a status. Overriding a probe's verdict asks why; n/a always does.
+    fn person_sets(&mut self, status: Status) -> Vec<Effect> {
+        let item = self.selected;
+        if status == Status::NotApplicable {
+            let reason = self.session.record(&self.item_id()).and_then(|r| r.reason.clone());
+            self.prompt(PromptKind::NaReason { item }, reason.as_deref().unwrap_or(""));
+            return vec![];
+        }
+        let probe_says =
+            self.session.record(&self.item_id()).and_then(|r| r.probe.as_ref()).map(|p| Status::from_outcome(p.outcome));
+        if probe_says.is_some_and(|p| p != status && p != Status::Todo) && status != Status::Todo {
+            self.prompt(PromptKind::Override { item, status }, "");
+            return vec![];
+        }
+        self.set_status(item, status, None)
     }
 
     fn help_key(&mut self, action: Option<Action>) -> Vec<Effect> {
@@ -784,9 +1007,10 @@ impl App {
         let who = self.who.clone();
         let rec = self.session.record_mut(&id);
         let old = rec.status;
-        if old == status && rec.reason == reason {
+        if old == status && rec.reason == reason && !rec.status_by_probe {
             return vec![];
         }
+        rec.status_by_probe = false;
         rec.status = status;
         rec.reason = reason.clone();
         rec.by = Some(who);

@@ -8,7 +8,11 @@ pub mod ui;
 
 use crate::export;
 use crate::session;
-use app::{App, Effect, Msg};
+use crate::probe::aws::{self, Target};
+use crate::probe::engine::{self, Job};
+use crate::probe::{Outcome, Verdict, registry};
+use app::{App, AwsView, Effect, Msg};
+use std::sync::{Arc, mpsc};
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
@@ -19,16 +23,103 @@ use std::sync::Once;
 use std::time::Duration;
 
 const IDLE: Duration = Duration::from_millis(500);
+const TICK: Duration = Duration::from_millis(100);
 
-pub fn run(mut app: App) -> anyhow::Result<()> {
+/// Runs probe sweeps on a tokio runtime beside the UI thread and sends their events back as
+/// messages, so the UI never waits for the network.
+pub struct Runner {
+    rt: tokio::runtime::Runtime,
+    opts: engine::Opts,
+    tx: mpsc::Sender<Msg>,
+    rx: mpsc::Receiver<Msg>,
+    sweeps: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Runner {
+    pub fn new(opts: engine::Opts) -> anyhow::Result<Runner> {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+        let (tx, rx) = mpsc::channel();
+        Ok(Runner { rt, opts, tx, rx, sweeps: Vec::new() })
+    }
+
+    fn start(&mut self, app: &App, run: u64, items: Vec<usize>) {
+        let jobs: Vec<Job> = items
+            .iter()
+            .filter_map(|&i| app.checklist.items[i].probe.clone().map(|spec| Job { item: i, spec }))
+            .collect();
+        let needs_aws = jobs.iter().any(|j| registry::find(&j.spec.kind).is_some_and(|k| k.aws));
+        let target = app.session.target.clone();
+        let (tx, opts) = (self.tx.clone(), self.opts);
+        self.sweeps.retain(|h| !h.is_finished());
+        self.sweeps.push(self.rt.spawn(async move {
+            let aws = if needs_aws {
+                let (view, aws) = connect_for_ui(&target, opts.timeout).await;
+                let _ = tx.send(Msg::Aws(view));
+                aws
+            } else {
+                Err(crate::probe::Verdict::error("no AWS probe in this run"))
+            };
+            let report = move |item, event| {
+                let _ = tx.send(Msg::Probe { item, run, event });
+            };
+            // Dropping the set (when this task is aborted) aborts every probe in it.
+            let mut set = engine::spawn(Arc::new(engine::Ctx { aws }), jobs, opts, Arc::new(report));
+            while set.join_next().await.is_some() {}
+        }));
+    }
+
+    fn cancel(&mut self) {
+        for h in self.sweeps.drain(..) {
+            h.abort();
+        }
+    }
+}
+
+/// Connects and decides whether AWS probes may run: only in the session's expected account, and
+/// when none is set yet, only after the user confirms the one found.
+async fn connect_for_ui(target: &Target, timeout: Duration) -> (AwsView, Result<aws::Session, Verdict>) {
+    match aws::connect(target, timeout).await {
+        Err(v) => (AwsView::Refused { identity: None, why: v.summary.clone() }, Err(v)),
+        Ok(session) => {
+            let identity = session.identity.clone();
+            match &target.account_id {
+                None => (
+                    AwsView::Unconfirmed(identity.clone()),
+                    Err(Verdict::new(
+                        Outcome::NeedsConfig,
+                        format!("account {} not confirmed as the expected account", identity.account),
+                        vec![],
+                    )),
+                ),
+                Some(want) => match aws::check_account(session, Some(want)) {
+                    Ok(s) => (AwsView::Connected(identity), Ok(s)),
+                    Err(v) => (AwsView::Refused { identity: Some(identity), why: v.summary.clone() }, Err(v)),
+                },
+            }
+        }
+    }
+}
+
+pub fn run(mut app: App, probe_opts: engine::Opts) -> anyhow::Result<()> {
+    let mut runner = Runner::new(probe_opts)?;
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     app.update(Msg::Resize(size.width, size.height));
-    loop {
+    'ui: loop {
         guard.terminal.draw(|f| ui::draw(&app, f))?;
-        // After a short pause without input the app may save a note being typed.
-        if !event::poll(IDLE)? {
-            process(&mut app, Msg::Idle);
+        // Probe results arrive on a channel; the spinner turns only while probes run.
+        while let Ok(msg) = runner.rx.try_recv() {
+            if process(&mut app, &mut runner, msg) {
+                break 'ui;
+            }
+        }
+        let wait = if app.running.is_empty() { IDLE } else { TICK };
+        if !event::poll(wait)? {
+            // After a short pause without input the app may save a note being typed.
+            let msg = if app.running.is_empty() { Msg::Idle } else { Msg::Tick };
+            if process(&mut app, &mut runner, msg) {
+                break;
+            }
             continue;
         }
         let msg = match event::read()? {
@@ -37,10 +128,11 @@ pub fn run(mut app: App) -> anyhow::Result<()> {
             Event::Resize(w, h) => Msg::Resize(w, h),
             _ => continue,
         };
-        if process(&mut app, msg) {
+        if process(&mut app, &mut runner, msg) {
             break;
         }
     }
+    runner.cancel();
     drop(guard);
     if let Some(e) = &app.save_error {
         anyhow::bail!("the session could not be saved to {}: {e}", app.session_path.display());
@@ -50,7 +142,7 @@ pub fn run(mut app: App) -> anyhow::Result<()> {
 
 /// Feeds `msg` to the app and performs the effects, feeding their results back in. Returns true
 /// when the app asked to quit.
-pub fn process(app: &mut App, msg: Msg) -> bool {
+pub fn process(app: &mut App, runner: &mut Runner, msg: Msg) -> bool {
     let mut queue = VecDeque::from([msg]);
     let mut quit = false;
     while let Some(msg) = queue.pop_front() {
@@ -77,6 +169,8 @@ pub fn process(app: &mut App, msg: Msg) -> bool {
                     let evidence = session::evidence::inspect(evidence, &base);
                     queue.push_back(Msg::EvidenceReady { item, evidence });
                 }
+                Effect::RunProbes { run, items } => runner.start(app, run, items),
+                Effect::CancelProbes => runner.cancel(),
                 Effect::Quit => quit = true,
             }
         }

@@ -83,6 +83,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     lines.push(Line::raw(""));
     lines.push(Line::styled("Probe", theme::HEADING));
+    if let Some(kind) = item.probe.as_ref().and_then(|p| crate::probe::registry::find(&p.kind)) {
+        let params: Vec<String> =
+            item.probe.iter().flat_map(|p| &p.params).map(|(k, v)| format!("{k} = {v}")).collect();
+        let params = if params.is_empty() { String::new() } else { format!(" ({})", params.join(", ")) };
+        lines.push(Line::styled(format!("{}{params}: {}", kind.name, kind.doc), theme::DIM));
+    }
+    match app.running.get(&app.selected) {
+        Some((_, true)) => {
+            lines.push(Line::styled(format!("{} running…", super::items::spinner(app.spinner)), theme::MATCH))
+        }
+        Some((_, false)) => lines.push(Line::styled("… queued", theme::DIM)),
+        None => {}
+    }
     match (rec.and_then(|r| r.probe.as_ref()), &item.probe) {
         (Some(p), _) => {
             lines.push(Line::raw(format!(
@@ -94,8 +107,21 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 p.at.to_rfc3339_opts(SecondsFormat::Secs, true)
             )));
             lines.extend(p.evidence.iter().map(|e| Line::styled(format!("  {}", clean(e)), theme::DIM)));
+            let history = rec.map(|r| r.probe_history.as_slice()).unwrap_or_default();
+            for h in history.iter().rev().take(3) {
+                lines.push(Line::styled(
+                    format!(
+                        "earlier: {} {} at {}: {}",
+                        h.outcome.glyph(),
+                        h.outcome.word(),
+                        h.at.to_rfc3339_opts(SecondsFormat::Secs, true),
+                        clean(&h.summary)
+                    ),
+                    theme::DIM,
+                ));
+            }
         }
-        (None, Some(spec)) => lines.push(Line::raw(format!("{}: not run yet", spec.kind))),
+        (None, Some(_)) => lines.push(Line::raw("not run yet: r runs it, A runs all")),
         (None, None) => lines.push(Line::styled("no automated check for this item", theme::DIM)),
     }
 

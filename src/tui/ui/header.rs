@@ -1,7 +1,7 @@
 use super::{clean, theme};
 use crate::progress::Tally;
 use crate::session::{SignStatus, Status};
-use crate::tui::app::App;
+use crate::tui::app::{App, AwsView};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -14,6 +14,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Span::styled(format!(" {} ", c.name), theme::TITLE),
         Span::styled(format!("v{} ", c.version), theme::DIM),
     ];
+    first.push(aws(app));
     match &app.save_error {
         Some(e) => first.push(Span::styled(format!(" NOT SAVED: {} ", clean(e)), theme::ERROR)),
         None => first.push(Span::styled(
@@ -51,4 +52,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         second.push(Span::styled(" CRITICAL ONLY", theme::MATCH));
     }
     frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second)]), area);
+}
+
+/// The AWS account probes run in; a refusal is shown loudly, because probing the wrong account is
+/// the mistake this exists to prevent.
+fn aws(app: &App) -> Span<'static> {
+    match &app.aws {
+        AwsView::NotConnected => Span::styled(" aws: not connected ", theme::DIM),
+        AwsView::Connecting => Span::styled(" aws: connecting… ", theme::DIM),
+        AwsView::Connected(id) => {
+            Span::styled(format!(" aws {} {} {} ", id.account, clean(&id.arn), id.region), theme::INFO)
+        }
+        AwsView::Unconfirmed(id) => Span::styled(format!(" aws {} (not confirmed) ", id.account), theme::MATCH),
+        AwsView::Refused { why, .. } => Span::styled(format!(" AWS REFUSED: {} ", clean(why)), theme::ERROR),
+    }
 }

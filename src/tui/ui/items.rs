@@ -51,8 +51,12 @@ fn item_line(app: &App, i: usize, focused: bool, width: usize) -> Line<'static> 
     if item.critical {
         spans.push(Span::styled(" ★", theme::MATCH));
     }
-    if let Some(p) = rec.and_then(|r| r.probe.as_ref()) {
-        spans.push(Span::styled(format!(" {}", p.outcome.glyph()), theme::DIM));
+    match (app.running.get(&i), rec.and_then(|r| r.probe.as_ref())) {
+        (Some((_, true)), _) => spans.push(Span::styled(format!(" {}", spinner(app.spinner)), theme::MATCH)),
+        (Some((_, false)), _) => spans.push(Span::styled(" …", theme::DIM)),
+        (None, Some(p)) => spans.push(Span::styled(format!(" {}", p.outcome.glyph()), theme::DIM)),
+        (None, None) if item.probe.is_some() => spans.push(Span::styled(" ·", theme::DIM)),
+        _ => {}
     }
     if rec.is_some_and(|r| !r.notes.is_empty()) {
         spans.push(Span::styled(" ✎", theme::DIM));
@@ -64,4 +68,9 @@ fn item_line(app: &App, i: usize, focused: bool, width: usize) -> Line<'static> 
     let used: usize = spans.iter().map(|s| s.width()).sum();
     spans.push(Span::raw(" ".repeat(width.saturating_sub(used))));
     Line::from(spans).style(if focused { theme::SELECTED } else { theme::SELECTED_UNFOCUSED })
+}
+
+pub fn spinner(frame: usize) -> char {
+    const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+    FRAMES[frame % FRAMES.len()]
 }

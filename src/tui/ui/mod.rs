@@ -28,6 +28,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Some(Input::Notes { item, area, .. }) => overlays::notes(app, frame, *item, area),
         Some(Input::Prompt { kind, area }) => overlays::prompt(frame, *kind, area),
         Some(Input::Confirm(kind)) => overlays::confirm(app, frame, *kind),
+        Some(Input::Form { fields, focus }) => overlays::form(frame, fields, *focus),
         None => {}
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{clean, theme};
 use crate::session::EvidenceKind;
-use crate::tui::app::{App, ConfirmKind, PromptKind};
+use crate::tui::app::{App, AwsView, ConfirmKind, FORM_LABELS, PromptKind};
 use crate::tui::keymap::{self, Ctx};
 use crate::tui::layout::centered;
 use ratatui::Frame;
@@ -93,28 +93,61 @@ pub fn prompt(frame: &mut Frame, kind: PromptKind, area_widget: &TextArea<'stati
 }
 
 pub fn confirm(app: &App, frame: &mut Frame, kind: ConfirmKind) {
-    let ConfirmKind::DeleteEvidence { item, index } = kind;
-    let id = &app.checklist.items[item].id;
-    let what = app
-        .session
-        .record(id)
-        .and_then(|r| r.evidence.get(index))
-        .map(|e| {
-            let kind = match e.kind {
-                EvidenceKind::Url => "link",
-                EvidenceKind::File => "file",
-                EvidenceKind::Text => "note",
+    let question = match kind {
+        ConfirmKind::DeleteEvidence { item, index } => {
+            let id = &app.checklist.items[item].id;
+            let what = app
+                .session
+                .record(id)
+                .and_then(|r| r.evidence.get(index))
+                .map(|e| {
+                    let kind = match e.kind {
+                        EvidenceKind::Url => "link",
+                        EvidenceKind::File => "file",
+                        EvidenceKind::Text => "note",
+                    };
+                    format!("{kind} {}", clean(&e.value))
+                })
+                .unwrap_or_default();
+            format!("Delete evidence {}: {what}?", index + 1)
+        }
+        ConfirmKind::TrustAccount { account } => {
+            let arn = match &app.aws {
+                AwsView::Unconfirmed(id) => id.arn.clone(),
+                _ => String::new(),
             };
-            format!("{kind} {}", clean(&e.value))
-        })
-        .unwrap_or_default();
+            format!(
+                "Probe AWS account {} ({})? It becomes this session's expected account; \
+                 golive refuses any other.",
+                app.offered_accounts[account],
+                clean(&arn)
+            )
+        }
+    };
     let full = frame.area();
-    let area: Rect = centered(full, full.width.saturating_sub(4).min(70), 5);
+    let area: Rect = centered(full, full.width.saturating_sub(4).min(70), 6);
     frame.render_widget(Clear, area);
-    let text = vec![
-        Line::raw(format!("Delete evidence {}: {what}?", index + 1)),
-        Line::styled("y yes · n no", theme::KEY),
-    ];
-    frame
-        .render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).block(boxed(" Confirm ".into())), area);
+    let text = vec![Line::raw(question), Line::styled("y yes · n no", theme::KEY)];
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).block(boxed(" Confirm ".into())), area);
+}
+
+pub fn form(frame: &mut Frame, fields: &[TextArea<'static>; 3], focus: usize) {
+    let full = frame.area();
+    let area = centered(full, full.width.saturating_sub(4).min(64), 9);
+    frame.render_widget(Clear, area);
+    let block = boxed(" Target · Tab next field · Enter save · Esc cancel ".into());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    for (n, (label, field)) in FORM_LABELS.iter().zip(fields.iter()).enumerate() {
+        let y = inner.y + n as u16 * 2;
+        if y + 1 >= inner.y + inner.height + 1 {
+            break;
+        }
+        let style = if n == focus { theme::KEY } else { theme::DIM };
+        frame.render_widget(Paragraph::new(Line::styled(format!("{label}:"), style)), Rect { y, height: 1, ..inner });
+        let row = Rect { x: inner.x + 2, y: y + 1, width: inner.width.saturating_sub(2), height: 1 };
+        if row.y < inner.y + inner.height {
+            frame.render_widget(field, row);
+        }
+    }
 }

@@ -1,0 +1,132 @@
+//! AWS probes: the shared session (credentials from the standard chain, the caller identity) and
+//! one module per service.
+
+pub mod budgets;
+pub mod sts;
+
+use super::{Outcome, Verdict};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::ProvideCredentials;
+use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Where probes look: the AWS profile and region, and the account they must find there.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The account probes must run in; any other is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+}
+
+impl Target {
+    pub fn is_empty(&self) -> bool {
+        *self == Target::default()
+    }
+}
+
+/// Who the credentials belong to, from STS GetCallerIdentity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub account: String,
+    pub arn: String,
+    pub region: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub config: SdkConfig,
+    pub identity: Identity,
+}
+
+/// Loads the standard credential chain for the target and asks STS who we are.
+pub async fn connect(target: &Target, timeout: Duration) -> Result<Session, Verdict> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    if let Some(p) = &target.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(r) = &target.region {
+        loader = loader.region(Region::new(r.clone()));
+    }
+    let config = loader.load().await;
+    connect_with(config, timeout).await
+}
+
+pub async fn connect_with(config: SdkConfig, timeout: Duration) -> Result<Session, Verdict> {
+    let Some(region) = config.region().map(|r| r.to_string()) else {
+        return Err(Verdict::new(
+            Outcome::NeedsConfig,
+            "no AWS region: set one in the target (t), with --region, AWS_REGION or the profile",
+            vec![],
+        ));
+    };
+    let Some(provider) = config.credentials_provider() else {
+        return Err(Verdict::error("no AWS credentials provider is configured"));
+    };
+    match tokio::time::timeout(timeout, provider.provide_credentials()).await {
+        Err(_) => return Err(Verdict::error(format!("timed out after {} s looking for AWS credentials", timeout.as_secs()))),
+        Ok(Err(e)) => {
+            return Err(Verdict::error(format!(
+                "no AWS credentials: tried environment variables, the shared config and credentials \
+                 files (profile {}), SSO, web identity, ECS and EC2 instance metadata: {}",
+                std::env::var("AWS_PROFILE").unwrap_or_else(|_| "default".into()),
+                one_line(&DisplayErrorContext(&e).to_string())
+            )));
+        }
+        Ok(Ok(_)) => {}
+    }
+    let sts = aws_sdk_sts::Client::new(&config);
+    let out = match tokio::time::timeout(timeout, sts.get_caller_identity().send()).await {
+        Err(_) => return Err(Verdict::error(format!("STS GetCallerIdentity timed out after {} s", timeout.as_secs()))),
+        Ok(r) => r.map_err(|e| Verdict::error(describe("STS GetCallerIdentity", &e)))?,
+    };
+    let identity = Identity {
+        account: out.account().unwrap_or_default().to_string(),
+        arn: out.arn().unwrap_or_default().to_string(),
+        region,
+    };
+    Ok(Session { config, identity })
+}
+
+/// Refuses a session in another account than the expected one.
+pub fn check_account(session: Session, expected: Option<&str>) -> Result<Session, Verdict> {
+    match expected {
+        Some(want) if want != session.identity.account => Err(Verdict::error(format!(
+            "refused: the credentials are for account {} ({}), not the expected account {want}",
+            session.identity.account, session.identity.arn
+        ))),
+        _ => Ok(session),
+    }
+}
+
+/// One line saying what went wrong with an AWS call, naming access denial and unreachable or
+/// non-AWS endpoints plainly.
+pub fn describe<E, R>(op: &str, err: &SdkError<E, R>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    if let Some(code) = err.code() {
+        let msg = err.message().unwrap_or("");
+        if code.contains("AccessDenied") || code.contains("UnauthorizedOperation") {
+            return format!("access denied: {op}: {msg}");
+        }
+        return one_line(&format!("{op}: {code}: {msg}"));
+    }
+    let what = match err {
+        SdkError::DispatchFailure(_) => "could not reach the endpoint",
+        SdkError::TimeoutError(_) => "timed out",
+        SdkError::ResponseError(_) => "unreadable response (the endpoint may not implement it)",
+        _ => "failed",
+    };
+    one_line(&format!("{op}: {what}: {}", DisplayErrorContext(err)))
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

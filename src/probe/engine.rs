@@ -1,0 +1,115 @@
+//! Runs probes: all of a sweep start at once on tokio, bounded by a semaphore, each under a
+//! timeout. Results are reported through a callback as they come; cancelling aborts the tasks.
+
+use super::registry::{self, Kind};
+use super::{ProbeResult, ProbeSpec, Verdict, aws};
+use chrono::{SubsecRound, Utc};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+/// What every probe of a sweep may use.
+pub struct Ctx {
+    /// The AWS session, or why AWS probes cannot run (no credentials, wrong account...).
+    pub aws: Result<aws::Session, Verdict>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Opts {
+    pub max_parallel: usize,
+    pub timeout: Duration,
+}
+
+impl Default for Opts {
+    fn default() -> Self {
+        Opts { max_parallel: 16, timeout: Duration::from_secs(15) }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub item: usize,
+    pub spec: ProbeSpec,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// The probe got a slot and is running.
+    Started,
+    Done(ProbeResult),
+}
+
+/// Starts every job on the current runtime and returns the set, so the caller can await it or
+/// drop it (which aborts every task: that is how a sweep is cancelled).
+pub fn spawn(
+    ctx: Arc<Ctx>,
+    jobs: Vec<Job>,
+    opts: Opts,
+    report: Arc<dyn Fn(usize, Event) + Send + Sync>,
+) -> JoinSet<()> {
+    let slots = Arc::new(Semaphore::new(opts.max_parallel.max(1)));
+    let mut set = JoinSet::new();
+    for job in jobs {
+        let (ctx, slots, report) = (ctx.clone(), slots.clone(), report.clone());
+        set.spawn(async move {
+            let Ok(_slot) = slots.acquire().await else { return };
+            report(job.item, Event::Started);
+            let result = run_one(ctx, &job.spec, opts.timeout).await;
+            report(job.item, Event::Done(result));
+        });
+    }
+    set
+}
+
+/// Runs all jobs and returns the results in job order.
+pub async fn run_all(ctx: Arc<Ctx>, jobs: Vec<Job>, opts: Opts, report: Arc<dyn Fn(usize, Event) + Send + Sync>) -> Vec<(usize, ProbeResult)> {
+    let results = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = results.clone();
+    let order: Vec<usize> = jobs.iter().map(|j| j.item).collect();
+    let mut set = spawn(
+        ctx,
+        jobs,
+        opts,
+        Arc::new(move |item, ev| {
+            if let Event::Done(r) = &ev {
+                sink.lock().unwrap().push((item, r.clone()));
+            }
+            report(item, ev);
+        }),
+    );
+    while set.join_next().await.is_some() {}
+    let mut results = std::mem::take(&mut *results.lock().unwrap());
+    results.sort_by_key(|(item, _)| order.iter().position(|i| i == item));
+    results
+}
+
+pub async fn run_one(ctx: Arc<Ctx>, spec: &ProbeSpec, timeout: Duration) -> ProbeResult {
+    let start = Instant::now();
+    let at = Utc::now().trunc_subsecs(0);
+    let verdict = match registry::find(&spec.kind) {
+        None => Verdict::error(format!("unknown probe kind {:?}", spec.kind)),
+        Some(kind) => match gate(&ctx, kind) {
+            Some(refusal) => refusal,
+            None => match tokio::time::timeout(timeout, (kind.run)(ctx.clone(), spec.params.clone())).await {
+                Ok(v) => v,
+                Err(_) => Verdict::error(format!("timed out after {} s", timeout.as_secs_f64())),
+            },
+        },
+    };
+    ProbeResult {
+        outcome: verdict.outcome,
+        summary: verdict.summary,
+        evidence: verdict.evidence,
+        at,
+        duration_ms: start.elapsed().as_millis() as u64,
+    }
+}
+
+/// AWS probes run only with a confirmed identity in the expected account.
+fn gate(ctx: &Ctx, kind: &Kind) -> Option<Verdict> {
+    match (&ctx.aws, kind.aws) {
+        (Err(refusal), true) => Some(refusal.clone()),
+        _ => None,
+    }
+}

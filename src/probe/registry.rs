@@ -1,0 +1,64 @@
+//! Every probe kind by name, with its parameters. The checklist loader validates probe specs here,
+//! the engine looks up the function to run, and the detail pane shows what a kind checks.
+
+use super::{ProbeSpec, Verdict, aws};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+pub type ProbeFuture = Pin<Box<dyn Future<Output = Verdict> + Send>>;
+
+pub struct Kind {
+    pub name: &'static str,
+    /// Exactly what the probe checks, shown with the item.
+    pub doc: &'static str,
+    pub params: &'static [Param],
+    /// Needs an AWS identity (checked against the expected account) before it may run.
+    pub aws: bool,
+    pub run: fn(Arc<super::engine::Ctx>, toml::Table) -> ProbeFuture,
+}
+
+pub struct Param {
+    pub name: &'static str,
+    pub ty: ParamType,
+    pub doc: &'static str,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum ParamType {
+    /// An integer percentage, 1 to 1000.
+    Percent,
+}
+
+pub const KINDS: &[Kind] = &[aws::sts::ASSUMED_ROLE, aws::budgets::ALERTS, aws::budgets::SPENDING_LIMIT];
+
+pub fn find(name: &str) -> Option<&'static Kind> {
+    KINDS.iter().find(|k| k.name == name)
+}
+
+/// Checks a spec against its kind: the kind exists, every parameter is known and well typed.
+pub fn validate(spec: &ProbeSpec) -> Result<&'static Kind, String> {
+    let kind = find(&spec.kind).ok_or_else(|| {
+        let known: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
+        format!("unknown probe kind {:?} (known: {})", spec.kind, known.join(", "))
+    })?;
+    for (name, value) in &spec.params {
+        let param = kind.params.iter().find(|p| p.name == name).ok_or_else(|| {
+            let known: Vec<&str> = kind.params.iter().map(|p| p.name).collect();
+            let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
+            format!("probe {} has no parameter {name:?} (parameters: {known})", kind.name)
+        })?;
+        match param.ty {
+            ParamType::Percent => match value.as_integer() {
+                Some(1..=1000) => {}
+                _ => return Err(format!("probe parameter {name} must be a whole percentage from 1 to 1000, not {value}")),
+            },
+        }
+    }
+    Ok(kind)
+}
+
+/// A parameter already validated as a percentage, or its default.
+pub fn percent(params: &toml::Table, name: &str, default: i64) -> f64 {
+    params.get(name).and_then(toml::Value::as_integer).unwrap_or(default) as f64
+}
