@@ -16,8 +16,7 @@ pub struct Run {
     pub identity: Option<Identity>,
     /// Probed items, in checklist order.
     pub results: Vec<(usize, ProbeResult)>,
-    /// Automated items not probed, and why (a person marked them n/a).
-    pub skipped: Vec<(usize, String)>,
+    pub skipped: Skipped,
 }
 
 impl Run {
@@ -37,6 +36,9 @@ impl Run {
     }
 }
 
+/// Automated items not probed, and why (a person marked them n/a).
+pub type Skipped = Vec<(usize, String)>;
+
 pub struct Selection {
     pub only: Vec<String>,
     /// 1-based section number.
@@ -45,13 +47,17 @@ pub struct Selection {
 
 /// The items to probe: those with a probe, narrowed by the selection; items a person marked n/a
 /// are skipped and said so.
-pub fn select(c: &Checklist, session: &Session, sel: &Selection) -> anyhow::Result<(Vec<Job>, Vec<(usize, String)>)> {
+pub fn select(c: &Checklist, session: &Session, sel: &Selection) -> anyhow::Result<(Vec<Job>, Skipped)> {
     for id in &sel.only {
         let i = c.index_of(id).ok_or_else(|| anyhow::anyhow!("--only {id}: no such item in {}", c.source))?;
         anyhow::ensure!(c.items[i].probe.is_some(), "--only {id}: this item has no automated check");
     }
     if let Some(n) = sel.section {
-        anyhow::ensure!((1..=c.sections.len()).contains(&n), "--section {n}: the checklist has {} sections", c.sections.len());
+        anyhow::ensure!(
+            (1..=c.sections.len()).contains(&n),
+            "--section {n}: the checklist has {} sections",
+            c.sections.len()
+        );
     }
     let mut jobs = Vec::new();
     let mut skipped = Vec::new();
@@ -76,7 +82,12 @@ pub fn select(c: &Checklist, session: &Session, sel: &Selection) -> anyhow::Resu
 
 /// Runs the jobs. AWS probes run only in the expected account; when the session has none yet, the
 /// account found is recorded as expected (said on stderr) so later runs hold to it.
-pub async fn probe(c: &Checklist, session: &mut Session, jobs: Vec<Job>, opts: engine::Opts) -> (Option<Identity>, Vec<(usize, ProbeResult)>) {
+pub async fn probe(
+    c: &Checklist,
+    session: &mut Session,
+    jobs: Vec<Job>,
+    opts: engine::Opts,
+) -> (Option<Identity>, Vec<(usize, ProbeResult)>) {
     let needs_aws = jobs.iter().any(|j| registry::find(&j.spec.kind).is_some_and(|k| k.aws));
     let mut identity = None;
     let aws = if needs_aws {
@@ -84,7 +95,10 @@ pub async fn probe(c: &Checklist, session: &mut Session, jobs: Vec<Job>, opts: e
             Ok(s) => {
                 identity = Some(s.identity.clone());
                 if session.target.account_id.is_none() {
-                    eprintln!("golive: no expected AWS account in the session; recording {} from this run", s.identity.account);
+                    eprintln!(
+                        "golive: no expected AWS account in the session; recording {} from this run",
+                        s.identity.account
+                    );
                     session.target.account_id = Some(s.identity.account.clone());
                 }
                 aws::check_account(s, session.target.account_id.as_deref())
@@ -101,7 +115,13 @@ pub async fn probe(c: &Checklist, session: &mut Session, jobs: Vec<Job>, opts: e
     let report = move |item: usize, ev: Event| {
         if let (true, Event::Done(r)) = (progress, &ev) {
             let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-            eprintln!("[{n}/{total}] {} {:<12} {} ({} ms)", r.outcome.glyph(), r.outcome.word(), ids[item], r.duration_ms);
+            eprintln!(
+                "[{n}/{total}] {} {:<12} {} ({} ms)",
+                r.outcome.glyph(),
+                r.outcome.word(),
+                ids[item],
+                r.duration_ms
+            );
         }
     };
     let results = engine::run_all(Arc::new(engine::Ctx { aws }), jobs, opts, Arc::new(report)).await;
@@ -118,7 +138,12 @@ pub fn record(c: &Checklist, session: &mut Session, results: &[(usize, ProbeResu
         let after = session.status(&item.id);
         if before != after {
             let now = Utc::now().trunc_subsecs(0);
-            session.log(now, who, Some(&item.id), format!("status {} -> {} by probe {kind}", before.word(), after.word()));
+            session.log(
+                now,
+                who,
+                Some(&item.id),
+                format!("status {} -> {} by probe {kind}", before.word(), after.word()),
+            );
         }
     }
 }

@@ -4,14 +4,14 @@ use clap::{Parser, Subcommand};
 use golive::check;
 use golive::checklist::{self, Checklist};
 use golive::export;
-use golive::probe::engine;
-use std::time::Duration;
 use golive::export::markdown;
+use golive::probe::engine;
 use golive::session::{self, Session};
 use golive::tui::{self, app::App};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// Walk a team through a production go-live checklist: statuses, notes, evidence and sign-off,
 /// saved after every change to a TOML session file and exported as a markdown report.
@@ -113,7 +113,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(p) => p,
         None => default_session_path()?,
     };
-    let opts = engine::Opts { max_parallel: cli.max_parallel as usize, timeout: Duration::from_secs(cli.probe_timeout) };
+    let opts = engine::Opts {
+        max_parallel: cli.max_parallel as usize,
+        timeout: Duration::from_secs(cli.probe_timeout),
+    };
     let who = cli.who.clone().unwrap_or_else(login_name);
     match cli.command {
         None | Some(Command::Tui) => {
@@ -121,7 +124,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let mut session = session::load(&session_path, &checklist)?
                 .unwrap_or_else(|| Session::new(&checklist, Utc::now().trunc_subsecs(0)));
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-                anyhow::bail!("the checklist needs a terminal; in scripts use `golive check` or `golive export`");
+                anyhow::bail!(
+                    "the checklist needs a terminal; in scripts use `golive check` or `golive export`"
+                );
             }
             if apply_target(&cli.profile, &cli.region, &cli.account, &mut session) {
                 session::save(&session_path, &session)?;
@@ -144,7 +149,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 Format::Json => export::check::json(&checklist, &run),
                 Format::Junit => export::check::junit(&checklist, &run),
                 Format::Markdown => {
-                    let meta = markdown::Meta { session_path: &session_path.display().to_string(), generated: run.generated };
+                    let meta = markdown::Meta {
+                        session_path: &session_path.display().to_string(),
+                        generated: run.generated,
+                    };
                     markdown::render(&checklist, &session, &meta)
                 }
             };
@@ -175,7 +183,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
 }
 
 /// Flags given on the command line become the session's target; true when it changed.
-fn apply_target(profile: &Option<String>, region: &Option<String>, account: &Option<String>, s: &mut Session) -> bool {
+fn apply_target(
+    profile: &Option<String>,
+    region: &Option<String>,
+    account: &Option<String>,
+    s: &mut Session,
+) -> bool {
     let before = s.target.clone();
     let t = &mut s.target;
     for (flag, field) in [(profile, &mut t.profile), (region, &mut t.region), (account, &mut t.account_id)] {

@@ -8,23 +8,44 @@ use serde_json::json;
 use std::fmt::Write;
 
 pub fn verdict_line(run: &Run) -> String {
-    let (fail, undecided) = (run.count(Outcome::Fail), run.count(Outcome::Error) + run.count(Outcome::NeedsConfig));
+    let (fail, undecided) =
+        (run.count(Outcome::Fail), run.count(Outcome::Error) + run.count(Outcome::NeedsConfig));
     match run.exit_code() {
-        0 => format!("GO: all {} automated checks passed ({} with warnings)", run.results.len(), run.count(Outcome::Warn)),
-        _ => format!("NO-GO: {fail} failed, {undecided} could not be decided, of {} automated checks", run.results.len()),
+        0 => format!(
+            "GO: all {} automated checks passed ({} with warnings)",
+            run.results.len(),
+            run.count(Outcome::Warn)
+        ),
+        _ => format!(
+            "NO-GO: {fail} failed, {undecided} could not be decided, of {} automated checks",
+            run.results.len()
+        ),
     }
 }
 
 pub fn text(c: &Checklist, run: &Run) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "golive check: {} ({})", c.name, run.generated.to_rfc3339_opts(SecondsFormat::Secs, true));
+    let _ = writeln!(
+        out,
+        "golive check: {} ({})",
+        c.name,
+        run.generated.to_rfc3339_opts(SecondsFormat::Secs, true)
+    );
     if let Some(id) = &run.identity {
         let _ = writeln!(out, "AWS account {} as {} in {}", id.account, id.arn, id.region);
     }
     out.push('\n');
     for (i, r) in &run.results {
         let item = &c.items[*i];
-        let _ = writeln!(out, "{} {:<12} {}  {}: {}", r.outcome.glyph(), r.outcome.word(), item.id, item.title, r.summary);
+        let _ = writeln!(
+            out,
+            "{} {:<12} {}  {}: {}",
+            r.outcome.glyph(),
+            r.outcome.word(),
+            item.id,
+            item.title,
+            r.summary
+        );
         for e in &r.evidence {
             let _ = writeln!(out, "      {e}");
         }
@@ -66,7 +87,8 @@ pub fn json(c: &Checklist, run: &Run) -> String {
             })
         })
         .collect();
-    let skipped: Vec<_> = run.skipped.iter().map(|(i, why)| json!({"id": c.items[*i].id, "reason": why})).collect();
+    let skipped: Vec<_> =
+        run.skipped.iter().map(|(i, why)| json!({"id": c.items[*i].id, "reason": why})).collect();
     let doc = json!({
         "checklist": c.id,
         "generated": run.generated.to_rfc3339_opts(SecondsFormat::Secs, true),
@@ -86,7 +108,10 @@ pub fn junit(c: &Checklist, run: &Run) -> String {
     let failures = run.count(Outcome::Fail);
     let errors = run.count(Outcome::Error) + run.count(Outcome::NeedsConfig);
     let tests = run.results.len() + run.skipped.len();
-    let _ = writeln!(out, "<testsuites name=\"golive\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"golive\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">"
+    );
     for (n, section) in c.sections.iter().enumerate() {
         let in_section = |i: &usize| c.items[*i].section == n;
         let results: Vec<_> = run.results.iter().filter(|(i, _)| in_section(i)).collect();

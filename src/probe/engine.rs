@@ -63,7 +63,12 @@ pub fn spawn(
 }
 
 /// Runs all jobs and returns the results in job order.
-pub async fn run_all(ctx: Arc<Ctx>, jobs: Vec<Job>, opts: Opts, report: Arc<dyn Fn(usize, Event) + Send + Sync>) -> Vec<(usize, ProbeResult)> {
+pub async fn run_all(
+    ctx: Arc<Ctx>,
+    jobs: Vec<Job>,
+    opts: Opts,
+    report: Arc<dyn Fn(usize, Event) + Send + Sync>,
+) -> Vec<(usize, ProbeResult)> {
     let results = Arc::new(std::sync::Mutex::new(Vec::new()));
     let sink = results.clone();
     let order: Vec<usize> = jobs.iter().map(|j| j.item).collect();

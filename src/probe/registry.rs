@@ -51,7 +51,11 @@ pub fn validate(spec: &ProbeSpec) -> Result<&'static Kind, String> {
         match param.ty {
             ParamType::Percent => match value.as_integer() {
                 Some(1..=1000) => {}
-                _ => return Err(format!("probe parameter {name} must be a whole percentage from 1 to 1000, not {value}")),
+                _ => {
+                    return Err(format!(
+                        "probe parameter {name} must be a whole percentage from 1 to 1000, not {value}"
+                    ));
+                }
             },
         }
     }

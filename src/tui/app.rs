@@ -34,7 +34,11 @@ pub enum Msg {
     Tick,
     /// The AWS identity a sweep found before its probes ran.
     Aws(AwsView),
-    Probe { item: usize, run: u64, event: Event },
+    Probe {
+        item: usize,
+        run: u64,
+        event: Event,
+    },
 }
 
 /// What the header shows about AWS.
@@ -46,7 +50,10 @@ pub enum AwsView {
     /// The credentials' account is not yet the session's expected account; asks the user.
     Unconfirmed(Identity),
     /// No AWS probe may run: no credentials, wrong account...; the identity when there is one.
-    Refused { identity: Option<Identity>, why: String },
+    Refused {
+        identity: Option<Identity>,
+        why: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -59,7 +66,10 @@ pub enum Effect {
         evidence: Evidence,
     },
     /// Run these items' probes as sweep `run`, against the session's target.
-    RunProbes { run: u64, items: Vec<usize> },
+    RunProbes {
+        run: u64,
+        items: Vec<usize>,
+    },
     CancelProbes,
     Quit,
 }
@@ -80,12 +90,24 @@ pub enum Overlay {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PromptKind {
-    NaReason { item: usize },
-    Evidence { item: usize },
-    Search { origin: usize, origin_critical: bool },
-    Reviewer { row: usize },
+    NaReason {
+        item: usize,
+    },
+    Evidence {
+        item: usize,
+    },
+    Search {
+        origin: usize,
+        origin_critical: bool,
+    },
+    Reviewer {
+        row: usize,
+    },
     /// A person overrides the probe's verdict and says why.
-    Override { item: usize, status: Status },
+    Override {
+        item: usize,
+        status: Status,
+    },
 }
 
 impl PromptKind {
@@ -102,9 +124,14 @@ impl PromptKind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConfirmKind {
-    DeleteEvidence { item: usize, index: usize },
+    DeleteEvidence {
+        item: usize,
+        index: usize,
+    },
     /// Trust this account as the session's expected account, then rerun the sweep.
-    TrustAccount { account: usize },
+    TrustAccount {
+        account: usize,
+    },
 }
 
 /// A text input that has the keyboard: typed letters go to it, never to commands.
@@ -121,7 +148,10 @@ pub enum Input {
         area: Box<TextArea<'static>>,
     },
     /// The target form: AWS profile, region and expected account.
-    Form { fields: Box<[TextArea<'static>; 3]>, focus: usize },
+    Form {
+        fields: Box<[TextArea<'static>; 3]>,
+        focus: usize,
+    },
     Confirm(ConfirmKind),
 }
 
@@ -646,7 +676,9 @@ impl App {
                 self.input = None;
                 if let ConfirmKind::TrustAccount { account } = kind {
                     let account = &self.offered_accounts[account];
-                    self.error(format!("Account {account} not trusted: AWS probes will not run (t sets the account)."));
+                    self.error(format!(
+                        "Account {account} not trusted: AWS probes will not run (t sets the account)."
+                    ));
                 }
                 vec![]
             }
@@ -669,9 +701,13 @@ impl App {
                 return vec![Effect::Save, Effect::Quit];
             }
             Some(Action::Submit) => {
-                let value = |a: &TextArea| Some(a.lines().join("").trim().to_string()).filter(|v| !v.is_empty());
-                let target =
-                    Target { profile: value(&fields[0]), region: value(&fields[1]), account_id: value(&fields[2]) };
+                let value =
+                    |a: &TextArea| Some(a.lines().join("").trim().to_string()).filter(|v| !v.is_empty());
+                let target = Target {
+                    profile: value(&fields[0]),
+                    region: value(&fields[1]),
+                    account_id: value(&fields[2]),
+                };
                 if let Some(acct) = &target.account_id
                     && !(acct.len() == 12 && acct.chars().all(|c| c.is_ascii_digit()))
                 {
@@ -698,7 +734,8 @@ impl App {
 
     /// Starts a sweep over the probes of `items` (items without a probe are skipped).
     fn run_probes(&mut self, items: Vec<usize>) -> Vec<Effect> {
-        let items: Vec<usize> = items.into_iter().filter(|&i| self.checklist.items[i].probe.is_some()).collect();
+        let items: Vec<usize> =
+            items.into_iter().filter(|&i| self.checklist.items[i].probe.is_some()).collect();
         if items.is_empty() {
             self.info("No automated checks here.".into());
             return vec![];
@@ -733,13 +770,17 @@ impl App {
             Event::Done(result) => {
                 self.running.remove(&item);
                 let it = &self.checklist.items[item];
-                let (id, kind) = (it.id.clone(), it.probe.as_ref().map(|p| p.kind.clone()).unwrap_or_default());
+                let (id, kind) =
+                    (it.id.clone(), it.probe.as_ref().map(|p| p.kind.clone()).unwrap_or_default());
                 let before = self.session.status(&id);
                 let outcome = result.outcome;
                 self.session.apply_probe(&id, &kind, result);
                 let after = self.session.status(&id);
                 if before != after {
-                    self.log(Some(&id), format!("status {} -> {} by probe {kind}", before.word(), after.word()));
+                    self.log(
+                        Some(&id),
+                        format!("status {} -> {} by probe {kind}", before.word(), after.word()),
+                    );
                 }
                 if self.running.is_empty() {
                     let title = self.checklist.items[item].title.clone();
@@ -758,8 +799,11 @@ impl App {
             self.prompt(PromptKind::NaReason { item }, reason.as_deref().unwrap_or(""));
             return vec![];
         }
-        let probe_says =
-            self.session.record(&self.item_id()).and_then(|r| r.probe.as_ref()).map(|p| Status::from_outcome(p.outcome));
+        let probe_says = self
+            .session
+            .record(&self.item_id())
+            .and_then(|r| r.probe.as_ref())
+            .map(|p| Status::from_outcome(p.outcome));
         if probe_says.is_some_and(|p| p != status && p != Status::Todo) && status != Status::Todo {
             self.prompt(PromptKind::Override { item, status }, "");
             return vec![];

@@ -7,12 +7,11 @@ pub mod layout;
 pub mod ui;
 
 use crate::export;
-use crate::session;
 use crate::probe::aws::{self, Target};
 use crate::probe::engine::{self, Job};
 use crate::probe::{Outcome, Verdict, registry};
+use crate::session;
 use app::{App, AwsView, Effect, Msg};
-use std::sync::{Arc, mpsc};
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
@@ -20,6 +19,7 @@ use ratatui::{DefaultTerminal, Terminal};
 use std::collections::VecDeque;
 use std::io::stdout;
 use std::sync::Once;
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 const IDLE: Duration = Duration::from_millis(500);

@@ -63,4 +63,5 @@ pub fn screen_text(t: &Terminal<TestBackend>) -> String {
     }
     s
 }
+pub mod moto;
 pub mod pty;

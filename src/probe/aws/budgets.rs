@@ -47,7 +47,10 @@ fn run_spending_limit(ctx: Arc<Ctx>, _params: toml::Table) -> ProbeFuture {
 }
 
 /// Every budget of the account with its notifications.
-async fn budgets_with_notifications(client: &Client, account: &str) -> Result<Vec<(Budget, Vec<Notification>)>, Verdict> {
+async fn budgets_with_notifications(
+    client: &Client,
+    account: &str,
+) -> Result<Vec<(Budget, Vec<Notification>)>, Verdict> {
     let mut budgets = Vec::new();
     let mut token = None;
     loop {
@@ -101,14 +104,21 @@ fn budget_line(b: &Budget) -> String {
 /// The notification threshold as a percentage of the budget limit.
 fn threshold_percent(b: &Budget, n: &Notification) -> Option<f64> {
     match n.threshold_type() {
-        Some(ThresholdType::AbsoluteValue) => limit(b).filter(|(a, _)| *a > 0.0).map(|(a, _)| n.threshold() / a * 100.0),
+        Some(ThresholdType::AbsoluteValue) => {
+            limit(b).filter(|(a, _)| *a > 0.0).map(|(a, _)| n.threshold() / a * 100.0)
+        }
         _ => Some(n.threshold()),
     }
 }
 
 fn notification_line(b: &Budget, n: &Notification) -> String {
     let pct = threshold_percent(b, n).map_or_else(|| "?".into(), |p| format!("{p}%"));
-    format!("  notification {} {} {pct} of {}", n.notification_type().as_str(), n.comparison_operator().as_str(), b.budget_name())
+    format!(
+        "  notification {} {} {pct} of {}",
+        n.notification_type().as_str(),
+        n.comparison_operator().as_str(),
+        b.budget_name()
+    )
 }
 
 pub async fn alerts(client: &Client, account: &str, max: f64) -> Verdict {
@@ -150,13 +160,22 @@ pub async fn alerts(client: &Client, account: &str, max: f64) -> Verdict {
     }
     let names: Vec<&str> = alerting.iter().map(|(b, _)| b.budget_name()).collect();
     if unheard.len() == alerting.len() {
-        return Verdict::new(Outcome::Warn, format!("alerts at or below {max}% exist but nobody is subscribed: {}", unheard.join(", ")), evidence);
+        return Verdict::new(
+            Outcome::Warn,
+            format!("alerts at or below {max}% exist but nobody is subscribed: {}", unheard.join(", ")),
+            evidence,
+        );
     }
     Verdict::new(Outcome::Pass, format!("alert at or below {max}% on {}", names.join(", ")), evidence)
 }
 
 /// The subscribers of one notification, as `EMAIL ops@example.com`.
-pub async fn subscribers(client: &Client, account: &str, budget: &str, n: &Notification) -> Result<Vec<String>, String> {
+pub async fn subscribers(
+    client: &Client,
+    account: &str,
+    budget: &str,
+    n: &Notification,
+) -> Result<Vec<String>, String> {
     let out = client
         .describe_subscribers_for_notification()
         .account_id(account)
@@ -165,7 +184,11 @@ pub async fn subscribers(client: &Client, account: &str, budget: &str, n: &Notif
         .send()
         .await
         .map_err(|e| describe("Budgets DescribeSubscribersForNotification", &e))?;
-    Ok(out.subscribers().iter().map(|s| format!("{} {}", s.subscription_type().as_str(), s.address())).collect())
+    Ok(out
+        .subscribers()
+        .iter()
+        .map(|s| format!("{} {}", s.subscription_type().as_str(), s.address()))
+        .collect())
 }
 
 pub async fn spending_limit(client: &Client, account: &str) -> Verdict {
@@ -180,13 +203,22 @@ pub async fn spending_limit(client: &Client, account: &str) -> Verdict {
         evidence.extend(notes.iter().map(|n| notification_line(b, n)));
         let is_cost = *b.budget_type() == BudgetType::Cost;
         let has_limit = limit(b).is_some_and(|(a, _)| a > 0.0);
-        let announced = notes.iter().any(|n| matches!(n.notification_type(), NotificationType::Actual | NotificationType::Forecasted));
+        let announced = notes.iter().any(|n| {
+            matches!(n.notification_type(), NotificationType::Actual | NotificationType::Forecasted)
+        });
         if is_cost && has_limit && announced {
             limited.push(b.budget_name());
         }
     }
     if limited.is_empty() {
-        let why = if all.is_empty() { format!("no budgets in account {account}") } else { format!("none of {} budgets is a COST budget with a limit and an ACTUAL or FORECASTED notification", all.len()) };
+        let why = if all.is_empty() {
+            format!("no budgets in account {account}")
+        } else {
+            format!(
+                "none of {} budgets is a COST budget with a limit and an ACTUAL or FORECASTED notification",
+                all.len()
+            )
+        };
         return Verdict::new(Outcome::Fail, why, evidence);
     }
     Verdict::new(Outcome::Pass, format!("spending limit with alerts: {}", limited.join(", ")), evidence)

@@ -69,7 +69,12 @@ pub async fn connect_with(config: SdkConfig, timeout: Duration) -> Result<Sessio
         return Err(Verdict::error("no AWS credentials provider is configured"));
     };
     match tokio::time::timeout(timeout, provider.provide_credentials()).await {
-        Err(_) => return Err(Verdict::error(format!("timed out after {} s looking for AWS credentials", timeout.as_secs()))),
+        Err(_) => {
+            return Err(Verdict::error(format!(
+                "timed out after {} s looking for AWS credentials",
+                timeout.as_secs()
+            )));
+        }
         Ok(Err(e)) => {
             return Err(Verdict::error(format!(
                 "no AWS credentials: tried environment variables, the shared config and credentials \
@@ -82,7 +87,12 @@ pub async fn connect_with(config: SdkConfig, timeout: Duration) -> Result<Sessio
     }
     let sts = aws_sdk_sts::Client::new(&config);
     let out = match tokio::time::timeout(timeout, sts.get_caller_identity().send()).await {
-        Err(_) => return Err(Verdict::error(format!("STS GetCallerIdentity timed out after {} s", timeout.as_secs()))),
+        Err(_) => {
+            return Err(Verdict::error(format!(
+                "STS GetCallerIdentity timed out after {} s",
+                timeout.as_secs()
+            )));
+        }
         Ok(r) => r.map_err(|e| Verdict::error(describe("STS GetCallerIdentity", &e)))?,
     };
     let identity = Identity {

@@ -63,7 +63,9 @@ fn aws(app: &App) -> Span<'static> {
         AwsView::Connected(id) => {
             Span::styled(format!(" aws {} {} {} ", id.account, clean(&id.arn), id.region), theme::INFO)
         }
-        AwsView::Unconfirmed(id) => Span::styled(format!(" aws {} (not confirmed) ", id.account), theme::MATCH),
+        AwsView::Unconfirmed(id) => {
+            Span::styled(format!(" aws {} (not confirmed) ", id.account), theme::MATCH)
+        }
         AwsView::Refused { why, .. } => Span::styled(format!(" AWS REFUSED: {} ", clean(why)), theme::ERROR),
     }
 }

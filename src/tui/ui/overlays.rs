@@ -128,7 +128,8 @@ pub fn confirm(app: &App, frame: &mut Frame, kind: ConfirmKind) {
     let area: Rect = centered(full, full.width.saturating_sub(4).min(70), 6);
     frame.render_widget(Clear, area);
     let text = vec![Line::raw(question), Line::styled("y yes · n no", theme::KEY)];
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).block(boxed(" Confirm ".into())), area);
+    frame
+        .render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).block(boxed(" Confirm ".into())), area);
 }
 
 pub fn form(frame: &mut Frame, fields: &[TextArea<'static>; 3], focus: usize) {
@@ -140,14 +141,16 @@ pub fn form(frame: &mut Frame, fields: &[TextArea<'static>; 3], focus: usize) {
     frame.render_widget(block, area);
     for (n, (label, field)) in FORM_LABELS.iter().zip(fields.iter()).enumerate() {
         let y = inner.y + n as u16 * 2;
-        if y + 1 >= inner.y + inner.height + 1 {
+        // Each field takes two rows: its label and its input line.
+        if y + 1 >= inner.y + inner.height {
             break;
         }
         let style = if n == focus { theme::KEY } else { theme::DIM };
-        frame.render_widget(Paragraph::new(Line::styled(format!("{label}:"), style)), Rect { y, height: 1, ..inner });
+        frame.render_widget(
+            Paragraph::new(Line::styled(format!("{label}:"), style)),
+            Rect { y, height: 1, ..inner },
+        );
         let row = Rect { x: inner.x + 2, y: y + 1, width: inner.width.saturating_sub(2), height: 1 };
-        if row.y < inner.y + inner.height {
-            frame.render_widget(field, row);
-        }
+        frame.render_widget(field, row);
     }
 }

@@ -1,0 +1,213 @@
+//! `golive check` as a pipeline runs it: against moto, and against endpoints that fail in every
+//! way; exit codes 0, 1 and 2; text, JSON and JUnit reports.
+
+mod common;
+
+use common::moto;
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn check(session: &Path, env: &[(String, String)], args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_golive"));
+    cmd.env_clear().env("PATH", std::env::var("PATH").unwrap()).env("HOME", session.parent().unwrap());
+    cmd.envs(env.iter().map(|(k, v)| (k, v)));
+    cmd.arg("check").arg("--session").arg(session).args(args);
+    cmd.output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn with_endpoint(mut env: Vec<(String, String)>, url: &str) -> Vec<(String, String)> {
+    env.retain(|(k, _)| k != "AWS_ENDPOINT_URL");
+    env.push(("AWS_ENDPOINT_URL".into(), url.into()));
+    env
+}
+
+async fn create_passing_budget(creds: &aws_credential_types::Credentials, account: &str) {
+    use aws_sdk_budgets::types::*;
+    let client = aws_sdk_budgets::Client::new(&moto::config(creds.clone()).await);
+    let n = Notification::builder()
+        .notification_type(NotificationType::Actual)
+        .comparison_operator(ComparisonOperator::GreaterThan)
+        .threshold(80.0)
+        .threshold_type(ThresholdType::Percentage)
+        .build()
+        .unwrap();
+    let sub = Subscriber::builder()
+        .subscription_type(SubscriptionType::Email)
+        .address("ops@example.com")
+        .build()
+        .unwrap();
+    let b = Budget::builder()
+        .budget_name("launch")
+        .budget_type(BudgetType::Cost)
+        .time_unit(TimeUnit::Monthly)
+        .budget_limit(Spend::builder().amount("1000").unit("USD").build().unwrap())
+        .build()
+        .unwrap();
+    client
+        .create_budget()
+        .account_id(account)
+        .budget(b)
+        .notifications_with_subscribers(
+            NotificationWithSubscribers::builder().notification(n).subscribers(sub).build().unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn exit_0_when_every_automated_check_passes_and_results_are_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("s.toml");
+    let account = moto::fresh_account();
+    let creds = moto::role_creds(&account).await;
+    create_passing_budget(&creds, &account).await;
+    let out = check(&session, &moto::env(&creds), &["--account", &account]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        text.contains(&format!("AWS account {account} as arn:aws:sts::{account}:assumed-role/golive-probe/")),
+        "{text}"
+    );
+    assert!(text.contains("✓ pass         security.service-linked-roles"), "{text}");
+    assert!(text.trim_end().ends_with("GO: all 3 automated checks passed (0 with warnings)"), "{text}");
+    // stdout is only the report: nothing from progress or notes.
+    assert!(text.starts_with("golive check: Production Deployment Checklist ("), "{text}");
+
+    let saved = std::fs::read_to_string(&session).unwrap();
+    let c = golive::checklist::Checklist::embedded();
+    let s = golive::session::parse("s.toml", &saved, &c).unwrap();
+    let rec = s.record("cost.budget-alerts").unwrap();
+    assert_eq!(rec.status, golive::session::Status::Pass);
+    assert!(rec.status_by_probe);
+    assert_eq!(rec.by.as_deref(), Some("probe aws.budgets.alerts"));
+    assert_eq!(s.target.account_id.as_deref(), Some(account.as_str()));
+    // No credential ever reaches the session file.
+    assert!(!saved.contains(creds.access_key_id()) && !saved.contains(creds.secret_access_key()));
+}
+
+#[tokio::test]
+async fn exit_1_when_a_check_fails_with_junit_that_parses() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("s.toml");
+    let env = moto::env(&moto::user_creds());
+    let out = check(&session, &env, &["--only", "security.service-linked-roles", "--format", "junit"]);
+    assert_eq!(out.status.code(), Some(1));
+    let xml = stdout(&out);
+    let doc = roxmltree::Document::parse(&xml).expect("valid XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    assert_eq!(
+        (root.attribute("tests"), root.attribute("failures"), root.attribute("errors")),
+        (Some("1"), Some("1"), Some("0"))
+    );
+    let cases: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("testcase")).collect();
+    assert_eq!(cases.len(), 1);
+    assert_eq!(cases[0].attribute("name"), Some("security.service-linked-roles: Service-Linked Roles"));
+    let failure = cases[0].children().find(|n| n.has_tag_name("failure")).unwrap();
+    assert_eq!(failure.attribute("message"), Some("the caller is the IAM user moto, not a role"));
+    // The first run records the account it found, and says so on stderr, not stdout.
+    assert!(String::from_utf8_lossy(&out.stderr).contains("recording 123456789012"));
+}
+
+#[test]
+fn exit_2_without_credentials_and_json_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("s.toml");
+    let env: Vec<(String, String)> = moto::env(&moto::user_creds())
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("AWS_ACCESS") && !k.starts_with("AWS_SECRET"))
+        .collect();
+    let out = check(&session, &env, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["verdict"], "no-go");
+    assert_eq!(doc["exit_code"], 2);
+    let results = doc["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    for r in results {
+        assert_eq!(r["outcome"], "error");
+        assert!(
+            r["summary"].as_str().unwrap().starts_with("no AWS credentials: tried environment variables"),
+            "{r}"
+        );
+    }
+}
+
+#[test]
+fn exit_2_when_the_endpoint_refuses_connections() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let env = with_endpoint(moto::env(&moto::user_creds()), &format!("http://127.0.0.1:{port}"));
+    let out = check(&dir.path().join("s.toml"), &env, &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("STS GetCallerIdentity: could not reach the endpoint"), "{text}");
+    assert!(
+        text.trim_end().ends_with("NO-GO: 0 failed, 3 could not be decided, of 3 automated checks"),
+        "{text}"
+    );
+}
+
+#[test]
+fn exit_2_when_the_endpoint_never_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // Accept and hold every connection without a byte of reply.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming() {
+            held.push(s);
+        }
+    });
+    let env = with_endpoint(moto::env(&moto::user_creds()), &format!("http://127.0.0.1:{port}"));
+    let out = check(&dir.path().join("s.toml"), &env, &["--probe-timeout", "1"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("STS GetCallerIdentity timed out after 1 s"), "{text}");
+}
+
+#[test]
+fn exit_2_when_the_account_is_not_the_expected_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out =
+        check(&dir.path().join("s.toml"), &moto::env(&moto::user_creds()), &["--account", "999999999999"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("refused: the credentials are for account 123456789012 (arn:aws:sts::123456789012:user/moto), not the expected account 999999999999"),
+        "{text}"
+    );
+}
+
+#[test]
+fn selection_errors_and_items_a_person_marked_na_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("s.toml");
+    let env = moto::env(&moto::user_creds());
+    let out = check(&session, &env, &["--only", "security.no-such-item"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--only security.no-such-item: no such item"));
+    let out = check(&session, &env, &["--only", "security.api-authentication"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("this item has no automated check"));
+
+    let c = golive::checklist::Checklist::embedded();
+    let mut s = golive::session::Session::new(&c, common::fixed_now());
+    let r = s.record_mut("security.service-linked-roles");
+    r.status = golive::session::Status::NotApplicable;
+    r.by = Some("alice".into());
+    r.reason = Some("no compute in this account".into());
+    golive::session::save(&session, &s).unwrap();
+    let out = check(&session, &env, &["--section", "1", "--format", "junit"]);
+    let xml = stdout(&out);
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let skipped = doc.descendants().find(|n| n.has_tag_name("skipped")).expect("a skipped testcase");
+    assert_eq!(skipped.attribute("message"), Some("n/a by alice: no compute in this account"));
+    assert_eq!(doc.descendants().filter(|n| n.has_tag_name("testcase")).count(), 1);
+}

@@ -1,0 +1,76 @@
+//! The moto_server that `./scripts/test` starts, and per-test AWS accounts inside it: moto keeps
+//! state per account, and STS AssumeRole into another account gives credentials for it.
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub fn url() -> String {
+    std::env::var("GOLIVE_TEST_MOTO_URL").expect(
+        "GOLIVE_TEST_MOTO_URL is not set: run ./scripts/test, which starts moto_server (tests never skip)",
+    )
+}
+
+/// The default moto credentials: the IAM user `moto` in account 123456789012.
+pub fn user_creds() -> Credentials {
+    Credentials::new("testing", "testing", None, None, "golive-test")
+}
+
+pub async fn config(creds: Credentials) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url(url())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(creds)
+        .load()
+        .await
+}
+
+/// A 12-digit account id no other test uses.
+pub fn fresh_account() -> String {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let n = N.fetch_add(1, Ordering::SeqCst);
+    let seed = (std::process::id() as u64 * 7919 + n * 104_729 + nanos()) % 900_000_000_000;
+    format!("{:012}", 100_000_000_000 + seed)
+}
+
+fn nanos() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos() as u64
+}
+
+/// Credentials of an assumed role in `account`.
+pub async fn role_creds(account: &str) -> Credentials {
+    let sts = aws_sdk_sts::Client::new(&config(user_creds()).await);
+    let out = sts
+        .assume_role()
+        .role_arn(format!("arn:aws:iam::{account}:role/golive-probe"))
+        .role_session_name("golive-test")
+        .send()
+        .await
+        .expect("moto AssumeRole");
+    let c = out.credentials().expect("credentials");
+    Credentials::new(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token().into()),
+        None,
+        "assumed",
+    )
+}
+
+/// Environment for a `golive` process that uses `creds` against moto and nothing else.
+pub fn env(creds: &Credentials) -> Vec<(String, String)> {
+    let mut env = vec![
+        ("AWS_ENDPOINT_URL".to_string(), url()),
+        ("AWS_REGION".into(), "us-east-1".into()),
+        ("AWS_ACCESS_KEY_ID".into(), creds.access_key_id().into()),
+        ("AWS_SECRET_ACCESS_KEY".into(), creds.secret_access_key().into()),
+        ("AWS_CONFIG_FILE".into(), "/nonexistent/golive-test/config".into()),
+        ("AWS_SHARED_CREDENTIALS_FILE".into(), "/nonexistent/golive-test/credentials".into()),
+        ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
+        ("AWS_MAX_ATTEMPTS".into(), "1".into()),
+    ];
+    if let Some(t) = creds.session_token() {
+        env.push(("AWS_SESSION_TOKEN".into(), t.into()));
+    }
+    env
+}
