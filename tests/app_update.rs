@@ -62,12 +62,12 @@ fn statuses_are_set_with_who_and_when_and_saved() {
     assert_eq!(rec.at, Some(common::fixed_now()));
     typed(&mut a, "   ");
     assert_eq!(a.session.status("security.api-authentication"), Status::Todo, "Space cycles back to todo");
-    for (k, s) in [("f", Status::Fail), ("b", Status::Blocked), ("p", Status::Pass), ("t", Status::Todo)] {
+    for (k, s) in [("f", Status::Fail), ("b", Status::Blocked), ("p", Status::Pass), ("u", Status::Todo)] {
         assert_eq!(typed(&mut a, k), vec![Effect::Save]);
         assert_eq!(a.session.status("security.api-authentication"), s);
     }
     // Setting the same status again changes nothing and saves nothing.
-    assert!(typed(&mut a, "t").is_empty());
+    assert!(typed(&mut a, "u").is_empty());
     let log: Vec<&str> = a.session.history.iter().map(|c| c.change.as_str()).collect();
     assert_eq!(log.first(), Some(&"status todo -> pass"));
     assert_eq!(log.len(), 8);
@@ -324,4 +324,149 @@ fn a_note_being_typed_is_saved_when_the_user_pauses() {
     assert_eq!(edits, 1, "one history entry per editing session");
     // Idle outside the editor does nothing.
     assert!(a.update(Msg::Idle).is_empty());
+}
+
+mod probes {
+    use super::*;
+    use golive::probe::aws::Identity;
+    use golive::probe::engine::Event;
+    use golive::probe::{Outcome, ProbeResult};
+    use golive::tui::app::{AwsView, ConfirmKind};
+
+    fn result(outcome: Outcome, summary: &str) -> ProbeResult {
+        ProbeResult { outcome, summary: summary.into(), evidence: vec!["seen".into()], at: common::fixed_now(), duration_ms: 12 }
+    }
+
+    fn idx(a: &golive::tui::app::App, id: &str) -> usize {
+        a.checklist.index_of(id).unwrap()
+    }
+
+    fn identity() -> Identity {
+        Identity { account: "123456789012".into(), arn: "arn:aws:sts::123456789012:assumed-role/ops/x".into(), region: "eu-west-1".into() }
+    }
+
+    #[test]
+    fn r_capital_r_and_a_start_sweeps_of_the_right_items() {
+        let mut a = app();
+        assert!(typed(&mut a, "r").is_empty(), "no probe on API Authentication");
+        assert_eq!(a.flash.as_ref().unwrap().text, "This item has no automated check.");
+        let slr = idx(&a, "security.service-linked-roles");
+        assert_eq!(typed(&mut a, "R"), vec![Effect::RunProbes { run: 1, items: vec![slr] }]);
+        let (alerts, limits) = (idx(&a, "cost.budget-alerts"), idx(&a, "cost.spending-limits"));
+        assert_eq!(typed(&mut a, "A"), vec![Effect::RunProbes { run: 2, items: vec![slr, alerts, limits] }]);
+        assert_eq!(a.aws, AwsView::Connecting);
+        typed(&mut a, "6jj");
+        assert_eq!(typed(&mut a, "r"), vec![Effect::RunProbes { run: 3, items: vec![limits] }]);
+        assert_eq!(a.running.len(), 3);
+    }
+
+    #[test]
+    fn results_set_the_status_and_stale_runs_are_ignored() {
+        let mut a = app();
+        let slr = idx(&a, "security.service-linked-roles");
+        typed(&mut a, "A");
+        a.update(Msg::Probe { item: slr, run: 1, event: Event::Started });
+        assert_eq!(a.running[&slr], (1, true));
+        // A result from an older run changes nothing.
+        assert!(a.update(Msg::Probe { item: slr, run: 0, event: Event::Done(result(Outcome::Fail, "old")) }).is_empty());
+        let fx = a.update(Msg::Probe { item: slr, run: 1, event: Event::Done(result(Outcome::Pass, "the caller is the assumed role ops")) });
+        assert_eq!(fx, vec![Effect::Save]);
+        let rec = a.session.record("security.service-linked-roles").unwrap();
+        assert_eq!((rec.status, rec.status_by_probe, rec.by.as_deref()), (Status::Pass, true, Some("probe aws.sts.assumed-role")));
+        assert!(!a.running.contains_key(&slr));
+        // A later run keeps the earlier result as history.
+        typed(&mut a, "A");
+        a.update(Msg::Probe { item: slr, run: 2, event: Event::Done(result(Outcome::Error, "timed out after 15 s")) });
+        let rec = a.session.record("security.service-linked-roles").unwrap();
+        assert_eq!(rec.status, Status::Todo, "an undecided probe leaves the item for a person");
+        assert_eq!(rec.probe_history.len(), 1);
+        assert_eq!(rec.probe_history[0].outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn a_persons_status_wins_and_overriding_a_verdict_asks_why() {
+        let mut a = app();
+        let slr = idx(&a, "security.service-linked-roles");
+        typed(&mut a, "jjjjjj");
+        assert_eq!(a.item_id(), "security.service-linked-roles");
+        typed(&mut a, "b");
+        typed(&mut a, "r");
+        a.update(Msg::Probe { item: slr, run: 1, event: Event::Done(result(Outcome::Fail, "the caller is the IAM user ci")) });
+        assert_eq!(a.session.status("security.service-linked-roles"), Status::Blocked, "set by a person: kept");
+        // Saying pass against the probe's fail needs a reason.
+        assert!(typed(&mut a, "p").is_empty());
+        assert_eq!(a.ctx(), Ctx::Prompt);
+        typed(&mut a, "CI user is being replaced today");
+        assert_eq!(press(&mut a, KeyCode::Enter), vec![Effect::Save]);
+        let rec = a.session.record("security.service-linked-roles").unwrap();
+        assert_eq!((rec.status, rec.reason.as_deref()), (Status::Pass, Some("CI user is being replaced today")));
+        let md = golive::export::markdown::render(
+            &a.checklist,
+            &a.session,
+            &golive::export::markdown::Meta { session_path: "s.toml", generated: common::fixed_now() },
+        );
+        assert!(
+            md.contains("Status: **pass** by alice at 2026-11-25T09:30:00Z; reason: CI user is being replaced today (probe: fail; set to pass by alice)"),
+            "{md}"
+        );
+        assert!(md.contains("  Probe: ✗ fail: the caller is the IAM user ci (2026-11-25T09:30:00Z, 12 ms)"), "{md}");
+    }
+
+    #[test]
+    fn esc_cancels_a_sweep_and_late_results_are_dropped() {
+        let mut a = app();
+        let slr = idx(&a, "security.service-linked-roles");
+        typed(&mut a, "A");
+        assert_eq!(press(&mut a, KeyCode::Esc), vec![Effect::CancelProbes]);
+        assert!(a.running.is_empty());
+        assert_eq!(a.flash.as_ref().unwrap().text, "Cancelled 3 probes.");
+        assert!(a.update(Msg::Probe { item: slr, run: 1, event: Event::Done(result(Outcome::Pass, "late")) }).is_empty());
+        assert!(a.session.record("security.service-linked-roles").is_none());
+        assert!(press(&mut a, KeyCode::Esc).is_empty(), "nothing to cancel");
+    }
+
+    #[test]
+    fn the_first_account_is_confirmed_before_probing_it() {
+        let mut a = app();
+        typed(&mut a, "A");
+        a.update(Msg::Aws(AwsView::Unconfirmed(identity())));
+        assert!(matches!(a.input, Some(Input::Confirm(ConfirmKind::TrustAccount { .. }))));
+        let fx = typed(&mut a, "y");
+        assert_eq!(a.session.target.account_id.as_deref(), Some("123456789012"));
+        assert_eq!(fx[0], Effect::Save);
+        assert!(matches!(&fx[1], Effect::RunProbes { run: 2, items } if items.len() == 3), "{fx:?}");
+        // Saying no leaves the account unset and says what that means.
+        let mut b = app();
+        typed(&mut b, "A");
+        b.update(Msg::Aws(AwsView::Unconfirmed(identity())));
+        assert!(typed(&mut b, "n").is_empty());
+        assert_eq!(b.session.target.account_id, None);
+        assert!(b.flash.as_ref().unwrap().text.contains("not trusted"));
+    }
+
+    #[test]
+    fn the_target_form_edits_profile_region_and_account() {
+        let mut a = app();
+        typed(&mut a, "t");
+        assert_eq!(a.ctx(), Ctx::Form);
+        typed(&mut a, "prod-admin");
+        press(&mut a, KeyCode::Tab);
+        typed(&mut a, "eu-west-1");
+        press(&mut a, KeyCode::Tab);
+        typed(&mut a, "1234");
+        assert!(press(&mut a, KeyCode::Enter).is_empty(), "12 digits or nothing");
+        assert_eq!(a.ctx(), Ctx::Form);
+        typed(&mut a, "56789012");
+        assert_eq!(press(&mut a, KeyCode::Enter), vec![Effect::Save]);
+        let t = &a.session.target;
+        assert_eq!(
+            (t.profile.as_deref(), t.region.as_deref(), t.account_id.as_deref()),
+            (Some("prod-admin"), Some("eu-west-1"), Some("123456789012"))
+        );
+        // Esc leaves it as it was.
+        typed(&mut a, "t");
+        typed(&mut a, "xyz");
+        press(&mut a, KeyCode::Esc);
+        assert_eq!(a.session.target.profile.as_deref(), Some("prod-admin"));
+    }
 }

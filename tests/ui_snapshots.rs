@@ -147,3 +147,39 @@ fn tiny_terminals_draw_every_view_without_panicking() {
         }
     }
 }
+
+#[test]
+fn probes_running_and_done() {
+    use golive::probe::aws::Identity;
+    use golive::probe::engine::Event;
+    use golive::tui::app::AwsView;
+    let mut a = app();
+    typed(&mut a, "A");
+    let id = |a: &golive::tui::app::App, s: &str| a.checklist.index_of(s).unwrap();
+    let (slr, alerts, limits) =
+        (id(&a, "security.service-linked-roles"), id(&a, "cost.budget-alerts"), id(&a, "cost.spending-limits"));
+    a.update(Msg::Aws(AwsView::Connected(Identity {
+        account: "123456789012".into(),
+        arn: "arn:aws:sts::123456789012:assumed-role/ops/lead".into(),
+        region: "eu-west-1".into(),
+    })));
+    a.update(Msg::Probe { item: slr, run: 1, event: Event::Started });
+    a.update(Msg::Probe { item: alerts, run: 1, event: Event::Started });
+    a.update(Msg::Probe {
+        item: alerts,
+        run: 1,
+        event: Event::Done(ProbeResult {
+            outcome: Outcome::Pass,
+            summary: "alert at or below 80% on monthly".into(),
+            evidence: vec!["budget monthly: limit 5000 USD (COST, MONTHLY)".into()],
+            at: common::fixed_now(),
+            duration_ms: 87,
+        }),
+    });
+    a.update(Msg::Probe { item: limits, run: 1, event: Event::Started });
+    a.update(Msg::Tick);
+    a.update(Msg::Tick);
+    typed(&mut a, "6");
+    a.flash = None;
+    insta::assert_snapshot!(render(&mut a, 160, 30).backend());
+}

@@ -59,8 +59,8 @@ pub enum Ctx {
 }
 
 impl Ctx {
-    pub const ALL: [Ctx; 7] =
-        [Ctx::Main, Ctx::SignOff, Ctx::Notes, Ctx::Prompt, Ctx::Confirm, Ctx::Help, Ctx::Global];
+    pub const ALL: [Ctx; 8] =
+        [Ctx::Main, Ctx::SignOff, Ctx::Notes, Ctx::Prompt, Ctx::Form, Ctx::Confirm, Ctx::Help, Ctx::Global];
 
     pub fn title(self) -> &'static str {
         match self {
