@@ -334,7 +334,13 @@ mod probes {
     use golive::tui::app::{AwsView, ConfirmKind};
 
     fn result(outcome: Outcome, summary: &str) -> ProbeResult {
-        ProbeResult { outcome, summary: summary.into(), evidence: vec!["seen".into()], at: common::fixed_now(), duration_ms: 12 }
+        ProbeResult {
+            outcome,
+            summary: summary.into(),
+            evidence: vec!["seen".into()],
+            at: common::fixed_now(),
+            duration_ms: 12,
+        }
     }
 
     fn idx(a: &golive::tui::app::App, id: &str) -> usize {
@@ -342,7 +348,11 @@ mod probes {
     }
 
     fn identity() -> Identity {
-        Identity { account: "123456789012".into(), arn: "arn:aws:sts::123456789012:assumed-role/ops/x".into(), region: "eu-west-1".into() }
+        Identity {
+            account: "123456789012".into(),
+            arn: "arn:aws:sts::123456789012:assumed-role/ops/x".into(),
+            region: "eu-west-1".into(),
+        }
     }
 
     #[test]
@@ -368,15 +378,29 @@ mod probes {
         a.update(Msg::Probe { item: slr, run: 1, event: Event::Started });
         assert_eq!(a.running[&slr], (1, true));
         // A result from an older run changes nothing.
-        assert!(a.update(Msg::Probe { item: slr, run: 0, event: Event::Done(result(Outcome::Fail, "old")) }).is_empty());
-        let fx = a.update(Msg::Probe { item: slr, run: 1, event: Event::Done(result(Outcome::Pass, "the caller is the assumed role ops")) });
+        assert!(
+            a.update(Msg::Probe { item: slr, run: 0, event: Event::Done(result(Outcome::Fail, "old")) })
+                .is_empty()
+        );
+        let fx = a.update(Msg::Probe {
+            item: slr,
+            run: 1,
+            event: Event::Done(result(Outcome::Pass, "the caller is the assumed role ops")),
+        });
         assert_eq!(fx, vec![Effect::Save]);
         let rec = a.session.record("security.service-linked-roles").unwrap();
-        assert_eq!((rec.status, rec.status_by_probe, rec.by.as_deref()), (Status::Pass, true, Some("probe aws.sts.assumed-role")));
+        assert_eq!(
+            (rec.status, rec.status_by_probe, rec.by.as_deref()),
+            (Status::Pass, true, Some("probe aws.sts.assumed-role"))
+        );
         assert!(!a.running.contains_key(&slr));
         // A later run keeps the earlier result as history.
         typed(&mut a, "A");
-        a.update(Msg::Probe { item: slr, run: 2, event: Event::Done(result(Outcome::Error, "timed out after 15 s")) });
+        a.update(Msg::Probe {
+            item: slr,
+            run: 2,
+            event: Event::Done(result(Outcome::Error, "timed out after 15 s")),
+        });
         let rec = a.session.record("security.service-linked-roles").unwrap();
         assert_eq!(rec.status, Status::Todo, "an undecided probe leaves the item for a person");
         assert_eq!(rec.probe_history.len(), 1);
@@ -391,15 +415,26 @@ mod probes {
         assert_eq!(a.item_id(), "security.service-linked-roles");
         typed(&mut a, "b");
         typed(&mut a, "r");
-        a.update(Msg::Probe { item: slr, run: 1, event: Event::Done(result(Outcome::Fail, "the caller is the IAM user ci")) });
-        assert_eq!(a.session.status("security.service-linked-roles"), Status::Blocked, "set by a person: kept");
+        a.update(Msg::Probe {
+            item: slr,
+            run: 1,
+            event: Event::Done(result(Outcome::Fail, "the caller is the IAM user ci")),
+        });
+        assert_eq!(
+            a.session.status("security.service-linked-roles"),
+            Status::Blocked,
+            "set by a person: kept"
+        );
         // Saying pass against the probe's fail needs a reason.
         assert!(typed(&mut a, "p").is_empty());
         assert_eq!(a.ctx(), Ctx::Prompt);
         typed(&mut a, "CI user is being replaced today");
         assert_eq!(press(&mut a, KeyCode::Enter), vec![Effect::Save]);
         let rec = a.session.record("security.service-linked-roles").unwrap();
-        assert_eq!((rec.status, rec.reason.as_deref()), (Status::Pass, Some("CI user is being replaced today")));
+        assert_eq!(
+            (rec.status, rec.reason.as_deref()),
+            (Status::Pass, Some("CI user is being replaced today"))
+        );
         let md = golive::export::markdown::render(
             &a.checklist,
             &a.session,
@@ -409,7 +444,10 @@ mod probes {
             md.contains("Status: **pass** by alice at 2026-11-25T09:30:00Z; reason: CI user is being replaced today (probe: fail; set to pass by alice)"),
             "{md}"
         );
-        assert!(md.contains("  Probe: ✗ fail: the caller is the IAM user ci (2026-11-25T09:30:00Z, 12 ms)"), "{md}");
+        assert!(
+            md.contains("  Probe: ✗ fail: the caller is the IAM user ci (2026-11-25T09:30:00Z, 12 ms)"),
+            "{md}"
+        );
     }
 
     #[test]
@@ -420,7 +458,10 @@ mod probes {
         assert_eq!(press(&mut a, KeyCode::Esc), vec![Effect::CancelProbes]);
         assert!(a.running.is_empty());
         assert_eq!(a.flash.as_ref().unwrap().text, "Cancelled 3 probes.");
-        assert!(a.update(Msg::Probe { item: slr, run: 1, event: Event::Done(result(Outcome::Pass, "late")) }).is_empty());
+        assert!(
+            a.update(Msg::Probe { item: slr, run: 1, event: Event::Done(result(Outcome::Pass, "late")) })
+                .is_empty()
+        );
         assert!(a.session.record("security.service-linked-roles").is_none());
         assert!(press(&mut a, KeyCode::Esc).is_empty(), "nothing to cancel");
     }

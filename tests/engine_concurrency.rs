@@ -80,7 +80,8 @@ fn serve(stream: TcpStream, counts: Arc<(Mutex<Counts>, Condvar)>, release_at: u
                    <Arn>arn:aws:sts::123456789012:assumed-role/task/probe</Arn><UserId>AROA:probe</UserId>\
                    <Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId>\
                    </ResponseMetadata></GetCallerIdentityResponse>";
-        let head = format!("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n", xml.len());
+        let head =
+            format!("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n", xml.len());
         if writer.write_all(head.as_bytes()).and_then(|_| writer.write_all(xml.as_bytes())).is_err() {
             return;
         }
@@ -96,7 +97,12 @@ async fn sweep(server: &Server, n: usize, max_parallel: usize) -> Vec<Outcome> {
         .await;
     let identity = Identity { account: "123456789012".into(), arn: "arn".into(), region: "us-east-1".into() };
     let ctx = Arc::new(Ctx { aws: Ok(Session { config, identity }) });
-    let jobs = (0..n).map(|item| Job { item, spec: ProbeSpec { kind: "aws.sts.assumed-role".into(), params: Default::default() } }).collect();
+    let jobs = (0..n)
+        .map(|item| Job {
+            item,
+            spec: ProbeSpec { kind: "aws.sts.assumed-role".into(), params: Default::default() },
+        })
+        .collect();
     let opts = Opts { max_parallel, timeout: Duration::from_secs(30) };
     engine::run_all(ctx, jobs, opts, Arc::new(|_, _| {})).await.into_iter().map(|(_, r)| r.outcome).collect()
 }

@@ -156,8 +156,11 @@ fn probes_running_and_done() {
     let mut a = app();
     typed(&mut a, "A");
     let id = |a: &golive::tui::app::App, s: &str| a.checklist.index_of(s).unwrap();
-    let (slr, alerts, limits) =
-        (id(&a, "security.service-linked-roles"), id(&a, "cost.budget-alerts"), id(&a, "cost.spending-limits"));
+    let (slr, alerts, limits) = (
+        id(&a, "security.service-linked-roles"),
+        id(&a, "cost.budget-alerts"),
+        id(&a, "cost.spending-limits"),
+    );
     a.update(Msg::Aws(AwsView::Connected(Identity {
         account: "123456789012".into(),
         arn: "arn:aws:sts::123456789012:assumed-role/ops/lead".into(),

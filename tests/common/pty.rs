@@ -15,6 +15,10 @@ pub struct Tui {
 
 impl Tui {
     pub fn spawn(args: &[&str], home: &Path, cols: u16, rows: u16) -> Tui {
+        Tui::spawn_env(args, home, cols, rows, &[])
+    }
+
+    pub fn spawn_env(args: &[&str], home: &Path, cols: u16, rows: u16, env: &[(String, String)]) -> Tui {
         let pty =
             native_pty_system().openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_golive"));
@@ -23,6 +27,9 @@ impl Tui {
         cmd.env("XDG_DATA_HOME", home.join("data"));
         cmd.env("TERM", "xterm-256color");
         cmd.cwd(home);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();

@@ -1,0 +1,134 @@
+//! The TUI in a pseudo-terminal running probes against moto_server, and against an endpoint that
+//! never answers.
+
+mod common;
+
+use common::moto;
+use common::pty::Tui;
+use std::net::TcpListener;
+
+async fn passing_budget(creds: &aws_credential_types::Credentials, account: &str) {
+    use aws_sdk_budgets::types::*;
+    let client = aws_sdk_budgets::Client::new(&moto::config(creds.clone()).await);
+    let n = Notification::builder()
+        .notification_type(NotificationType::Forecasted)
+        .comparison_operator(ComparisonOperator::GreaterThan)
+        .threshold(75.0)
+        .threshold_type(ThresholdType::Percentage)
+        .build()
+        .unwrap();
+    let b = Budget::builder()
+        .budget_name("launch")
+        .budget_type(BudgetType::Cost)
+        .time_unit(TimeUnit::Monthly)
+        .budget_limit(Spend::builder().amount("1000").unit("USD").build().unwrap())
+        .build()
+        .unwrap();
+    let n = NotificationWithSubscribers::builder()
+        .notification(n)
+        .subscribers(
+            Subscriber::builder()
+                .subscription_type(SubscriptionType::Email)
+                .address("ops@example.com")
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    client
+        .create_budget()
+        .account_id(account)
+        .budget(b)
+        .notifications_with_subscribers(n)
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_capital_r_and_a_run_probes_and_results_survive_a_restart() {
+    let home = tempfile::tempdir().unwrap();
+    let account = moto::fresh_account();
+    let creds = moto::role_creds(&account).await;
+    passing_budget(&creds, &account).await;
+    let env = moto::env(&creds);
+    let session = home.path().join("s.toml");
+    let args = ["--session", session.to_str().unwrap(), "--account", &account];
+
+    let mut tui = Tui::spawn_env(&args, home.path(), 160, 40, &env);
+    tui.wait_for("1 Security");
+    // R: the section's probes (Service-Linked Roles is the only one in section 1).
+    tui.send("R");
+    tui.wait_for(&format!("aws {account} arn:aws:sts::{account}:assumed-role/golive-probe"));
+    tui.wait_for("[x] Service-Linked Roles ✓");
+    // r: one item's probe.
+    tui.send("6jj");
+    tui.wait_for("cost.spending-limits");
+    tui.send("r");
+    tui.wait_for("[x] Spending Limits ★ ✓");
+    // A: everything.
+    tui.send("A");
+    let screen = tui.wait_for("[x] Budget Alerts ★ ✓");
+    assert!(screen.contains("Done 3/98"), "{screen}");
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+
+    let mut tui = Tui::spawn_env(&["--session", session.to_str().unwrap()], home.path(), 160, 40, &env);
+    tui.wait_for("Done 3/98");
+    tui.send("6");
+    tui.wait_for("[x] Budget Alerts ★ ✓");
+    tui.send("k");
+    let screen = tui.wait_for("✓ pass: spending limit with alerts: launch");
+    assert!(screen.contains("set by probe aws.budgets.spending-limit"), "{screen}");
+    tui.send("\x03");
+    assert!(tui.wait_exit().success());
+}
+
+#[test]
+fn esc_cancels_a_sweep_against_an_endpoint_that_never_answers_and_keys_keep_working() {
+    let home = tempfile::tempdir().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming() {
+            held.push(s);
+        }
+    });
+    let mut env = moto::env(&moto::user_creds());
+    env.retain(|(k, _)| k != "AWS_ENDPOINT_URL");
+    env.push(("AWS_ENDPOINT_URL".into(), format!("http://127.0.0.1:{port}")));
+    let session = home.path().join("s.toml");
+    let args = ["--session", session.to_str().unwrap(), "--account", "123456789012", "--probe-timeout", "60"];
+    let mut tui = Tui::spawn_env(&args, home.path(), 160, 40, &env);
+    tui.wait_for("1 Security");
+    tui.send("A");
+    tui.wait_for("aws: connecting…");
+    // The UI answers while the sweep hangs.
+    tui.send("j");
+    tui.wait_for("security.user-authorization");
+    tui.send("\x1b");
+    tui.wait_for("Cancelled 3 probes.");
+    tui.send("j");
+    tui.wait_for("security.session-management");
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_account_is_confirmed_on_screen() {
+    let home = tempfile::tempdir().unwrap();
+    let account = moto::fresh_account();
+    let env = moto::env(&moto::role_creds(&account).await);
+    let session = home.path().join("s.toml");
+    let mut tui = Tui::spawn_env(&["--session", session.to_str().unwrap()], home.path(), 160, 40, &env);
+    tui.wait_for("1 Security");
+    tui.send("R");
+    tui.wait_for(&format!("Probe AWS account {account}"));
+    tui.send("y");
+    tui.wait_for("[x] Service-Linked Roles ✓");
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    let text = std::fs::read_to_string(&session).unwrap();
+    assert!(text.contains(&format!("account_id = \"{account}\"")), "{text}");
+}
