@@ -52,8 +52,8 @@ enum Command {
     Tui,
     /// Run the automated checks without a terminal and print a report; the exit status is the
     /// gate: 0 every automated check passed (warnings allowed), 1 at least one failed, 2 none
-    /// failed but at least one could not be decided (error or needs-config). Results are saved in
-    /// the session.
+    /// failed but at least one could not be decided (error or needs-config), or golive could not
+    /// run at all (a bad session or checklist file). Results are saved in the session.
     Check {
         /// Only these item ids
         #[arg(long, value_name = "ID", num_args = 1..)]

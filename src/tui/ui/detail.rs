@@ -83,12 +83,6 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     lines.push(Line::raw(""));
     lines.push(Line::styled("Probe", theme::HEADING));
-    if let Some(kind) = item.probe.as_ref().and_then(|p| crate::probe::registry::find(&p.kind)) {
-        let params: Vec<String> =
-            item.probe.iter().flat_map(|p| &p.params).map(|(k, v)| format!("{k} = {v}")).collect();
-        let params = if params.is_empty() { String::new() } else { format!(" ({})", params.join(", ")) };
-        lines.push(Line::styled(format!("{}{params}: {}", kind.name, kind.doc), theme::DIM));
-    }
     match app.running.get(&app.selected) {
         Some((_, true)) => {
             lines.push(Line::styled(format!("{} running…", super::items::spinner(app.spinner)), theme::MATCH))
@@ -123,6 +117,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         }
         (None, Some(_)) => lines.push(Line::raw("not run yet: r runs it, A runs all")),
         (None, None) => lines.push(Line::styled("no automated check for this item", theme::DIM)),
+    }
+
+    // What the probe checks, after what it found.
+    if let Some(kind) = item.probe.as_ref().and_then(|p| crate::probe::registry::find(&p.kind)) {
+        let params: Vec<String> =
+            item.probe.iter().flat_map(|p| &p.params).map(|(k, v)| format!("{k} = {v}")).collect();
+        let params = if params.is_empty() { String::new() } else { format!(" ({})", params.join(", ")) };
+        lines.push(Line::styled(format!("{}{params}: {}", kind.name, kind.doc), theme::DIM));
     }
 
     if let Some(guidance) = &group.guidance {

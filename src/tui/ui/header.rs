@@ -66,6 +66,11 @@ fn aws(app: &App) -> Span<'static> {
         AwsView::Unconfirmed(id) => {
             Span::styled(format!(" aws {} (not confirmed) ", id.account), theme::MATCH)
         }
-        AwsView::Refused { why, .. } => Span::styled(format!(" AWS REFUSED: {} ", clean(why)), theme::ERROR),
+        AwsView::Refused { identity: Some(_), why } => {
+            Span::styled(format!(" AWS REFUSED: {} ", clean(why)), theme::ERROR)
+        }
+        AwsView::Refused { identity: None, why } => {
+            Span::styled(format!(" aws: {} ", clean(why)), theme::ERROR)
+        }
     }
 }
