@@ -14,8 +14,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 async fn ctx_for(creds: aws_credential_types::Credentials) -> Arc<Ctx> {
-    let session =
-        connect_with(moto::config(creds).await, Duration::from_secs(10)).await.expect("moto answers STS");
+    let session = connect_with(moto::config(creds).await, Duration::from_secs(10), "default")
+        .await
+        .expect("moto answers STS");
     Arc::new(Ctx { aws: Ok(session) })
 }
 
@@ -246,8 +247,9 @@ mod recorded {
 
 #[tokio::test]
 async fn another_account_than_the_expected_one_is_refused() {
-    let session =
-        connect_with(moto::config(moto::user_creds()).await, Duration::from_secs(10)).await.unwrap();
+    let session = connect_with(moto::config(moto::user_creds()).await, Duration::from_secs(10), "default")
+        .await
+        .unwrap();
     assert_eq!(session.identity.account, "123456789012");
     let refused = aws::check_account(session.clone(), Some("999999999999")).unwrap_err();
     assert_eq!(refused.outcome, Outcome::Error);

@@ -54,10 +54,17 @@ pub async fn connect(target: &Target, timeout: Duration) -> Result<Session, Verd
         loader = loader.region(Region::new(r.clone()));
     }
     let config = loader.load().await;
-    connect_with(config, timeout).await
+    let profile = target
+        .profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok())
+        .unwrap_or_else(|| "default".into());
+    connect_with(config, timeout, &profile).await
 }
 
-pub async fn connect_with(config: SdkConfig, timeout: Duration) -> Result<Session, Verdict> {
+/// Checks that `config` has a region and credentials, then asks STS who they belong to.
+/// `profile` names the profile the chain looked in, for the message when nothing was found.
+pub async fn connect_with(config: SdkConfig, timeout: Duration, profile: &str) -> Result<Session, Verdict> {
     let Some(region) = config.region().map(|r| r.to_string()) else {
         return Err(Verdict::new(
             Outcome::NeedsConfig,
@@ -78,8 +85,7 @@ pub async fn connect_with(config: SdkConfig, timeout: Duration) -> Result<Sessio
         Ok(Err(e)) => {
             return Err(Verdict::error(format!(
                 "no AWS credentials: tried environment variables, the shared config and credentials \
-                 files (profile {}), SSO, web identity, ECS and EC2 instance metadata: {}",
-                std::env::var("AWS_PROFILE").unwrap_or_else(|_| "default".into()),
+                 files (profile {profile}), SSO, web identity, ECS and EC2 instance metadata: {}",
                 one_line(&DisplayErrorContext(&e).to_string())
             )));
         }
