@@ -124,7 +124,13 @@ pub async fn probe(
             );
         }
     };
-    let results = engine::run_all(Arc::new(engine::Ctx { aws }), jobs, opts, Arc::new(report)).await;
+    let results = engine::run_all(
+        Arc::new(engine::Ctx { aws, target: session.target.clone() }),
+        jobs,
+        opts,
+        Arc::new(report),
+    )
+    .await;
     (identity, results)
 }
 

@@ -17,7 +17,7 @@ async fn ctx_for(creds: aws_credential_types::Credentials) -> Arc<Ctx> {
     let session = connect_with(moto::config(creds).await, Duration::from_secs(10), "default")
         .await
         .expect("moto answers STS");
-    Arc::new(Ctx { aws: Ok(session) })
+    Arc::new(Ctx { aws: Ok(session), target: Default::default() })
 }
 
 fn spec(kind: &str) -> ProbeSpec {
@@ -258,7 +258,7 @@ async fn another_account_than_the_expected_one_is_refused() {
         "{refused:?}"
     );
     // The engine then refuses every AWS probe with that reason, without calling AWS.
-    let ctx = Arc::new(Ctx { aws: Err(refused.clone()) });
+    let ctx = Arc::new(Ctx { aws: Err(refused.clone()), target: Default::default() });
     let r = run(ctx, "aws.budgets.alerts").await;
     assert_eq!((r.outcome, r.summary), (Outcome::Error, refused.summary));
     assert!(aws::check_account(session, Some("123456789012")).is_ok());

@@ -96,7 +96,7 @@ async fn sweep(server: &Server, n: usize, max_parallel: usize) -> Vec<Outcome> {
         .load()
         .await;
     let identity = Identity { account: "123456789012".into(), arn: "arn".into(), region: "us-east-1".into() };
-    let ctx = Arc::new(Ctx { aws: Ok(Session { config, identity }) });
+    let ctx = Arc::new(Ctx { aws: Ok(Session { config, identity }), target: Default::default() });
     let jobs = (0..n)
         .map(|item| Job {
             item,

@@ -13,6 +13,8 @@ use tokio::task::JoinSet;
 pub struct Ctx {
     /// The AWS session, or why AWS probes cannot run (no credentials, wrong account...).
     pub aws: Result<aws::Session, Verdict>,
+    /// Where to look: scope settings and explicit resource names.
+    pub target: aws::Target,
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -28,12 +28,47 @@ pub struct Param {
 pub enum ParamType {
     /// An integer percentage, 1 to 1000.
     Percent,
+    /// A whole number of days, 1 to 36500.
+    Days,
+    /// A count, 1 to 10000.
+    Count,
+    Bool,
+    Str,
 }
 
-pub const KINDS: &[Kind] = &[aws::sts::ASSUMED_ROLE, aws::budgets::ALERTS, aws::budgets::SPENDING_LIMIT];
+pub const KINDS: &[Kind] = &[
+    aws::sts::ASSUMED_ROLE,
+    aws::budgets::ALERTS,
+    aws::budgets::SPENDING_LIMIT,
+    aws::dynamodb::ENCRYPTION,
+    aws::dynamodb::PITR,
+    aws::dynamodb::REPLICAS,
+    aws::dynamodb::TTL,
+    aws::logs::RETENTION,
+    aws::logs::STRUCTURED,
+    aws::secrets::EXIST,
+    aws::cloudtrail::LOGGING,
+    aws::acm::CERTIFICATES,
+    aws::autoscaling::MIN_CAPACITY,
+    aws::autoscaling::POLICIES,
+    aws::iam::NO_WILDCARD_ACTIONS,
+    aws::iam::NO_WILDCARD_RESOURCES,
+];
 
 pub fn find(name: &str) -> Option<&'static Kind> {
     KINDS.iter().find(|k| k.name == name)
+}
+
+impl ParamType {
+    pub fn words(self) -> &'static str {
+        match self {
+            ParamType::Percent => "a whole percentage from 1 to 1000",
+            ParamType::Days => "a whole number of days from 1 to 36500",
+            ParamType::Count => "a whole number from 1 to 10000",
+            ParamType::Bool => "true or false",
+            ParamType::Str => "a string",
+        }
+    }
 }
 
 /// Checks a spec against its kind: the kind exists, every parameter is known and well typed.
@@ -48,18 +83,30 @@ pub fn validate(spec: &ProbeSpec) -> Result<&'static Kind, String> {
             let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
             format!("probe {} has no parameter {name:?} (parameters: {known})", kind.name)
         })?;
-        match param.ty {
-            ParamType::Percent => match value.as_integer() {
-                Some(1..=1000) => {}
-                _ => {
-                    return Err(format!(
-                        "probe parameter {name} must be a whole percentage from 1 to 1000, not {value}"
-                    ));
-                }
-            },
+        let ok = match param.ty {
+            ParamType::Percent => value.as_integer().is_some_and(|n| (1..=1000).contains(&n)),
+            ParamType::Days => value.as_integer().is_some_and(|n| (1..=36500).contains(&n)),
+            ParamType::Count => value.as_integer().is_some_and(|n| (1..=10000).contains(&n)),
+            ParamType::Bool => value.is_bool(),
+            ParamType::Str => value.is_str(),
+        };
+        if !ok {
+            return Err(format!("probe parameter {name} must be {}, not {value}", param.ty.words()));
         }
     }
     Ok(kind)
+}
+
+pub fn flag(params: &toml::Table, name: &str) -> bool {
+    params.get(name).and_then(toml::Value::as_bool).unwrap_or(false)
+}
+
+pub fn int(params: &toml::Table, name: &str, default: i64) -> i64 {
+    params.get(name).and_then(toml::Value::as_integer).unwrap_or(default)
+}
+
+pub fn text<'a>(params: &'a toml::Table, name: &str, default: &'a str) -> &'a str {
+    params.get(name).and_then(toml::Value::as_str).unwrap_or(default)
 }
 
 /// A parameter already validated as a percentage, or its default.

@@ -707,6 +707,7 @@ impl App {
                     profile: value(&fields[0]),
                     region: value(&fields[1]),
                     account_id: value(&fields[2]),
+                    ..self.session.target.clone()
                 };
                 if let Some(acct) = &target.account_id
                     && !(acct.len() == 12 && acct.chars().all(|c| c.is_ascii_digit()))

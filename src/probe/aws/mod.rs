@@ -1,7 +1,14 @@
 //! AWS probes: the shared session (credentials from the standard chain, the caller identity) and
 //! one module per service.
 
+pub mod acm;
+pub mod autoscaling;
 pub mod budgets;
+pub mod cloudtrail;
+pub mod dynamodb;
+pub mod iam;
+pub mod logs;
+pub mod secrets;
 pub mod sts;
 
 use super::{Outcome, Verdict};
@@ -22,12 +29,58 @@ pub struct Target {
     /// The account probes must run in; any other is refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
+    /// Narrows discovery to resources whose name starts with this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_prefix: Option<String>,
+    /// Explicit names where discovery cannot work; when set they replace discovery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_role: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub log_groups: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<String>,
 }
 
 impl Target {
     pub fn is_empty(&self) -> bool {
         *self == Target::default()
     }
+
+    /// The resources to examine: the explicit names when there are any, else what discovery found
+    /// narrowed by the name prefix.
+    pub fn scope(&self, explicit: &[String], discovered: Vec<String>) -> Vec<String> {
+        if !explicit.is_empty() {
+            return explicit.to_vec();
+        }
+        match &self.name_prefix {
+            Some(p) => discovered.into_iter().filter(|n| n.starts_with(p.as_str())).collect(),
+            None => discovered,
+        }
+    }
+
+    /// How the scope was chosen, for "nothing in scope" messages.
+    pub fn scope_words(&self, what: &str) -> String {
+        match &self.name_prefix {
+            Some(p) => format!("no {what} whose name starts with {p:?}"),
+            None => format!("no {what} in the account and region"),
+        }
+    }
+}
+
+/// The AWS session of a probe run; the engine only runs AWS probes when there is one.
+pub fn session(ctx: &super::engine::Ctx) -> &Session {
+    ctx.aws.as_ref().expect("the engine gates AWS probes on a session")
+}
+
+/// A verdict for an empty scope: never a pass, because nothing was looked at.
+pub fn nothing_in_scope(target: &Target, what: &str, setting: &str) -> Verdict {
+    Verdict::new(
+        Outcome::NeedsConfig,
+        format!("{}: set {setting} or name_prefix in the target", target.scope_words(what)),
+        vec![],
+    )
 }
 
 /// Who the credentials belong to, from STS GetCallerIdentity.

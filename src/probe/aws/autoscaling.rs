@@ -1,0 +1,154 @@
+//! Application Auto Scaling: services and tables scale, and never below two of anything.
+
+use super::{describe, session};
+use crate::probe::engine::Ctx;
+use crate::probe::registry::{Kind, Param, ParamType, int};
+use crate::probe::{Outcome, Verdict};
+use aws_sdk_applicationautoscaling::Client;
+use aws_sdk_applicationautoscaling::types::{ScalableTarget, ServiceNamespace};
+use std::sync::Arc;
+
+/// The namespaces an AgentCore service scales in: its ECS services and its DynamoDB tables.
+const NAMESPACES: [ServiceNamespace; 2] = [ServiceNamespace::Ecs, ServiceNamespace::Dynamodb];
+
+pub const MIN_CAPACITY: Kind = Kind {
+    name: "aws.autoscaling.min-capacity",
+    doc: "Application Auto Scaling DescribeScalableTargets (ECS services, DynamoDB tables) in scope: \
+          every target keeps at least min_capacity (default 2) running, so no single instance is a \
+          single point of failure.",
+    params: &[Param {
+        name: "min_capacity",
+        ty: ParamType::Count,
+        doc: "the least minimum capacity that passes (default 2)",
+    }],
+    aws: true,
+    run: |ctx, p| Box::pin(min_capacity(ctx, int(&p, "min_capacity", 2))),
+};
+
+pub const POLICIES: Kind = Kind {
+    name: "aws.autoscaling.policies",
+    doc: "Application Auto Scaling DescribeScalableTargets and DescribeScalingPolicies: every scalable \
+          target in scope (ECS services, DynamoDB tables) has at least one scaling policy (the seed's \
+          guidance: min 2, max 50, target 70 % CPU).",
+    params: &[],
+    aws: true,
+    run: |ctx, _| Box::pin(policies(ctx)),
+};
+
+async fn targets(ctx: &Ctx, client: &Client) -> Result<Vec<ScalableTarget>, Verdict> {
+    let mut all = Vec::new();
+    for ns in NAMESPACES {
+        let mut token = None;
+        loop {
+            let out = client
+                .describe_scalable_targets()
+                .service_namespace(ns.clone())
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| {
+                    Verdict::error(describe("Application Auto Scaling DescribeScalableTargets", &e))
+                })?;
+            all.extend(out.scalable_targets().iter().cloned());
+            token = out.next_token().map(str::to_string);
+            if token.is_none() {
+                break;
+            }
+        }
+    }
+    let prefix = ctx.target.name_prefix.as_deref();
+    let scoped: Vec<ScalableTarget> = all
+        .into_iter()
+        .filter(|t| prefix.is_none_or(|p| t.resource_id().split('/').skip(1).any(|seg| seg.starts_with(p))))
+        .collect();
+    if scoped.is_empty() {
+        return Err(Verdict::new(
+            Outcome::Fail,
+            format!(
+                "no scalable targets (ECS services, DynamoDB tables){}: nothing scales",
+                match prefix {
+                    Some(p) => format!(" named {p}*"),
+                    None => String::new(),
+                }
+            ),
+            vec![],
+        ));
+    }
+    Ok(scoped)
+}
+
+fn line(t: &ScalableTarget) -> String {
+    format!(
+        "{} {}: min {} max {}",
+        t.service_namespace().as_str(),
+        t.resource_id(),
+        t.min_capacity(),
+        t.max_capacity()
+    )
+}
+
+async fn min_capacity(ctx: Arc<Ctx>, min: i64) -> Verdict {
+    let client = Client::new(&session(&ctx).config);
+    let targets = match targets(&ctx, &client).await {
+        Ok(t) => t,
+        Err(v) => return v,
+    };
+    let evidence: Vec<String> = targets.iter().map(line).collect();
+    let low: Vec<String> = targets
+        .iter()
+        .filter(|t| i64::from(t.min_capacity()) < min)
+        .map(|t| format!("{} (min {})", t.resource_id(), t.min_capacity()))
+        .collect();
+    if low.is_empty() {
+        Verdict::new(
+            Outcome::Pass,
+            format!("all {} scalable targets keep at least {min}", targets.len()),
+            evidence,
+        )
+    } else {
+        Verdict::new(Outcome::Fail, format!("minimum capacity below {min}: {}", low.join(", ")), evidence)
+    }
+}
+
+async fn policies(ctx: Arc<Ctx>) -> Verdict {
+    let client = Client::new(&session(&ctx).config);
+    let targets = match targets(&ctx, &client).await {
+        Ok(t) => t,
+        Err(v) => return v,
+    };
+    let mut evidence = Vec::new();
+    let mut without = Vec::new();
+    for t in &targets {
+        let out = match client
+            .describe_scaling_policies()
+            .service_namespace(t.service_namespace().clone())
+            .resource_id(t.resource_id())
+            .scalable_dimension(t.scalable_dimension().clone())
+            .send()
+            .await
+        {
+            Ok(o) => o,
+            Err(e) => {
+                return Verdict::error(describe("Application Auto Scaling DescribeScalingPolicies", &e));
+            }
+        };
+        let names: Vec<&str> = out.scaling_policies().iter().map(|p| p.policy_name()).collect();
+        evidence.push(format!(
+            "{}; policies: {}",
+            line(t),
+            if names.is_empty() { "none".into() } else { names.join(", ") }
+        ));
+        if names.is_empty() {
+            without.push(t.resource_id());
+        }
+    }
+    if without.is_empty() {
+        Verdict::new(
+            Outcome::Pass,
+            format!("all {} scalable targets have a scaling policy", targets.len()),
+            evidence,
+        )
+    } else {
+        Verdict::new(Outcome::Fail, format!("no scaling policy: {}", without.join(", ")), evidence)
+    }
+}

@@ -1,0 +1,201 @@
+//! DynamoDB: encryption, point-in-time recovery, replicas, TTL on the tables in scope.
+
+use super::{describe, nothing_in_scope, session};
+use crate::probe::engine::Ctx;
+use crate::probe::registry::{Kind, Param, ParamType, flag};
+use crate::probe::{Outcome, Verdict};
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{PointInTimeRecoveryStatus, SseType, TimeToLiveStatus};
+use std::sync::Arc;
+
+pub const ENCRYPTION: Kind = Kind {
+    name: "aws.dynamodb.encryption",
+    doc: "DynamoDB DescribeTable on every table in scope: encrypted at rest. DynamoDB always encrypts; \
+          the evidence says with which key (AWS owned, AWS managed KMS, customer KMS). With \
+          require_kms = true a table on the AWS owned key fails.",
+    params: &[Param {
+        name: "require_kms",
+        ty: ParamType::Bool,
+        doc: "fail tables not encrypted with a KMS key",
+    }],
+    aws: true,
+    run: |ctx, p| Box::pin(encryption(ctx, flag(&p, "require_kms"))),
+};
+
+pub const PITR: Kind = Kind {
+    name: "aws.dynamodb.pitr",
+    doc: "DynamoDB DescribeContinuousBackups: point-in-time recovery is enabled on every table in scope.",
+    params: &[],
+    aws: true,
+    run: |ctx, _| Box::pin(pitr(ctx)),
+};
+
+pub const REPLICAS: Kind = Kind {
+    name: "aws.dynamodb.replicas",
+    doc: "DynamoDB DescribeTable: every table in scope has global table replicas in another region. \
+          Tables without replicas are a warning, or a failure with required = true.",
+    params: &[Param {
+        name: "required",
+        ty: ParamType::Bool,
+        doc: "fail (not warn) when a table has no replica",
+    }],
+    aws: true,
+    run: |ctx, p| Box::pin(replicas(ctx, flag(&p, "required"))),
+};
+
+pub const TTL: Kind = Kind {
+    name: "aws.dynamodb.ttl",
+    doc: "DynamoDB DescribeTimeToLive: every table in scope expires items with a TTL attribute, so data \
+          is kept only as long as needed.",
+    params: &[],
+    aws: true,
+    run: |ctx, _| Box::pin(ttl(ctx)),
+};
+
+/// The tables to examine, or the verdict that there are none.
+async fn tables(ctx: &Ctx, client: &Client) -> Result<Vec<String>, Verdict> {
+    let mut names = Vec::new();
+    let mut start: Option<String> = None;
+    loop {
+        let out = client
+            .list_tables()
+            .set_exclusive_start_table_name(start)
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("DynamoDB ListTables", &e)))?;
+        names.extend(out.table_names().iter().cloned());
+        start = out.last_evaluated_table_name().map(str::to_string);
+        if start.is_none() {
+            break;
+        }
+    }
+    let scope = ctx.target.scope(&ctx.target.tables, names);
+    if scope.is_empty() {
+        return Err(nothing_in_scope(&ctx.target, "DynamoDB tables", "tables"));
+    }
+    Ok(scope)
+}
+
+/// Runs `check` on every table in scope; each returns (ok, evidence line). All ok passes, else
+/// `bad` with the tables that were not.
+async fn every_table<F, Fut>(ctx: Arc<Ctx>, what: &str, bad: Outcome, check: F) -> Verdict
+where
+    F: Fn(Client, String) -> Fut,
+    Fut: std::future::Future<Output = Result<(bool, String), Verdict>>,
+{
+    let client = Client::new(&session(&ctx).config);
+    let names = match tables(&ctx, &client).await {
+        Ok(n) => n,
+        Err(v) => return v,
+    };
+    let mut evidence = Vec::new();
+    let mut failing = Vec::new();
+    for name in &names {
+        match check(client.clone(), name.clone()).await {
+            Ok((ok, line)) => {
+                evidence.push(line);
+                if !ok {
+                    failing.push(name.as_str());
+                }
+            }
+            Err(v) => return v,
+        }
+    }
+    if failing.is_empty() {
+        Verdict::new(Outcome::Pass, format!("{what} on all {} tables in scope", names.len()), evidence)
+    } else {
+        Verdict::new(
+            bad,
+            format!("no {what} on {} of {} tables: {}", failing.len(), names.len(), failing.join(", ")),
+            evidence,
+        )
+    }
+}
+
+async fn encryption(ctx: Arc<Ctx>, require_kms: bool) -> Verdict {
+    every_table(
+        ctx,
+        if require_kms { "KMS encryption" } else { "encryption at rest" },
+        Outcome::Fail,
+        move |c, name| async move {
+            let out = c
+                .describe_table()
+                .table_name(&name)
+                .send()
+                .await
+                .map_err(|e| Verdict::error(describe("DynamoDB DescribeTable", &e)))?;
+            let sse = out.table().and_then(|t| t.sse_description());
+            let kms = sse.is_some_and(|s| s.sse_type() == Some(&SseType::Kms));
+            let key = match sse.and_then(|s| s.kms_master_key_arn()) {
+                Some(arn) => format!("KMS key {arn}"),
+                None if kms => "AWS managed KMS key".to_string(),
+                None => "AWS owned key".to_string(),
+            };
+            Ok((kms || !require_kms, format!("table {name}: encrypted with {key}")))
+        },
+    )
+    .await
+}
+
+async fn pitr(ctx: Arc<Ctx>) -> Verdict {
+    every_table(ctx, "point-in-time recovery", Outcome::Fail, |c, name| async move {
+        let out = c
+            .describe_continuous_backups()
+            .table_name(&name)
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("DynamoDB DescribeContinuousBackups", &e)))?;
+        let on = out
+            .continuous_backups_description()
+            .and_then(|d| d.point_in_time_recovery_description())
+            .and_then(|p| p.point_in_time_recovery_status())
+            == Some(&PointInTimeRecoveryStatus::Enabled);
+        Ok((on, format!("table {name}: point-in-time recovery {}", if on { "enabled" } else { "disabled" })))
+    })
+    .await
+}
+
+async fn replicas(ctx: Arc<Ctx>, required: bool) -> Verdict {
+    let bad = if required { Outcome::Fail } else { Outcome::Warn };
+    every_table(ctx, "replicas", bad, |c, name| async move {
+        let out = c
+            .describe_table()
+            .table_name(&name)
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("DynamoDB DescribeTable", &e)))?;
+        let regions: Vec<&str> = out
+            .table()
+            .map(|t| t.replicas())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|r| r.region_name())
+            .collect();
+        let line = if regions.is_empty() {
+            format!("table {name}: no replicas")
+        } else {
+            format!("table {name}: replicas in {}", regions.join(", "))
+        };
+        Ok((!regions.is_empty(), line))
+    })
+    .await
+}
+
+async fn ttl(ctx: Arc<Ctx>) -> Verdict {
+    every_table(ctx, "TTL", Outcome::Fail, |c, name| async move {
+        let out = c
+            .describe_time_to_live()
+            .table_name(&name)
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("DynamoDB DescribeTimeToLive", &e)))?;
+        let d = out.time_to_live_description();
+        let on = d.and_then(|d| d.time_to_live_status()) == Some(&TimeToLiveStatus::Enabled);
+        let line = match d.and_then(|d| d.attribute_name()) {
+            Some(attr) if on => format!("table {name}: TTL on attribute {attr}"),
+            _ => format!("table {name}: no TTL"),
+        };
+        Ok((on, line))
+    })
+    .await
+}

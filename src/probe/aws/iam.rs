@@ -1,0 +1,194 @@
+//! IAM: the task role's policies grant no more than needed.
+
+use super::{describe, session};
+use crate::probe::engine::Ctx;
+use crate::probe::registry::Kind;
+use crate::probe::{Outcome, Verdict};
+use aws_sdk_iam::Client;
+use serde_json::Value;
+use std::sync::Arc;
+
+pub const NO_WILDCARD_ACTIONS: Kind = Kind {
+    name: "aws.iam.no-wildcard-actions",
+    doc: "IAM: no Allow statement in the task role's inline or attached policies grants Action \"*\" or \
+          a whole service (\"s3:*\"). The role is the target's task_role.",
+    params: &[],
+    aws: true,
+    run: |ctx, _| Box::pin(check(ctx, Rule::Actions)),
+};
+
+pub const NO_WILDCARD_RESOURCES: Kind = Kind {
+    name: "aws.iam.no-wildcard-resources",
+    doc: "IAM: no Allow statement in the task role's policies grants a write action (anything but \
+          Get/List/Describe/Query/Scan/BatchGet/Head/View) on Resource \"*\". The role is the target's \
+          task_role.",
+    params: &[],
+    aws: true,
+    run: |ctx, _| Box::pin(check(ctx, Rule::Resources)),
+};
+
+#[derive(Clone, Copy)]
+enum Rule {
+    Actions,
+    Resources,
+}
+
+/// A policy document by name: inline policies by their name, managed ones by ARN.
+async fn documents(client: &Client, role: &str) -> Result<Vec<(String, String)>, Verdict> {
+    let mut docs = Vec::new();
+    let inline = client.list_role_policies().role_name(role).send().await;
+    let inline = match inline {
+        Ok(o) => o,
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_entity_exception()) => {
+            return Err(Verdict::new(Outcome::Fail, format!("the task role {role} does not exist"), vec![]));
+        }
+        Err(e) => return Err(Verdict::error(describe("IAM ListRolePolicies", &e))),
+    };
+    for name in inline.policy_names() {
+        let out = client
+            .get_role_policy()
+            .role_name(role)
+            .policy_name(name)
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("IAM GetRolePolicy", &e)))?;
+        docs.push((format!("inline policy {name}"), decode(out.policy_document())));
+    }
+    let attached = client
+        .list_attached_role_policies()
+        .role_name(role)
+        .send()
+        .await
+        .map_err(|e| Verdict::error(describe("IAM ListAttachedRolePolicies", &e)))?;
+    for p in attached.attached_policies() {
+        let Some(arn) = p.policy_arn() else { continue };
+        let policy = client
+            .get_policy()
+            .policy_arn(arn)
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("IAM GetPolicy", &e)))?;
+        let Some(version) = policy.policy().and_then(|p| p.default_version_id()) else { continue };
+        let out = client
+            .get_policy_version()
+            .policy_arn(arn)
+            .version_id(version)
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("IAM GetPolicyVersion", &e)))?;
+        if let Some(doc) = out.policy_version().and_then(|v| v.document()) {
+            docs.push((format!("managed policy {arn}"), decode(doc)));
+        }
+    }
+    Ok(docs)
+}
+
+/// IAM returns policy documents URL-encoded.
+fn decode(doc: &str) -> String {
+    percent_encoding::percent_decode_str(doc).decode_utf8_lossy().into_owned()
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+        _ => vec![],
+    }
+}
+
+fn is_read(action: &str) -> bool {
+    let verb = action.split(':').nth(1).unwrap_or(action);
+    ["Get", "List", "Describe", "Query", "Scan", "BatchGet", "Head", "View"]
+        .iter()
+        .any(|p| verb.starts_with(p))
+}
+
+/// The findings of one policy document under a rule, one line each.
+pub fn findings(policy: &str, doc: &str, rule_resources: bool) -> Result<Vec<String>, String> {
+    let v: Value = serde_json::from_str(doc).map_err(|e| format!("{policy}: not JSON: {e}"))?;
+    let statements = match v.get("Statement") {
+        Some(Value::Array(a)) => a.clone(),
+        Some(s @ Value::Object(_)) => vec![s.clone()],
+        _ => vec![],
+    };
+    let mut out = Vec::new();
+    for (n, st) in statements.iter().enumerate() {
+        if st.get("Effect").and_then(Value::as_str) != Some("Allow") {
+            continue;
+        }
+        let sid = st.get("Sid").and_then(Value::as_str).map_or(format!("#{}", n + 1), |s| s.to_string());
+        let actions = strings(st.get("Action"));
+        let resources = strings(st.get("Resource"));
+        if rule_resources {
+            let writes: Vec<&String> = actions.iter().filter(|a| !is_read(a)).collect();
+            if resources.iter().any(|r| r == "*") && !writes.is_empty() {
+                let w: Vec<&str> = writes.iter().map(|s| s.as_str()).collect();
+                out.push(format!("{policy} statement {sid}: {} on Resource \"*\"", w.join(", ")));
+            }
+        } else {
+            let wild: Vec<&String> = actions.iter().filter(|a| *a == "*" || a.ends_with(":*")).collect();
+            if !wild.is_empty() {
+                let w: Vec<&str> = wild.iter().map(|s| s.as_str()).collect();
+                out.push(format!("{policy} statement {sid}: Action {}", w.join(", ")));
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn check(ctx: Arc<Ctx>, rule: Rule) -> Verdict {
+    let Some(role) = ctx.target.task_role.clone() else {
+        return Verdict::new(Outcome::NeedsConfig, "no task role named: set task_role in the target", vec![]);
+    };
+    let client = Client::new(&session(&ctx).config);
+    let docs = match documents(&client, &role).await {
+        Ok(d) => d,
+        Err(v) => return v,
+    };
+    if docs.is_empty() {
+        return Verdict::new(
+            Outcome::Pass,
+            format!("the task role {role} has no policies"),
+            vec![format!("role {role}: no inline or attached policies")],
+        );
+    }
+    let mut evidence: Vec<String> = docs.iter().map(|(name, _)| format!("role {role}: {name}")).collect();
+    let mut found = Vec::new();
+    for (name, doc) in &docs {
+        match findings(name, doc, matches!(rule, Rule::Resources)) {
+            Ok(f) => found.extend(f),
+            Err(e) => return Verdict::error(e),
+        }
+    }
+    let what = match rule {
+        Rule::Actions => "wildcard actions",
+        Rule::Resources => "write actions on Resource \"*\"",
+    };
+    if found.is_empty() {
+        Verdict::new(Outcome::Pass, format!("no {what} in {} policies of {role}", docs.len()), evidence)
+    } else {
+        let summary = format!("{} {what} in {role}: {}", found.len(), found[0]);
+        evidence.extend(found);
+        Verdict::new(Outcome::Fail, summary, evidence)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statements_are_judged() {
+        let doc = r#"{"Version":"2012-10-17","Statement":[
+            {"Sid":"Read","Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:Query"],"Resource":"*"},
+            {"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/*"},
+            {"Sid":"Put","Effect":"Allow","Action":["dynamodb:PutItem"],"Resource":["*"]},
+            {"Effect":"Deny","Action":"*","Resource":"*"}]}"#;
+        assert_eq!(findings("p", doc, false).unwrap(), ["p statement #2: Action s3:*"]);
+        assert_eq!(
+            findings("p", doc, true).unwrap(),
+            ["p statement Put: dynamodb:PutItem on Resource \"*\""]
+        );
+        assert_eq!(decode("%7B%22a%22%3A1%7D"), "{\"a\":1}");
+    }
+}

@@ -1,0 +1,153 @@
+//! CloudWatch Logs: retention on every log group in scope, and structured (JSON) log events.
+
+use super::{describe, nothing_in_scope, session};
+use crate::probe::engine::Ctx;
+use crate::probe::registry::{Kind, Param, ParamType, text};
+use crate::probe::{Outcome, Verdict};
+use aws_sdk_cloudwatchlogs::Client;
+use std::sync::Arc;
+
+pub const RETENTION: Kind = Kind {
+    name: "aws.logs.retention",
+    doc: "CloudWatch Logs DescribeLogGroups: every log group in scope has a retention setting (never \
+          'never expire').",
+    params: &[],
+    aws: true,
+    run: |ctx, _| Box::pin(retention(ctx)),
+};
+
+pub const STRUCTURED: Kind = Kind {
+    name: "aws.logs.structured",
+    doc: "CloudWatch Logs FilterLogEvents over the last 24 hours of each log group in scope (up to 50 \
+          events): every event is a JSON object carrying the request id field (default request_id).",
+    params: &[Param {
+        name: "field",
+        ty: ParamType::Str,
+        doc: "the request id field every event must carry",
+    }],
+    aws: true,
+    run: |ctx, p| {
+        let field = text(&p, "field", "request_id").to_string();
+        Box::pin(structured(ctx, field))
+    },
+};
+
+/// Log groups in scope with their retention in days.
+async fn groups(ctx: &Ctx, client: &Client) -> Result<Vec<(String, Option<i32>)>, Verdict> {
+    let mut found = Vec::new();
+    let mut token = None;
+    loop {
+        let out = client
+            .describe_log_groups()
+            .set_log_group_name_prefix(
+                ctx.target.name_prefix.clone().filter(|_| ctx.target.log_groups.is_empty()),
+            )
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("CloudWatch Logs DescribeLogGroups", &e)))?;
+        found.extend(
+            out.log_groups()
+                .iter()
+                .filter_map(|g| Some((g.log_group_name()?.to_string(), g.retention_in_days()))),
+        );
+        token = out.next_token().map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
+    let names = ctx.target.scope(&ctx.target.log_groups, found.iter().map(|(n, _)| n.clone()).collect());
+    let mut scoped = Vec::new();
+    for n in names {
+        match found.iter().find(|(g, _)| *g == n) {
+            Some(g) => scoped.push(g.clone()),
+            None => {
+                return Err(Verdict::new(
+                    Outcome::Fail,
+                    format!("log group {n} (named in the target) does not exist"),
+                    vec![],
+                ));
+            }
+        }
+    }
+    if scoped.is_empty() {
+        return Err(nothing_in_scope(&ctx.target, "log groups", "log_groups"));
+    }
+    Ok(scoped)
+}
+
+async fn retention(ctx: Arc<Ctx>) -> Verdict {
+    let client = Client::new(&session(&ctx).config);
+    let groups = match groups(&ctx, &client).await {
+        Ok(g) => g,
+        Err(v) => return v,
+    };
+    let evidence: Vec<String> = groups
+        .iter()
+        .map(|(n, d)| match d {
+            Some(d) => format!("log group {n}: retention {d} days"),
+            None => format!("log group {n}: never expires"),
+        })
+        .collect();
+    let forever: Vec<&str> = groups.iter().filter(|(_, d)| d.is_none()).map(|(n, _)| n.as_str()).collect();
+    if forever.is_empty() {
+        Verdict::new(
+            Outcome::Pass,
+            format!("retention set on all {} log groups in scope", groups.len()),
+            evidence,
+        )
+    } else {
+        Verdict::new(
+            Outcome::Fail,
+            format!("{} of {} log groups never expire: {}", forever.len(), groups.len(), forever.join(", ")),
+            evidence,
+        )
+    }
+}
+
+async fn structured(ctx: Arc<Ctx>, field: String) -> Verdict {
+    let client = Client::new(&session(&ctx).config);
+    let groups = match groups(&ctx, &client).await {
+        Ok(g) => g,
+        Err(v) => return v,
+    };
+    let since = chrono::Utc::now().timestamp_millis() - 24 * 3600 * 1000;
+    let mut evidence = Vec::new();
+    let (mut seen, mut bad) = (0, Vec::new());
+    for (group, _) in &groups {
+        let out =
+            match client.filter_log_events().log_group_name(group).start_time(since).limit(50).send().await {
+                Ok(o) => o,
+                Err(e) => return Verdict::error(describe("CloudWatch Logs FilterLogEvents", &e)),
+            };
+        let events = out.events();
+        let unstructured = events.iter().filter(|e| !has_field(e.message().unwrap_or(""), &field)).count();
+        seen += events.len();
+        evidence.push(format!(
+            "log group {group}: {} recent events, {unstructured} not JSON with {field}",
+            events.len()
+        ));
+        if let Some(e) = events.iter().find(|e| !has_field(e.message().unwrap_or(""), &field)) {
+            let sample: String = e.message().unwrap_or("").chars().take(80).collect();
+            evidence.push(format!("  e.g. stream {}: {sample}", e.log_stream_name().unwrap_or("?")));
+            bad.push(group.as_str());
+        }
+    }
+    if seen == 0 {
+        return Verdict::new(
+            Outcome::Warn,
+            format!("no log events in the last 24 hours in {} log groups", groups.len()),
+            evidence,
+        );
+    }
+    if bad.is_empty() {
+        Verdict::new(Outcome::Pass, format!("all {seen} recent events are JSON with {field}"), evidence)
+    } else {
+        Verdict::new(Outcome::Fail, format!("unstructured events in {}", bad.join(", ")), evidence)
+    }
+}
+
+fn has_field(message: &str, field: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(message)
+        .is_ok_and(|v| v.get(field).is_some_and(|f| !f.is_null()))
+}

@@ -1,0 +1,74 @@
+//! Secrets Manager: the service's secrets are kept there.
+
+use super::{describe, nothing_in_scope, session};
+use crate::probe::engine::Ctx;
+use crate::probe::registry::Kind;
+use crate::probe::{Outcome, Verdict};
+use aws_sdk_secretsmanager::Client;
+use std::sync::Arc;
+
+pub const EXIST: Kind = Kind {
+    name: "aws.secretsmanager.secrets",
+    doc: "Secrets Manager DescribeSecret: every secret named in the target (or, without names, at least \
+          one secret whose name starts with name_prefix) exists; rotation is noted. Hard-coded secrets \
+          in code are the secrets scan's job.",
+    params: &[],
+    aws: true,
+    run: |ctx, _| Box::pin(secrets(ctx)),
+};
+
+async fn secrets(ctx: Arc<Ctx>) -> Verdict {
+    let client = Client::new(&session(&ctx).config);
+    let names = if ctx.target.secrets.is_empty() {
+        let mut found = Vec::new();
+        let mut token = None;
+        loop {
+            let out = match client.list_secrets().set_next_token(token).send().await {
+                Ok(o) => o,
+                Err(e) => return Verdict::error(describe("Secrets Manager ListSecrets", &e)),
+            };
+            found.extend(out.secret_list().iter().filter_map(|s| s.name().map(str::to_string)));
+            token = out.next_token().map(str::to_string);
+            if token.is_none() {
+                break;
+            }
+        }
+        // Without names or a prefix there is nothing to hold the service to.
+        if ctx.target.name_prefix.is_none() {
+            return Verdict::new(
+                Outcome::NeedsConfig,
+                format!(
+                    "name the service's secrets (secrets) or a name_prefix in the target; {} secrets in the account",
+                    found.len()
+                ),
+                vec![],
+            );
+        }
+        ctx.target.scope(&[], found)
+    } else {
+        ctx.target.secrets.clone()
+    };
+    if names.is_empty() {
+        return nothing_in_scope(&ctx.target, "secrets", "secrets");
+    }
+    let mut evidence = Vec::new();
+    let mut missing = Vec::new();
+    for name in &names {
+        match client.describe_secret().secret_id(name).send().await {
+            Ok(s) => {
+                let rotation = if s.rotation_enabled() == Some(true) { "rotation on" } else { "no rotation" };
+                evidence.push(format!("secret {}: {rotation}", s.arn().unwrap_or(name)));
+            }
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_not_found_exception()) => {
+                evidence.push(format!("secret {name}: not found"));
+                missing.push(name.as_str());
+            }
+            Err(e) => return Verdict::error(describe("Secrets Manager DescribeSecret", &e)),
+        }
+    }
+    if missing.is_empty() {
+        Verdict::new(Outcome::Pass, format!("all {} secrets are in Secrets Manager", names.len()), evidence)
+    } else {
+        Verdict::new(Outcome::Fail, format!("not in Secrets Manager: {}", missing.join(", ")), evidence)
+    }
+}
