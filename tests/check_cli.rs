@@ -67,7 +67,8 @@ async fn exit_0_when_every_automated_check_passes_and_results_are_saved() {
     let account = moto::fresh_account();
     let creds = moto::role_creds(&account).await;
     create_passing_budget(&creds, &account).await;
-    let out = check(&session, &moto::env(&creds), &["--account", &account]);
+    let only = ["--only", "security.service-linked-roles", "cost.budget-alerts", "cost.spending-limits"];
+    let out = check(&session, &moto::env(&creds), &[&only[..], &["--account", &account]].concat());
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(
@@ -129,7 +130,7 @@ fn exit_2_without_credentials_and_json_says_why() {
     assert_eq!(doc["verdict"], "no-go");
     assert_eq!(doc["exit_code"], 2);
     let results = doc["results"].as_array().unwrap();
-    assert_eq!(results.len(), 3);
+    assert_eq!(results.len(), 17);
     for r in results {
         assert_eq!(r["outcome"], "error");
         assert!(
@@ -149,7 +150,7 @@ fn exit_2_when_the_endpoint_refuses_connections() {
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert!(text.contains("STS GetCallerIdentity: could not reach the endpoint"), "{text}");
     assert!(
-        text.trim_end().ends_with("NO-GO: 0 failed, 3 could not be decided, of 3 automated checks"),
+        text.trim_end().ends_with("NO-GO: 0 failed, 17 could not be decided, of 17 automated checks"),
         "{text}"
     );
 }
@@ -209,5 +210,53 @@ fn selection_errors_and_items_a_person_marked_na_are_skipped() {
     let doc = roxmltree::Document::parse(&xml).unwrap();
     let skipped = doc.descendants().find(|n| n.has_tag_name("skipped")).expect("a skipped testcase");
     assert_eq!(skipped.attribute("message"), Some("n/a by alice: no compute in this account"));
-    assert_eq!(doc.descendants().filter(|n| n.has_tag_name("testcase")).count(), 1);
+    // Section 1 has six probed items: five run, one skipped.
+    assert_eq!(doc.descendants().filter(|n| n.has_tag_name("testcase")).count(), 6);
+}
+
+/// `golive check` over every AWS-probed item on a well-configured and a misconfigured account.
+#[test]
+fn check_passes_a_well_configured_account_and_fails_a_misconfigured_one_naming_resources() {
+    let c = golive::checklist::Checklist::embedded();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    for (kind, exit) in [("good", 0), ("bad", 1)] {
+        let account = moto::build_account(kind);
+        let creds = rt.block_on(moto::role_creds(&account));
+        let dir = tempfile::tempdir().unwrap();
+        let session = dir.path().join("s.toml");
+        let mut s = golive::session::Session::new(&c, common::fixed_now());
+        s.target = moto::fixture_target(&account);
+        golive::session::save(&session, &s).unwrap();
+        // Every probed item but SSL Certificates: moto cannot issue a renewable certificate (that
+        // probe's passing case runs on a recorded response in tests/aws_services.rs).
+        let ids: Vec<&str> = c
+            .items
+            .iter()
+            .filter(|i| i.probe.is_some() && i.id != "final.ssl-certificates")
+            .map(|i| i.id.as_str())
+            .collect();
+        let args = [&["--format", "json", "--only"][..], &ids].concat();
+        let out = check(&session, &moto::env(&creds), &args);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(exit), "{kind}: {doc:#}");
+        let results = doc["results"].as_array().unwrap();
+        assert_eq!(results.len(), 16, "every probed item ran");
+        for r in results {
+            let id = r["id"].as_str().unwrap();
+            let outcome = r["outcome"].as_str().unwrap();
+            // moto does not report replicas (the passing case runs on a recorded response); the
+            // fixture's caller is an assumed role in both accounts.
+            let expected = match (kind, id) {
+                (_, "reliability.cross-region-replication") => "warn",
+                (_, "security.service-linked-roles") => "pass",
+                ("good", _) => "pass",
+                _ => "fail",
+            };
+            assert_eq!(outcome, expected, "{kind} {id}: {r:#}");
+            if kind == "bad" && expected == "fail" {
+                let text = format!("{} {}", r["summary"], r["evidence"]);
+                assert!(text.contains("agent-"), "{id} names the resource: {text}");
+            }
+        }
+    }
 }

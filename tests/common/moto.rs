@@ -74,3 +74,35 @@ pub fn env(creds: &Credentials) -> Vec<(String, String)> {
     }
     env
 }
+
+/// The test virtualenv's Python, where boto3 is installed beside moto.
+pub fn python() -> std::path::PathBuf {
+    std::env::var_os("GOLIVE_TEST_PYTHON")
+        .map(Into::into)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"))
+}
+
+/// A fresh account built by `tests/fixtures/aws_account.py`: `good` (every AWS probe passes) or
+/// `bad` (the same resources misconfigured).
+pub fn build_account(kind: &str) -> String {
+    let account = fresh_account();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/aws_account.py");
+    let out = std::process::Command::new(python())
+        .arg(script)
+        .args([url(), account.clone(), kind.to_string()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "fixture {kind}: {}", String::from_utf8_lossy(&out.stderr));
+    account
+}
+
+/// The scope the fixture accounts are built for.
+pub fn fixture_target(account: &str) -> golive::probe::aws::Target {
+    golive::probe::aws::Target {
+        account_id: Some(account.to_string()),
+        name_prefix: Some("agent-".into()),
+        task_role: Some("agent-task".into()),
+        secrets: vec!["agent-service/api-key".into()],
+        ..Default::default()
+    }
+}

@@ -1,12 +1,10 @@
 //! ACM: the certificates in use are issued, renew themselves and are not about to expire.
 
 use super::{describe, session};
-use crate::probe::engine::Ctx;
 use crate::probe::registry::{Kind, Param, ParamType, int};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_acm::Client;
 use aws_sdk_acm::types::{CertificateDetail, CertificateStatus, RenewalEligibility};
-use std::sync::Arc;
 
 pub const CERTIFICATES: Kind = Kind {
     name: "aws.acm.certificates",
@@ -20,11 +18,14 @@ pub const CERTIFICATES: Kind = Kind {
         doc: "warn when a certificate expires sooner (default 30)",
     }],
     aws: true,
-    run: |ctx, p| Box::pin(certificates(ctx, int(&p, "warn_days", 30))),
+    run: |ctx, p| {
+        Box::pin(
+            async move { certificates(&Client::new(&session(&ctx).config), int(&p, "warn_days", 30)).await },
+        )
+    },
 };
 
-async fn certificates(ctx: Arc<Ctx>, warn_days: i64) -> Verdict {
-    let client = Client::new(&session(&ctx).config);
+pub async fn certificates(client: &Client, warn_days: i64) -> Verdict {
     let mut arns = Vec::new();
     let mut token = None;
     loop {

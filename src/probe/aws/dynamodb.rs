@@ -1,25 +1,27 @@
 //! DynamoDB: encryption, point-in-time recovery, replicas, TTL on the tables in scope.
 
-use super::{describe, nothing_in_scope, session};
+use super::{Target, describe, nothing_in_scope, session};
 use crate::probe::engine::Ctx;
 use crate::probe::registry::{Kind, Param, ParamType, flag};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::{PointInTimeRecoveryStatus, SseType, TimeToLiveStatus};
-use std::sync::Arc;
+use aws_sdk_dynamodb::types::{PointInTimeRecoveryStatus, SseStatus, SseType, TimeToLiveStatus};
 
 pub const ENCRYPTION: Kind = Kind {
     name: "aws.dynamodb.encryption",
-    doc: "DynamoDB DescribeTable on every table in scope: encrypted at rest. DynamoDB always encrypts; \
-          the evidence says with which key (AWS owned, AWS managed KMS, customer KMS). With \
-          require_kms = true a table on the AWS owned key fails.",
+    doc: "DynamoDB DescribeTable on every table in scope: encrypted at rest with server-side encryption \
+          not disabled; the evidence says with which key (AWS owned, AWS managed KMS, customer KMS). \
+          DynamoDB always encrypts, so the checklist sets require_kms = true: a table on the AWS owned \
+          key then fails.",
     params: &[Param {
         name: "require_kms",
         ty: ParamType::Bool,
         doc: "fail tables not encrypted with a KMS key",
     }],
     aws: true,
-    run: |ctx, p| Box::pin(encryption(ctx, flag(&p, "require_kms"))),
+    run: |ctx, p| {
+        Box::pin(async move { encryption(&client(&ctx), &ctx.target, flag(&p, "require_kms")).await })
+    },
 };
 
 pub const PITR: Kind = Kind {
@@ -27,7 +29,7 @@ pub const PITR: Kind = Kind {
     doc: "DynamoDB DescribeContinuousBackups: point-in-time recovery is enabled on every table in scope.",
     params: &[],
     aws: true,
-    run: |ctx, _| Box::pin(pitr(ctx)),
+    run: |ctx, _| Box::pin(async move { pitr(&client(&ctx), &ctx.target).await }),
 };
 
 pub const REPLICAS: Kind = Kind {
@@ -40,7 +42,7 @@ pub const REPLICAS: Kind = Kind {
         doc: "fail (not warn) when a table has no replica",
     }],
     aws: true,
-    run: |ctx, p| Box::pin(replicas(ctx, flag(&p, "required"))),
+    run: |ctx, p| Box::pin(async move { replicas(&client(&ctx), &ctx.target, flag(&p, "required")).await }),
 };
 
 pub const TTL: Kind = Kind {
@@ -49,11 +51,15 @@ pub const TTL: Kind = Kind {
           is kept only as long as needed.",
     params: &[],
     aws: true,
-    run: |ctx, _| Box::pin(ttl(ctx)),
+    run: |ctx, _| Box::pin(async move { ttl(&client(&ctx), &ctx.target).await }),
 };
 
+fn client(ctx: &Ctx) -> Client {
+    Client::new(&session(ctx).config)
+}
+
 /// The tables to examine, or the verdict that there are none.
-async fn tables(ctx: &Ctx, client: &Client) -> Result<Vec<String>, Verdict> {
+async fn tables(target: &Target, client: &Client) -> Result<Vec<String>, Verdict> {
     let mut names = Vec::new();
     let mut start: Option<String> = None;
     loop {
@@ -69,22 +75,21 @@ async fn tables(ctx: &Ctx, client: &Client) -> Result<Vec<String>, Verdict> {
             break;
         }
     }
-    let scope = ctx.target.scope(&ctx.target.tables, names);
+    let scope = target.scope(&target.tables, names);
     if scope.is_empty() {
-        return Err(nothing_in_scope(&ctx.target, "DynamoDB tables", "tables"));
+        return Err(nothing_in_scope(target, "DynamoDB tables", "tables"));
     }
     Ok(scope)
 }
 
 /// Runs `check` on every table in scope; each returns (ok, evidence line). All ok passes, else
 /// `bad` with the tables that were not.
-async fn every_table<F, Fut>(ctx: Arc<Ctx>, what: &str, bad: Outcome, check: F) -> Verdict
+async fn every_table<F, Fut>(client: &Client, target: &Target, what: &str, bad: Outcome, check: F) -> Verdict
 where
     F: Fn(Client, String) -> Fut,
     Fut: std::future::Future<Output = Result<(bool, String), Verdict>>,
 {
-    let client = Client::new(&session(&ctx).config);
-    let names = match tables(&ctx, &client).await {
+    let names = match tables(target, client).await {
         Ok(n) => n,
         Err(v) => return v,
     };
@@ -112,9 +117,10 @@ where
     }
 }
 
-async fn encryption(ctx: Arc<Ctx>, require_kms: bool) -> Verdict {
+pub async fn encryption(client: &Client, target: &Target, require_kms: bool) -> Verdict {
     every_table(
-        ctx,
+        client,
+        target,
         if require_kms { "KMS encryption" } else { "encryption at rest" },
         Outcome::Fail,
         move |c, name| async move {
@@ -125,6 +131,10 @@ async fn encryption(ctx: Arc<Ctx>, require_kms: bool) -> Verdict {
                 .await
                 .map_err(|e| Verdict::error(describe("DynamoDB DescribeTable", &e)))?;
             let sse = out.table().and_then(|t| t.sse_description());
+            if let Some(status @ (SseStatus::Disabled | SseStatus::Disabling)) = sse.and_then(|s| s.status())
+            {
+                return Ok((false, format!("table {name}: server-side encryption {}", status.as_str())));
+            }
             let kms = sse.is_some_and(|s| s.sse_type() == Some(&SseType::Kms));
             let key = match sse.and_then(|s| s.kms_master_key_arn()) {
                 Some(arn) => format!("KMS key {arn}"),
@@ -137,8 +147,8 @@ async fn encryption(ctx: Arc<Ctx>, require_kms: bool) -> Verdict {
     .await
 }
 
-async fn pitr(ctx: Arc<Ctx>) -> Verdict {
-    every_table(ctx, "point-in-time recovery", Outcome::Fail, |c, name| async move {
+pub async fn pitr(client: &Client, target: &Target) -> Verdict {
+    every_table(client, target, "point-in-time recovery", Outcome::Fail, |c, name| async move {
         let out = c
             .describe_continuous_backups()
             .table_name(&name)
@@ -155,9 +165,9 @@ async fn pitr(ctx: Arc<Ctx>) -> Verdict {
     .await
 }
 
-async fn replicas(ctx: Arc<Ctx>, required: bool) -> Verdict {
+pub async fn replicas(client: &Client, target: &Target, required: bool) -> Verdict {
     let bad = if required { Outcome::Fail } else { Outcome::Warn };
-    every_table(ctx, "replicas", bad, |c, name| async move {
+    every_table(client, target, "replicas", bad, |c, name| async move {
         let out = c
             .describe_table()
             .table_name(&name)
@@ -181,8 +191,8 @@ async fn replicas(ctx: Arc<Ctx>, required: bool) -> Verdict {
     .await
 }
 
-async fn ttl(ctx: Arc<Ctx>) -> Verdict {
-    every_table(ctx, "TTL", Outcome::Fail, |c, name| async move {
+pub async fn ttl(client: &Client, target: &Target) -> Verdict {
+    every_table(client, target, "TTL", Outcome::Fail, |c, name| async move {
         let out = c
             .describe_time_to_live()
             .table_name(&name)

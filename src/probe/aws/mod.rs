@@ -14,7 +14,8 @@ pub mod sts;
 use super::{Outcome, Verdict};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
-use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_sts::config::http::HttpResponse;
+use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -139,7 +140,7 @@ pub async fn connect_with(config: SdkConfig, timeout: Duration, profile: &str) -
             return Err(Verdict::error(format!(
                 "no AWS credentials: tried environment variables, the shared config and credentials \
                  files (profile {profile}), SSO, web identity, ECS and EC2 instance metadata: {}",
-                one_line(&DisplayErrorContext(&e).to_string())
+                one_line(&chain(&e))
             )));
         }
         Ok(Ok(_)) => {}
@@ -174,26 +175,46 @@ pub fn check_account(session: Session, expected: Option<&str>) -> Result<Session
 }
 
 /// One line saying what went wrong with an AWS call, naming access denial and unreachable or
-/// non-AWS endpoints plainly.
-pub fn describe<E, R>(op: &str, err: &SdkError<E, R>) -> String
+/// non-AWS endpoints plainly (never the raw response: it can be long and carry anything).
+pub fn describe<E>(op: &str, err: &SdkError<E, HttpResponse>) -> String
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
 {
     if let Some(code) = err.code() {
         let msg = err.message().unwrap_or("");
         if code.contains("AccessDenied") || code.contains("UnauthorizedOperation") {
-            return format!("access denied: {op}: {msg}");
+            return one_line(&format!("access denied: {op}: {msg}"));
         }
         return one_line(&format!("{op}: {code}: {msg}"));
     }
     let what = match err {
-        SdkError::DispatchFailure(_) => "could not reach the endpoint",
-        SdkError::TimeoutError(_) => "timed out",
-        SdkError::ResponseError(_) => "unreadable response (the endpoint may not implement it)",
-        _ => "failed",
+        SdkError::DispatchFailure(_) => format!("could not reach the endpoint: {}", chain(err)),
+        SdkError::TimeoutError(_) => "timed out".to_string(),
+        SdkError::ResponseError(e) => format!("unreadable response (HTTP {})", e.raw().status().as_u16()),
+        SdkError::ServiceError(e) => {
+            format!(
+                "unexpected answer (HTTP {}): the endpoint may not implement this call",
+                e.raw().status().as_u16()
+            )
+        }
+        _ => chain(err),
     };
-    one_line(&format!("{op}: {what}: {}", DisplayErrorContext(err)))
+    one_line(&format!("{op}: {what}"))
+}
+
+/// An error and its causes, by their messages only (their Debug forms can carry whole responses).
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = err.to_string();
+    let mut cause = err.source();
+    while let Some(c) = cause {
+        let msg = c.to_string();
+        if !out.contains(&msg) {
+            out.push_str(": ");
+            out.push_str(&msg);
+        }
+        cause = c.source();
+    }
+    out
 }
 
 fn one_line(s: &str) -> String {
