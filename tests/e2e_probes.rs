@@ -108,7 +108,7 @@ fn esc_cancels_a_sweep_against_an_endpoint_that_never_answers_and_keys_keep_work
     tui.send("j");
     tui.wait_for("security.user-authorization");
     tui.send("\x1b");
-    tui.wait_for("Cancelled 3 probes.");
+    tui.wait_for("Cancelled 17 probes.");
     tui.send("j");
     tui.wait_for("security.session-management");
     tui.send("q");
