@@ -17,15 +17,31 @@ fn accounts() -> &'static (String, String) {
 }
 
 async fn probe(account: &str, kind: &str) -> ProbeResult {
+    probe_spec(account, &ProbeSpec { kind: kind.into(), params: Default::default() }).await
+}
+
+async fn probe_spec(account: &str, spec: &ProbeSpec) -> ProbeResult {
     let config = moto::config(moto::role_creds(account).await).await;
     let session = connect_with(config, Duration::from_secs(10), "default").await.unwrap();
     let ctx = Arc::new(Ctx { aws: Ok(session), target: moto::fixture_target(account) });
-    engine::run_one(
-        ctx,
-        &ProbeSpec { kind: kind.into(), params: Default::default() },
-        Duration::from_secs(20),
-    )
-    .await
+    engine::run_one(ctx, spec, Duration::from_secs(20)).await
+}
+
+/// The probe spec an item of the embedded checklist carries.
+fn item_spec(id: &str) -> ProbeSpec {
+    let c = golive::checklist::Checklist::embedded();
+    c.items[c.index_of(id).unwrap()].probe.clone().unwrap()
+}
+
+/// Runs an item's own probe on both accounts: the good one passes with `good` as its summary, the
+/// bad one fails with `bad`.
+async fn item_on_both(id: &str, good: &str, bad: &str) {
+    let (ok, ko) = accounts();
+    let spec = item_spec(id);
+    let r = probe_spec(ok, &spec).await;
+    assert_eq!((r.outcome, r.summary.as_str()), (Outcome::Pass, good), "{id} on the good account: {r:#?}");
+    let r = probe_spec(ko, &spec).await;
+    assert_eq!((r.outcome, r.summary.as_str()), (Outcome::Fail, bad), "{id} on the bad account: {r:#?}");
 }
 
 /// Runs `kind` on both accounts: the good one gives `good`, the bad one fails naming `culprit`.
@@ -187,12 +203,119 @@ async fn an_empty_scope_is_never_a_pass() {
     assert_eq!((r.outcome, r.summary.as_str()), (Outcome::Fail, "the task role agent-task does not exist"));
 }
 
+#[tokio::test]
+async fn cloudwatch_critical_and_warning_alarms_page_someone() {
+    item_on_both(
+        "observability.critical-alerts",
+        "HighErrorRate alarms with actions: agent-HighErrorRate",
+        "agent-HighErrorRate notifies nobody: no enabled alarm action",
+    )
+    .await;
+    item_on_both(
+        "observability.warning-alerts",
+        "HighLatency alarms with actions: agent-HighLatency",
+        "no alarm named like HighLatency (1 alarms in scope)",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn cloudwatch_runbooks_dashboards_and_monitoring() {
+    item_on_both(
+        "observability.alert-runbooks",
+        "all 2 alarms link a runbook",
+        "no runbook link: agent-HighErrorRate",
+    )
+    .await;
+    item_on_both(
+        "observability.dashboards-created",
+        "1 dashboards: agent-main",
+        "no CloudWatch dashboards whose name starts with \"agent-\"",
+    )
+    .await;
+    item_on_both(
+        "final.monitoring-active",
+        "2 alarms active, 1 dashboards",
+        "agent-HighErrorRate actions disabled; no dashboards whose name starts with \"agent-\"",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn cloudwatch_metrics_and_baseline() {
+    item_on_both(
+        "observability.technical-metrics",
+        "all 3 metrics present in AgentService",
+        "missing in AgentService: request_latency_seconds, errors_total",
+    )
+    .await;
+    item_on_both(
+        "observability.cost-metrics",
+        "all 1 metrics present in AgentService",
+        "missing in AgentService: tokens_used_total",
+    )
+    .await;
+    let (ok, ko) = accounts();
+    let r = probe_spec(ok, &item_spec("final.metrics-baseline")).await;
+    assert_eq!(r.outcome, Outcome::Pass, "{r:#?}");
+    let r = probe_spec(ko, &item_spec("final.metrics-baseline")).await;
+    assert_eq!(
+        (r.outcome, r.summary.as_str()),
+        (Outcome::Fail, "requests_total has data on 1 of the past 7 days (needs 7)")
+    );
+    // Without a namespace there is nothing to look at.
+    let account = moto::fresh_account();
+    let config = moto::config(moto::role_creds(&account).await).await;
+    let session = connect_with(config, Duration::from_secs(10), "default").await.unwrap();
+    let ctx = Arc::new(Ctx { aws: Ok(session), target: Default::default() });
+    let r = engine::run_one(ctx, &item_spec("observability.cost-metrics"), Duration::from_secs(20)).await;
+    assert_eq!(r.outcome, Outcome::NeedsConfig);
+}
+
 /// moto does not report global table replicas or issue renewable certificates: those passing
 /// cases run on recorded responses through the SDK's mock client.
 mod recorded {
     use aws_smithy_mocks::{RuleMode, mock, mock_client};
     use golive::probe::Outcome;
     use golive::probe::aws::{Target, acm, dynamodb};
+
+    /// moto does not implement DescribeAlarmHistory.
+    #[tokio::test]
+    async fn alarms_are_tested_when_their_history_shows_alarm() {
+        use aws_sdk_cloudwatch::Client;
+        use aws_sdk_cloudwatch::operation::describe_alarm_history::DescribeAlarmHistoryOutput;
+        use aws_sdk_cloudwatch::operation::describe_alarms::DescribeAlarmsOutput;
+        use aws_sdk_cloudwatch::types::{AlarmHistoryItem, MetricAlarm, StateValue};
+        use golive::probe::engine::Ctx;
+        let client = |fired: bool| {
+            let alarms = mock!(Client::describe_alarms).then_output(|| {
+                let a = MetricAlarm::builder()
+                    .alarm_name("agent-HighErrorRate")
+                    .state_value(StateValue::Ok)
+                    .build();
+                DescribeAlarmsOutput::builder().metric_alarms(a).build()
+            });
+            let summary = if fired {
+                "Alarm updated from OK to ALARM"
+            } else {
+                "Alarm updated from INSUFFICIENT_DATA to OK"
+            };
+            let history = mock!(Client::describe_alarm_history).then_output(move || {
+                DescribeAlarmHistoryOutput::builder()
+                    .alarm_history_items(AlarmHistoryItem::builder().history_summary(summary).build())
+                    .build()
+            });
+            mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&alarms, &history])
+        };
+        let ctx = Ctx { aws: Err(golive::probe::Verdict::error("not used")), target: Target::default() };
+        let v = golive::probe::aws::cloudwatch::tested(&client(true), &ctx).await;
+        assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Pass, "all 1 alarms have fired at least once"));
+        let v = golive::probe::aws::cloudwatch::tested(&client(false), &ctx).await;
+        assert_eq!(
+            (v.outcome, v.summary.as_str()),
+            (Outcome::Fail, "never tested (never in ALARM): agent-HighErrorRate")
+        );
+    }
 
     #[tokio::test]
     async fn dynamodb_tables_with_replicas_pass_and_can_be_required() {

@@ -34,6 +34,8 @@ pub enum ParamType {
     Count,
     Bool,
     Str,
+    /// A list of strings.
+    StrList,
 }
 
 pub const KINDS: &[Kind] = &[
@@ -53,6 +55,13 @@ pub const KINDS: &[Kind] = &[
     aws::autoscaling::POLICIES,
     aws::iam::NO_WILDCARD_ACTIONS,
     aws::iam::NO_WILDCARD_RESOURCES,
+    aws::cloudwatch::ALARM,
+    aws::cloudwatch::RUNBOOKS,
+    aws::cloudwatch::TESTED,
+    aws::cloudwatch::ACTIVE,
+    aws::cloudwatch::DASHBOARDS,
+    aws::cloudwatch::METRICS,
+    aws::cloudwatch::BASELINE,
 ];
 
 pub fn find(name: &str) -> Option<&'static Kind> {
@@ -67,6 +76,7 @@ impl ParamType {
             ParamType::Count => "a whole number from 1 to 10000",
             ParamType::Bool => "true or false",
             ParamType::Str => "a string",
+            ParamType::StrList => "a list of strings",
         }
     }
 }
@@ -89,6 +99,7 @@ pub fn validate(spec: &ProbeSpec) -> Result<&'static Kind, String> {
             ParamType::Count => value.as_integer().is_some_and(|n| (1..=10000).contains(&n)),
             ParamType::Bool => value.is_bool(),
             ParamType::Str => value.is_str(),
+            ParamType::StrList => value.as_array().is_some_and(|a| a.iter().all(toml::Value::is_str)),
         };
         if !ok {
             return Err(format!("probe parameter {name} must be {}, not {value}", param.ty.words()));
@@ -107,6 +118,14 @@ pub fn int(params: &toml::Table, name: &str, default: i64) -> i64 {
 
 pub fn text<'a>(params: &'a toml::Table, name: &str, default: &'a str) -> &'a str {
     params.get(name).and_then(toml::Value::as_str).unwrap_or(default)
+}
+
+pub fn list(params: &toml::Table, name: &str) -> Vec<String> {
+    params
+        .get(name)
+        .and_then(toml::Value::as_array)
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
 }
 
 /// A parameter already validated as a percentage, or its default.

@@ -103,6 +103,7 @@ pub fn fixture_target(account: &str) -> golive::probe::aws::Target {
         name_prefix: Some("agent-".into()),
         task_role: Some("agent-task".into()),
         secrets: vec!["agent-service/api-key".into()],
+        metrics_namespace: Some("AgentService".into()),
         ..Default::default()
     }
 }

@@ -5,6 +5,7 @@ pub mod acm;
 pub mod autoscaling;
 pub mod budgets;
 pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod dynamodb;
 pub mod iam;
 pub mod logs;
@@ -42,6 +43,9 @@ pub struct Target {
     pub log_groups: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<String>,
+    /// The CloudWatch namespace the service publishes its metrics in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics_namespace: Option<String>,
 }
 
 impl Target {

@@ -1,0 +1,364 @@
+//! CloudWatch: alarms that page someone, runbooks, dashboards, the service's metrics.
+
+use super::{describe, session};
+use crate::probe::engine::Ctx;
+use crate::probe::registry::{Kind, Param, ParamType, int, list, text};
+use crate::probe::{Outcome, Verdict};
+use aws_sdk_cloudwatch::Client;
+use aws_sdk_cloudwatch::primitives::DateTime;
+use aws_sdk_cloudwatch::types::{HistoryItemType, MetricAlarm, StateValue, Statistic};
+
+pub const ALARM: Kind = Kind {
+    name: "aws.cloudwatch.alarm",
+    doc: "CloudWatch DescribeAlarms: an alarm in scope whose name contains `name` (the seed's \
+          HighErrorRate for critical, HighLatency for warning alerts) exists, with actions enabled and \
+          at least one alarm action (who gets paged).",
+    params: &[Param { name: "name", ty: ParamType::Str, doc: "part of the alarm's name, any case" }],
+    aws: true,
+    run: |ctx, p| {
+        let name = text(&p, "name", "HighErrorRate").to_string();
+        Box::pin(async move { alarm(&client(&ctx), &ctx, &name).await })
+    },
+};
+
+pub const RUNBOOKS: Kind = Kind {
+    name: "aws.cloudwatch.runbooks",
+    doc: "CloudWatch DescribeAlarms: every alarm in scope links a runbook (an http(s) URL) in its description.",
+    params: &[],
+    aws: true,
+    run: |ctx, _| Box::pin(async move { runbooks(&client(&ctx), &ctx).await }),
+};
+
+pub const TESTED: Kind = Kind {
+    name: "aws.cloudwatch.alarms-tested",
+    doc: "CloudWatch DescribeAlarms and DescribeAlarmHistory: every alarm in scope has been in ALARM at \
+          least once (is now, or its state history says so), so it is known to fire.",
+    params: &[],
+    aws: true,
+    run: |ctx, _| Box::pin(async move { tested(&client(&ctx), &ctx).await }),
+};
+
+pub const ACTIVE: Kind = Kind {
+    name: "aws.cloudwatch.monitoring-active",
+    doc: "CloudWatch DescribeAlarms and ListDashboards: alarms in scope exist, all with actions enabled \
+          and none in INSUFFICIENT_DATA, and at least one dashboard in scope exists.",
+    params: &[],
+    aws: true,
+    run: |ctx, _| Box::pin(async move { active(&client(&ctx), &ctx).await }),
+};
+
+pub const DASHBOARDS: Kind = Kind {
+    name: "aws.cloudwatch.dashboards",
+    doc: "CloudWatch ListDashboards: at least one dashboard in scope (name_prefix).",
+    params: &[],
+    aws: true,
+    run: |ctx, _| Box::pin(async move { dashboards(&client(&ctx), &ctx).await }),
+};
+
+pub const METRICS: Kind = Kind {
+    name: "aws.cloudwatch.metrics",
+    doc: "CloudWatch ListMetrics in the target's metrics_namespace: every metric named in `metrics` \
+          exists (the seed's REQUIRED_METRICS).",
+    params: &[Param { name: "metrics", ty: ParamType::StrList, doc: "metric names that must exist" }],
+    aws: true,
+    run: |ctx, p| {
+        let names = list(&p, "metrics");
+        Box::pin(async move { metrics(&client(&ctx), &ctx, &names).await })
+    },
+};
+
+pub const BASELINE: Kind = Kind {
+    name: "aws.cloudwatch.baseline",
+    doc: "CloudWatch GetMetricStatistics: the key metric (`metric`, default requests_total) in the \
+          target's metrics_namespace has datapoints on at least `days` of the past 7 days (default 1), \
+          so \"normal\" is known.",
+    params: &[
+        Param { name: "metric", ty: ParamType::Str, doc: "the key metric (default requests_total)" },
+        Param { name: "days", ty: ParamType::Days, doc: "days of the past 7 that need data (default 1)" },
+    ],
+    aws: true,
+    run: |ctx, p| {
+        let metric = text(&p, "metric", "requests_total").to_string();
+        let days = int(&p, "days", 1);
+        Box::pin(async move { baseline(&client(&ctx), &ctx, &metric, days).await })
+    },
+};
+
+fn client(ctx: &Ctx) -> Client {
+    Client::new(&session(ctx).config)
+}
+
+async fn alarms(client: &Client, ctx: &Ctx) -> Result<Vec<MetricAlarm>, Verdict> {
+    let mut all = Vec::new();
+    let mut token = None;
+    loop {
+        let out = client
+            .describe_alarms()
+            .set_alarm_name_prefix(ctx.target.name_prefix.clone())
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("CloudWatch DescribeAlarms", &e)))?;
+        all.extend(out.metric_alarms().iter().cloned());
+        token = out.next_token().map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(all)
+}
+
+/// Alarms in scope, or a failing verdict when there are none: no alarm is no alerting.
+async fn some_alarms(client: &Client, ctx: &Ctx) -> Result<Vec<MetricAlarm>, Verdict> {
+    let all = alarms(client, ctx).await?;
+    if all.is_empty() {
+        return Err(Verdict::new(Outcome::Fail, ctx.target.scope_words("CloudWatch alarms"), vec![]));
+    }
+    Ok(all)
+}
+
+fn alarm_line(a: &MetricAlarm) -> String {
+    format!(
+        "alarm {}: {}, actions {}{}",
+        a.alarm_name().unwrap_or("?"),
+        a.state_value().map_or("?", |s| s.as_str()),
+        if a.actions_enabled() == Some(false) { "disabled" } else { "enabled" },
+        if a.alarm_actions().is_empty() {
+            ", no alarm action".to_string()
+        } else {
+            format!(" -> {}", a.alarm_actions().join(", "))
+        }
+    )
+}
+
+async fn alarm(client: &Client, ctx: &Ctx, name: &str) -> Verdict {
+    let all = match alarms(client, ctx).await {
+        Ok(a) => a,
+        Err(v) => return v,
+    };
+    let want = name.to_lowercase();
+    let matching: Vec<&MetricAlarm> =
+        all.iter().filter(|a| a.alarm_name().is_some_and(|n| n.to_lowercase().contains(&want))).collect();
+    if matching.is_empty() {
+        let evidence = all.iter().map(alarm_line).collect();
+        return Verdict::new(
+            Outcome::Fail,
+            format!("no alarm named like {name} ({} alarms in scope)", all.len()),
+            evidence,
+        );
+    }
+    let evidence: Vec<String> = matching.iter().map(|a| alarm_line(a)).collect();
+    let paging: Vec<&str> = matching
+        .iter()
+        .filter(|a| a.actions_enabled() != Some(false) && !a.alarm_actions().is_empty())
+        .filter_map(|a| a.alarm_name())
+        .collect();
+    if paging.is_empty() {
+        let names: Vec<&str> = matching.iter().filter_map(|a| a.alarm_name()).collect();
+        Verdict::new(
+            Outcome::Fail,
+            format!("{} notifies nobody: no enabled alarm action", names.join(", ")),
+            evidence,
+        )
+    } else {
+        Verdict::new(Outcome::Pass, format!("{} alarms with actions: {}", name, paging.join(", ")), evidence)
+    }
+}
+
+async fn runbooks(client: &Client, ctx: &Ctx) -> Verdict {
+    let all = match some_alarms(client, ctx).await {
+        Ok(a) => a,
+        Err(v) => return v,
+    };
+    let has_link = |a: &MetricAlarm| {
+        a.alarm_description().is_some_and(|d| d.contains("https://") || d.contains("http://"))
+    };
+    let evidence = all
+        .iter()
+        .map(|a| {
+            format!(
+                "alarm {}: {}",
+                a.alarm_name().unwrap_or("?"),
+                if has_link(a) { "runbook linked" } else { "no runbook link" }
+            )
+        })
+        .collect();
+    let missing: Vec<&str> = all.iter().filter(|a| !has_link(a)).filter_map(|a| a.alarm_name()).collect();
+    if missing.is_empty() {
+        Verdict::new(Outcome::Pass, format!("all {} alarms link a runbook", all.len()), evidence)
+    } else {
+        Verdict::new(Outcome::Fail, format!("no runbook link: {}", missing.join(", ")), evidence)
+    }
+}
+
+pub async fn tested(client: &Client, ctx: &Ctx) -> Verdict {
+    let all = match some_alarms(client, ctx).await {
+        Ok(a) => a,
+        Err(v) => return v,
+    };
+    let mut evidence = Vec::new();
+    let mut never = Vec::new();
+    for a in &all {
+        let name = a.alarm_name().unwrap_or("?");
+        let fired = if a.state_value() == Some(&StateValue::Alarm) {
+            true
+        } else {
+            let out = match client
+                .describe_alarm_history()
+                .alarm_name(name)
+                .history_item_type(HistoryItemType::StateUpdate)
+                .send()
+                .await
+            {
+                Ok(o) => o,
+                Err(e) => return Verdict::error(describe("CloudWatch DescribeAlarmHistory", &e)),
+            };
+            out.alarm_history_items()
+                .iter()
+                .any(|h| h.history_summary().is_some_and(|s| s.contains("to ALARM")))
+        };
+        evidence
+            .push(format!("alarm {name}: {}", if fired { "has been in ALARM" } else { "never in ALARM" }));
+        if !fired {
+            never.push(name);
+        }
+    }
+    if never.is_empty() {
+        Verdict::new(Outcome::Pass, format!("all {} alarms have fired at least once", all.len()), evidence)
+    } else {
+        Verdict::new(Outcome::Fail, format!("never tested (never in ALARM): {}", never.join(", ")), evidence)
+    }
+}
+
+async fn dashboard_names(client: &Client, ctx: &Ctx) -> Result<Vec<String>, Verdict> {
+    let out = client
+        .list_dashboards()
+        .set_dashboard_name_prefix(ctx.target.name_prefix.clone())
+        .send()
+        .await
+        .map_err(|e| Verdict::error(describe("CloudWatch ListDashboards", &e)))?;
+    Ok(out.dashboard_entries().iter().filter_map(|d| d.dashboard_name().map(str::to_string)).collect())
+}
+
+async fn dashboards(client: &Client, ctx: &Ctx) -> Verdict {
+    match dashboard_names(client, ctx).await {
+        Err(v) => v,
+        Ok(names) if names.is_empty() => {
+            Verdict::new(Outcome::Fail, ctx.target.scope_words("CloudWatch dashboards"), vec![])
+        }
+        Ok(names) => Verdict::new(
+            Outcome::Pass,
+            format!("{} dashboards: {}", names.len(), names.join(", ")),
+            names.iter().map(|n| format!("dashboard {n}")).collect(),
+        ),
+    }
+}
+
+async fn active(client: &Client, ctx: &Ctx) -> Verdict {
+    let all = match some_alarms(client, ctx).await {
+        Ok(a) => a,
+        Err(v) => return v,
+    };
+    let mut evidence: Vec<String> = all.iter().map(alarm_line).collect();
+    let boards = match dashboard_names(client, ctx).await {
+        Ok(b) => b,
+        Err(v) => return v,
+    };
+    evidence.extend(boards.iter().map(|n| format!("dashboard {n}")));
+    let mut problems: Vec<String> = all
+        .iter()
+        .filter(|a| {
+            a.actions_enabled() == Some(false) || a.state_value() == Some(&StateValue::InsufficientData)
+        })
+        .map(|a| {
+            let why =
+                if a.actions_enabled() == Some(false) { "actions disabled" } else { "INSUFFICIENT_DATA" };
+            format!("{} {why}", a.alarm_name().unwrap_or("?"))
+        })
+        .collect();
+    if boards.is_empty() {
+        problems.push(ctx.target.scope_words("dashboards"));
+    }
+    if problems.is_empty() {
+        Verdict::new(
+            Outcome::Pass,
+            format!("{} alarms active, {} dashboards", all.len(), boards.len()),
+            evidence,
+        )
+    } else {
+        Verdict::new(Outcome::Fail, problems.join("; "), evidence)
+    }
+}
+
+fn namespace(ctx: &Ctx) -> Result<String, Verdict> {
+    ctx.target.metrics_namespace.clone().ok_or_else(|| {
+        Verdict::new(
+            Outcome::NeedsConfig,
+            "no metrics namespace: set metrics_namespace in the target",
+            vec![],
+        )
+    })
+}
+
+async fn metrics(client: &Client, ctx: &Ctx, names: &[String]) -> Verdict {
+    let ns = match namespace(ctx) {
+        Ok(n) => n,
+        Err(v) => return v,
+    };
+    let mut present = Vec::new();
+    let mut token = None;
+    loop {
+        let out = match client.list_metrics().namespace(&ns).set_next_token(token).send().await {
+            Ok(o) => o,
+            Err(e) => return Verdict::error(describe("CloudWatch ListMetrics", &e)),
+        };
+        present.extend(out.metrics().iter().filter_map(|m| m.metric_name().map(str::to_string)));
+        token = out.next_token().map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
+    let evidence = names
+        .iter()
+        .map(|n| format!("metric {ns}/{n}: {}", if present.contains(n) { "present" } else { "missing" }))
+        .collect();
+    let missing: Vec<&str> = names.iter().filter(|n| !present.contains(n)).map(String::as_str).collect();
+    if missing.is_empty() {
+        Verdict::new(Outcome::Pass, format!("all {} metrics present in {ns}", names.len()), evidence)
+    } else {
+        Verdict::new(Outcome::Fail, format!("missing in {ns}: {}", missing.join(", ")), evidence)
+    }
+}
+
+async fn baseline(client: &Client, ctx: &Ctx, metric: &str, days: i64) -> Verdict {
+    let ns = match namespace(ctx) {
+        Ok(n) => n,
+        Err(v) => return v,
+    };
+    let now = chrono::Utc::now().timestamp();
+    let out = client
+        .get_metric_statistics()
+        .namespace(&ns)
+        .metric_name(metric)
+        .start_time(DateTime::from_secs(now - 7 * 86_400))
+        .end_time(DateTime::from_secs(now))
+        .period(86_400)
+        .statistics(Statistic::SampleCount)
+        .send()
+        .await;
+    let out = match out {
+        Ok(o) => o,
+        Err(e) => return Verdict::error(describe("CloudWatch GetMetricStatistics", &e)),
+    };
+    let with_data = out.datapoints().len() as i64;
+    let evidence = vec![format!("metric {ns}/{metric}: data on {with_data} of the past 7 days")];
+    if with_data >= days {
+        Verdict::new(Outcome::Pass, format!("{metric} has data on {with_data} of the past 7 days"), evidence)
+    } else {
+        Verdict::new(
+            Outcome::Fail,
+            format!("{metric} has data on {with_data} of the past 7 days (needs {days})"),
+            evidence,
+        )
+    }
+}
