@@ -272,12 +272,111 @@ async fn cloudwatch_metrics_and_baseline() {
     assert_eq!(r.outcome, Outcome::NeedsConfig);
 }
 
+#[tokio::test]
+async fn load_balancers_waf_rate_limits_tls_zones_and_health() {
+    item_on_both("security.waf-enabled", "every internet-facing ALB has a web ACL", "no web ACL: agent-alb")
+        .await;
+    item_on_both(
+        "performance.rate-limiting",
+        "every internet-facing ALB's web ACL has a rate-based rule",
+        "no rate-based rule: agent-alb",
+    )
+    .await;
+    item_on_both(
+        "security.tls-everywhere",
+        "all listeners of 1 load balancers use TLS 1.2+ or redirect to HTTPS",
+        "not TLS 1.2+: agent-alb:80 plain HTTP",
+    )
+    .await;
+    item_on_both(
+        "reliability.multi-az-deployment",
+        "all 1 load balancers span at least 2 zones",
+        "in one zone only: agent-nlb",
+    )
+    .await;
+    item_on_both(
+        "reliability.load-balancer-health-checks",
+        "all 1 target groups check health and have healthy targets",
+        "agent-tg has no healthy target",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn xray_no_traces_fails() {
+    // The passing case runs on a recorded response: moto's GetTraceSummaries reply with traces in
+    // it does not parse in the Rust SDK (an empty one does).
+    let r = probe_spec(&accounts().1, &item_spec("observability.distributed-tracing")).await;
+    assert_eq!((r.outcome, r.summary.as_str()), (Outcome::Fail, "no traces in the last 24 hours"), "{r:#?}");
+}
+
 /// moto does not report global table replicas or issue renewable certificates: those passing
 /// cases run on recorded responses through the SDK's mock client.
 mod recorded {
     use aws_smithy_mocks::{RuleMode, mock, mock_client};
     use golive::probe::Outcome;
     use golive::probe::aws::{Target, acm, dynamodb};
+
+    /// moto's GetTraceSummaries reply with traces in it does not parse in the Rust SDK.
+    #[tokio::test]
+    async fn recent_traces_pass_and_none_fail() {
+        use aws_sdk_xray::Client;
+        use aws_sdk_xray::operation::get_trace_summaries::GetTraceSummariesOutput;
+        use aws_sdk_xray::types::TraceSummary;
+        let client = |n: usize| {
+            let rule = mock!(Client::get_trace_summaries).then_output(move || {
+                let mut out = GetTraceSummariesOutput::builder();
+                for i in 0..n {
+                    out = out.trace_summaries(TraceSummary::builder().id(format!("1-0-{i}")).build());
+                }
+                out.build()
+            });
+            mock_client!(aws_sdk_xray, RuleMode::MatchAny, [&rule])
+        };
+        // 24 hours are asked for in four 6-hour windows; each answers 2 here.
+        let v = golive::probe::aws::xray::traces(&client(2), 24).await;
+        assert_eq!(
+            (v.outcome, v.summary.as_str()),
+            (Outcome::Pass, "8 traces recorded in the last 24 hours")
+        );
+        let v = golive::probe::aws::xray::traces(&client(0), 24).await;
+        assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Fail, "no traces in the last 24 hours"));
+    }
+
+    /// moto does not implement GetSamplingRules.
+    #[tokio::test]
+    async fn sampling_below_100_percent_passes() {
+        use aws_sdk_xray::Client;
+        use aws_sdk_xray::operation::get_sampling_rules::GetSamplingRulesOutput;
+        use aws_sdk_xray::types::{SamplingRule, SamplingRuleRecord};
+        let client = |rate: f64| {
+            let rules = mock!(Client::get_sampling_rules).then_output(move || {
+                let rule = SamplingRule::builder()
+                    .rule_name("Default")
+                    .fixed_rate(rate)
+                    .reservoir_size(1)
+                    .priority(10000)
+                    .resource_arn("*")
+                    .service_name("*")
+                    .service_type("*")
+                    .host("*")
+                    .http_method("*")
+                    .url_path("*")
+                    .version(1)
+                    .build()
+                    .unwrap();
+                GetSamplingRulesOutput::builder()
+                    .sampling_rule_records(SamplingRuleRecord::builder().sampling_rule(rule).build())
+                    .build()
+            });
+            mock_client!(aws_sdk_xray, RuleMode::MatchAny, [&rules])
+        };
+        let v = golive::probe::aws::xray::sampling(&client(0.05)).await;
+        assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Pass, "1 sampling rules, none at 100 %"));
+        assert_eq!(v.evidence, ["rule Default: fixed rate 0.05, reservoir 1/s"]);
+        let v = golive::probe::aws::xray::sampling(&client(1.0)).await;
+        assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Fail, "sampling 100 %: Default"));
+    }
 
     /// moto does not implement DescribeAlarmHistory.
     #[tokio::test]

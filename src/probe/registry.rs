@@ -62,6 +62,13 @@ pub const KINDS: &[Kind] = &[
     aws::cloudwatch::DASHBOARDS,
     aws::cloudwatch::METRICS,
     aws::cloudwatch::BASELINE,
+    aws::elbv2::WAF,
+    aws::elbv2::RATE_LIMIT,
+    aws::elbv2::TLS,
+    aws::elbv2::MULTI_AZ,
+    aws::elbv2::HEALTH_CHECKS,
+    aws::xray::TRACES,
+    aws::xray::SAMPLING,
 ];
 
 pub fn find(name: &str) -> Option<&'static Kind> {

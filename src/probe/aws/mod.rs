@@ -7,10 +7,12 @@ pub mod budgets;
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod dynamodb;
+pub mod elbv2;
 pub mod iam;
 pub mod logs;
 pub mod secrets;
 pub mod sts;
+pub mod xray;
 
 use super::{Outcome, Verdict};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -195,6 +197,12 @@ where
         SdkError::DispatchFailure(_) => format!("could not reach the endpoint: {}", chain(err)),
         SdkError::TimeoutError(_) => "timed out".to_string(),
         SdkError::ResponseError(e) => format!("unreadable response (HTTP {})", e.raw().status().as_u16()),
+        SdkError::ServiceError(e) if e.raw().status().is_success() => {
+            format!(
+                "unreadable answer (HTTP {}): the endpoint's reply does not parse",
+                e.raw().status().as_u16()
+            )
+        }
         SdkError::ServiceError(e) => {
             format!(
                 "unexpected answer (HTTP {}): the endpoint may not implement this call",

@@ -1,0 +1,308 @@
+//! Load balancers (ELBv2) and their web ACLs (WAFv2): TLS, WAF, rate limits, zones, health checks.
+
+use super::{describe, session};
+use crate::probe::engine::Ctx;
+use crate::probe::registry::Kind;
+use crate::probe::{Outcome, Verdict};
+use aws_sdk_elasticloadbalancingv2::Client;
+use aws_sdk_elasticloadbalancingv2::types::{
+    ActionTypeEnum, LoadBalancer, LoadBalancerSchemeEnum, LoadBalancerTypeEnum, ProtocolEnum,
+    TargetHealthStateEnum,
+};
+
+pub const WAF: Kind = Kind {
+    name: "aws.elbv2.waf",
+    doc: "ELBv2 DescribeLoadBalancers and WAFv2 GetWebACLForResource: every internet-facing application \
+          load balancer in scope has a web ACL.",
+    params: &[],
+    aws: true,
+    run: |ctx, _| Box::pin(async move { waf(&ctx, false).await }),
+};
+
+pub const RATE_LIMIT: Kind = Kind {
+    name: "aws.wafv2.rate-limit",
+    doc: "WAFv2 GetWebACLForResource: the web ACL of every internet-facing application load balancer in \
+          scope has a rate-based rule.",
+    params: &[],
+    aws: true,
+    run: |ctx, _| Box::pin(async move { waf(&ctx, true).await }),
+};
+
+pub const TLS: Kind = Kind {
+    name: "aws.elbv2.tls",
+    doc: "ELBv2 DescribeListeners on every load balancer in scope: no plain HTTP listener except one that \
+          redirects to HTTPS; HTTPS/TLS listeners use a TLS 1.2+ security policy (TLS13, TLS-1-2 or \
+          FS-1-2 policies).",
+    params: &[],
+    aws: true,
+    run: |ctx, _| Box::pin(async move { tls(&ctx).await }),
+};
+
+pub const MULTI_AZ: Kind = Kind {
+    name: "aws.elbv2.multi-az",
+    doc: "ELBv2 DescribeLoadBalancers: every load balancer in scope spans at least two availability zones.",
+    params: &[],
+    aws: true,
+    run: |ctx, _| Box::pin(async move { multi_az(&ctx).await }),
+};
+
+pub const HEALTH_CHECKS: Kind = Kind {
+    name: "aws.elbv2.health-checks",
+    doc: "ELBv2 DescribeTargetGroups and DescribeTargetHealth: every target group in scope has health \
+          checks on (with a path for HTTP/HTTPS) and at least one healthy target.",
+    params: &[],
+    aws: true,
+    run: |ctx, _| Box::pin(async move { health_checks(&ctx).await }),
+};
+
+fn client(ctx: &Ctx) -> Client {
+    Client::new(&session(ctx).config)
+}
+
+fn in_scope(ctx: &Ctx, name: &str) -> bool {
+    ctx.target.name_prefix.as_deref().is_none_or(|p| name.starts_with(p))
+}
+
+async fn load_balancers(ctx: &Ctx) -> Result<Vec<LoadBalancer>, Verdict> {
+    let client = client(ctx);
+    let mut all = Vec::new();
+    let mut marker = None;
+    loop {
+        let out = client
+            .describe_load_balancers()
+            .set_marker(marker)
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("ELBv2 DescribeLoadBalancers", &e)))?;
+        all.extend(
+            out.load_balancers()
+                .iter()
+                .filter(|lb| in_scope(ctx, lb.load_balancer_name().unwrap_or("")))
+                .cloned(),
+        );
+        marker = out.next_marker().map(str::to_string);
+        if marker.is_none() {
+            break;
+        }
+    }
+    if all.is_empty() {
+        return Err(Verdict::new(
+            Outcome::NeedsConfig,
+            format!("{}: set name_prefix in the target", ctx.target.scope_words("load balancers")),
+            vec![],
+        ));
+    }
+    Ok(all)
+}
+
+fn name(lb: &LoadBalancer) -> &str {
+    lb.load_balancer_name().unwrap_or("?")
+}
+
+async fn waf(ctx: &Ctx, rate: bool) -> Verdict {
+    let lbs = match load_balancers(ctx).await {
+        Ok(l) => l,
+        Err(v) => return v,
+    };
+    let public: Vec<&LoadBalancer> = lbs
+        .iter()
+        .filter(|lb| {
+            lb.scheme() == Some(&LoadBalancerSchemeEnum::InternetFacing)
+                && lb.r#type() == Some(&LoadBalancerTypeEnum::Application)
+        })
+        .collect();
+    if public.is_empty() {
+        return Verdict::new(
+            Outcome::Pass,
+            "no internet-facing application load balancer in scope: nothing public to protect",
+            lbs.iter().map(|lb| format!("load balancer {}: not internet-facing ALB", name(lb))).collect(),
+        );
+    }
+    let waf = aws_sdk_wafv2::Client::new(&session(ctx).config);
+    let mut evidence = Vec::new();
+    let mut bad = Vec::new();
+    for lb in public {
+        let arn = lb.load_balancer_arn().unwrap_or_default();
+        let acl = match waf.get_web_acl_for_resource().resource_arn(arn).send().await {
+            Ok(o) => o.web_acl().cloned(),
+            Err(e) => return Verdict::error(describe("WAFv2 GetWebACLForResource", &e)),
+        };
+        match acl {
+            None => {
+                evidence.push(format!("load balancer {}: no web ACL", name(lb)));
+                bad.push(name(lb).to_string());
+            }
+            Some(acl) => {
+                let rate_rules: Vec<&str> = acl
+                    .rules()
+                    .iter()
+                    .filter(|r| r.statement().and_then(|s| s.rate_based_statement()).is_some())
+                    .map(|r| r.name())
+                    .collect();
+                evidence.push(format!(
+                    "load balancer {}: web ACL {} ({} rules, rate-based: {})",
+                    name(lb),
+                    acl.name(),
+                    acl.rules().len(),
+                    if rate_rules.is_empty() { "none".into() } else { rate_rules.join(", ") }
+                ));
+                if rate && rate_rules.is_empty() {
+                    bad.push(name(lb).to_string());
+                }
+            }
+        }
+    }
+    match (rate, bad.is_empty()) {
+        (false, true) => Verdict::new(Outcome::Pass, "every internet-facing ALB has a web ACL", evidence),
+        (true, true) => {
+            Verdict::new(Outcome::Pass, "every internet-facing ALB's web ACL has a rate-based rule", evidence)
+        }
+        (false, false) => Verdict::new(Outcome::Fail, format!("no web ACL: {}", bad.join(", ")), evidence),
+        (true, false) => {
+            Verdict::new(Outcome::Fail, format!("no rate-based rule: {}", bad.join(", ")), evidence)
+        }
+    }
+}
+
+/// Security policies that allow nothing older than TLS 1.2.
+fn tls12_policy(policy: &str) -> bool {
+    ["TLS13", "TLS-1-2", "FS-1-2"].iter().any(|p| policy.contains(p))
+}
+
+async fn tls(ctx: &Ctx) -> Verdict {
+    let lbs = match load_balancers(ctx).await {
+        Ok(l) => l,
+        Err(v) => return v,
+    };
+    let client = client(ctx);
+    let mut evidence = Vec::new();
+    let mut bad = Vec::new();
+    for lb in &lbs {
+        let out = match client
+            .describe_listeners()
+            .load_balancer_arn(lb.load_balancer_arn().unwrap_or_default())
+            .send()
+            .await
+        {
+            Ok(o) => o,
+            Err(e) => return Verdict::error(describe("ELBv2 DescribeListeners", &e)),
+        };
+        for l in out.listeners() {
+            let port = l.port().unwrap_or(0);
+            let proto = l.protocol().map_or("?", |p| p.as_str());
+            let line = match l.protocol() {
+                Some(ProtocolEnum::Http | ProtocolEnum::Tcp | ProtocolEnum::Udp) => {
+                    let redirects = l.default_actions().iter().any(|a| {
+                        a.r#type() == Some(&ActionTypeEnum::Redirect)
+                            && a.redirect_config().and_then(|r| r.protocol()) == Some("HTTPS")
+                    });
+                    if !redirects {
+                        bad.push(format!("{}:{port} plain {proto}", name(lb)));
+                    }
+                    format!(
+                        "listener {}:{port} {proto}: {}",
+                        name(lb),
+                        if redirects { "redirects to HTTPS" } else { "unencrypted" }
+                    )
+                }
+                _ => {
+                    let policy = l.ssl_policy().unwrap_or("no policy");
+                    if !tls12_policy(policy) {
+                        bad.push(format!("{}:{port} policy {policy}", name(lb)));
+                    }
+                    format!("listener {}:{port} {proto}: {policy}", name(lb))
+                }
+            };
+            evidence.push(line);
+        }
+    }
+    if bad.is_empty() {
+        Verdict::new(
+            Outcome::Pass,
+            format!("all listeners of {} load balancers use TLS 1.2+ or redirect to HTTPS", lbs.len()),
+            evidence,
+        )
+    } else {
+        Verdict::new(Outcome::Fail, format!("not TLS 1.2+: {}", bad.join(", ")), evidence)
+    }
+}
+
+async fn multi_az(ctx: &Ctx) -> Verdict {
+    let lbs = match load_balancers(ctx).await {
+        Ok(l) => l,
+        Err(v) => return v,
+    };
+    let zones = |lb: &LoadBalancer| -> Vec<String> {
+        lb.availability_zones().iter().filter_map(|z| z.zone_name().map(str::to_string)).collect()
+    };
+    let evidence =
+        lbs.iter().map(|lb| format!("load balancer {}: zones {}", name(lb), zones(lb).join(", "))).collect();
+    let single: Vec<&str> = lbs.iter().filter(|lb| zones(lb).len() < 2).map(name).collect();
+    if single.is_empty() {
+        Verdict::new(
+            Outcome::Pass,
+            format!("all {} load balancers span at least 2 zones", lbs.len()),
+            evidence,
+        )
+    } else {
+        Verdict::new(Outcome::Fail, format!("in one zone only: {}", single.join(", ")), evidence)
+    }
+}
+
+async fn health_checks(ctx: &Ctx) -> Verdict {
+    let client = client(ctx);
+    let groups = match client.describe_target_groups().send().await {
+        Ok(o) => o.target_groups().to_vec(),
+        Err(e) => return Verdict::error(describe("ELBv2 DescribeTargetGroups", &e)),
+    };
+    let groups: Vec<_> =
+        groups.into_iter().filter(|g| in_scope(ctx, g.target_group_name().unwrap_or(""))).collect();
+    if groups.is_empty() {
+        return Verdict::new(
+            Outcome::NeedsConfig,
+            format!("{}: set name_prefix in the target", ctx.target.scope_words("target groups")),
+            vec![],
+        );
+    }
+    let mut evidence = Vec::new();
+    let mut bad = Vec::new();
+    for g in &groups {
+        let gname = g.target_group_name().unwrap_or("?");
+        let out = match client
+            .describe_target_health()
+            .target_group_arn(g.target_group_arn().unwrap_or_default())
+            .send()
+            .await
+        {
+            Ok(o) => o,
+            Err(e) => return Verdict::error(describe("ELBv2 DescribeTargetHealth", &e)),
+        };
+        let healthy = out
+            .target_health_descriptions()
+            .iter()
+            .filter(|t| t.target_health().and_then(|h| h.state()) == Some(&TargetHealthStateEnum::Healthy))
+            .count();
+        let total = out.target_health_descriptions().len();
+        let enabled = g.health_check_enabled() != Some(false);
+        let path = g.health_check_path();
+        evidence.push(format!(
+            "target group {gname}: health check {}{}, {healthy} of {total} targets healthy",
+            if enabled { "on" } else { "off" },
+            path.map(|p| format!(" at {p}")).unwrap_or_default()
+        ));
+        if !enabled {
+            bad.push(format!("{gname} has health checks off"));
+        } else if healthy == 0 {
+            bad.push(format!("{gname} has no healthy target"));
+        }
+    }
+    if bad.is_empty() {
+        Verdict::new(
+            Outcome::Pass,
+            format!("all {} target groups check health and have healthy targets", groups.len()),
+            evidence,
+        )
+    } else {
+        Verdict::new(Outcome::Fail, bad.join("; "), evidence)
+    }
+}

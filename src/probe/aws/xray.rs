@@ -1,0 +1,85 @@
+//! X-Ray: traces arrive, and sampling keeps their cost in check.
+
+use super::{describe, session};
+use crate::probe::registry::{Kind, Param, ParamType, int};
+use crate::probe::{Outcome, Verdict};
+use aws_sdk_xray::Client;
+use aws_sdk_xray::primitives::DateTime;
+
+pub const TRACES: Kind = Kind {
+    name: "aws.xray.traces",
+    doc: "X-Ray GetTraceSummaries: traces were recorded in the last `hours` (default 24), so distributed \
+          tracing is on.",
+    params: &[Param { name: "hours", ty: ParamType::Count, doc: "how far back to look (default 24)" }],
+    aws: true,
+    run: |ctx, p| {
+        let hours = int(&p, "hours", 24);
+        Box::pin(async move { traces(&Client::new(&session(&ctx).config), hours).await })
+    },
+};
+
+pub const SAMPLING: Kind = Kind {
+    name: "aws.xray.sampling",
+    doc: "X-Ray GetSamplingRules: sampling rules exist and none samples 100 % (the default rule's fixed \
+          rate is below 1.0), so production traffic is not traced in full.",
+    params: &[],
+    aws: true,
+    run: |ctx, _| Box::pin(async move { sampling(&Client::new(&session(&ctx).config)).await }),
+};
+
+pub async fn traces(client: &Client, hours: i64) -> Verdict {
+    let now = chrono::Utc::now().timestamp();
+    // GetTraceSummaries accepts at most a 6-hour window per call.
+    let mut count = 0;
+    let mut start = now - hours * 3600;
+    while start < now {
+        let end = (start + 6 * 3600).min(now);
+        let out = match client
+            .get_trace_summaries()
+            .start_time(DateTime::from_secs(start))
+            .end_time(DateTime::from_secs(end))
+            .send()
+            .await
+        {
+            Ok(o) => o,
+            Err(e) => return Verdict::error(describe("X-Ray GetTraceSummaries", &e)),
+        };
+        count += out.trace_summaries().len();
+        start = end;
+    }
+    let evidence = vec![format!("{count} traces in the last {hours} hours")];
+    if count > 0 {
+        Verdict::new(Outcome::Pass, format!("{count} traces recorded in the last {hours} hours"), evidence)
+    } else {
+        Verdict::new(Outcome::Fail, format!("no traces in the last {hours} hours"), evidence)
+    }
+}
+
+pub async fn sampling(client: &Client) -> Verdict {
+    let out = match client.get_sampling_rules().send().await {
+        Ok(o) => o,
+        Err(e) => return Verdict::error(describe("X-Ray GetSamplingRules", &e)),
+    };
+    let rules: Vec<_> = out.sampling_rule_records().iter().filter_map(|r| r.sampling_rule()).collect();
+    if rules.is_empty() {
+        return Verdict::new(Outcome::Fail, "no X-Ray sampling rules", vec![]);
+    }
+    let evidence = rules
+        .iter()
+        .map(|r| {
+            format!(
+                "rule {}: fixed rate {}, reservoir {}/s",
+                r.rule_name().unwrap_or("?"),
+                r.fixed_rate(),
+                r.reservoir_size()
+            )
+        })
+        .collect();
+    let full: Vec<&str> =
+        rules.iter().filter(|r| r.fixed_rate() >= 1.0).map(|r| r.rule_name().unwrap_or("?")).collect();
+    if full.is_empty() {
+        Verdict::new(Outcome::Pass, format!("{} sampling rules, none at 100 %", rules.len()), evidence)
+    } else {
+        Verdict::new(Outcome::Fail, format!("sampling 100 %: {}", full.join(", ")), evidence)
+    }
+}
