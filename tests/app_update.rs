@@ -508,7 +508,18 @@ mod probes {
         assert!(press(&mut a, KeyCode::Enter).is_empty(), "12 digits or nothing");
         assert_eq!(a.ctx(), Ctx::Form);
         typed(&mut a, "56789012");
+        press(&mut a, KeyCode::Tab);
+        typed(&mut a, "agent-");
+        press(&mut a, KeyCode::Tab);
+        typed(&mut a, "agent-task");
+        for _ in 0..2 {
+            press(&mut a, KeyCode::Tab);
+        }
+        typed(&mut a, "agent/api-key, agent/db");
         assert_eq!(press(&mut a, KeyCode::Enter), vec![Effect::Save]);
+        let t = &a.session.target;
+        assert_eq!((t.name_prefix.as_deref(), t.task_role.as_deref()), (Some("agent-"), Some("agent-task")));
+        assert_eq!(t.secrets, ["agent/api-key", "agent/db"]);
         let t = &a.session.target;
         assert_eq!(
             (t.profile.as_deref(), t.region.as_deref(), t.account_id.as_deref()),

@@ -149,13 +149,11 @@ pub enum Input {
     },
     /// The target form: AWS profile, region and expected account.
     Form {
-        fields: Box<[TextArea<'static>; 3]>,
+        fields: Vec<TextArea<'static>>,
         focus: usize,
     },
     Confirm(ConfirmKind),
 }
-
-pub const FORM_LABELS: [&str; 3] = ["AWS profile", "Region", "Expected account id"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -439,13 +437,17 @@ impl App {
                 return vec![Effect::CancelProbes];
             }
             Action::EditTarget => {
-                let t = &self.session.target;
-                let field = |v: &Option<String>| {
-                    let mut a = TextArea::new(vec![v.clone().unwrap_or_default()]);
-                    a.move_cursor(ratatui_textarea::CursorMove::End);
-                    a
-                };
-                let fields = Box::new([field(&t.profile), field(&t.region), field(&t.account_id)]);
+                let fields = self
+                    .session
+                    .target
+                    .to_fields()
+                    .into_iter()
+                    .map(|v| {
+                        let mut a = TextArea::new(vec![v]);
+                        a.move_cursor(ratatui_textarea::CursorMove::End);
+                        a
+                    })
+                    .collect();
                 self.input = Some(Input::Form { fields, focus: 0 });
             }
             Action::EditNotes => {
@@ -693,29 +695,25 @@ impl App {
     fn form_key(&mut self, action: Option<Action>, ev: KeyEvent) -> Vec<Effect> {
         let Some(Input::Form { fields, focus }) = &mut self.input else { return vec![] };
         match action {
-            Some(Action::NextField) => *focus = (*focus + 1) % 3,
-            Some(Action::PrevField) => *focus = (*focus + 2) % 3,
+            Some(Action::NextField) => *focus = (*focus + 1) % fields.len(),
+            Some(Action::PrevField) => *focus = (*focus + fields.len() - 1) % fields.len(),
             Some(Action::Cancel) => self.input = None,
             Some(Action::ForceQuit) => {
                 self.input = None;
                 return vec![Effect::Save, Effect::Quit];
             }
             Some(Action::Submit) => {
-                let value =
-                    |a: &TextArea| Some(a.lines().join("").trim().to_string()).filter(|v| !v.is_empty());
-                let target = Target {
-                    profile: value(&fields[0]),
-                    region: value(&fields[1]),
-                    account_id: value(&fields[2]),
-                    ..self.session.target.clone()
+                let values: Vec<String> = fields.iter().map(|a| a.lines().join("")).collect();
+                let values: [String; 9] =
+                    values.try_into().expect("the form has one field per target setting");
+                let target = match Target::from_fields(&values) {
+                    Ok(t) => t,
+                    Err((field, why)) => {
+                        *focus = field;
+                        self.error(why);
+                        return vec![];
+                    }
                 };
-                if let Some(acct) = &target.account_id
-                    && !(acct.len() == 12 && acct.chars().all(|c| c.is_ascii_digit()))
-                {
-                    *focus = 2;
-                    self.error(format!("An AWS account id is 12 digits, not {acct:?}."));
-                    return vec![];
-                }
                 self.input = None;
                 if target == self.session.target {
                     return vec![];

@@ -50,7 +50,59 @@ pub struct Target {
     pub metrics_namespace: Option<String>,
 }
 
+/// The target's settings as a form shows them; lists are comma-separated.
+pub const TARGET_FIELDS: [&str; 9] = [
+    "AWS profile",
+    "Region",
+    "Expected account id (12 digits)",
+    "Name prefix of the service's resources",
+    "Task role name",
+    "Metrics namespace",
+    "Secrets (comma-separated names)",
+    "DynamoDB tables (comma-separated; empty: by prefix)",
+    "Log groups (comma-separated; empty: by prefix)",
+];
+
 impl Target {
+    pub fn to_fields(&self) -> [String; 9] {
+        let one = |v: &Option<String>| v.clone().unwrap_or_default();
+        [
+            one(&self.profile),
+            one(&self.region),
+            one(&self.account_id),
+            one(&self.name_prefix),
+            one(&self.task_role),
+            one(&self.metrics_namespace),
+            self.secrets.join(", "),
+            self.tables.join(", "),
+            self.log_groups.join(", "),
+        ]
+    }
+
+    /// A target from form fields, or the index of the bad field and why.
+    pub fn from_fields(f: &[String; 9]) -> Result<Target, (usize, String)> {
+        let one = |s: &String| Some(s.trim().to_string()).filter(|v| !v.is_empty());
+        let many =
+            |s: &String| s.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_string).collect();
+        let t = Target {
+            profile: one(&f[0]),
+            region: one(&f[1]),
+            account_id: one(&f[2]),
+            name_prefix: one(&f[3]),
+            task_role: one(&f[4]),
+            metrics_namespace: one(&f[5]),
+            secrets: many(&f[6]),
+            tables: many(&f[7]),
+            log_groups: many(&f[8]),
+        };
+        if let Some(a) = &t.account_id
+            && !(a.len() == 12 && a.chars().all(|c| c.is_ascii_digit()))
+        {
+            return Err((2, format!("An AWS account id is 12 digits, not {a:?}.")));
+        }
+        Ok(t)
+    }
+
     pub fn is_empty(&self) -> bool {
         *self == Target::default()
     }

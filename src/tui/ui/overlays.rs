@@ -1,8 +1,9 @@
 //! Boxes drawn over the panes: help, sign-off, the notes editor, one-line prompts, confirmations.
 
 use super::{clean, theme};
+use crate::probe::aws::TARGET_FIELDS;
 use crate::session::EvidenceKind;
-use crate::tui::app::{App, AwsView, ConfirmKind, FORM_LABELS, PromptKind};
+use crate::tui::app::{App, AwsView, ConfirmKind, PromptKind};
 use crate::tui::keymap::{self, Ctx};
 use crate::tui::layout::centered;
 use ratatui::Frame;
@@ -132,25 +133,26 @@ pub fn confirm(app: &App, frame: &mut Frame, kind: ConfirmKind) {
         .render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).block(boxed(" Confirm ".into())), area);
 }
 
-pub fn form(frame: &mut Frame, fields: &[TextArea<'static>; 3], focus: usize) {
+pub fn form(frame: &mut Frame, fields: &[TextArea<'static>], focus: usize) {
     let full = frame.area();
-    let area = centered(full, full.width.saturating_sub(4).min(64), 9);
+    let area = centered(full, full.width.saturating_sub(4).min(64), fields.len() as u16 * 2 + 2);
     frame.render_widget(Clear, area);
     let block = boxed(" Target · Tab next field · Enter save · Esc cancel ".into());
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    for (n, (label, field)) in FORM_LABELS.iter().zip(fields.iter()).enumerate() {
-        let y = inner.y + n as u16 * 2;
-        // Each field takes two rows: its label and its input line.
-        if y + 1 >= inner.y + inner.height {
-            break;
-        }
+    // Each field takes two rows (label, input); on a short terminal the focused one stays in view.
+    let fit = (inner.height / 2).max(1) as usize;
+    let first = focus.saturating_sub(fit - 1);
+    for (row, n) in (first..fields.len()).take(fit).enumerate() {
+        let y = inner.y + row as u16 * 2;
         let style = if n == focus { theme::KEY } else { theme::DIM };
         frame.render_widget(
-            Paragraph::new(Line::styled(format!("{label}:"), style)),
+            Paragraph::new(Line::styled(format!("{}:", TARGET_FIELDS[n]), style)),
             Rect { y, height: 1, ..inner },
         );
-        let row = Rect { x: inner.x + 2, y: y + 1, width: inner.width.saturating_sub(2), height: 1 };
-        frame.render_widget(field, row);
+        if y + 1 < inner.y + inner.height {
+            let input = Rect { x: inner.x + 2, y: y + 1, width: inner.width.saturating_sub(2), height: 1 };
+            frame.render_widget(&fields[n], input);
+        }
     }
 }
