@@ -72,6 +72,22 @@ impl Verdict {
     pub fn error(summary: impl Into<String>) -> Verdict {
         Verdict::new(Outcome::Error, summary, vec![])
     }
+
+    /// Pass saying `ok` when nothing is `wrong`; otherwise `bad` saying "{label}: a, b".
+    pub fn unless<S: AsRef<str>>(
+        wrong: &[S],
+        bad: Outcome,
+        ok: String,
+        label: &str,
+        evidence: Vec<String>,
+    ) -> Verdict {
+        if wrong.is_empty() {
+            Verdict::new(Outcome::Pass, ok, evidence)
+        } else {
+            let names: Vec<&str> = wrong.iter().map(AsRef::as_ref).collect();
+            Verdict::new(bad, format!("{label}: {}", names.join(", ")), evidence)
+        }
+    }
 }
 
 /// What a probe run found, kept with the item in the session.

@@ -99,15 +99,8 @@ async fn min_capacity(ctx: Arc<Ctx>, min: i64) -> Verdict {
         .filter(|t| i64::from(t.min_capacity()) < min)
         .map(|t| format!("{} (min {})", t.resource_id(), t.min_capacity()))
         .collect();
-    if low.is_empty() {
-        Verdict::new(
-            Outcome::Pass,
-            format!("all {} scalable targets keep at least {min}", targets.len()),
-            evidence,
-        )
-    } else {
-        Verdict::new(Outcome::Fail, format!("minimum capacity below {min}: {}", low.join(", ")), evidence)
-    }
+    let ok = format!("all {} scalable targets keep at least {min}", targets.len());
+    Verdict::unless(&low, Outcome::Fail, ok, &format!("minimum capacity below {min}"), evidence)
 }
 
 async fn policies(ctx: Arc<Ctx>) -> Verdict {
@@ -142,13 +135,6 @@ async fn policies(ctx: Arc<Ctx>) -> Verdict {
             without.push(t.resource_id());
         }
     }
-    if without.is_empty() {
-        Verdict::new(
-            Outcome::Pass,
-            format!("all {} scalable targets have a scaling policy", targets.len()),
-            evidence,
-        )
-    } else {
-        Verdict::new(Outcome::Fail, format!("no scaling policy: {}", without.join(", ")), evidence)
-    }
+    let ok = format!("all {} scalable targets have a scaling policy", targets.len());
+    Verdict::unless(&without, Outcome::Fail, ok, "no scaling policy", evidence)
 }

@@ -184,11 +184,13 @@ async fn runbooks(client: &Client, ctx: &Ctx) -> Verdict {
         })
         .collect();
     let missing: Vec<&str> = all.iter().filter(|a| !has_link(a)).filter_map(|a| a.alarm_name()).collect();
-    if missing.is_empty() {
-        Verdict::new(Outcome::Pass, format!("all {} alarms link a runbook", all.len()), evidence)
-    } else {
-        Verdict::new(Outcome::Fail, format!("no runbook link: {}", missing.join(", ")), evidence)
-    }
+    Verdict::unless(
+        &missing,
+        Outcome::Fail,
+        format!("all {} alarms link a runbook", all.len()),
+        "no runbook link",
+        evidence,
+    )
 }
 
 pub async fn tested(client: &Client, ctx: &Ctx) -> Verdict {
@@ -223,11 +225,8 @@ pub async fn tested(client: &Client, ctx: &Ctx) -> Verdict {
             never.push(name);
         }
     }
-    if never.is_empty() {
-        Verdict::new(Outcome::Pass, format!("all {} alarms have fired at least once", all.len()), evidence)
-    } else {
-        Verdict::new(Outcome::Fail, format!("never tested (never in ALARM): {}", never.join(", ")), evidence)
-    }
+    let ok = format!("all {} alarms have fired at least once", all.len());
+    Verdict::unless(&never, Outcome::Fail, ok, "never tested (never in ALARM)", evidence)
 }
 
 async fn dashboard_names(client: &Client, ctx: &Ctx) -> Result<Vec<String>, Verdict> {
@@ -323,11 +322,8 @@ async fn metrics(client: &Client, ctx: &Ctx, names: &[String]) -> Verdict {
         .map(|n| format!("metric {ns}/{n}: {}", if present.contains(n) { "present" } else { "missing" }))
         .collect();
     let missing: Vec<&str> = names.iter().filter(|n| !present.contains(n)).map(String::as_str).collect();
-    if missing.is_empty() {
-        Verdict::new(Outcome::Pass, format!("all {} metrics present in {ns}", names.len()), evidence)
-    } else {
-        Verdict::new(Outcome::Fail, format!("missing in {ns}: {}", missing.join(", ")), evidence)
-    }
+    let ok = format!("all {} metrics present in {ns}", names.len());
+    Verdict::unless(&missing, Outcome::Fail, ok, &format!("missing in {ns}"), evidence)
 }
 
 async fn baseline(client: &Client, ctx: &Ctx, metric: &str, days: i64) -> Verdict {

@@ -216,15 +216,8 @@ async fn tls(ctx: &Ctx) -> Verdict {
             evidence.push(line);
         }
     }
-    if bad.is_empty() {
-        Verdict::new(
-            Outcome::Pass,
-            format!("all listeners of {} load balancers use TLS 1.2+ or redirect to HTTPS", lbs.len()),
-            evidence,
-        )
-    } else {
-        Verdict::new(Outcome::Fail, format!("not TLS 1.2+: {}", bad.join(", ")), evidence)
-    }
+    let ok = format!("all listeners of {} load balancers use TLS 1.2+ or redirect to HTTPS", lbs.len());
+    Verdict::unless(&bad, Outcome::Fail, ok, "not TLS 1.2+", evidence)
 }
 
 async fn multi_az(ctx: &Ctx) -> Verdict {
@@ -238,15 +231,8 @@ async fn multi_az(ctx: &Ctx) -> Verdict {
     let evidence =
         lbs.iter().map(|lb| format!("load balancer {}: zones {}", name(lb), zones(lb).join(", "))).collect();
     let single: Vec<&str> = lbs.iter().filter(|lb| zones(lb).len() < 2).map(name).collect();
-    if single.is_empty() {
-        Verdict::new(
-            Outcome::Pass,
-            format!("all {} load balancers span at least 2 zones", lbs.len()),
-            evidence,
-        )
-    } else {
-        Verdict::new(Outcome::Fail, format!("in one zone only: {}", single.join(", ")), evidence)
-    }
+    let ok = format!("all {} load balancers span at least 2 zones", lbs.len());
+    Verdict::unless(&single, Outcome::Fail, ok, "in one zone only", evidence)
 }
 
 async fn health_checks(ctx: &Ctx) -> Verdict {

@@ -66,9 +66,6 @@ async fn secrets(ctx: Arc<Ctx>) -> Verdict {
             Err(e) => return Verdict::error(describe("Secrets Manager DescribeSecret", &e)),
         }
     }
-    if missing.is_empty() {
-        Verdict::new(Outcome::Pass, format!("all {} secrets are in Secrets Manager", names.len()), evidence)
-    } else {
-        Verdict::new(Outcome::Fail, format!("not in Secrets Manager: {}", missing.join(", ")), evidence)
-    }
+    let ok = format!("all {} secrets are in Secrets Manager", names.len());
+    Verdict::unless(&missing, Outcome::Fail, ok, "not in Secrets Manager", evidence)
 }

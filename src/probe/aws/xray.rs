@@ -77,9 +77,11 @@ pub async fn sampling(client: &Client) -> Verdict {
         .collect();
     let full: Vec<&str> =
         rules.iter().filter(|r| r.fixed_rate() >= 1.0).map(|r| r.rule_name().unwrap_or("?")).collect();
-    if full.is_empty() {
-        Verdict::new(Outcome::Pass, format!("{} sampling rules, none at 100 %", rules.len()), evidence)
-    } else {
-        Verdict::new(Outcome::Fail, format!("sampling 100 %: {}", full.join(", ")), evidence)
-    }
+    Verdict::unless(
+        &full,
+        Outcome::Fail,
+        format!("{} sampling rules, none at 100 %", rules.len()),
+        "sampling 100 %",
+        evidence,
+    )
 }
