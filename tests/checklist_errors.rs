@@ -129,3 +129,29 @@ fn duplicate_section_ids() {
     let text = format!("{GOOD}\n[[sections]]\nid = \"one\"\ntitle = \"Again\"\n");
     assert_eq!(err(&text), "team.toml:18:6: duplicate section id \"one\" (first at line 6)");
 }
+
+#[test]
+fn unknown_probe_kinds_and_bad_parameters_are_rejected_where_they_stand() {
+    let with = |probe: &str| {
+        GOOD.replace("description = \"first\"", &format!("description = \"first\"\nprobe = {probe}"))
+    };
+    let e = err(&with("{ kind = \"aws.budgets.alert\" }"));
+    assert!(
+        e.starts_with(
+            "team.toml:16:9: unknown probe kind \"aws.budgets.alert\" (known: aws.sts.assumed-role, "
+        ),
+        "{e}"
+    );
+    assert_eq!(
+        err(&with("{ kind = \"aws.budgets.alerts\", max_threshold_percent = 0 }")),
+        "team.toml:16:9: probe parameter max_threshold_percent must be a whole percentage from 1 to 1000, not 0"
+    );
+    assert_eq!(
+        err(&with("{ kind = \"aws.budgets.alerts\", threshold = 80 }")),
+        "team.toml:16:9: probe aws.budgets.alerts has no parameter \"threshold\" (parameters: max_threshold_percent)"
+    );
+    assert_eq!(
+        err(&with("{ kind = \"aws.cloudwatch.metrics\", metrics = [\"a\", 1] }")),
+        "team.toml:16:9: probe parameter metrics must be a list of strings, not [\"a\", 1]"
+    );
+}
