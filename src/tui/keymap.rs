@@ -168,7 +168,7 @@ pub const BINDINGS: &[Binding] = &[
     b(Ctx::Main, &[C('R')], A::RunSection, "run the section's probes", None),
     b(Ctx::Main, &[C('A')], A::RunAll, "run all probes", Some("all probes")),
     b(Ctx::Main, &[Code(KeyCode::Esc)], A::CancelProbes, "cancel running probes", None),
-    b(Ctx::Main, &[C('t')], A::EditTarget, "edit the target: AWS profile, region, account, resource scope", None),
+    b(Ctx::Main, &[C('t')], A::EditTarget, "edit the target: AWS profile, region, account, scope", None),
     b(Ctx::Main, &[C('e')], A::EditNotes, "edit notes", Some("notes")),
     b(Ctx::Main, &[C('a')], A::AddEvidence, "add evidence: URL, file path or text", Some("evidence")),
     b(Ctx::Main, &[C('d')], A::DeleteEvidence, "delete the selected evidence (asks first)", None),
