@@ -31,47 +31,13 @@ fn with_endpoint(mut env: Vec<(String, String)>, url: &str) -> Vec<(String, Stri
     env
 }
 
-async fn create_passing_budget(creds: &aws_credential_types::Credentials, account: &str) {
-    use aws_sdk_budgets::types::*;
-    let client = aws_sdk_budgets::Client::new(&moto::config(creds.clone()).await);
-    let n = Notification::builder()
-        .notification_type(NotificationType::Actual)
-        .comparison_operator(ComparisonOperator::GreaterThan)
-        .threshold(80.0)
-        .threshold_type(ThresholdType::Percentage)
-        .build()
-        .unwrap();
-    let sub = Subscriber::builder()
-        .subscription_type(SubscriptionType::Email)
-        .address("ops@example.com")
-        .build()
-        .unwrap();
-    let b = Budget::builder()
-        .budget_name("launch")
-        .budget_type(BudgetType::Cost)
-        .time_unit(TimeUnit::Monthly)
-        .budget_limit(Spend::builder().amount("1000").unit("USD").build().unwrap())
-        .build()
-        .unwrap();
-    client
-        .create_budget()
-        .account_id(account)
-        .budget(b)
-        .notifications_with_subscribers(
-            NotificationWithSubscribers::builder().notification(n).subscribers(sub).build().unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn exit_0_when_every_automated_check_passes_and_results_are_saved() {
     let dir = tempfile::tempdir().unwrap();
     let session = dir.path().join("s.toml");
     let account = moto::fresh_account();
     let creds = moto::role_creds(&account).await;
-    create_passing_budget(&creds, &account).await;
+    moto::launch_budget(&creds, &account).await;
     let only = ["--only", "security.service-linked-roles", "cost.budget-alerts", "cost.spending-limits"];
     let out = check(&session, &moto::env(&creds), &[&only[..], &["--account", &account]].concat());
     let text = stdout(&out);

@@ -7,50 +7,12 @@ use common::moto;
 use common::pty::Tui;
 use std::net::TcpListener;
 
-async fn passing_budget(creds: &aws_credential_types::Credentials, account: &str) {
-    use aws_sdk_budgets::types::*;
-    let client = aws_sdk_budgets::Client::new(&moto::config(creds.clone()).await);
-    let n = Notification::builder()
-        .notification_type(NotificationType::Forecasted)
-        .comparison_operator(ComparisonOperator::GreaterThan)
-        .threshold(75.0)
-        .threshold_type(ThresholdType::Percentage)
-        .build()
-        .unwrap();
-    let b = Budget::builder()
-        .budget_name("launch")
-        .budget_type(BudgetType::Cost)
-        .time_unit(TimeUnit::Monthly)
-        .budget_limit(Spend::builder().amount("1000").unit("USD").build().unwrap())
-        .build()
-        .unwrap();
-    let n = NotificationWithSubscribers::builder()
-        .notification(n)
-        .subscribers(
-            Subscriber::builder()
-                .subscription_type(SubscriptionType::Email)
-                .address("ops@example.com")
-                .build()
-                .unwrap(),
-        )
-        .build()
-        .unwrap();
-    client
-        .create_budget()
-        .account_id(account)
-        .budget(b)
-        .notifications_with_subscribers(n)
-        .send()
-        .await
-        .unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn r_capital_r_and_a_run_probes_and_results_survive_a_restart() {
     let home = tempfile::tempdir().unwrap();
     let account = moto::fresh_account();
     let creds = moto::role_creds(&account).await;
-    passing_budget(&creds, &account).await;
+    moto::launch_budget(&creds, &account).await;
     let env = moto::env(&creds);
     let session = home.path().join("s.toml");
     let args = ["--session", session.to_str().unwrap(), "--account", &account];

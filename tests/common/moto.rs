@@ -107,3 +107,38 @@ pub fn fixture_target(account: &str) -> golive::probe::aws::Target {
         ..Default::default()
     }
 }
+
+/// A monthly COST budget "launch" of 1000 USD alerting ops@example.com at 80 % of actual spend:
+/// passes both Budgets probes.
+pub async fn launch_budget(creds: &Credentials, account: &str) {
+    use aws_sdk_budgets::types::*;
+    let client = aws_sdk_budgets::Client::new(&config(creds.clone()).await);
+    let n = Notification::builder()
+        .notification_type(NotificationType::Actual)
+        .comparison_operator(ComparisonOperator::GreaterThan)
+        .threshold(80.0)
+        .threshold_type(ThresholdType::Percentage)
+        .build()
+        .unwrap();
+    let sub = Subscriber::builder()
+        .subscription_type(SubscriptionType::Email)
+        .address("ops@example.com")
+        .build()
+        .unwrap();
+    let b = Budget::builder()
+        .budget_name("launch")
+        .budget_type(BudgetType::Cost)
+        .time_unit(TimeUnit::Monthly)
+        .budget_limit(Spend::builder().amount("1000").unit("USD").build().unwrap())
+        .build()
+        .unwrap();
+    let with_subs = NotificationWithSubscribers::builder().notification(n).subscribers(sub).build().unwrap();
+    client
+        .create_budget()
+        .account_id(account)
+        .budget(b)
+        .notifications_with_subscribers(with_subs)
+        .send()
+        .await
+        .unwrap();
+}
