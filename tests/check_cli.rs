@@ -25,12 +25,6 @@ fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
 
-fn with_endpoint(mut env: Vec<(String, String)>, url: &str) -> Vec<(String, String)> {
-    env.retain(|(k, _)| k != "AWS_ENDPOINT_URL");
-    env.push(("AWS_ENDPOINT_URL".into(), url.into()));
-    env
-}
-
 #[tokio::test]
 async fn exit_0_when_every_automated_check_passes_and_results_are_saved() {
     let dir = tempfile::tempdir().unwrap();
@@ -115,7 +109,7 @@ fn exit_2_without_credentials_and_json_says_why() {
 fn exit_2_when_the_endpoint_refuses_connections() {
     let dir = tempfile::tempdir().unwrap();
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let env = with_endpoint(moto::env(&moto::user_creds()), &format!("http://127.0.0.1:{port}"));
+    let env = moto::with_endpoint(moto::env(&moto::user_creds()), &format!("http://127.0.0.1:{port}"));
     let out = check(&dir.path().join("s.toml"), &env, &[]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(2), "{text}");
@@ -128,16 +122,7 @@ fn exit_2_when_the_endpoint_refuses_connections() {
 #[test]
 fn exit_2_when_the_endpoint_never_answers() {
     let dir = tempfile::tempdir().unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    // Accept and hold every connection without a byte of reply.
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for s in listener.incoming() {
-            held.push(s);
-        }
-    });
-    let env = with_endpoint(moto::env(&moto::user_creds()), &format!("http://127.0.0.1:{port}"));
+    let env = moto::with_endpoint(moto::env(&moto::user_creds()), &moto::silent_endpoint());
     let out = check(&dir.path().join("s.toml"), &env, &["--probe-timeout", "1"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(2), "{text}");

@@ -5,7 +5,6 @@ mod common;
 
 use common::moto;
 use common::pty::Tui;
-use std::net::TcpListener;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn r_capital_r_and_a_run_probes_and_results_survive_a_restart() {
@@ -49,17 +48,7 @@ async fn r_capital_r_and_a_run_probes_and_results_survive_a_restart() {
 #[test]
 fn esc_cancels_a_sweep_against_an_endpoint_that_never_answers_and_keys_keep_working() {
     let home = tempfile::tempdir().unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for s in listener.incoming() {
-            held.push(s);
-        }
-    });
-    let mut env = moto::env(&moto::user_creds());
-    env.retain(|(k, _)| k != "AWS_ENDPOINT_URL");
-    env.push(("AWS_ENDPOINT_URL".into(), format!("http://127.0.0.1:{port}")));
+    let env = moto::with_endpoint(moto::env(&moto::user_creds()), &moto::silent_endpoint());
     let session = home.path().join("s.toml");
     let args = ["--session", session.to_str().unwrap(), "--account", "123456789012", "--probe-timeout", "60"];
     let mut tui = Tui::spawn_env(&args, home.path(), 160, 40, &env);

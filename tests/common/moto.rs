@@ -142,3 +142,23 @@ pub async fn launch_budget(creds: &Credentials, account: &str) {
         .await
         .unwrap();
 }
+
+/// An endpoint that accepts connections and never answers a byte, as a hung service does.
+pub fn silent_endpoint() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming() {
+            held.push(s);
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+/// `env` pointed at another endpoint.
+pub fn with_endpoint(mut env: Vec<(String, String)>, url: &str) -> Vec<(String, String)> {
+    env.retain(|(k, _)| k != "AWS_ENDPOINT_URL");
+    env.push(("AWS_ENDPOINT_URL".into(), url.into()));
+    env
+}

@@ -5,7 +5,9 @@ use crate::probe::engine::Ctx;
 use crate::probe::registry::{Kind, Param, ParamType, flag};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::{PointInTimeRecoveryStatus, SseStatus, SseType, TimeToLiveStatus};
+use aws_sdk_dynamodb::types::{
+    PointInTimeRecoveryStatus, SseStatus, SseType, TableDescription, TimeToLiveStatus,
+};
 
 pub const ENCRYPTION: Kind = Kind {
     name: "aws.dynamodb.encryption",
@@ -56,6 +58,16 @@ pub const TTL: Kind = Kind {
 
 fn client(ctx: &Ctx) -> Client {
     Client::new(&session(ctx).config)
+}
+
+async fn describe_table(c: &Client, name: &str) -> Result<Option<TableDescription>, Verdict> {
+    let out = c
+        .describe_table()
+        .table_name(name)
+        .send()
+        .await
+        .map_err(|e| Verdict::error(describe("DynamoDB DescribeTable", &e)))?;
+    Ok(out.table().cloned())
 }
 
 /// The tables to examine, or the verdict that there are none.
@@ -124,13 +136,8 @@ pub async fn encryption(client: &Client, target: &Target, require_kms: bool) -> 
         if require_kms { "KMS encryption" } else { "encryption at rest" },
         Outcome::Fail,
         move |c, name| async move {
-            let out = c
-                .describe_table()
-                .table_name(&name)
-                .send()
-                .await
-                .map_err(|e| Verdict::error(describe("DynamoDB DescribeTable", &e)))?;
-            let sse = out.table().and_then(|t| t.sse_description());
+            let table = describe_table(&c, &name).await?;
+            let sse = table.as_ref().and_then(|t| t.sse_description());
             if let Some(status @ (SseStatus::Disabled | SseStatus::Disabling)) = sse.and_then(|s| s.status())
             {
                 return Ok((false, format!("table {name}: server-side encryption {}", status.as_str())));
@@ -168,14 +175,9 @@ pub async fn pitr(client: &Client, target: &Target) -> Verdict {
 pub async fn replicas(client: &Client, target: &Target, required: bool) -> Verdict {
     let bad = if required { Outcome::Fail } else { Outcome::Warn };
     every_table(client, target, "replicas", bad, |c, name| async move {
-        let out = c
-            .describe_table()
-            .table_name(&name)
-            .send()
-            .await
-            .map_err(|e| Verdict::error(describe("DynamoDB DescribeTable", &e)))?;
-        let regions: Vec<&str> = out
-            .table()
+        let table = describe_table(&c, &name).await?;
+        let regions: Vec<&str> = table
+            .as_ref()
             .map(|t| t.replicas())
             .unwrap_or_default()
             .iter()
