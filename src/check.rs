@@ -50,7 +50,7 @@ pub struct Selection {
 pub fn select(c: &Checklist, session: &Session, sel: &Selection) -> anyhow::Result<(Vec<Job>, Skipped)> {
     for id in &sel.only {
         let i = c.index_of(id).ok_or_else(|| anyhow::anyhow!("--only {id}: no such item in {}", c.source))?;
-        anyhow::ensure!(c.items[i].probe.is_some(), "--only {id}: this item has no automated check");
+        anyhow::ensure!(c.items[i].is_automated(), "--only {id}: this item has no automated check");
     }
     if let Some(n) = sel.section {
         anyhow::ensure!(
@@ -62,7 +62,9 @@ pub fn select(c: &Checklist, session: &Session, sel: &Selection) -> anyhow::Resu
     let mut jobs = Vec::new();
     let mut skipped = Vec::new();
     for (i, item) in c.items.iter().enumerate() {
-        let Some(spec) = &item.probe else { continue };
+        if !item.is_automated() {
+            continue;
+        }
         if !sel.only.is_empty() && !sel.only.contains(&item.id) {
             continue;
         }
@@ -74,7 +76,7 @@ pub fn select(c: &Checklist, session: &Session, sel: &Selection) -> anyhow::Resu
                 let who = r.by.as_deref().unwrap_or("someone");
                 skipped.push((i, format!("n/a by {who}: {}", r.reason.as_deref().unwrap_or(""))));
             }
-            _ => jobs.push(Job { item: i, spec: spec.clone() }),
+            _ => jobs.push(Job { item: i, specs: item.probes.clone() }),
         }
     }
     Ok((jobs, skipped))
@@ -88,7 +90,7 @@ pub async fn probe(
     jobs: Vec<Job>,
     opts: engine::Opts,
 ) -> (Option<Identity>, Vec<(usize, ProbeResult)>) {
-    let needs_aws = jobs.iter().any(|j| registry::find(&j.spec.kind).is_some_and(|k| k.aws));
+    let needs_aws = jobs.iter().any(|j| registry::needs_aws(&j.specs));
     let mut identity = None;
     let aws = if needs_aws {
         match aws::connect(&session.target, opts.timeout).await {
@@ -125,7 +127,7 @@ pub async fn probe(
         }
     };
     let results = engine::run_all(
-        Arc::new(engine::Ctx { aws, target: session.target.clone() }),
+        Arc::new(engine::Ctx::new(aws, session.target.clone())),
         jobs,
         opts,
         Arc::new(report),
@@ -138,9 +140,9 @@ pub async fn probe(
 pub fn record(c: &Checklist, session: &mut Session, results: &[(usize, ProbeResult)], who: &str) {
     for (i, r) in results {
         let item = &c.items[*i];
-        let kind = item.probe.as_ref().map(|p| p.kind.as_str()).unwrap_or_default();
+        let kind = item.probe_kinds();
         let before = session.status(&item.id);
-        session.apply_probe(&item.id, kind, r.clone());
+        session.apply_probe(&item.id, &kind, r.clone());
         let after = session.status(&item.id);
         if before != after {
             let now = Utc::now().trunc_subsecs(0);

@@ -363,7 +363,7 @@ mod probes {
         let probed = |a: &golive::tui::app::App, section: Option<usize>| -> Vec<usize> {
             let c = &a.checklist;
             (0..c.items.len())
-                .filter(|&i| c.items[i].probe.is_some() && section.is_none_or(|s| c.items[i].section == s))
+                .filter(|&i| c.items[i].is_automated() && section.is_none_or(|s| c.items[i].section == s))
                 .collect()
         };
         let section1 = probed(&a, Some(0));
@@ -465,7 +465,7 @@ mod probes {
         typed(&mut a, "A");
         assert_eq!(press(&mut a, KeyCode::Esc), vec![Effect::CancelProbes]);
         assert!(a.running.is_empty());
-        let n = a.checklist.items.iter().filter(|i| i.probe.is_some()).count();
+        let n = a.checklist.items.iter().filter(|i| i.is_automated()).count();
         assert_eq!(a.flash.as_ref().unwrap().text, format!("Cancelled {n} probes."));
         assert!(
             a.update(Msg::Probe { item: slr, run: 1, event: Event::Done(result(Outcome::Pass, "late")) })
@@ -484,7 +484,7 @@ mod probes {
         let fx = typed(&mut a, "y");
         assert_eq!(a.session.target.account_id.as_deref(), Some("123456789012"));
         assert_eq!(fx[0], Effect::Save);
-        let n = a.checklist.items.iter().filter(|i| i.probe.is_some()).count();
+        let n = a.checklist.items.iter().filter(|i| i.is_automated()).count();
         assert!(matches!(&fx[1], Effect::RunProbes { run: 2, items } if items.len() == n), "{fx:?}");
         // Saying no leaves the account unset and says what that means.
         let mut b = app();

@@ -17,7 +17,7 @@ async fn ctx_for(creds: aws_credential_types::Credentials) -> Arc<Ctx> {
     let session = connect_with(moto::config(creds).await, Duration::from_secs(10), "default")
         .await
         .expect("moto answers STS");
-    Arc::new(Ctx { aws: Ok(session), target: Default::default() })
+    Arc::new(Ctx::new(Ok(session), Default::default()))
 }
 
 fn spec(kind: &str) -> ProbeSpec {
@@ -25,7 +25,7 @@ fn spec(kind: &str) -> ProbeSpec {
 }
 
 async fn run(ctx: Arc<Ctx>, kind: &str) -> golive::probe::ProbeResult {
-    engine::run_one(ctx, &spec(kind), Duration::from_secs(10)).await
+    engine::run_job(ctx, vec![spec(kind)], Duration::from_secs(10)).await
 }
 
 #[tokio::test]
@@ -133,7 +133,7 @@ async fn budget_alerts_pass_at_80_percent_and_fail_above_or_without_budgets() {
     let ctx = ctx_for(moto::role_creds(&good).await).await;
     let mut strict = spec("aws.budgets.alerts");
     strict.params.insert("max_threshold_percent".into(), toml::Value::Integer(50));
-    let r = engine::run_one(ctx, &strict, Duration::from_secs(10)).await;
+    let r = engine::run_job(ctx, vec![strict.clone()], Duration::from_secs(10)).await;
     assert_eq!(r.outcome, Outcome::Fail, "{r:?}");
 
     // No budgets at all.
@@ -258,7 +258,7 @@ async fn another_account_than_the_expected_one_is_refused() {
         "{refused:?}"
     );
     // The engine then refuses every AWS probe with that reason, without calling AWS.
-    let ctx = Arc::new(Ctx { aws: Err(refused.clone()), target: Default::default() });
+    let ctx = Arc::new(Ctx::new(Err(refused.clone()), Default::default()));
     let r = run(ctx, "aws.budgets.alerts").await;
     assert_eq!((r.outcome, r.summary), (Outcome::Error, refused.summary));
     assert!(aws::check_account(session, Some("123456789012")).is_ok());

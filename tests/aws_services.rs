@@ -17,20 +17,20 @@ fn accounts() -> &'static (String, String) {
 }
 
 async fn probe(account: &str, kind: &str) -> ProbeResult {
-    probe_spec(account, &ProbeSpec { kind: kind.into(), params: Default::default() }).await
+    probe_spec(account, &[ProbeSpec { kind: kind.into(), params: Default::default() }]).await
 }
 
-async fn probe_spec(account: &str, spec: &ProbeSpec) -> ProbeResult {
+async fn probe_spec(account: &str, specs: &[ProbeSpec]) -> ProbeResult {
     let config = moto::config(moto::role_creds(account).await).await;
     let session = connect_with(config, Duration::from_secs(10), "default").await.unwrap();
-    let ctx = Arc::new(Ctx { aws: Ok(session), target: moto::fixture_target(account) });
-    engine::run_one(ctx, spec, Duration::from_secs(20)).await
+    let ctx = Arc::new(Ctx::new(Ok(session), moto::fixture_target(account)));
+    engine::run_job(ctx, specs.to_vec(), Duration::from_secs(20)).await
 }
 
 /// The probe spec an item of the embedded checklist carries.
-fn item_spec(id: &str) -> ProbeSpec {
+fn item_spec(id: &str) -> Vec<ProbeSpec> {
     let c = golive::checklist::Checklist::embedded();
-    c.items[c.index_of(id).unwrap()].probe.clone().unwrap()
+    c.items[c.index_of(id).unwrap()].probes.clone()
 }
 
 /// Runs an item's own probe on both accounts: the good one passes with `good` as its summary, the
@@ -73,8 +73,8 @@ async fn dynamodb_encryption_names_the_key_and_fails_without_kms_when_required()
     for (account, want) in [(ok, Outcome::Pass), (bad, Outcome::Fail)] {
         let config = moto::config(moto::role_creds(account).await).await;
         let session = connect_with(config, Duration::from_secs(10), "default").await.unwrap();
-        let ctx = Arc::new(Ctx { aws: Ok(session), target: moto::fixture_target(account) });
-        let r = engine::run_one(ctx, &spec, Duration::from_secs(20)).await;
+        let ctx = Arc::new(Ctx::new(Ok(session), moto::fixture_target(account)));
+        let r = engine::run_job(ctx, vec![spec.clone()], Duration::from_secs(20)).await;
         assert_eq!(r.outcome, want, "{r:#?}");
         if want == Outcome::Fail {
             assert_eq!(r.summary, "no KMS encryption on 1 of 1 tables: agent-sessions");
@@ -267,8 +267,8 @@ async fn cloudwatch_metrics_and_baseline() {
     let account = moto::fresh_account();
     let config = moto::config(moto::role_creds(&account).await).await;
     let session = connect_with(config, Duration::from_secs(10), "default").await.unwrap();
-    let ctx = Arc::new(Ctx { aws: Ok(session), target: Default::default() });
-    let r = engine::run_one(ctx, &item_spec("observability.cost-metrics"), Duration::from_secs(20)).await;
+    let ctx = Arc::new(Ctx::new(Ok(session), Default::default()));
+    let r = engine::run_job(ctx, item_spec("observability.cost-metrics"), Duration::from_secs(20)).await;
     assert_eq!(r.outcome, Outcome::NeedsConfig);
 }
 
@@ -310,12 +310,157 @@ async fn xray_no_traces_fails() {
     assert_eq!((r.outcome, r.summary.as_str()), (Outcome::Fail, "no traces in the last 24 hours"), "{r:#?}");
 }
 
+#[tokio::test]
+async fn s3_default_encryption_and_lifecycle() {
+    let (ok, _) = accounts();
+    both("aws.s3.encryption", (Outcome::Pass, "default encryption on all 2 buckets in scope"), "agent-data-").await;
+    let r = probe(ok, "aws.s3.encryption").await;
+    assert!(r.evidence.iter().all(|e| e.ends_with(": aws:kms key alias/agent")), "{r:#?}");
+    both("aws.s3.lifecycle", (Outcome::Pass, "lifecycle rules on all 2 buckets in scope"), "agent-data-").await;
+    let r = probe(ok, "aws.s3.lifecycle").await;
+    assert!(r.evidence.iter().all(|e| e.ends_with(": expire-90 expires after 90 days")), "{r:#?}");
+}
+
+#[tokio::test]
+async fn cost_allocation_tags_on_every_tagged_resource_in_scope() {
+    let (ok, bad) = accounts();
+    let r = probe(ok, "aws.tagging.cost-tags").await;
+    assert_eq!((r.outcome, r.summary.as_str()), (Outcome::Pass, "all 2 resources in scope carry CostCenter"), "{r:#?}");
+    let r = probe(bad, "aws.tagging.cost-tags").await;
+    assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
+    assert!(r.summary.starts_with("missing cost allocation tags: "), "{r:#?}");
+    assert!(r.summary.contains("agent-sessions") && r.summary.contains("agent-data-"), "{r:#?}");
+    assert!(r.evidence.iter().any(|e| e.ends_with(":table/agent-sessions: missing CostCenter")), "{r:#?}");
+}
+
+#[tokio::test]
+async fn a_tag_filter_narrows_discovery() {
+    let (ok, bad) = accounts();
+    let by_tag = |account: &str, tag: &str| {
+        let mut target = moto::fixture_target(account);
+        target.name_prefix = None;
+        target.tags = vec![tag.to_string()];
+        target
+    };
+    let spec = [ProbeSpec { kind: "aws.dynamodb.pitr".into(), params: Default::default() }];
+    for (account, tag, want) in [
+        (ok, "CostCenter=launch", (Outcome::Pass, "point-in-time recovery on all 1 tables in scope")),
+        (bad, "app=agent", (Outcome::Fail, "no point-in-time recovery: agent-sessions")),
+    ] {
+        let config = moto::config(moto::role_creds(account).await).await;
+        let session = connect_with(config, Duration::from_secs(10), "default").await.unwrap();
+        let ctx = Arc::new(Ctx::new(Ok(session), by_tag(account, tag)));
+        let r = engine::run_job(ctx, spec.to_vec(), Duration::from_secs(20)).await;
+        assert_eq!((r.outcome, r.summary.as_str()), want, "{tag}: {r:#?}");
+    }
+    // Nothing carries the tag: said plainly, never a pass.
+    let config = moto::config(moto::role_creds(bad).await).await;
+    let session = connect_with(config, Duration::from_secs(10), "default").await.unwrap();
+    let ctx = Arc::new(Ctx::new(Ok(session), by_tag(bad, "CostCenter")));
+    let r = engine::run_job(ctx, spec.to_vec(), Duration::from_secs(20)).await;
+    assert_eq!(
+        (r.outcome, r.summary.as_str()),
+        (
+            Outcome::NeedsConfig,
+            "no DynamoDB tables tagged CostCenter in the account and region: set tables, name_prefix or tags in the target"
+        )
+    );
+}
+
+#[tokio::test]
+async fn several_probes_on_one_item_the_worst_decides() {
+    let (ok, bad) = accounts();
+    let r = probe_spec(ok, &item_spec("security.data-retention")).await;
+    assert_eq!(r.outcome, Outcome::Pass, "{r:#?}");
+    assert_eq!(r.summary, "TTL on all 1 tables in scope; lifecycle rules on all 2 buckets in scope");
+    assert!(r.evidence[0].starts_with("pass aws.dynamodb.ttl: "), "{r:#?}");
+    assert!(r.evidence.iter().any(|e| e.starts_with("pass aws.s3.lifecycle: ")), "{r:#?}");
+    assert!(r.evidence.iter().any(|e| e.starts_with("  bucket agent-data-")), "{r:#?}");
+    let r = probe_spec(bad, &item_spec("security.data-retention")).await;
+    assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
+    assert!(r.summary.starts_with("no TTL: agent-sessions; no lifecycle rules: agent-trail-"), "{r:#?}");
+}
+
+#[cfg(feature = "ec2")]
+mod ec2 {
+    use super::*;
+
+    #[tokio::test]
+    async fn private_subnets() {
+        both("aws.ec2.private-subnets", (Outcome::Pass, "all 2 subnets in scope are private"), "agent-public-b")
+            .await;
+        let r = probe(&accounts().1, "aws.ec2.private-subnets").await;
+        assert_eq!(r.summary, "public subnets: agent-public-b");
+        let line = r.evidence.iter().find(|e| e.starts_with("subnet agent-public-b")).unwrap();
+        assert!(line.ends_with("maps public IPs on launch, routes to internet gateway igw-") || line.contains("routes to internet gateway igw-"), "{line}");
+    }
+
+    #[tokio::test]
+    async fn security_groups_open_only_https_on_the_load_balancer() {
+        both(
+            "aws.ec2.security-groups",
+            (Outcome::Pass, "no security group of 2 in scope is open to the internet"),
+            "agent-app-sg",
+        )
+        .await;
+        let r = probe(&accounts().0, "aws.ec2.security-groups").await;
+        assert!(r.evidence.iter().any(|e| e.contains("agent-alb-sg") && e.contains("used by a load balancer")), "{r:#?}");
+        let r = probe(&accounts().1, "aws.ec2.security-groups").await;
+        assert!(r.evidence.iter().any(|e| e.ends_with("open to the internet on tcp 22")), "{r:#?}");
+    }
+
+    #[tokio::test]
+    async fn vpc_endpoints_for_dynamodb_and_bedrock() {
+        let (ok, bad) = accounts();
+        let spec = item_spec("security.vpc-endpoints");
+        let r = probe_spec(ok, &spec).await;
+        assert_eq!((r.outcome, r.summary.as_str()), (Outcome::Pass, "VPC endpoints available for dynamodb, bedrock-runtime"), "{r:#?}");
+        let r = probe_spec(bad, &spec).await;
+        assert_eq!((r.outcome, r.summary.as_str()), (Outcome::Fail, "no available VPC endpoint for: bedrock-runtime"), "{r:#?}");
+    }
+
+    #[tokio::test]
+    async fn ebs_encryption_by_default() {
+        let (ok, bad) = accounts();
+        let r = probe(ok, "aws.ec2.ebs-encryption").await;
+        assert_eq!((r.outcome, r.summary.as_str()), (Outcome::Pass, "EBS encryption by default is on"));
+        let r = probe(bad, "aws.ec2.ebs-encryption").await;
+        assert_eq!(r.outcome, Outcome::Fail);
+    }
+
+    #[tokio::test]
+    async fn encryption_at_rest_covers_dynamodb_s3_and_ebs() {
+        let (ok, bad) = accounts();
+        let r = probe_spec(ok, &item_spec("security.encryption-at-rest")).await;
+        assert_eq!(r.outcome, Outcome::Pass, "{r:#?}");
+        let r = probe_spec(bad, &item_spec("security.encryption-at-rest")).await;
+        assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
+        assert!(r.summary.ends_with("EBS encryption by default is off: new volumes are unencrypted"), "{r:#?}");
+    }
+}
+
+/// Without the ec2 feature the EC2 kinds are known but say which build they need, without calling AWS.
+#[cfg(not(feature = "ec2"))]
+#[tokio::test]
+async fn ec2_probes_say_they_need_the_ec2_build() {
+    let ctx = Arc::new(Ctx::new(Err(golive::probe::Verdict::error("no AWS here")), Default::default()));
+    let r = engine::run_job(ctx.clone(), item_spec("security.private-subnets"), Duration::from_secs(5)).await;
+    assert_eq!(r.outcome, Outcome::Warn);
+    assert!(r.summary.starts_with("not checked: this golive was built without the `ec2` feature"), "{r:#?}");
+    // Merged into an item with other checks, the part that cannot run makes it a warning, not a pass.
+    let (ok, _) = accounts();
+    let r = probe_spec(ok, &item_spec("security.encryption-at-rest")).await;
+    assert_eq!(r.outcome, Outcome::Warn, "{r:#?}");
+    assert!(r.summary.starts_with("not checked: this golive was built without the `ec2` feature"), "{r:#?}");
+    assert!(r.evidence.iter().any(|e| e.starts_with("pass aws.s3.encryption: ")), "{r:#?}");
+}
+
 /// moto does not report global table replicas or issue renewable certificates: those passing
 /// cases run on recorded responses through the SDK's mock client.
 mod recorded {
     use aws_smithy_mocks::{RuleMode, mock, mock_client};
     use golive::probe::Outcome;
-    use golive::probe::aws::{Target, acm, dynamodb};
+    use golive::probe::aws::{Target, acm, bedrock, dynamodb};
 
     /// moto's GetTraceSummaries reply with traces in it does not parse in the Rust SDK.
     #[tokio::test]
@@ -406,7 +551,7 @@ mod recorded {
             });
             mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&alarms, &history])
         };
-        let ctx = Ctx { aws: Err(golive::probe::Verdict::error("not used")), target: Target::default() };
+        let ctx = Ctx::new(Err(golive::probe::Verdict::error("not used")), Target::default());
         let v = golive::probe::aws::cloudwatch::tested(&client(true), &ctx).await;
         assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Pass, "all 1 alarms have fired at least once"));
         let v = golive::probe::aws::cloudwatch::tested(&client(false), &ctx).await;
@@ -432,7 +577,8 @@ mod recorded {
         });
         let client = mock_client!(aws_sdk_dynamodb, RuleMode::MatchAny, [&list, &describe]);
         let target = Target { name_prefix: Some("agent-".into()), ..Default::default() };
-        let v = dynamodb::replicas(&client, &target, true).await;
+        let ctx = golive::probe::engine::Ctx::new(Err(golive::probe::Verdict::error("not used")), target);
+        let v = dynamodb::replicas(&client, &ctx, true).await;
         assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Pass, "replicas on all 1 tables in scope"));
         assert_eq!(v.evidence, ["table agent-sessions: replicas in eu-west-1"]);
     }
@@ -492,6 +638,78 @@ mod recorded {
         assert_eq!(
             (v.outcome, v.summary.as_str()),
             (Outcome::Fail, "api.agent.example.com expires in 3 days")
+        );
+    }
+
+    #[tokio::test]
+    async fn bedrock_guardrails_exist_or_fail() {
+        use aws_sdk_bedrock::Client;
+        use aws_sdk_bedrock::operation::list_guardrails::ListGuardrailsOutput;
+        use aws_sdk_bedrock::types::{GuardrailStatus, GuardrailSummary};
+        let client = |n: usize| {
+            let rule = mock!(Client::list_guardrails).then_output(move || {
+                let g = GuardrailSummary::builder()
+                    .id("gr-1")
+                    .arn("arn:aws:bedrock:us-east-1:111122223333:guardrail/gr-1")
+                    .name("agent-content")
+                    .version("DRAFT")
+                    .status(GuardrailStatus::Ready)
+                    .created_at(aws_sdk_bedrock::primitives::DateTime::from_secs(0))
+                    .updated_at(aws_sdk_bedrock::primitives::DateTime::from_secs(0))
+                    .build()
+                    .unwrap();
+                ListGuardrailsOutput::builder().set_guardrails(Some(vec![g; n])).build().unwrap()
+            });
+            mock_client!(aws_sdk_bedrock, RuleMode::MatchAny, [&rule])
+        };
+        let ctx = golive::probe::engine::Ctx::new(
+            Err(golive::probe::Verdict::error("not used")),
+            Target { name_prefix: Some("agent-".into()), ..Default::default() },
+        );
+        let v = bedrock::guardrails(&client(1), &ctx).await;
+        assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Pass, "1 guardrails"));
+        assert_eq!(v.evidence, ["guardrail agent-content (gr-1): version DRAFT, READY"]);
+        let v = bedrock::guardrails(&client(0), &ctx).await;
+        assert_eq!(
+            (v.outcome, v.summary.as_str()),
+            (Outcome::Fail, "no Bedrock guardrails whose name starts with \"agent-\"")
+        );
+    }
+
+    #[tokio::test]
+    async fn bedrock_provisioned_throughput_is_listed_never_failed() {
+        use aws_sdk_bedrock::Client;
+        use aws_sdk_bedrock::operation::list_provisioned_model_throughputs::ListProvisionedModelThroughputsOutput;
+        use aws_sdk_bedrock::types::{ProvisionedModelStatus, ProvisionedModelSummary};
+        let client = |n: usize| {
+            let rule = mock!(Client::list_provisioned_model_throughputs).then_output(move || {
+                let p = ProvisionedModelSummary::builder()
+                    .provisioned_model_name("agent-claude")
+                    .provisioned_model_arn("arn:aws:bedrock:us-east-1:111122223333:provisioned-model/p1")
+                    .model_arn("arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-sonnet")
+                    .desired_model_arn("arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-sonnet")
+                    .foundation_model_arn("arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-sonnet")
+                    .model_units(2)
+                    .desired_model_units(2)
+                    .status(ProvisionedModelStatus::InService)
+                    .creation_time(aws_sdk_bedrock::primitives::DateTime::from_secs(0))
+                    .last_modified_time(aws_sdk_bedrock::primitives::DateTime::from_secs(0))
+                    .build()
+                    .unwrap();
+                ListProvisionedModelThroughputsOutput::builder().set_provisioned_model_summaries(Some(vec![p; n])).build()
+            });
+            mock_client!(aws_sdk_bedrock, RuleMode::MatchAny, [&rule])
+        };
+        let v = bedrock::provisioned(&client(1)).await;
+        assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Pass, "1 provisioned throughputs"));
+        assert_eq!(
+            v.evidence,
+            ["agent-claude: 2 model units of arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-sonnet, InService"]
+        );
+        let v = bedrock::provisioned(&client(0)).await;
+        assert_eq!(
+            (v.outcome, v.summary.as_str()),
+            (Outcome::Warn, "no provisioned throughput: all model use is on demand")
         );
     }
 }

@@ -117,11 +117,25 @@ fn an_item_may_carry_a_probe_with_parameters() {
         "description = \"first\"\nprobe = { kind = \"aws.budgets.alerts\", max_threshold_percent = 80 }",
     );
     let c = parse("team.toml", &text).unwrap();
-    let probe = c.items[0].probe.as_ref().unwrap();
+    let probe = &c.items[0].probes[0];
     assert_eq!(probe.kind, "aws.budgets.alerts");
     assert_eq!(probe.params["max_threshold_percent"].as_integer(), Some(80));
     let e = err(&text.replace("kind = \"aws.budgets.alerts\", ", ""));
     assert!(e.starts_with("team.toml:16:9: missing field `kind`"), "{e}");
+}
+
+#[test]
+fn an_item_may_carry_several_probes_but_not_probe_and_probes() {
+    let two = "probes = [{ kind = \"aws.s3.encryption\" }, { kind = \"aws.ec2.ebs-encryption\" }]";
+    let text = GOOD.replace("description = \"first\"", &format!("description = \"first\"\n{two}"));
+    let c = parse("team.toml", &text).unwrap();
+    let kinds: Vec<&str> = c.items[0].probes.iter().map(|p| p.kind.as_str()).collect();
+    // EC2 kinds are known in every build, so one checklist loads with or without the ec2 feature.
+    assert_eq!(kinds, ["aws.s3.encryption", "aws.ec2.ebs-encryption"]);
+    let e = err(&text.replace("aws.ec2.ebs-encryption", "aws.ec2.nope"));
+    assert!(e.starts_with("team.toml:16:43: unknown probe kind \"aws.ec2.nope\""), "{e}");
+    let both = text.replace(&two, &format!("probe = {{ kind = \"aws.s3.lifecycle\" }}\n{two}"));
+    assert_eq!(err(&both), "team.toml:16:9: an item has either probe or probes, not both");
 }
 
 #[test]

@@ -59,7 +59,7 @@ fn esc_cancels_a_sweep_against_an_endpoint_that_never_answers_and_keys_keep_work
     tui.send("j");
     tui.wait_for("security.user-authorization");
     tui.send("\x1b");
-    let n = golive::checklist::Checklist::embedded().items.iter().filter(|i| i.probe.is_some()).count();
+    let n = golive::checklist::Checklist::embedded().items.iter().filter(|i| i.is_automated()).count();
     tui.wait_for(&format!("Cancelled {n} probes."));
     tui.send("j");
     tui.wait_for("security.session-management");

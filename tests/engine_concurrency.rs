@@ -96,11 +96,11 @@ async fn sweep(server: &Server, n: usize, max_parallel: usize) -> Vec<Outcome> {
         .load()
         .await;
     let identity = Identity { account: "123456789012".into(), arn: "arn".into(), region: "us-east-1".into() };
-    let ctx = Arc::new(Ctx { aws: Ok(Session { config, identity }), target: Default::default() });
+    let ctx = Arc::new(Ctx::new(Ok(Session { config, identity }), Default::default()));
     let jobs = (0..n)
         .map(|item| Job {
             item,
-            spec: ProbeSpec { kind: "aws.sts.assumed-role".into(), params: Default::default() },
+            specs: vec![ProbeSpec { kind: "aws.sts.assumed-role".into(), params: Default::default() }],
         })
         .collect();
     let opts = Opts { max_parallel, timeout: Duration::from_secs(30) };

@@ -59,6 +59,9 @@ struct RawItem {
     critical: bool,
     #[serde(default)]
     probe: Option<Spanned<ProbeSpec>>,
+    /// Several checks on one item; the worst outcome decides.
+    #[serde(default)]
+    probes: Vec<Spanned<ProbeSpec>>,
 }
 
 #[derive(Deserialize)]
@@ -106,7 +109,11 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, Located> {
             for ri in rg.items {
                 unique_id(&mut ids, &ri.id, "item", text).map_err(|m| err(ri.id.span(), m))?;
                 non_empty(&ri.title, "item title").map_err(|m| err(ri.title.span(), m))?;
-                if let Some(p) = &ri.probe {
+                if let (Some(p), Some(_)) = (&ri.probe, ri.probes.first()) {
+                    return Err(err(p.span(), "an item has either probe or probes, not both".into()));
+                }
+                let probes: Vec<Spanned<ProbeSpec>> = ri.probe.into_iter().chain(ri.probes).collect();
+                for p in &probes {
                     registry::validate(p.get_ref()).map_err(|m| err(p.span(), m))?;
                 }
                 items.push(Item {
@@ -116,7 +123,7 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, Located> {
                     critical: ri.critical,
                     section: s_idx,
                     group: g_idx,
-                    probe: ri.probe.map(Spanned::into_inner),
+                    probes: probes.into_iter().map(Spanned::into_inner).collect(),
                 });
             }
             if items.len() == group_start {

@@ -46,7 +46,19 @@ pub struct Item {
     pub critical: bool,
     pub section: usize,
     pub group: usize,
-    pub probe: Option<ProbeSpec>,
+    /// The automated checks; empty for a manual item.
+    pub probes: Vec<ProbeSpec>,
+}
+
+impl Item {
+    pub fn is_automated(&self) -> bool {
+        !self.probes.is_empty()
+    }
+
+    /// The probe kinds, for "by probe ..." and listings.
+    pub fn probe_kinds(&self) -> String {
+        self.probes.iter().map(|p| p.kind.as_str()).collect::<Vec<_>>().join(" + ")
+    }
 }
 
 impl Checklist {

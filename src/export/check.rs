@@ -53,7 +53,7 @@ pub fn text(c: &Checklist, run: &Run) -> String {
     for (i, why) in &run.skipped {
         let _ = writeln!(out, "- {:<12} {}  skipped: {why}", "skipped", c.items[*i].id);
     }
-    let manual = c.items.iter().filter(|i| i.probe.is_none()).count();
+    let manual = c.items.iter().filter(|i| !i.is_automated()).count();
     let _ = writeln!(
         out,
         "\n{} probes: {} pass, {} warn, {} fail, {} error, {} needs-config; {manual} manual items not probed",
@@ -78,7 +78,7 @@ pub fn json(c: &Checklist, run: &Run) -> String {
                 "id": item.id,
                 "title": item.title,
                 "section": c.sections[item.section].title,
-                "kind": item.probe.as_ref().map(|p| p.kind.as_str()),
+                "kind": item.probe_kinds(),
                 "outcome": r.outcome.word(),
                 "summary": r.summary,
                 "evidence": r.evidence,

@@ -138,7 +138,7 @@ fn item_entry(out: &mut String, item: &Item, session: &Session) {
 }
 
 fn probe_entry(out: &mut String, item: &Item, result: Option<&crate::probe::ProbeResult>) {
-    match (result, &item.probe) {
+    match (result, item.is_automated()) {
         (Some(p), _) => {
             let _ = writeln!(
                 out,
@@ -156,10 +156,10 @@ fn probe_entry(out: &mut String, item: &Item, result: Option<&crate::probe::Prob
                 }
             }
         }
-        (None, Some(spec)) => {
-            let _ = writeln!(out, "\n  Probe: `{}` not run", spec.kind.replace('`', "'"));
+        (None, true) => {
+            let _ = writeln!(out, "\n  Probe: `{}` not run", item.probe_kinds().replace('`', "'"));
         }
-        (None, None) => {}
+        (None, false) => {}
     }
 }
 

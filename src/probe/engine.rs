@@ -2,8 +2,9 @@
 //! timeout. Results are reported through a callback as they come; cancelling aborts the tasks.
 
 use super::registry::{self, Kind};
-use super::{ProbeResult, ProbeSpec, Verdict, aws};
+use super::{Outcome, ProbeResult, ProbeSpec, Verdict, aws};
 use chrono::{SubsecRound, Utc};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
@@ -15,6 +16,14 @@ pub struct Ctx {
     pub aws: Result<aws::Session, Verdict>,
     /// Where to look: scope settings and explicit resource names.
     pub target: aws::Target,
+    /// The ARNs matching the target's tag filter, looked up once by the first probe that needs them.
+    pub tagged: tokio::sync::OnceCell<Result<HashSet<String>, Verdict>>,
+}
+
+impl Ctx {
+    pub fn new(aws: Result<aws::Session, Verdict>, target: aws::Target) -> Ctx {
+        Ctx { aws, target, tagged: Default::default() }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -32,7 +41,8 @@ impl Default for Opts {
 #[derive(Debug, Clone)]
 pub struct Job {
     pub item: usize,
-    pub spec: ProbeSpec,
+    /// The item's probes; they run together and the worst outcome decides.
+    pub specs: Vec<ProbeSpec>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +67,7 @@ pub fn spawn(
         set.spawn(async move {
             let Ok(_slot) = slots.acquire().await else { return };
             report(job.item, Event::Started);
-            let result = run_one(ctx, &job.spec, opts.timeout).await;
+            let result = run_job(ctx, job.specs, opts.timeout).await;
             report(job.item, Event::Done(result));
         });
     }
@@ -91,18 +101,26 @@ pub async fn run_all(
     results
 }
 
-pub async fn run_one(ctx: Arc<Ctx>, spec: &ProbeSpec, timeout: Duration) -> ProbeResult {
+/// Runs one item's probes side by side and merges their verdicts.
+pub async fn run_job(ctx: Arc<Ctx>, specs: Vec<ProbeSpec>, timeout: Duration) -> ProbeResult {
     let start = Instant::now();
     let at = Utc::now().trunc_subsecs(0);
-    let verdict = match registry::find(&spec.kind) {
-        None => Verdict::error(format!("unknown probe kind {:?}", spec.kind)),
-        Some(kind) => match gate(&ctx, kind) {
-            Some(refusal) => refusal,
-            None => match tokio::time::timeout(timeout, (kind.run)(ctx.clone(), spec.params.clone())).await {
-                Ok(v) => v,
-                Err(_) => Verdict::error(format!("timed out after {} s", timeout.as_secs_f64())),
-            },
-        },
+    let verdict = if let [spec] = specs.as_slice() {
+        run_one(ctx, spec.clone(), timeout).await
+    } else {
+        let mut set = JoinSet::new();
+        for (n, spec) in specs.iter().cloned().enumerate() {
+            let ctx = ctx.clone();
+            set.spawn(async move { (n, run_one(ctx, spec, timeout).await) });
+        }
+        let mut parts = Vec::new();
+        while let Some(done) = set.join_next().await {
+            if let Ok((n, verdict)) = done {
+                parts.push((specs[n].kind.as_str(), verdict));
+            }
+        }
+        parts.sort_by_key(|(kind, _)| specs.iter().position(|s| s.kind == *kind));
+        Verdict::merge(parts)
     };
     ProbeResult {
         outcome: verdict.outcome,
@@ -110,6 +128,22 @@ pub async fn run_one(ctx: Arc<Ctx>, spec: &ProbeSpec, timeout: Duration) -> Prob
         evidence: verdict.evidence,
         at,
         duration_ms: start.elapsed().as_millis() as u64,
+    }
+}
+
+async fn run_one(ctx: Arc<Ctx>, spec: ProbeSpec, timeout: Duration) -> Verdict {
+    let Some(kind) = registry::find(&spec.kind) else {
+        return Verdict::error(format!("unknown probe kind {:?}", spec.kind));
+    };
+    if let Some(feature) = kind.missing_feature() {
+        return Verdict::new(Outcome::Warn, registry::not_built(feature), vec![]);
+    }
+    if let Some(refusal) = gate(&ctx, kind) {
+        return refusal;
+    }
+    match tokio::time::timeout(timeout, (kind.run)(ctx, spec.params)).await {
+        Ok(v) => v,
+        Err(_) => Verdict::error(format!("timed out after {} s", timeout.as_secs_f64())),
     }
 }
 

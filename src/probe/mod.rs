@@ -45,6 +45,17 @@ impl Outcome {
         matches!(self, Outcome::Error | Outcome::NeedsConfig)
     }
 
+    /// How bad an outcome is, for merging several: a known failure outranks not knowing.
+    fn severity(self) -> u8 {
+        match self {
+            Outcome::Pass => 0,
+            Outcome::Warn => 1,
+            Outcome::NeedsConfig => 2,
+            Outcome::Error => 3,
+            Outcome::Fail => 4,
+        }
+    }
+
     pub fn glyph(self) -> &'static str {
         match self {
             Outcome::Pass => "✓",
@@ -71,6 +82,29 @@ impl Verdict {
 
     pub fn error(summary: impl Into<String>) -> Verdict {
         Verdict::new(Outcome::Error, summary, vec![])
+    }
+
+    /// One verdict from several probes of an item: the worst outcome, except that needs-config
+    /// parts count only when no part decided; the summary says what was not a pass (or all when
+    /// everything passed); the evidence is grouped under each probe.
+    pub fn merge(parts: Vec<(&str, Verdict)>) -> Verdict {
+        // A part with nothing in scope (no buckets, say) does not hold back parts that decided.
+        let decided = parts.iter().any(|(_, v)| matches!(v.outcome, Outcome::Pass | Outcome::Warn | Outcome::Fail));
+        let outcome = parts
+            .iter()
+            .map(|(_, v)| v.outcome)
+            .filter(|o| !(decided && *o == Outcome::NeedsConfig))
+            .max_by_key(|o| o.severity())
+            .unwrap_or(Outcome::Error);
+        let notable: Vec<&(&str, Verdict)> = parts.iter().filter(|(_, v)| v.outcome != Outcome::Pass).collect();
+        let shown: Vec<&(&str, Verdict)> = if notable.is_empty() { parts.iter().collect() } else { notable };
+        let summary = shown.iter().map(|(_, v)| v.summary.as_str()).collect::<Vec<_>>().join("; ");
+        let mut evidence = Vec::new();
+        for (kind, v) in &parts {
+            evidence.push(format!("{} {kind}: {}", v.outcome.word(), v.summary));
+            evidence.extend(v.evidence.iter().map(|e| format!("  {e}")));
+        }
+        Verdict::new(outcome, summary, evidence)
     }
 
     /// Pass saying `ok` when nothing is `wrong`; otherwise `bad` saying "{label}: a, b".

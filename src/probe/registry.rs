@@ -15,6 +15,8 @@ pub struct Kind {
     pub params: &'static [Param],
     /// Needs an AWS identity (checked against the expected account) before it may run.
     pub aws: bool,
+    /// The cargo feature this kind's code is compiled under, when it is optional.
+    pub feature: Option<&'static str>,
     pub run: fn(Arc<super::engine::Ctx>, toml::Table) -> ProbeFuture,
 }
 
@@ -69,10 +71,46 @@ pub const KINDS: &[Kind] = &[
     aws::elbv2::HEALTH_CHECKS,
     aws::xray::TRACES,
     aws::xray::SAMPLING,
+    aws::s3::ENCRYPTION,
+    aws::s3::LIFECYCLE,
+    aws::tagging::COST_TAGS,
+    aws::bedrock::PROVISIONED,
+    aws::bedrock::GUARDRAILS,
+    aws::ec2::PRIVATE_SUBNETS,
+    aws::ec2::SECURITY_GROUPS,
+    aws::ec2::VPC_ENDPOINTS,
+    aws::ec2::EBS_ENCRYPTION,
 ];
 
 pub fn find(name: &str) -> Option<&'static Kind> {
     KINDS.iter().find(|k| k.name == name)
+}
+
+/// Whether any of these probes needs an AWS identity.
+pub fn needs_aws(specs: &[ProbeSpec]) -> bool {
+    specs.iter().any(|s| find(&s.kind).is_some_and(|k| k.aws && k.missing_feature().is_none()))
+}
+
+impl Kind {
+    /// The cargo feature this build lacks to run the kind, if any. Such kinds stay known so one
+    /// checklist loads in every build; running one says what build it needs.
+    pub fn missing_feature(&self) -> Option<&'static str> {
+        self.feature.filter(|f| !BUILT_FEATURES.contains(f))
+    }
+}
+
+/// The optional probe features compiled into this binary.
+const BUILT_FEATURES: &[&str] = &[
+    #[cfg(feature = "ec2")]
+    "ec2",
+];
+
+/// What a probe says when this build cannot run it.
+pub fn not_built(feature: &str) -> String {
+    format!(
+        "not checked: this golive was built without the `{feature}` feature \
+         (cargo install --path . --features {feature}, or cargo run --release --features {feature})"
+    )
 }
 
 impl ParamType {

@@ -416,7 +416,7 @@ impl App {
             }
             Action::SetStatus(s) => return self.person_sets(s),
             Action::RunProbe => {
-                if self.checklist.items[self.selected].probe.is_none() {
+                if !self.checklist.items[self.selected].is_automated() {
                     self.info("This item has no automated check.".into());
                     return vec![];
                 }
@@ -704,7 +704,7 @@ impl App {
             }
             Some(Action::Submit) => {
                 let values: Vec<String> = fields.iter().map(|a| a.lines().join("")).collect();
-                let values: [String; 9] =
+                let values: [String; crate::probe::aws::TARGET_FIELDS.len()] =
                     values.try_into().expect("the form has one field per target setting");
                 let target = match Target::from_fields(&values) {
                     Ok(t) => t,
@@ -734,7 +734,7 @@ impl App {
     /// Starts a sweep over the probes of `items` (items without a probe are skipped).
     fn run_probes(&mut self, items: Vec<usize>) -> Vec<Effect> {
         let items: Vec<usize> =
-            items.into_iter().filter(|&i| self.checklist.items[i].probe.is_some()).collect();
+            items.into_iter().filter(|&i| self.checklist.items[i].is_automated()).collect();
         if items.is_empty() {
             self.info("No automated checks here.".into());
             return vec![];
@@ -752,8 +752,7 @@ impl App {
     }
 
     fn needs_aws(&self, item: usize) -> bool {
-        let spec = self.checklist.items[item].probe.as_ref();
-        spec.and_then(|p| registry::find(&p.kind)).is_some_and(|k| k.aws)
+        registry::needs_aws(&self.checklist.items[item].probes)
     }
 
     fn on_probe(&mut self, item: usize, run: u64, event: Event) -> Vec<Effect> {
@@ -769,8 +768,7 @@ impl App {
             Event::Done(result) => {
                 self.running.remove(&item);
                 let it = &self.checklist.items[item];
-                let (id, kind) =
-                    (it.id.clone(), it.probe.as_ref().map(|p| p.kind.clone()).unwrap_or_default());
+                let (id, kind) = (it.id.clone(), it.probe_kinds());
                 let before = self.session.status(&id);
                 let outcome = result.outcome;
                 self.session.apply_probe(&id, &kind, result);

@@ -45,9 +45,10 @@ impl Runner {
     fn start(&mut self, app: &App, run: u64, items: Vec<usize>) {
         let jobs: Vec<Job> = items
             .iter()
-            .filter_map(|&i| app.checklist.items[i].probe.clone().map(|spec| Job { item: i, spec }))
+            .filter(|&&i| app.checklist.items[i].is_automated())
+            .map(|&i| Job { item: i, specs: app.checklist.items[i].probes.clone() })
             .collect();
-        let needs_aws = jobs.iter().any(|j| registry::find(&j.spec.kind).is_some_and(|k| k.aws));
+        let needs_aws = jobs.iter().any(|j| registry::needs_aws(&j.specs));
         let target = app.session.target.clone();
         let (tx, opts) = (self.tx.clone(), self.opts);
         self.sweeps.retain(|h| !h.is_finished());
@@ -63,7 +64,7 @@ impl Runner {
                 let _ = tx.send(Msg::Probe { item, run, event });
             };
             // Dropping the set (when this task is aborted) aborts every probe in it.
-            let mut set = engine::spawn(Arc::new(engine::Ctx { aws, target }), jobs, opts, Arc::new(report));
+            let mut set = engine::spawn(Arc::new(engine::Ctx::new(aws, target)), jobs, opts, Arc::new(report));
             while set.join_next().await.is_some() {}
         }));
     }

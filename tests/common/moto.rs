@@ -104,6 +104,7 @@ pub fn fixture_target(account: &str) -> golive::probe::aws::Target {
         task_role: Some("agent-task".into()),
         secrets: vec!["agent-service/api-key".into()],
         metrics_namespace: Some("AgentService".into()),
+        cost_tags: vec!["CostCenter".into()],
         ..Default::default()
     }
 }

@@ -18,6 +18,7 @@ pub const CERTIFICATES: Kind = Kind {
         doc: "warn when a certificate expires sooner (default 30)",
     }],
     aws: true,
+    feature: None,
     run: |ctx, p| {
         Box::pin(
             async move { certificates(&Client::new(&session(&ctx).config), int(&p, "warn_days", 30)).await },

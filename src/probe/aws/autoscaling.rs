@@ -22,6 +22,7 @@ pub const MIN_CAPACITY: Kind = Kind {
         doc: "the least minimum capacity that passes (default 2)",
     }],
     aws: true,
+    feature: None,
     run: |ctx, p| Box::pin(min_capacity(ctx, int(&p, "min_capacity", 2))),
 };
 
@@ -32,6 +33,7 @@ pub const POLICIES: Kind = Kind {
           guidance: min 2, max 50, target 70 % CPU).",
     params: &[],
     aws: true,
+    feature: None,
     run: |ctx, _| Box::pin(policies(ctx)),
 };
 

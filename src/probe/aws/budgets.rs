@@ -19,6 +19,7 @@ pub const ALERTS: Kind = Kind {
         doc: "the highest alert threshold that passes, in percent of the budget limit (default 80)",
     }],
     aws: true,
+    feature: None,
     run: run_alerts,
 };
 
@@ -28,6 +29,7 @@ pub const SPENDING_LIMIT: Kind = Kind {
           so spending past the limit is announced (AWS does not stop spending by itself).",
     params: &[],
     aws: true,
+    feature: None,
     run: run_spending_limit,
 };
 

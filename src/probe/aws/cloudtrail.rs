@@ -12,6 +12,7 @@ pub const LOGGING: Kind = Kind {
     doc: "CloudTrail DescribeTrails and GetTrailStatus: at least one multi-region trail is logging.",
     params: &[],
     aws: true,
+    feature: None,
     run: |ctx, _| Box::pin(logging(ctx)),
 };
 

@@ -15,6 +15,7 @@ pub const ALARM: Kind = Kind {
           at least one alarm action (who gets paged).",
     params: &[Param { name: "name", ty: ParamType::Str, doc: "part of the alarm's name, any case" }],
     aws: true,
+    feature: None,
     run: |ctx, p| {
         let name = text(&p, "name", "HighErrorRate").to_string();
         Box::pin(async move { alarm(&client(&ctx), &ctx, &name).await })
@@ -26,6 +27,7 @@ pub const RUNBOOKS: Kind = Kind {
     doc: "CloudWatch DescribeAlarms: every alarm in scope links a runbook (an http(s) URL) in its description.",
     params: &[],
     aws: true,
+    feature: None,
     run: |ctx, _| Box::pin(async move { runbooks(&client(&ctx), &ctx).await }),
 };
 
@@ -35,6 +37,7 @@ pub const TESTED: Kind = Kind {
           least once (is now, or its state history says so), so it is known to fire.",
     params: &[],
     aws: true,
+    feature: None,
     run: |ctx, _| Box::pin(async move { tested(&client(&ctx), &ctx).await }),
 };
 
@@ -44,6 +47,7 @@ pub const ACTIVE: Kind = Kind {
           and none in INSUFFICIENT_DATA, and at least one dashboard in scope exists.",
     params: &[],
     aws: true,
+    feature: None,
     run: |ctx, _| Box::pin(async move { active(&client(&ctx), &ctx).await }),
 };
 
@@ -52,6 +56,7 @@ pub const DASHBOARDS: Kind = Kind {
     doc: "CloudWatch ListDashboards: at least one dashboard in scope (name_prefix).",
     params: &[],
     aws: true,
+    feature: None,
     run: |ctx, _| Box::pin(async move { dashboards(&client(&ctx), &ctx).await }),
 };
 
@@ -61,6 +66,7 @@ pub const METRICS: Kind = Kind {
           exists (the seed's REQUIRED_METRICS).",
     params: &[Param { name: "metrics", ty: ParamType::StrList, doc: "metric names that must exist" }],
     aws: true,
+    feature: None,
     run: |ctx, p| {
         let names = list(&p, "metrics");
         Box::pin(async move { metrics(&client(&ctx), &ctx, &names).await })
@@ -77,6 +83,7 @@ pub const BASELINE: Kind = Kind {
         Param { name: "days", ty: ParamType::Days, doc: "days of the past 7 that need data (default 1)" },
     ],
     aws: true,
+    feature: None,
     run: |ctx, p| {
         let metric = text(&p, "metric", "requests_total").to_string();
         let days = int(&p, "days", 1);
@@ -104,6 +111,9 @@ async fn alarms(client: &Client, ctx: &Ctx) -> Result<Vec<MetricAlarm>, Verdict>
         if token.is_none() {
             break;
         }
+    }
+    if let Some(tagged) = super::tagged(ctx).await? {
+        all.retain(|a| a.alarm_arn().is_some_and(|arn| tagged.contains(arn)));
     }
     Ok(all)
 }

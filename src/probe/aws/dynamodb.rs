@@ -1,6 +1,6 @@
 //! DynamoDB: encryption, point-in-time recovery, replicas, TTL on the tables in scope.
 
-use super::{Target, describe, nothing_in_scope, session};
+use super::{arn, describe, nothing_in_scope, scope_tagged, session};
 use crate::probe::engine::Ctx;
 use crate::probe::registry::{Kind, Param, ParamType, flag};
 use crate::probe::{Outcome, Verdict};
@@ -21,8 +21,9 @@ pub const ENCRYPTION: Kind = Kind {
         doc: "fail tables not encrypted with a KMS key",
     }],
     aws: true,
+    feature: None,
     run: |ctx, p| {
-        Box::pin(async move { encryption(&client(&ctx), &ctx.target, flag(&p, "require_kms")).await })
+        Box::pin(async move { encryption(&client(&ctx), &ctx, flag(&p, "require_kms")).await })
     },
 };
 
@@ -31,7 +32,8 @@ pub const PITR: Kind = Kind {
     doc: "DynamoDB DescribeContinuousBackups: point-in-time recovery is enabled on every table in scope.",
     params: &[],
     aws: true,
-    run: |ctx, _| Box::pin(async move { pitr(&client(&ctx), &ctx.target).await }),
+    feature: None,
+    run: |ctx, _| Box::pin(async move { pitr(&client(&ctx), &ctx).await }),
 };
 
 pub const REPLICAS: Kind = Kind {
@@ -44,7 +46,8 @@ pub const REPLICAS: Kind = Kind {
         doc: "fail (not warn) when a table has no replica",
     }],
     aws: true,
-    run: |ctx, p| Box::pin(async move { replicas(&client(&ctx), &ctx.target, flag(&p, "required")).await }),
+    feature: None,
+    run: |ctx, p| Box::pin(async move { replicas(&client(&ctx), &ctx, flag(&p, "required")).await }),
 };
 
 pub const TTL: Kind = Kind {
@@ -53,7 +56,8 @@ pub const TTL: Kind = Kind {
           is kept only as long as needed.",
     params: &[],
     aws: true,
-    run: |ctx, _| Box::pin(async move { ttl(&client(&ctx), &ctx.target).await }),
+    feature: None,
+    run: |ctx, _| Box::pin(async move { ttl(&client(&ctx), &ctx).await }),
 };
 
 fn client(ctx: &Ctx) -> Client {
@@ -71,7 +75,7 @@ async fn describe_table(c: &Client, name: &str) -> Result<Option<TableDescriptio
 }
 
 /// The tables to examine, or the verdict that there are none.
-async fn tables(target: &Target, client: &Client) -> Result<Vec<String>, Verdict> {
+async fn tables(ctx: &Ctx, client: &Client) -> Result<Vec<String>, Verdict> {
     let mut names = Vec::new();
     let mut start: Option<String> = None;
     loop {
@@ -87,21 +91,21 @@ async fn tables(target: &Target, client: &Client) -> Result<Vec<String>, Verdict
             break;
         }
     }
-    let scope = target.scope(&target.tables, names);
+    let scope = scope_tagged(ctx, &ctx.target.tables, names, |n| arn(ctx, "dynamodb", &format!("table/{n}"))).await?;
     if scope.is_empty() {
-        return Err(nothing_in_scope(target, "DynamoDB tables", "tables"));
+        return Err(nothing_in_scope(&ctx.target, "DynamoDB tables", "tables"));
     }
     Ok(scope)
 }
 
 /// Runs `check` on every table in scope; each returns (ok, evidence line). All ok passes, else
 /// `bad` with the tables that were not.
-async fn every_table<F, Fut>(client: &Client, target: &Target, what: &str, bad: Outcome, check: F) -> Verdict
+async fn every_table<F, Fut>(client: &Client, ctx: &Ctx, what: &str, bad: Outcome, check: F) -> Verdict
 where
     F: Fn(Client, String) -> Fut,
     Fut: std::future::Future<Output = Result<(bool, String), Verdict>>,
 {
-    let names = match tables(target, client).await {
+    let names = match tables(ctx, client).await {
         Ok(n) => n,
         Err(v) => return v,
     };
@@ -129,10 +133,10 @@ where
     }
 }
 
-pub async fn encryption(client: &Client, target: &Target, require_kms: bool) -> Verdict {
+pub async fn encryption(client: &Client, ctx: &Ctx, require_kms: bool) -> Verdict {
     every_table(
         client,
-        target,
+        ctx,
         if require_kms { "KMS encryption" } else { "encryption at rest" },
         Outcome::Fail,
         move |c, name| async move {
@@ -154,8 +158,8 @@ pub async fn encryption(client: &Client, target: &Target, require_kms: bool) -> 
     .await
 }
 
-pub async fn pitr(client: &Client, target: &Target) -> Verdict {
-    every_table(client, target, "point-in-time recovery", Outcome::Fail, |c, name| async move {
+pub async fn pitr(client: &Client, ctx: &Ctx) -> Verdict {
+    every_table(client, ctx, "point-in-time recovery", Outcome::Fail, |c, name| async move {
         let out = c
             .describe_continuous_backups()
             .table_name(&name)
@@ -172,9 +176,9 @@ pub async fn pitr(client: &Client, target: &Target) -> Verdict {
     .await
 }
 
-pub async fn replicas(client: &Client, target: &Target, required: bool) -> Verdict {
+pub async fn replicas(client: &Client, ctx: &Ctx, required: bool) -> Verdict {
     let bad = if required { Outcome::Fail } else { Outcome::Warn };
-    every_table(client, target, "replicas", bad, |c, name| async move {
+    every_table(client, ctx, "replicas", bad, |c, name| async move {
         let table = describe_table(&c, &name).await?;
         let regions: Vec<&str> = table
             .as_ref()
@@ -193,8 +197,8 @@ pub async fn replicas(client: &Client, target: &Target, required: bool) -> Verdi
     .await
 }
 
-pub async fn ttl(client: &Client, target: &Target) -> Verdict {
-    every_table(client, target, "TTL", Outcome::Fail, |c, name| async move {
+pub async fn ttl(client: &Client, ctx: &Ctx) -> Verdict {
+    every_table(client, ctx, "TTL", Outcome::Fail, |c, name| async move {
         let out = c
             .describe_time_to_live()
             .table_name(&name)

@@ -16,6 +16,7 @@ pub const WAF: Kind = Kind {
           load balancer in scope has a web ACL.",
     params: &[],
     aws: true,
+    feature: None,
     run: |ctx, _| Box::pin(async move { waf(&ctx, false).await }),
 };
 
@@ -25,6 +26,7 @@ pub const RATE_LIMIT: Kind = Kind {
           scope has a rate-based rule.",
     params: &[],
     aws: true,
+    feature: None,
     run: |ctx, _| Box::pin(async move { waf(&ctx, true).await }),
 };
 
@@ -35,6 +37,7 @@ pub const TLS: Kind = Kind {
           FS-1-2 policies).",
     params: &[],
     aws: true,
+    feature: None,
     run: |ctx, _| Box::pin(async move { tls(&ctx).await }),
 };
 
@@ -43,6 +46,7 @@ pub const MULTI_AZ: Kind = Kind {
     doc: "ELBv2 DescribeLoadBalancers: every load balancer in scope spans at least two availability zones.",
     params: &[],
     aws: true,
+    feature: None,
     run: |ctx, _| Box::pin(async move { multi_az(&ctx).await }),
 };
 
@@ -52,6 +56,7 @@ pub const HEALTH_CHECKS: Kind = Kind {
           checks on (with a path for HTTP/HTTPS) and at least one healthy target.",
     params: &[],
     aws: true,
+    feature: None,
     run: |ctx, _| Box::pin(async move { health_checks(&ctx).await }),
 };
 
@@ -59,8 +64,11 @@ fn client(ctx: &Ctx) -> Client {
     Client::new(&session(ctx).config)
 }
 
-fn in_scope(ctx: &Ctx, name: &str) -> bool {
-    ctx.target.name_prefix.as_deref().is_none_or(|p| name.starts_with(p))
+/// Whether a load balancer or target group is in scope, by its name and ARN.
+async fn in_scope(ctx: &Ctx, name: &str, arn: &str) -> Result<bool, Verdict> {
+    let tagged = super::tagged(ctx).await?;
+    Ok(ctx.target.name_prefix.as_deref().is_none_or(|p| name.starts_with(p))
+        && tagged.is_none_or(|t| t.contains(arn)))
 }
 
 async fn load_balancers(ctx: &Ctx) -> Result<Vec<LoadBalancer>, Verdict> {
@@ -74,12 +82,11 @@ async fn load_balancers(ctx: &Ctx) -> Result<Vec<LoadBalancer>, Verdict> {
             .send()
             .await
             .map_err(|e| Verdict::error(describe("ELBv2 DescribeLoadBalancers", &e)))?;
-        all.extend(
-            out.load_balancers()
-                .iter()
-                .filter(|lb| in_scope(ctx, lb.load_balancer_name().unwrap_or("")))
-                .cloned(),
-        );
+        for lb in out.load_balancers() {
+            if in_scope(ctx, lb.load_balancer_name().unwrap_or(""), lb.load_balancer_arn().unwrap_or("")).await? {
+                all.push(lb.clone());
+            }
+        }
         marker = out.next_marker().map(str::to_string);
         if marker.is_none() {
             break;
@@ -88,7 +95,7 @@ async fn load_balancers(ctx: &Ctx) -> Result<Vec<LoadBalancer>, Verdict> {
     if all.is_empty() {
         return Err(Verdict::new(
             Outcome::NeedsConfig,
-            format!("{}: set name_prefix in the target", ctx.target.scope_words("load balancers")),
+            format!("{}: set name_prefix or tags in the target", ctx.target.scope_words("load balancers")),
             vec![],
         ));
     }
@@ -241,12 +248,19 @@ async fn health_checks(ctx: &Ctx) -> Verdict {
         Ok(o) => o.target_groups().to_vec(),
         Err(e) => return Verdict::error(describe("ELBv2 DescribeTargetGroups", &e)),
     };
-    let groups: Vec<_> =
-        groups.into_iter().filter(|g| in_scope(ctx, g.target_group_name().unwrap_or(""))).collect();
+    let mut scoped = Vec::new();
+    for g in groups {
+        match in_scope(ctx, g.target_group_name().unwrap_or(""), g.target_group_arn().unwrap_or("")).await {
+            Ok(true) => scoped.push(g),
+            Ok(false) => {}
+            Err(v) => return v,
+        }
+    }
+    let groups = scoped;
     if groups.is_empty() {
         return Verdict::new(
             Outcome::NeedsConfig,
-            format!("{}: set name_prefix in the target", ctx.target.scope_words("target groups")),
+            format!("{}: set name_prefix or tags in the target", ctx.target.scope_words("target groups")),
             vec![],
         );
     }

@@ -14,6 +14,7 @@ pub const NO_WILDCARD_ACTIONS: Kind = Kind {
           a whole service (\"s3:*\"). The role is the target's task_role.",
     params: &[],
     aws: true,
+    feature: None,
     run: |ctx, _| Box::pin(check(ctx, Rule::Actions)),
 };
 
@@ -24,6 +25,7 @@ pub const NO_WILDCARD_RESOURCES: Kind = Kind {
           task_role.",
     params: &[],
     aws: true,
+    feature: None,
     run: |ctx, _| Box::pin(check(ctx, Rule::Resources)),
 };
 

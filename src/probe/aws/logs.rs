@@ -1,6 +1,6 @@
 //! CloudWatch Logs: retention on every log group in scope, and structured (JSON) log events.
 
-use super::{describe, nothing_in_scope, session};
+use super::{describe, nothing_in_scope, scope_tagged, session};
 use crate::probe::engine::Ctx;
 use crate::probe::registry::{Kind, Param, ParamType, text};
 use crate::probe::{Outcome, Verdict};
@@ -13,6 +13,7 @@ pub const RETENTION: Kind = Kind {
           'never expire').",
     params: &[],
     aws: true,
+    feature: None,
     run: |ctx, _| Box::pin(retention(ctx)),
 };
 
@@ -26,6 +27,7 @@ pub const STRUCTURED: Kind = Kind {
         doc: "the request id field every event must carry",
     }],
     aws: true,
+    feature: None,
     run: |ctx, p| {
         let field = text(&p, "field", "request_id").to_string();
         Box::pin(structured(ctx, field))
@@ -35,6 +37,7 @@ pub const STRUCTURED: Kind = Kind {
 /// Log groups in scope with their retention in days.
 async fn groups(ctx: &Ctx, client: &Client) -> Result<Vec<(String, Option<i32>)>, Verdict> {
     let mut found = Vec::new();
+    let mut arns = std::collections::HashMap::new();
     let mut token = None;
     loop {
         let out = client
@@ -51,12 +54,19 @@ async fn groups(ctx: &Ctx, client: &Client) -> Result<Vec<(String, Option<i32>)>
                 .iter()
                 .filter_map(|g| Some((g.log_group_name()?.to_string(), g.retention_in_days()))),
         );
+        arns.extend(
+            out.log_groups()
+                .iter()
+                .filter_map(|g| Some((g.log_group_name()?.to_string(), g.log_group_arn()?.to_string()))),
+        );
         token = out.next_token().map(str::to_string);
         if token.is_none() {
             break;
         }
     }
-    let names = ctx.target.scope(&ctx.target.log_groups, found.iter().map(|(n, _)| n.clone()).collect());
+    let discovered = found.iter().map(|(n, _)| n.clone()).collect();
+    let arn_of = |n: &str| arns.get(n).cloned().unwrap_or_default();
+    let names = scope_tagged(ctx, &ctx.target.log_groups, discovered, arn_of).await?;
     let mut scoped = Vec::new();
     for n in names {
         match found.iter().find(|(g, _)| *g == n) {

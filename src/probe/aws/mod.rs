@@ -10,11 +10,17 @@ pub mod dynamodb;
 pub mod elbv2;
 pub mod iam;
 pub mod logs;
+pub mod bedrock;
+pub mod ec2;
+pub mod s3;
 pub mod secrets;
 pub mod sts;
+pub mod tagging;
 pub mod xray;
 
+use super::engine::Ctx;
 use super::{Outcome, Verdict};
+use std::collections::HashSet;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_sts::config::http::HttpResponse;
@@ -36,6 +42,12 @@ pub struct Target {
     /// Narrows discovery to resources whose name starts with this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_prefix: Option<String>,
+    /// Narrows discovery to resources carrying these tags (`key=value`, or `key` for any value).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// The tag keys every resource in scope must carry for cost allocation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cost_tags: Vec<String>,
     /// Explicit names where discovery cannot work; when set they replace discovery.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_role: Option<String>,
@@ -45,42 +57,50 @@ pub struct Target {
     pub log_groups: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buckets: Vec<String>,
     /// The CloudWatch namespace the service publishes its metrics in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics_namespace: Option<String>,
 }
 
 /// The target's settings as a form shows them; lists are comma-separated.
-pub const TARGET_FIELDS: [&str; 9] = [
+pub const TARGET_FIELDS: [&str; 12] = [
     "AWS profile",
     "Region",
     "Expected account id (12 digits)",
     "Name prefix of the service's resources",
+    "Tag filter (comma-separated key=value or key)",
+    "Cost allocation tag keys (comma-separated)",
     "Task role name",
     "Metrics namespace",
     "Secrets (comma-separated names)",
     "DynamoDB tables (comma-separated; empty: by prefix)",
     "Log groups (comma-separated; empty: by prefix)",
+    "S3 buckets (comma-separated; empty: by prefix)",
 ];
 
 impl Target {
-    pub fn to_fields(&self) -> [String; 9] {
+    pub fn to_fields(&self) -> [String; TARGET_FIELDS.len()] {
         let one = |v: &Option<String>| v.clone().unwrap_or_default();
         [
             one(&self.profile),
             one(&self.region),
             one(&self.account_id),
             one(&self.name_prefix),
+            self.tags.join(", "),
+            self.cost_tags.join(", "),
             one(&self.task_role),
             one(&self.metrics_namespace),
             self.secrets.join(", "),
             self.tables.join(", "),
             self.log_groups.join(", "),
+            self.buckets.join(", "),
         ]
     }
 
     /// A target from form fields, or the index of the bad field and why.
-    pub fn from_fields(f: &[String; 9]) -> Result<Target, (usize, String)> {
+    pub fn from_fields(f: &[String; TARGET_FIELDS.len()]) -> Result<Target, (usize, String)> {
         let one = |s: &String| Some(s.trim().to_string()).filter(|v| !v.is_empty());
         let many =
             |s: &String| s.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_string).collect();
@@ -89,16 +109,22 @@ impl Target {
             region: one(&f[1]),
             account_id: one(&f[2]),
             name_prefix: one(&f[3]),
-            task_role: one(&f[4]),
-            metrics_namespace: one(&f[5]),
-            secrets: many(&f[6]),
-            tables: many(&f[7]),
-            log_groups: many(&f[8]),
+            tags: many(&f[4]),
+            cost_tags: many(&f[5]),
+            task_role: one(&f[6]),
+            metrics_namespace: one(&f[7]),
+            secrets: many(&f[8]),
+            tables: many(&f[9]),
+            log_groups: many(&f[10]),
+            buckets: many(&f[11]),
         };
         if let Some(a) = &t.account_id
             && !(a.len() == 12 && a.chars().all(|c| c.is_ascii_digit()))
         {
             return Err((2, format!("An AWS account id is 12 digits, not {a:?}.")));
+        }
+        if let Some(bad) = t.tags.iter().find(|f| f.starts_with('=')) {
+            return Err((4, format!("A tag filter is key=value or key, not {bad:?}.")));
         }
         Ok(t)
     }
@@ -121,15 +147,70 @@ impl Target {
 
     /// How the scope was chosen, for "nothing in scope" messages.
     pub fn scope_words(&self, what: &str) -> String {
+        let tags = if self.tags.is_empty() { String::new() } else { format!(" tagged {}", self.tags.join(", ")) };
         match &self.name_prefix {
-            Some(p) => format!("no {what} whose name starts with {p:?}"),
+            Some(p) => format!("no {what}{tags} whose name starts with {p:?}"),
+            None if !tags.is_empty() => format!("no {what}{tags} in the account and region"),
             None => format!("no {what} in the account and region"),
         }
     }
+
+    /// The tag filter as (key, value) pairs; no value matches any value.
+    pub fn tag_filter(&self) -> Vec<(String, Option<String>)> {
+        self.tags
+            .iter()
+            .map(|t| match t.split_once('=') {
+                Some((k, v)) => (k.trim().to_string(), Some(v.trim().to_string())),
+                None => (t.trim().to_string(), None),
+            })
+            .collect()
+    }
+}
+
+/// The ARNs of the resources carrying the target's tag filter (Resource Groups Tagging API),
+/// fetched once per sweep; `None` when the target has no tag filter.
+pub async fn tagged(ctx: &Ctx) -> Result<Option<&HashSet<String>>, Verdict> {
+    if ctx.target.tags.is_empty() {
+        return Ok(None);
+    }
+    let set = ctx
+        .tagged
+        .get_or_init(|| async {
+            tagging::resources(ctx).await.map(|r| r.into_iter().map(|(arn, _)| arn).collect())
+        })
+        .await;
+    set.as_ref().map(Some).map_err(Clone::clone)
+}
+
+/// Narrows discovered names to the scope: the explicit names when there are any, else the name
+/// prefix and then the tag filter (matched on the ARN `arn_of` gives a name).
+pub async fn scope_tagged(
+    ctx: &Ctx,
+    explicit: &[String],
+    discovered: Vec<String>,
+    arn_of: impl Fn(&str) -> String,
+) -> Result<Vec<String>, Verdict> {
+    if !explicit.is_empty() {
+        return Ok(explicit.to_vec());
+    }
+    let tagged = tagged(ctx).await?;
+    let prefix = ctx.target.name_prefix.as_deref().unwrap_or("");
+    Ok(discovered
+        .into_iter()
+        .filter(|name| name.starts_with(prefix) && tagged.is_none_or(|t| t.contains(&arn_of(name))))
+        .collect())
+}
+
+/// An ARN for a resource the API names but does not give the ARN of, in the caller's partition,
+/// account and region.
+pub fn arn(ctx: &Ctx, service: &str, resource: &str) -> String {
+    let id = &session(ctx).identity;
+    let partition = id.arn.split(':').nth(1).unwrap_or("aws");
+    format!("arn:{partition}:{service}:{}:{}:{resource}", id.region, id.account)
 }
 
 /// The AWS session of a probe run; the engine only runs AWS probes when there is one.
-pub fn session(ctx: &super::engine::Ctx) -> &Session {
+pub fn session(ctx: &Ctx) -> &Session {
     ctx.aws.as_ref().expect("the engine gates AWS probes on a session")
 }
 
@@ -137,7 +218,7 @@ pub fn session(ctx: &super::engine::Ctx) -> &Session {
 pub fn nothing_in_scope(target: &Target, what: &str, setting: &str) -> Verdict {
     Verdict::new(
         Outcome::NeedsConfig,
-        format!("{}: set {setting} or name_prefix in the target", target.scope_words(what)),
+        format!("{}: set {setting}, name_prefix or tags in the target", target.scope_words(what)),
         vec![],
     )
 }

@@ -1,6 +1,6 @@
 //! Secrets Manager: the service's secrets are kept there.
 
-use super::{describe, nothing_in_scope, session};
+use super::{describe, nothing_in_scope, scope_tagged, session};
 use crate::probe::engine::Ctx;
 use crate::probe::registry::Kind;
 use crate::probe::{Outcome, Verdict};
@@ -14,6 +14,7 @@ pub const EXIST: Kind = Kind {
           in code are the secrets scan's job.",
     params: &[],
     aws: true,
+    feature: None,
     run: |ctx, _| Box::pin(secrets(ctx)),
 };
 
@@ -21,6 +22,7 @@ async fn secrets(ctx: Arc<Ctx>) -> Verdict {
     let client = Client::new(&session(&ctx).config);
     let names = if ctx.target.secrets.is_empty() {
         let mut found = Vec::new();
+        let mut arns = std::collections::HashMap::new();
         let mut token = None;
         loop {
             let out = match client.list_secrets().set_next_token(token).send().await {
@@ -28,13 +30,16 @@ async fn secrets(ctx: Arc<Ctx>) -> Verdict {
                 Err(e) => return Verdict::error(describe("Secrets Manager ListSecrets", &e)),
             };
             found.extend(out.secret_list().iter().filter_map(|s| s.name().map(str::to_string)));
+            arns.extend(
+                out.secret_list().iter().filter_map(|s| Some((s.name()?.to_string(), s.arn()?.to_string()))),
+            );
             token = out.next_token().map(str::to_string);
             if token.is_none() {
                 break;
             }
         }
-        // Without names or a prefix there is nothing to hold the service to.
-        if ctx.target.name_prefix.is_none() {
+        // Without names, a prefix or tags there is nothing to hold the service to.
+        if ctx.target.name_prefix.is_none() && ctx.target.tags.is_empty() {
             return Verdict::new(
                 Outcome::NeedsConfig,
                 format!(
@@ -44,7 +49,10 @@ async fn secrets(ctx: Arc<Ctx>) -> Verdict {
                 vec![],
             );
         }
-        ctx.target.scope(&[], found)
+        match scope_tagged(&ctx, &[], found, |n| arns.get(n).cloned().unwrap_or_default()).await {
+            Ok(names) => names,
+            Err(v) => return v,
+        }
     } else {
         ctx.target.secrets.clone()
     };

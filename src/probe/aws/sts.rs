@@ -12,6 +12,7 @@ pub const ASSUMED_ROLE: Kind = Kind {
           IAM user's long-lived keys or the root user.",
     params: &[],
     aws: true,
+    feature: None,
     run: run_assumed_role,
 };
 

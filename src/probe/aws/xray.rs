@@ -12,6 +12,7 @@ pub const TRACES: Kind = Kind {
           tracing is on.",
     params: &[Param { name: "hours", ty: ParamType::Count, doc: "how far back to look (default 24)" }],
     aws: true,
+    feature: None,
     run: |ctx, p| {
         let hours = int(&p, "hours", 24);
         Box::pin(async move { traces(&Client::new(&session(&ctx).config), hours).await })
@@ -24,6 +25,7 @@ pub const SAMPLING: Kind = Kind {
           rate is below 1.0), so production traffic is not traced in full.",
     params: &[],
     aws: true,
+    feature: None,
     run: |ctx, _| Box::pin(async move { sampling(&Client::new(&session(&ctx).config)).await }),
 };
 

@@ -90,7 +90,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Some((_, false)) => lines.push(Line::styled("… queued", theme::DIM)),
         None => {}
     }
-    match (rec.and_then(|r| r.probe.as_ref()), &item.probe) {
+    match (rec.and_then(|r| r.probe.as_ref()), item.is_automated()) {
         (Some(p), _) => {
             lines.push(Line::raw(format!(
                 "{} {}: {} ({} ms, {})",
@@ -115,16 +115,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 ));
             }
         }
-        (None, Some(_)) => lines.push(Line::raw("not run yet: r runs it, A runs all")),
-        (None, None) => lines.push(Line::styled("no automated check for this item", theme::DIM)),
+        (None, true) => lines.push(Line::raw("not run yet: r runs it, A runs all")),
+        (None, false) => lines.push(Line::styled("no automated check for this item", theme::DIM)),
     }
 
     // What the probe checks, after what it found.
-    if let Some(kind) = item.probe.as_ref().and_then(|p| crate::probe::registry::find(&p.kind)) {
-        let params: Vec<String> =
-            item.probe.iter().flat_map(|p| &p.params).map(|(k, v)| format!("{k} = {v}")).collect();
+    for spec in &item.probes {
+        let Some(kind) = crate::probe::registry::find(&spec.kind) else { continue };
+        let params: Vec<String> = spec.params.iter().map(|(k, v)| format!("{k} = {v}")).collect();
         let params = if params.is_empty() { String::new() } else { format!(" ({})", params.join(", ")) };
         lines.push(Line::styled(format!("{}{params}: {}", kind.name, kind.doc), theme::DIM));
+        if let Some(missing) = kind.missing_feature() {
+            lines.push(Line::styled(format!("  {}", crate::probe::registry::not_built(missing)), theme::MATCH));
+        }
     }
 
     if let Some(guidance) = &group.guidance {

@@ -55,7 +55,7 @@ fn item_line(app: &App, i: usize, focused: bool, width: usize) -> Line<'static> 
         (Some((_, true)), _) => spans.push(Span::styled(format!(" {}", spinner(app.spinner)), theme::MATCH)),
         (Some((_, false)), _) => spans.push(Span::styled(" …", theme::DIM)),
         (None, Some(p)) => spans.push(Span::styled(format!(" {}", p.outcome.glyph()), theme::DIM)),
-        (None, None) if item.probe.is_some() => spans.push(Span::styled(" ·", theme::DIM)),
+        (None, None) if item.is_automated() => spans.push(Span::styled(" ·", theme::DIM)),
         _ => {}
     }
     if rec.is_some_and(|r| !r.notes.is_empty()) {

@@ -1,0 +1,303 @@
+//! EC2 networking and EBS: private subnets, security groups, VPC endpoints, EBS encryption by
+//! default. aws-sdk-ec2 costs ~8 minutes of release build and ~8 GB of compiler memory, so this code
+//! is compiled only with the `ec2` cargo feature; without it the kinds stay known (checklists load)
+//! and say which build they need.
+
+use crate::probe::Verdict;
+use crate::probe::engine::Ctx;
+use crate::probe::registry::{Kind, Param, ParamType};
+use std::sync::Arc;
+
+pub const PRIVATE_SUBNETS: Kind = Kind {
+    name: "aws.ec2.private-subnets",
+    doc: "EC2 DescribeSubnets and DescribeRouteTables: every subnet in scope (Name tag prefix or tags) \
+          does not map public IPs on launch and routes to no internet gateway.",
+    params: &[],
+    aws: true,
+    feature: Some("ec2"),
+    run: |ctx, p| Box::pin(run(ctx, Check::PrivateSubnets, p)),
+};
+
+pub const SECURITY_GROUPS: Kind = Kind {
+    name: "aws.ec2.security-groups",
+    doc: "EC2 DescribeSecurityGroups: no security group in scope (name prefix or tags) allows ingress \
+          from 0.0.0.0/0 or ::/0, except TCP 80/443 on a group a load balancer uses.",
+    params: &[],
+    aws: true,
+    feature: Some("ec2"),
+    run: |ctx, p| Box::pin(run(ctx, Check::SecurityGroups, p)),
+};
+
+pub const VPC_ENDPOINTS: Kind = Kind {
+    name: "aws.ec2.vpc-endpoints",
+    doc: "EC2 DescribeVpcEndpoints: an available endpoint exists for each service (default dynamodb and \
+          bedrock-runtime), so that traffic stays off the internet.",
+    params: &[Param {
+        name: "services",
+        ty: ParamType::StrList,
+        doc: "endpoint service names without the com.amazonaws.REGION. prefix",
+    }],
+    aws: true,
+    feature: Some("ec2"),
+    run: |ctx, p| Box::pin(run(ctx, Check::VpcEndpoints, p)),
+};
+
+pub const EBS_ENCRYPTION: Kind = Kind {
+    name: "aws.ec2.ebs-encryption",
+    doc: "EC2 GetEbsEncryptionByDefault: new EBS volumes in the region are encrypted by default.",
+    params: &[],
+    aws: true,
+    feature: Some("ec2"),
+    run: |ctx, p| Box::pin(run(ctx, Check::EbsEncryption, p)),
+};
+
+#[derive(Debug, Clone, Copy)]
+enum Check {
+    PrivateSubnets,
+    SecurityGroups,
+    VpcEndpoints,
+    EbsEncryption,
+}
+
+#[cfg(not(feature = "ec2"))]
+async fn run(_: Arc<Ctx>, _: Check, _: toml::Table) -> Verdict {
+    // The engine answers for kinds this build lacks before calling them; this is the same answer.
+    Verdict::new(crate::probe::Outcome::Warn, crate::probe::registry::not_built("ec2"), vec![])
+}
+
+#[cfg(feature = "ec2")]
+async fn run(ctx: Arc<Ctx>, check: Check, params: toml::Table) -> Verdict {
+    let client = aws_sdk_ec2::Client::new(&super::session(&ctx).config);
+    let result = match check {
+        Check::PrivateSubnets => imp::private_subnets(&ctx, &client).await,
+        Check::SecurityGroups => imp::security_groups(&ctx, &client).await,
+        Check::VpcEndpoints => {
+            let mut services = crate::probe::registry::list(&params, "services");
+            if services.is_empty() {
+                services = vec!["dynamodb".into(), "bedrock-runtime".into()];
+            }
+            imp::vpc_endpoints(&client, &services).await
+        }
+        Check::EbsEncryption => imp::ebs_encryption(&client).await,
+    };
+    result.unwrap_or_else(|v| v)
+}
+
+#[cfg(feature = "ec2")]
+mod imp {
+    use super::super::{arn, describe, nothing_in_scope, scope_tagged};
+    use crate::probe::engine::Ctx;
+    use crate::probe::{Outcome, Verdict};
+    use aws_sdk_ec2::Client;
+    use aws_sdk_ec2::types::{IpPermission, RouteTable, SecurityGroup, Subnet, Tag};
+    use std::collections::HashSet;
+
+    fn name_tag(tags: &[Tag]) -> Option<&str> {
+        tags.iter().find(|t| t.key() == Some("Name")).and_then(|t| t.value())
+    }
+
+    /// Subnets and groups of the whole region would hold the default VPC to the service's rules.
+    fn needs_scope(ctx: &Ctx, what: &str) -> Result<(), Verdict> {
+        if ctx.target.name_prefix.is_none() && ctx.target.tags.is_empty() {
+            return Err(Verdict::new(
+                Outcome::NeedsConfig,
+                format!("set name_prefix or tags in the target to say which {what} are the service's"),
+                vec![],
+            ));
+        }
+        Ok(())
+    }
+
+    pub async fn private_subnets(ctx: &Ctx, client: &Client) -> Result<Verdict, Verdict> {
+        needs_scope(ctx, "subnets")?;
+        let mut subnets: Vec<Subnet> = Vec::new();
+        let mut token = None;
+        loop {
+            let out = client
+                .describe_subnets()
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| Verdict::error(describe("EC2 DescribeSubnets", &e)))?;
+            subnets.extend(out.subnets().iter().cloned());
+            token = out.next_token().map(str::to_string);
+            if token.is_none() {
+                break;
+            }
+        }
+        let label = |s: &Subnet| name_tag(s.tags()).unwrap_or(s.subnet_id().unwrap_or("?")).to_string();
+        let names: Vec<String> = subnets.iter().map(label).collect();
+        let ids: Vec<(String, String)> =
+            subnets.iter().map(|s| (label(s), s.subnet_id().unwrap_or_default().to_string())).collect();
+        let id_of = |n: &str| ids.iter().find(|(l, _)| l == n).map(|(_, id)| id.clone()).unwrap_or_default();
+        let scope = scope_tagged(ctx, &[], names, |n| arn(ctx, "ec2", &format!("subnet/{}", id_of(n)))).await?;
+        let subnets: Vec<&Subnet> = subnets.iter().filter(|s| scope.contains(&label(s))).collect();
+        if subnets.is_empty() {
+            return Err(nothing_in_scope(&ctx.target, "subnets", "name_prefix"));
+        }
+        let tables: Vec<RouteTable> = client
+            .describe_route_tables()
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("EC2 DescribeRouteTables", &e)))?
+            .route_tables()
+            .to_vec();
+        let mut evidence = Vec::new();
+        let mut bad = Vec::new();
+        for s in subnets {
+            let id = s.subnet_id().unwrap_or_default();
+            // A subnet without its own association uses its VPC's main route table.
+            let table = tables
+                .iter()
+                .find(|t| t.associations().iter().any(|a| a.subnet_id() == Some(id)))
+                .or_else(|| {
+                    tables.iter().find(|t| {
+                        t.vpc_id() == s.vpc_id() && t.associations().iter().any(|a| a.main() == Some(true))
+                    })
+                });
+            let igw = table.and_then(|t| {
+                t.routes().iter().find_map(|r| r.gateway_id().filter(|g| g.starts_with("igw-")).map(str::to_string))
+            });
+            let public_ip = s.map_public_ip_on_launch() == Some(true);
+            let mut problems = Vec::new();
+            if public_ip {
+                problems.push("maps public IPs on launch".to_string());
+            }
+            if let Some(g) = &igw {
+                problems.push(format!("routes to internet gateway {g}"));
+            }
+            let what = if problems.is_empty() { "private".to_string() } else { problems.join(", ") };
+            evidence.push(format!("subnet {} ({id}, {}): {what}", label(s), s.availability_zone().unwrap_or("?")));
+            if !problems.is_empty() {
+                bad.push(label(s));
+            }
+        }
+        let ok = format!("all {} subnets in scope are private", evidence.len());
+        Ok(Verdict::unless(&bad, Outcome::Fail, ok, "public subnets", evidence))
+    }
+
+    /// The security groups load balancers use: they may take 80/443 from anywhere.
+    async fn load_balancer_groups(ctx: &Ctx) -> Result<HashSet<String>, Verdict> {
+        let client = aws_sdk_elasticloadbalancingv2::Client::new(&super::super::session(ctx).config);
+        let out = client
+            .describe_load_balancers()
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("ELBv2 DescribeLoadBalancers", &e)))?;
+        Ok(out.load_balancers().iter().flat_map(|lb| lb.security_groups()).cloned().collect())
+    }
+
+    fn open_to_world(p: &IpPermission) -> bool {
+        p.ip_ranges().iter().any(|r| r.cidr_ip() == Some("0.0.0.0/0"))
+            || p.ipv6_ranges().iter().any(|r| r.cidr_ipv6() == Some("::/0"))
+    }
+
+    fn ports(p: &IpPermission) -> String {
+        match (p.ip_protocol(), p.from_port(), p.to_port()) {
+            (Some("-1"), _, _) => "all traffic".into(),
+            (proto, Some(a), Some(b)) if a == b => format!("{} {a}", proto.unwrap_or("?")),
+            (proto, Some(a), Some(b)) => format!("{} {a}-{b}", proto.unwrap_or("?")),
+            (proto, _, _) => proto.unwrap_or("?").to_string(),
+        }
+    }
+
+    fn web_only(p: &IpPermission) -> bool {
+        p.ip_protocol() == Some("tcp") && p.from_port() == p.to_port() && matches!(p.from_port(), Some(80 | 443))
+    }
+
+    pub async fn security_groups(ctx: &Ctx, client: &Client) -> Result<Verdict, Verdict> {
+        needs_scope(ctx, "security groups")?;
+        let mut groups: Vec<SecurityGroup> = Vec::new();
+        let mut token = None;
+        loop {
+            let out = client
+                .describe_security_groups()
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| Verdict::error(describe("EC2 DescribeSecurityGroups", &e)))?;
+            groups.extend(out.security_groups().iter().cloned());
+            token = out.next_token().map(str::to_string);
+            if token.is_none() {
+                break;
+            }
+        }
+        let names: Vec<String> = groups.iter().filter_map(|g| g.group_name().map(str::to_string)).collect();
+        let id_of = |n: &str| {
+            groups.iter().find(|g| g.group_name() == Some(n)).and_then(|g| g.group_id()).unwrap_or("").to_string()
+        };
+        let scope =
+            scope_tagged(ctx, &[], names, |n| arn(ctx, "ec2", &format!("security-group/{}", id_of(n)))).await?;
+        let groups: Vec<&SecurityGroup> =
+            groups.iter().filter(|g| g.group_name().is_some_and(|n| scope.iter().any(|s| s == n))).collect();
+        if groups.is_empty() {
+            return Err(nothing_in_scope(&ctx.target, "security groups", "name_prefix"));
+        }
+        let lb_groups = load_balancer_groups(ctx).await?;
+        let mut evidence = Vec::new();
+        let mut bad = Vec::new();
+        for g in groups {
+            let (name, id) = (g.group_name().unwrap_or("?"), g.group_id().unwrap_or("?"));
+            let on_lb = lb_groups.contains(id);
+            let open: Vec<String> = g
+                .ip_permissions()
+                .iter()
+                .filter(|p| open_to_world(p) && !(on_lb && web_only(p)))
+                .map(ports)
+                .collect();
+            let lb = if on_lb { ", used by a load balancer" } else { "" };
+            if open.is_empty() {
+                evidence.push(format!("security group {name} ({id}){lb}: no ingress from anywhere"));
+            } else {
+                evidence.push(format!("security group {name} ({id}){lb}: open to the internet on {}", open.join(", ")));
+                bad.push(name.to_string());
+            }
+        }
+        let ok = format!("no security group of {} in scope is open to the internet", evidence.len());
+        Ok(Verdict::unless(&bad, Outcome::Fail, ok, "open to the internet", evidence))
+    }
+
+    pub async fn vpc_endpoints(client: &Client, services: &[String]) -> Result<Verdict, Verdict> {
+        let out = client
+            .describe_vpc_endpoints()
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("EC2 DescribeVpcEndpoints", &e)))?;
+        let mut evidence = Vec::new();
+        for e in out.vpc_endpoints() {
+            // moto answers the state in lower case, which the SDK reads as an unknown variant.
+            let state = e.state().map(|s| s.as_str().to_ascii_lowercase()).unwrap_or_default();
+            evidence.push(format!(
+                "endpoint {} in {}: {} ({state})",
+                e.vpc_endpoint_id().unwrap_or("?"),
+                e.vpc_id().unwrap_or("?"),
+                e.service_name().unwrap_or("?")
+            ));
+        }
+        let missing: Vec<&String> = services
+            .iter()
+            .filter(|svc| {
+                !out.vpc_endpoints().iter().any(|e| {
+                    e.service_name().is_some_and(|n| n.ends_with(&format!(".{svc}")))
+                        && e.state().is_some_and(|s| s.as_str().eq_ignore_ascii_case("available"))
+                })
+            })
+            .collect();
+        let names: Vec<&str> = services.iter().map(String::as_str).collect();
+        let ok = format!("VPC endpoints available for {}", names.join(", "));
+        Ok(Verdict::unless(&missing, Outcome::Fail, ok, "no available VPC endpoint for", evidence))
+    }
+
+    pub async fn ebs_encryption(client: &Client) -> Result<Verdict, Verdict> {
+        let out = client
+            .get_ebs_encryption_by_default()
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("EC2 GetEbsEncryptionByDefault", &e)))?;
+        Ok(if out.ebs_encryption_by_default() == Some(true) {
+            Verdict::new(Outcome::Pass, "EBS encryption by default is on", vec![])
+        } else {
+            Verdict::new(Outcome::Fail, "EBS encryption by default is off: new volumes are unencrypted", vec![])
+        })
+    }
+}
