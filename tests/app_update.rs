@@ -511,6 +511,10 @@ mod probes {
         press(&mut a, KeyCode::Tab);
         typed(&mut a, "agent-");
         press(&mut a, KeyCode::Tab);
+        typed(&mut a, "app=agent-service, team");
+        press(&mut a, KeyCode::Tab);
+        typed(&mut a, "CostCenter");
+        press(&mut a, KeyCode::Tab);
         typed(&mut a, "agent-task");
         for _ in 0..2 {
             press(&mut a, KeyCode::Tab);
@@ -520,7 +524,11 @@ mod probes {
         let t = &a.session.target;
         assert_eq!((t.name_prefix.as_deref(), t.task_role.as_deref()), (Some("agent-"), Some("agent-task")));
         assert_eq!(t.secrets, ["agent/api-key", "agent/db"]);
-        let t = &a.session.target;
+        assert_eq!(
+            (t.tags.as_slice(), t.cost_tags.as_slice()),
+            (&["app=agent-service".to_string(), "team".into()][..], &["CostCenter".to_string()][..])
+        );
+        assert_eq!(t.tag_filter(), [("app".into(), Some("agent-service".into())), ("team".into(), None)]);
         assert_eq!(
             (t.profile.as_deref(), t.region.as_deref(), t.account_id.as_deref()),
             (Some("prod-admin"), Some("eu-west-1"), Some("123456789012"))

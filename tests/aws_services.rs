@@ -197,7 +197,7 @@ async fn an_empty_scope_is_never_a_pass() {
     assert_eq!(r.outcome, Outcome::NeedsConfig);
     assert_eq!(
         r.summary,
-        "no DynamoDB tables whose name starts with \"agent-\": set tables or name_prefix in the target"
+        "no DynamoDB tables whose name starts with \"agent-\": set tables, name_prefix or tags in the target"
     );
     let r = probe(&account, "aws.iam.no-wildcard-actions").await;
     assert_eq!((r.outcome, r.summary.as_str()), (Outcome::Fail, "the task role agent-task does not exist"));
@@ -313,10 +313,12 @@ async fn xray_no_traces_fails() {
 #[tokio::test]
 async fn s3_default_encryption_and_lifecycle() {
     let (ok, _) = accounts();
-    both("aws.s3.encryption", (Outcome::Pass, "default encryption on all 2 buckets in scope"), "agent-data-").await;
+    both("aws.s3.encryption", (Outcome::Pass, "default encryption on all 2 buckets in scope"), "agent-data-")
+        .await;
     let r = probe(ok, "aws.s3.encryption").await;
     assert!(r.evidence.iter().all(|e| e.ends_with(": aws:kms key alias/agent")), "{r:#?}");
-    both("aws.s3.lifecycle", (Outcome::Pass, "lifecycle rules on all 2 buckets in scope"), "agent-data-").await;
+    both("aws.s3.lifecycle", (Outcome::Pass, "lifecycle rules on all 2 buckets in scope"), "agent-data-")
+        .await;
     let r = probe(ok, "aws.s3.lifecycle").await;
     assert!(r.evidence.iter().all(|e| e.ends_with(": expire-90 expires after 90 days")), "{r:#?}");
 }
@@ -325,7 +327,11 @@ async fn s3_default_encryption_and_lifecycle() {
 async fn cost_allocation_tags_on_every_tagged_resource_in_scope() {
     let (ok, bad) = accounts();
     let r = probe(ok, "aws.tagging.cost-tags").await;
-    assert_eq!((r.outcome, r.summary.as_str()), (Outcome::Pass, "all 2 resources in scope carry CostCenter"), "{r:#?}");
+    assert_eq!(
+        (r.outcome, r.summary.as_str()),
+        (Outcome::Pass, "all 2 resources in scope carry CostCenter"),
+        "{r:#?}"
+    );
     let r = probe(bad, "aws.tagging.cost-tags").await;
     assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
     assert!(r.summary.starts_with("missing cost allocation tags: "), "{r:#?}");
@@ -345,7 +351,7 @@ async fn a_tag_filter_narrows_discovery() {
     let spec = [ProbeSpec { kind: "aws.dynamodb.pitr".into(), params: Default::default() }];
     for (account, tag, want) in [
         (ok, "CostCenter=launch", (Outcome::Pass, "point-in-time recovery on all 1 tables in scope")),
-        (bad, "app=agent", (Outcome::Fail, "no point-in-time recovery: agent-sessions")),
+        (bad, "app=agent", (Outcome::Fail, "no point-in-time recovery on 1 of 1 tables: agent-sessions")),
     ] {
         let config = moto::config(moto::role_creds(account).await).await;
         let session = connect_with(config, Duration::from_secs(10), "default").await.unwrap();
@@ -378,7 +384,10 @@ async fn several_probes_on_one_item_the_worst_decides() {
     assert!(r.evidence.iter().any(|e| e.starts_with("  bucket agent-data-")), "{r:#?}");
     let r = probe_spec(bad, &item_spec("security.data-retention")).await;
     assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
-    assert!(r.summary.starts_with("no TTL: agent-sessions; no lifecycle rules: agent-trail-"), "{r:#?}");
+    assert!(
+        r.summary.starts_with("no TTL on 1 of 1 tables: agent-sessions; no lifecycle rules: agent-trail-"),
+        "{r:#?}"
+    );
 }
 
 #[cfg(feature = "ec2")]
@@ -387,12 +396,20 @@ mod ec2 {
 
     #[tokio::test]
     async fn private_subnets() {
-        both("aws.ec2.private-subnets", (Outcome::Pass, "all 2 subnets in scope are private"), "agent-public-b")
-            .await;
+        both(
+            "aws.ec2.private-subnets",
+            (Outcome::Pass, "all 2 subnets in scope are private"),
+            "agent-public-b",
+        )
+        .await;
         let r = probe(&accounts().1, "aws.ec2.private-subnets").await;
         assert_eq!(r.summary, "public subnets: agent-public-b");
         let line = r.evidence.iter().find(|e| e.starts_with("subnet agent-public-b")).unwrap();
-        assert!(line.ends_with("maps public IPs on launch, routes to internet gateway igw-") || line.contains("routes to internet gateway igw-"), "{line}");
+        assert!(
+            line.ends_with("maps public IPs on launch, routes to internet gateway igw-")
+                || line.contains("routes to internet gateway igw-"),
+            "{line}"
+        );
     }
 
     #[tokio::test]
@@ -404,7 +421,10 @@ mod ec2 {
         )
         .await;
         let r = probe(&accounts().0, "aws.ec2.security-groups").await;
-        assert!(r.evidence.iter().any(|e| e.contains("agent-alb-sg") && e.contains("used by a load balancer")), "{r:#?}");
+        assert!(
+            r.evidence.iter().any(|e| e.contains("agent-alb-sg") && e.contains("used by a load balancer")),
+            "{r:#?}"
+        );
         let r = probe(&accounts().1, "aws.ec2.security-groups").await;
         assert!(r.evidence.iter().any(|e| e.ends_with("open to the internet on tcp 22")), "{r:#?}");
     }
@@ -414,9 +434,17 @@ mod ec2 {
         let (ok, bad) = accounts();
         let spec = item_spec("security.vpc-endpoints");
         let r = probe_spec(ok, &spec).await;
-        assert_eq!((r.outcome, r.summary.as_str()), (Outcome::Pass, "VPC endpoints available for dynamodb, bedrock-runtime"), "{r:#?}");
+        assert_eq!(
+            (r.outcome, r.summary.as_str()),
+            (Outcome::Pass, "VPC endpoints available for dynamodb, bedrock-runtime"),
+            "{r:#?}"
+        );
         let r = probe_spec(bad, &spec).await;
-        assert_eq!((r.outcome, r.summary.as_str()), (Outcome::Fail, "no available VPC endpoint for: bedrock-runtime"), "{r:#?}");
+        assert_eq!(
+            (r.outcome, r.summary.as_str()),
+            (Outcome::Fail, "no available VPC endpoint for: bedrock-runtime"),
+            "{r:#?}"
+        );
     }
 
     #[tokio::test]
@@ -435,7 +463,10 @@ mod ec2 {
         assert_eq!(r.outcome, Outcome::Pass, "{r:#?}");
         let r = probe_spec(bad, &item_spec("security.encryption-at-rest")).await;
         assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
-        assert!(r.summary.ends_with("EBS encryption by default is off: new volumes are unencrypted"), "{r:#?}");
+        assert!(
+            r.summary.ends_with("EBS encryption by default is off: new volumes are unencrypted"),
+            "{r:#?}"
+        );
     }
 }
 
@@ -687,8 +718,12 @@ mod recorded {
                     .provisioned_model_name("agent-claude")
                     .provisioned_model_arn("arn:aws:bedrock:us-east-1:111122223333:provisioned-model/p1")
                     .model_arn("arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-sonnet")
-                    .desired_model_arn("arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-sonnet")
-                    .foundation_model_arn("arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-sonnet")
+                    .desired_model_arn(
+                        "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-sonnet",
+                    )
+                    .foundation_model_arn(
+                        "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-sonnet",
+                    )
                     .model_units(2)
                     .desired_model_units(2)
                     .status(ProvisionedModelStatus::InService)
@@ -696,7 +731,9 @@ mod recorded {
                     .last_modified_time(aws_sdk_bedrock::primitives::DateTime::from_secs(0))
                     .build()
                     .unwrap();
-                ListProvisionedModelThroughputsOutput::builder().set_provisioned_model_summaries(Some(vec![p; n])).build()
+                ListProvisionedModelThroughputsOutput::builder()
+                    .set_provisioned_model_summaries(Some(vec![p; n]))
+                    .build()
             });
             mock_client!(aws_sdk_bedrock, RuleMode::MatchAny, [&rule])
         };
@@ -704,7 +741,9 @@ mod recorded {
         assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Pass, "1 provisioned throughputs"));
         assert_eq!(
             v.evidence,
-            ["agent-claude: 2 model units of arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-sonnet, InService"]
+            [
+                "agent-claude: 2 model units of arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-sonnet, InService"
+            ]
         );
         let v = bedrock::provisioned(&client(0)).await;
         assert_eq!(

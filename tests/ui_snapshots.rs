@@ -186,3 +186,15 @@ fn probes_running_and_done() {
     a.flash = None;
     insta::assert_snapshot!(render(&mut a, 160, 30).backend());
 }
+
+/// An item whose check needs the `ec2` build says so in the detail pane before anyone runs it.
+#[test]
+fn the_detail_says_plainly_when_a_check_needs_the_ec2_build() {
+    let mut a = app();
+    a.selected = a.checklist.index_of("security.encryption-at-rest").unwrap();
+    let text = screen_text(&render(&mut a, 200, 60));
+    assert!(text.contains("aws.s3.encryption: S3 GetBucketEncryption"), "{text}");
+    assert!(text.contains("aws.ec2.ebs-encryption: EC2 GetEbsEncryptionByDefault"), "{text}");
+    let says = text.contains("not checked: this golive was built without the `ec2` feature");
+    assert_eq!(says, !cfg!(feature = "ec2"), "{text}");
+}

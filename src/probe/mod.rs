@@ -89,14 +89,17 @@ impl Verdict {
     /// everything passed); the evidence is grouped under each probe.
     pub fn merge(parts: Vec<(&str, Verdict)>) -> Verdict {
         // A part with nothing in scope (no buckets, say) does not hold back parts that decided.
-        let decided = parts.iter().any(|(_, v)| matches!(v.outcome, Outcome::Pass | Outcome::Warn | Outcome::Fail));
+        let decided =
+            parts.iter().any(|(_, v)| matches!(v.outcome, Outcome::Pass | Outcome::Warn | Outcome::Fail));
+        let counts = |o: Outcome| !(decided && o == Outcome::NeedsConfig);
         let outcome = parts
             .iter()
             .map(|(_, v)| v.outcome)
-            .filter(|o| !(decided && *o == Outcome::NeedsConfig))
+            .filter(|o| counts(*o))
             .max_by_key(|o| o.severity())
             .unwrap_or(Outcome::Error);
-        let notable: Vec<&(&str, Verdict)> = parts.iter().filter(|(_, v)| v.outcome != Outcome::Pass).collect();
+        let notable: Vec<&(&str, Verdict)> =
+            parts.iter().filter(|(_, v)| v.outcome != Outcome::Pass && counts(v.outcome)).collect();
         let shown: Vec<&(&str, Verdict)> = if notable.is_empty() { parts.iter().collect() } else { notable };
         let summary = shown.iter().map(|(_, v)| v.summary.as_str()).collect::<Vec<_>>().join("; ");
         let mut evidence = Vec::new();

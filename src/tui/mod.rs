@@ -64,7 +64,8 @@ impl Runner {
                 let _ = tx.send(Msg::Probe { item, run, event });
             };
             // Dropping the set (when this task is aborted) aborts every probe in it.
-            let mut set = engine::spawn(Arc::new(engine::Ctx::new(aws, target)), jobs, opts, Arc::new(report));
+            let mut set =
+                engine::spawn(Arc::new(engine::Ctx::new(aws, target)), jobs, opts, Arc::new(report));
             while set.join_next().await.is_some() {}
         }));
     }

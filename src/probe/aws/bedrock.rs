@@ -70,7 +70,13 @@ pub async fn guardrails(client: &Client, ctx: &Ctx) -> Verdict {
             Err(e) => return Verdict::error(describe("Bedrock ListGuardrails", &e)),
         };
         for g in out.guardrails().iter().filter(|g| g.name().starts_with(prefix)) {
-            evidence.push(format!("guardrail {} ({}): version {}, {}", g.name(), g.id(), g.version(), g.status().as_str()));
+            evidence.push(format!(
+                "guardrail {} ({}): version {}, {}",
+                g.name(),
+                g.id(),
+                g.version(),
+                g.status().as_str()
+            ));
         }
         token = out.next_token().map(str::to_string);
         if token.is_none() {

@@ -22,9 +22,7 @@ pub const ENCRYPTION: Kind = Kind {
     }],
     aws: true,
     feature: None,
-    run: |ctx, p| {
-        Box::pin(async move { encryption(&client(&ctx), &ctx, flag(&p, "require_kms")).await })
-    },
+    run: |ctx, p| Box::pin(async move { encryption(&client(&ctx), &ctx, flag(&p, "require_kms")).await }),
 };
 
 pub const PITR: Kind = Kind {
@@ -91,7 +89,8 @@ async fn tables(ctx: &Ctx, client: &Client) -> Result<Vec<String>, Verdict> {
             break;
         }
     }
-    let scope = scope_tagged(ctx, &ctx.target.tables, names, |n| arn(ctx, "dynamodb", &format!("table/{n}"))).await?;
+    let scope =
+        scope_tagged(ctx, &ctx.target.tables, names, |n| arn(ctx, "dynamodb", &format!("table/{n}"))).await?;
     if scope.is_empty() {
         return Err(nothing_in_scope(&ctx.target, "DynamoDB tables", "tables"));
     }

@@ -130,7 +130,8 @@ mod imp {
         let ids: Vec<(String, String)> =
             subnets.iter().map(|s| (label(s), s.subnet_id().unwrap_or_default().to_string())).collect();
         let id_of = |n: &str| ids.iter().find(|(l, _)| l == n).map(|(_, id)| id.clone()).unwrap_or_default();
-        let scope = scope_tagged(ctx, &[], names, |n| arn(ctx, "ec2", &format!("subnet/{}", id_of(n)))).await?;
+        let scope =
+            scope_tagged(ctx, &[], names, |n| arn(ctx, "ec2", &format!("subnet/{}", id_of(n)))).await?;
         let subnets: Vec<&Subnet> = subnets.iter().filter(|s| scope.contains(&label(s))).collect();
         if subnets.is_empty() {
             return Err(nothing_in_scope(&ctx.target, "subnets", "name_prefix"));
@@ -156,7 +157,9 @@ mod imp {
                     })
                 });
             let igw = table.and_then(|t| {
-                t.routes().iter().find_map(|r| r.gateway_id().filter(|g| g.starts_with("igw-")).map(str::to_string))
+                t.routes()
+                    .iter()
+                    .find_map(|r| r.gateway_id().filter(|g| g.starts_with("igw-")).map(str::to_string))
             });
             let public_ip = s.map_public_ip_on_launch() == Some(true);
             let mut problems = Vec::new();
@@ -167,7 +170,11 @@ mod imp {
                 problems.push(format!("routes to internet gateway {g}"));
             }
             let what = if problems.is_empty() { "private".to_string() } else { problems.join(", ") };
-            evidence.push(format!("subnet {} ({id}, {}): {what}", label(s), s.availability_zone().unwrap_or("?")));
+            evidence.push(format!(
+                "subnet {} ({id}, {}): {what}",
+                label(s),
+                s.availability_zone().unwrap_or("?")
+            ));
             if !problems.is_empty() {
                 bad.push(label(s));
             }
@@ -202,7 +209,9 @@ mod imp {
     }
 
     fn web_only(p: &IpPermission) -> bool {
-        p.ip_protocol() == Some("tcp") && p.from_port() == p.to_port() && matches!(p.from_port(), Some(80 | 443))
+        p.ip_protocol() == Some("tcp")
+            && p.from_port() == p.to_port()
+            && matches!(p.from_port(), Some(80 | 443))
     }
 
     pub async fn security_groups(ctx: &Ctx, client: &Client) -> Result<Verdict, Verdict> {
@@ -224,10 +233,16 @@ mod imp {
         }
         let names: Vec<String> = groups.iter().filter_map(|g| g.group_name().map(str::to_string)).collect();
         let id_of = |n: &str| {
-            groups.iter().find(|g| g.group_name() == Some(n)).and_then(|g| g.group_id()).unwrap_or("").to_string()
+            groups
+                .iter()
+                .find(|g| g.group_name() == Some(n))
+                .and_then(|g| g.group_id())
+                .unwrap_or("")
+                .to_string()
         };
         let scope =
-            scope_tagged(ctx, &[], names, |n| arn(ctx, "ec2", &format!("security-group/{}", id_of(n)))).await?;
+            scope_tagged(ctx, &[], names, |n| arn(ctx, "ec2", &format!("security-group/{}", id_of(n))))
+                .await?;
         let groups: Vec<&SecurityGroup> =
             groups.iter().filter(|g| g.group_name().is_some_and(|n| scope.iter().any(|s| s == n))).collect();
         if groups.is_empty() {
@@ -249,7 +264,10 @@ mod imp {
             if open.is_empty() {
                 evidence.push(format!("security group {name} ({id}){lb}: no ingress from anywhere"));
             } else {
-                evidence.push(format!("security group {name} ({id}){lb}: open to the internet on {}", open.join(", ")));
+                evidence.push(format!(
+                    "security group {name} ({id}){lb}: open to the internet on {}",
+                    open.join(", ")
+                ));
                 bad.push(name.to_string());
             }
         }
@@ -297,7 +315,11 @@ mod imp {
         Ok(if out.ebs_encryption_by_default() == Some(true) {
             Verdict::new(Outcome::Pass, "EBS encryption by default is on", vec![])
         } else {
-            Verdict::new(Outcome::Fail, "EBS encryption by default is off: new volumes are unencrypted", vec![])
+            Verdict::new(
+                Outcome::Fail,
+                "EBS encryption by default is off: new volumes are unencrypted",
+                vec![],
+            )
         })
     }
 }

@@ -83,7 +83,9 @@ async fn load_balancers(ctx: &Ctx) -> Result<Vec<LoadBalancer>, Verdict> {
             .await
             .map_err(|e| Verdict::error(describe("ELBv2 DescribeLoadBalancers", &e)))?;
         for lb in out.load_balancers() {
-            if in_scope(ctx, lb.load_balancer_name().unwrap_or(""), lb.load_balancer_arn().unwrap_or("")).await? {
+            if in_scope(ctx, lb.load_balancer_name().unwrap_or(""), lb.load_balancer_arn().unwrap_or(""))
+                .await?
+            {
                 all.push(lb.clone());
             }
         }

@@ -3,15 +3,15 @@
 
 pub mod acm;
 pub mod autoscaling;
+pub mod bedrock;
 pub mod budgets;
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod dynamodb;
+pub mod ec2;
 pub mod elbv2;
 pub mod iam;
 pub mod logs;
-pub mod bedrock;
-pub mod ec2;
 pub mod s3;
 pub mod secrets;
 pub mod sts;
@@ -20,12 +20,12 @@ pub mod xray;
 
 use super::engine::Ctx;
 use super::{Outcome, Verdict};
-use std::collections::HashSet;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_sts::config::http::HttpResponse;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 use std::time::Duration;
 
 /// Where probes look: the AWS profile and region, and the account they must find there.
@@ -147,7 +147,8 @@ impl Target {
 
     /// How the scope was chosen, for "nothing in scope" messages.
     pub fn scope_words(&self, what: &str) -> String {
-        let tags = if self.tags.is_empty() { String::new() } else { format!(" tagged {}", self.tags.join(", ")) };
+        let tags =
+            if self.tags.is_empty() { String::new() } else { format!(" tagged {}", self.tags.join(", ")) };
         match &self.name_prefix {
             Some(p) => format!("no {what}{tags} whose name starts with {p:?}"),
             None if !tags.is_empty() => format!("no {what}{tags} in the account and region"),

@@ -82,7 +82,8 @@ async fn encryption(ctx: Arc<Ctx>, require_kms: bool) -> Verdict {
                 if algos.is_empty() || (require_kms && !kms) {
                     bad.push(name.clone());
                 }
-                let what = if algos.is_empty() { "no default encryption rule".into() } else { algos.join(", ") };
+                let what =
+                    if algos.is_empty() { "no default encryption rule".into() } else { algos.join(", ") };
                 evidence.push(format!("bucket {name}: {what}"));
             }
             Err(e) if e.code() == Some("ServerSideEncryptionConfigurationNotFoundError") => {
@@ -113,7 +114,8 @@ async fn lifecycle(ctx: Arc<Ctx>) -> Verdict {
                     .iter()
                     .filter(|r| r.status().as_str() == "Enabled")
                     .map(|r| {
-                        let days = r.expiration().and_then(|e| e.days()).map(|d| format!(" expires after {d} days"));
+                        let days =
+                            r.expiration().and_then(|e| e.days()).map(|d| format!(" expires after {d} days"));
                         format!("{}{}", r.id().unwrap_or("rule"), days.unwrap_or_default())
                     })
                     .collect();
@@ -128,7 +130,9 @@ async fn lifecycle(ctx: Arc<Ctx>) -> Verdict {
                 evidence.push(format!("bucket {name}: no lifecycle configuration"));
                 bad.push(name.clone());
             }
-            Err(e) => return Verdict::error(describe(&format!("S3 GetBucketLifecycleConfiguration {name}"), &e)),
+            Err(e) => {
+                return Verdict::error(describe(&format!("S3 GetBucketLifecycleConfiguration {name}"), &e));
+            }
         }
     }
     let ok = format!("lifecycle rules on all {} buckets in scope", names.len());

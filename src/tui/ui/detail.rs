@@ -126,7 +126,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let params = if params.is_empty() { String::new() } else { format!(" ({})", params.join(", ")) };
         lines.push(Line::styled(format!("{}{params}: {}", kind.name, kind.doc), theme::DIM));
         if let Some(missing) = kind.missing_feature() {
-            lines.push(Line::styled(format!("  {}", crate::probe::registry::not_built(missing)), theme::MATCH));
+            lines.push(Line::styled(
+                format!("  {}", crate::probe::registry::not_built(missing)),
+                theme::MATCH,
+            ));
         }
     }
 
