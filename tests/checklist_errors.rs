@@ -134,7 +134,7 @@ fn an_item_may_carry_several_probes_but_not_probe_and_probes() {
     assert_eq!(kinds, ["aws.s3.encryption", "aws.ec2.ebs-encryption"]);
     let e = err(&text.replace("aws.ec2.ebs-encryption", "aws.ec2.nope"));
     assert!(e.starts_with("team.toml:16:43: unknown probe kind \"aws.ec2.nope\""), "{e}");
-    let both = text.replace(&two, &format!("probe = {{ kind = \"aws.s3.lifecycle\" }}\n{two}"));
+    let both = text.replace(two, &format!("probe = {{ kind = \"aws.s3.lifecycle\" }}\n{two}"));
     assert_eq!(err(&both), "team.toml:16:9: an item has either probe or probes, not both");
 }
 
