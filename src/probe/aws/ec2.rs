@@ -110,21 +110,14 @@ mod imp {
 
     pub async fn private_subnets(ctx: &Ctx, client: &Client) -> Result<Verdict, Verdict> {
         needs_scope(ctx, "subnets")?;
-        let mut subnets: Vec<Subnet> = Vec::new();
-        let mut token = None;
-        loop {
-            let out = client
-                .describe_subnets()
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|e| Verdict::error(describe("EC2 DescribeSubnets", &e)))?;
-            subnets.extend(out.subnets().iter().cloned());
-            token = out.next_token().map(str::to_string);
-            if token.is_none() {
-                break;
-            }
-        }
+        let subnets: Vec<Subnet> = client
+            .describe_subnets()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<_, _>>()
+            .await
+            .map_err(|e| Verdict::error(describe("EC2 DescribeSubnets", &e)))?;
         let label = |s: &Subnet| name_tag(s.tags()).unwrap_or(s.subnet_id().unwrap_or("?")).to_string();
         let names: Vec<String> = subnets.iter().map(label).collect();
         let ids: Vec<(String, String)> =
@@ -138,11 +131,12 @@ mod imp {
         }
         let tables: Vec<RouteTable> = client
             .describe_route_tables()
+            .into_paginator()
+            .items()
             .send()
+            .collect::<Result<_, _>>()
             .await
-            .map_err(|e| Verdict::error(describe("EC2 DescribeRouteTables", &e)))?
-            .route_tables()
-            .to_vec();
+            .map_err(|e| Verdict::error(describe("EC2 DescribeRouteTables", &e)))?;
         let mut evidence = Vec::new();
         let mut bad = Vec::new();
         for s in subnets {
@@ -216,21 +210,14 @@ mod imp {
 
     pub async fn security_groups(ctx: &Ctx, client: &Client) -> Result<Verdict, Verdict> {
         needs_scope(ctx, "security groups")?;
-        let mut groups: Vec<SecurityGroup> = Vec::new();
-        let mut token = None;
-        loop {
-            let out = client
-                .describe_security_groups()
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|e| Verdict::error(describe("EC2 DescribeSecurityGroups", &e)))?;
-            groups.extend(out.security_groups().iter().cloned());
-            token = out.next_token().map(str::to_string);
-            if token.is_none() {
-                break;
-            }
-        }
+        let groups: Vec<SecurityGroup> = client
+            .describe_security_groups()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<_, _>>()
+            .await
+            .map_err(|e| Verdict::error(describe("EC2 DescribeSecurityGroups", &e)))?;
         let names: Vec<String> = groups.iter().filter_map(|g| g.group_name().map(str::to_string)).collect();
         let id_of = |n: &str| {
             groups

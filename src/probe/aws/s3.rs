@@ -32,22 +32,16 @@ pub const LIFECYCLE: Kind = Kind {
 async fn buckets(ctx: &Ctx, client: &Client) -> Result<Vec<String>, Verdict> {
     let mut names = Vec::new();
     if ctx.target.buckets.is_empty() {
-        let region = session(ctx).identity.region.clone();
-        let mut token = None;
-        loop {
-            let out = client
-                .list_buckets()
-                .bucket_region(&region)
-                .set_continuation_token(token)
-                .send()
-                .await
-                .map_err(|e| Verdict::error(describe("S3 ListBuckets", &e)))?;
-            names.extend(out.buckets().iter().filter_map(|b| b.name().map(str::to_string)));
-            token = out.continuation_token().map(str::to_string);
-            if token.is_none() {
-                break;
-            }
-        }
+        let listed: Vec<_> = client
+            .list_buckets()
+            .bucket_region(&session(ctx).identity.region)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<_, _>>()
+            .await
+            .map_err(|e| Verdict::error(describe("S3 ListBuckets", &e)))?;
+        names.extend(listed.iter().filter_map(|b| b.name().map(str::to_string)));
     }
     let scope = scope_tagged(ctx, &ctx.target.buckets, names, |n| format!("arn:aws:s3:::{n}")).await?;
     if scope.is_empty() {
@@ -56,16 +50,39 @@ async fn buckets(ctx: &Ctx, client: &Client) -> Result<Vec<String>, Verdict> {
     Ok(scope)
 }
 
-async fn encryption(ctx: Arc<Ctx>, require_kms: bool) -> Verdict {
-    let client = Client::new(&session(&ctx).config);
-    let names = match buckets(&ctx, &client).await {
+/// Runs `check` on every bucket in scope: it gives the evidence for one bucket, and whether that
+/// bucket is wrong. All right passes saying `ok` with the count; else `bad` names the wrong ones.
+async fn every_bucket<F, Fut>(ctx: &Ctx, ok: &str, bad: &str, check: F) -> Verdict
+where
+    F: Fn(Client, String) -> Fut,
+    Fut: std::future::Future<Output = Result<(bool, String), Verdict>>,
+{
+    let client = Client::new(&session(ctx).config);
+    let names = match buckets(ctx, &client).await {
         Ok(n) => n,
         Err(v) => return v,
     };
     let mut evidence = Vec::new();
-    let mut bad = Vec::new();
+    let mut wrong = Vec::new();
     for name in &names {
-        match client.get_bucket_encryption().bucket(name).send().await {
+        match check(client.clone(), name.clone()).await {
+            Ok((is_wrong, line)) => {
+                evidence.push(format!("bucket {name}: {line}"));
+                if is_wrong {
+                    wrong.push(name.clone());
+                }
+            }
+            Err(v) => return v,
+        }
+    }
+    let ok = format!("{ok} on all {} buckets in scope", names.len());
+    Verdict::unless(&wrong, Outcome::Fail, ok, bad, evidence)
+}
+
+async fn encryption(ctx: Arc<Ctx>, require_kms: bool) -> Verdict {
+    let what = if require_kms { "SSE-KMS" } else { "default encryption" };
+    every_bucket(&ctx, what, &format!("no {what}"), |client, name| async move {
+        match client.get_bucket_encryption().bucket(&name).send().await {
             Ok(out) => {
                 let algos: Vec<String> = out
                     .server_side_encryption_configuration()
@@ -79,35 +96,24 @@ async fn encryption(ctx: Arc<Ctx>, require_kms: bool) -> Verdict {
                     })
                     .collect();
                 let kms = algos.iter().any(|a| a.starts_with("aws:kms"));
-                if algos.is_empty() || (require_kms && !kms) {
-                    bad.push(name.clone());
-                }
-                let what =
-                    if algos.is_empty() { "no default encryption rule".into() } else { algos.join(", ") };
-                evidence.push(format!("bucket {name}: {what}"));
+                let wrong = algos.is_empty() || (require_kms && !kms);
+                Ok((
+                    wrong,
+                    if algos.is_empty() { "no default encryption rule".into() } else { algos.join(", ") },
+                ))
             }
             Err(e) if e.code() == Some("ServerSideEncryptionConfigurationNotFoundError") => {
-                evidence.push(format!("bucket {name}: no default encryption"));
-                bad.push(name.clone());
+                Ok((true, "no default encryption".into()))
             }
-            Err(e) => return Verdict::error(describe(&format!("S3 GetBucketEncryption {name}"), &e)),
+            Err(e) => Err(Verdict::error(describe(&format!("S3 GetBucketEncryption {name}"), &e))),
         }
-    }
-    let what = if require_kms { "SSE-KMS" } else { "default encryption" };
-    let ok = format!("{what} on all {} buckets in scope", names.len());
-    Verdict::unless(&bad, Outcome::Fail, ok, &format!("no {what}"), evidence)
+    })
+    .await
 }
 
 async fn lifecycle(ctx: Arc<Ctx>) -> Verdict {
-    let client = Client::new(&session(&ctx).config);
-    let names = match buckets(&ctx, &client).await {
-        Ok(n) => n,
-        Err(v) => return v,
-    };
-    let mut evidence = Vec::new();
-    let mut bad = Vec::new();
-    for name in &names {
-        match client.get_bucket_lifecycle_configuration().bucket(name).send().await {
+    every_bucket(&ctx, "lifecycle rules", "no lifecycle rules", |client, name| async move {
+        match client.get_bucket_lifecycle_configuration().bucket(&name).send().await {
             Ok(out) => {
                 let enabled: Vec<String> = out
                     .rules()
@@ -119,22 +125,18 @@ async fn lifecycle(ctx: Arc<Ctx>) -> Verdict {
                         format!("{}{}", r.id().unwrap_or("rule"), days.unwrap_or_default())
                     })
                     .collect();
-                if enabled.is_empty() {
-                    evidence.push(format!("bucket {name}: no enabled lifecycle rule"));
-                    bad.push(name.clone());
-                } else {
-                    evidence.push(format!("bucket {name}: {}", enabled.join(", ")));
-                }
+                Ok(match enabled.is_empty() {
+                    true => (true, "no enabled lifecycle rule".into()),
+                    false => (false, enabled.join(", ")),
+                })
             }
             Err(e) if e.code() == Some("NoSuchLifecycleConfiguration") => {
-                evidence.push(format!("bucket {name}: no lifecycle configuration"));
-                bad.push(name.clone());
+                Ok((true, "no lifecycle configuration".into()))
             }
             Err(e) => {
-                return Verdict::error(describe(&format!("S3 GetBucketLifecycleConfiguration {name}"), &e));
+                Err(Verdict::error(describe(&format!("S3 GetBucketLifecycleConfiguration {name}"), &e)))
             }
         }
-    }
-    let ok = format!("lifecycle rules on all {} buckets in scope", names.len());
-    Verdict::unless(&bad, Outcome::Fail, ok, "no lifecycle rules", evidence)
+    })
+    .await
 }
