@@ -4,6 +4,7 @@
 use crate::checklist::Checklist;
 use crate::probe::aws::{self, Identity};
 use crate::probe::engine::{self, Event, Job};
+use crate::probe::local::command::Consent;
 use crate::probe::{Outcome, ProbeResult, Verdict, registry};
 use crate::session::{Session, Status};
 use chrono::{DateTime, SubsecRound, Utc};
@@ -89,6 +90,7 @@ pub async fn probe(
     session: &mut Session,
     jobs: Vec<Job>,
     opts: engine::Opts,
+    allow_commands: bool,
 ) -> (Option<Identity>, Vec<(usize, ProbeResult)>) {
     let needs_aws = jobs.iter().any(|j| registry::needs_aws(&j.specs));
     let mut identity = None;
@@ -127,7 +129,11 @@ pub async fn probe(
         }
     };
     let results = engine::run_all(
-        Arc::new(engine::Ctx::new(aws, session.target.clone())),
+        Arc::new(engine::Ctx::new(aws, session.target.clone()).allowing(if allow_commands {
+            Consent::All
+        } else {
+            Consent::Approved(session.approved_commands.clone())
+        })),
         jobs,
         opts,
         Arc::new(report),

@@ -27,15 +27,8 @@ struct Cli {
     /// Name recorded with every change [default: your login name]
     #[arg(long, global = true, value_name = "NAME")]
     who: Option<String>,
-    /// AWS profile for probes (saved in the session's target)
-    #[arg(long, global = true, value_name = "NAME")]
-    profile: Option<String>,
-    /// AWS region for probes (saved in the session's target)
-    #[arg(long, global = true, value_name = "REGION")]
-    region: Option<String>,
-    /// The AWS account probes must find; any other is refused (saved in the session's target)
-    #[arg(long, global = true, value_name = "ID", value_parser = account_id)]
-    account: Option<String>,
+    #[command(flatten)]
+    target: TargetFlags,
     /// How many probes run at once
     #[arg(long, global = true, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
     max_parallel: u16,
@@ -67,6 +60,10 @@ enum Command {
         /// Output file [default: stdout]
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Run the commands that command checks name (from the checklist and the session's
+        /// target); without this they are reported as not run
+        #[arg(long)]
+        allow_commands: bool,
     },
     /// Write the markdown report of a session
     Export {
@@ -82,6 +79,29 @@ enum Format {
     Json,
     Junit,
     Markdown,
+}
+
+/// Settings that become the session's target (and are saved there).
+#[derive(clap::Args, Debug)]
+struct TargetFlags {
+    /// AWS profile for probes
+    #[arg(long, global = true, value_name = "NAME")]
+    profile: Option<String>,
+    /// AWS region for probes
+    #[arg(long, global = true, value_name = "REGION")]
+    region: Option<String>,
+    /// The AWS account probes must find; any other is refused
+    #[arg(long, global = true, value_name = "ID", value_parser = account_id)]
+    account: Option<String>,
+    /// The service's public base URL, for HTTP checks
+    #[arg(long, global = true, value_name = "URL")]
+    endpoint: Option<String>,
+    /// The domain DNS and TLS checks look at [default: the endpoint's host]
+    #[arg(long, global = true, value_name = "NAME")]
+    domain: Option<String>,
+    /// The service's repository, for file, secrets and command checks
+    #[arg(long, global = true, value_name = "PATH")]
+    repo: Option<PathBuf>,
 }
 
 fn account_id(s: &str) -> Result<String, String> {
@@ -128,19 +148,20 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     "the checklist needs a terminal; in scripts use `golive check` or `golive export`"
                 );
             }
-            if apply_target(&cli.profile, &cli.region, &cli.account, &mut session) {
+            if apply_target(&cli.target, &mut session) {
                 session::save(&session_path, &session)?;
             }
             tui::run(App::new(checklist, session, session_path, who, Utc::now), opts)?;
             Ok(0)
         }
-        Some(Command::Check { only, section, format, output }) => {
+        Some(Command::Check { only, section, format, output, allow_commands }) => {
             let mut session = session::load(&session_path, &checklist)?
                 .unwrap_or_else(|| Session::new(&checklist, Utc::now().trunc_subsecs(0)));
-            apply_target(&cli.profile, &cli.region, &cli.account, &mut session);
+            apply_target(&cli.target, &mut session);
             let (jobs, skipped) = check::select(&checklist, &session, &check::Selection { only, section })?;
             let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-            let (identity, results) = rt.block_on(check::probe(&checklist, &mut session, jobs, opts));
+            let (identity, results) =
+                rt.block_on(check::probe(&checklist, &mut session, jobs, opts, allow_commands));
             check::record(&checklist, &mut session, &results, &who);
             session::save(&session_path, &session)?;
             let run = check::Run { generated: Utc::now().trunc_subsecs(0), identity, results, skipped };
@@ -183,15 +204,19 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
 }
 
 /// Flags given on the command line become the session's target; true when it changed.
-fn apply_target(
-    profile: &Option<String>,
-    region: &Option<String>,
-    account: &Option<String>,
-    s: &mut Session,
-) -> bool {
+fn apply_target(flags: &TargetFlags, s: &mut Session) -> bool {
     let before = s.target.clone();
     let t = &mut s.target;
-    for (flag, field) in [(profile, &mut t.profile), (region, &mut t.region), (account, &mut t.account_id)] {
+    // A relative repository path is kept absolute: the session may be opened from elsewhere.
+    let repo = flags.repo.as_ref().map(|r| std::path::absolute(r).unwrap_or(r.clone()).display().to_string());
+    for (flag, field) in [
+        (&flags.profile, &mut t.profile),
+        (&flags.region, &mut t.region),
+        (&flags.account, &mut t.account_id),
+        (&flags.endpoint, &mut t.endpoint),
+        (&flags.domain, &mut t.domain),
+        (&repo, &mut t.repo),
+    ] {
         if flag.is_some() {
             field.clone_from(flag);
         }

@@ -491,7 +491,8 @@ async fn ec2_probes_say_they_need_the_ec2_build() {
 mod recorded {
     use aws_smithy_mocks::{RuleMode, mock, mock_client};
     use golive::probe::Outcome;
-    use golive::probe::aws::{Target, acm, bedrock, dynamodb};
+    use golive::probe::aws::{acm, bedrock, dynamodb};
+    use golive::probe::target::Target;
 
     /// moto's GetTraceSummaries reply with traces in it does not parse in the Rust SDK.
     #[tokio::test]

@@ -1,7 +1,9 @@
 //! Runs probes: all of a sweep start at once on tokio, bounded by a semaphore, each under a
 //! timeout. Results are reported through a callback as they come; cancelling aborts the tasks.
 
+use super::local::command::Consent;
 use super::registry::{self, Kind};
+use super::target::Target;
 use super::{Outcome, ProbeResult, ProbeSpec, Verdict, aws};
 use chrono::{SubsecRound, Utc};
 use std::collections::HashSet;
@@ -15,14 +17,20 @@ pub struct Ctx {
     /// The AWS session, or why AWS probes cannot run (no credentials, wrong account...).
     pub aws: Result<aws::Session, Verdict>,
     /// Where to look: scope settings and explicit resource names.
-    pub target: aws::Target,
+    pub target: Target,
     /// The ARNs matching the target's tag filter, looked up once by the first probe that needs them.
     pub tagged: tokio::sync::OnceCell<Result<HashSet<String>, Verdict>>,
+    /// Which commands command probes may run.
+    pub commands: Consent,
 }
 
 impl Ctx {
-    pub fn new(aws: Result<aws::Session, Verdict>, target: aws::Target) -> Ctx {
-        Ctx { aws, target, tagged: Default::default() }
+    pub fn new(aws: Result<aws::Session, Verdict>, target: Target) -> Ctx {
+        Ctx { aws, target, tagged: Default::default(), commands: Consent::Nothing }
+    }
+
+    pub fn allowing(self, commands: Consent) -> Ctx {
+        Ctx { commands, ..self }
     }
 }
 
@@ -140,6 +148,9 @@ async fn run_one(ctx: Arc<Ctx>, spec: ProbeSpec, timeout: Duration) -> Verdict {
     }
     if let Some(refusal) = gate(&ctx, kind) {
         return refusal;
+    }
+    if kind.own_timeout {
+        return (kind.run)(ctx, spec.params).await;
     }
     match tokio::time::timeout(timeout, (kind.run)(ctx, spec.params)).await {
         Ok(v) => v,

@@ -4,7 +4,9 @@
 
 pub mod aws;
 pub mod engine;
+pub mod local;
 pub mod registry;
+pub mod target;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,7 @@
 //! Every probe kind by name, with its parameters. The checklist loader validates probe specs here,
 //! the engine looks up the function to run, and the detail pane shows what a kind checks.
 
-use super::{ProbeSpec, Verdict, aws};
+use super::{ProbeSpec, Verdict, aws, local};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -17,6 +17,8 @@ pub struct Kind {
     pub aws: bool,
     /// The cargo feature this kind's code is compiled under, when it is optional.
     pub feature: Option<&'static str>,
+    /// The probe keeps its own time limit (a test suite runs for minutes), not the engine's.
+    pub own_timeout: bool,
     pub run: fn(Arc<super::engine::Ctx>, toml::Table) -> ProbeFuture,
 }
 
@@ -80,6 +82,9 @@ pub const KINDS: &[Kind] = &[
     aws::ec2::SECURITY_GROUPS,
     aws::ec2::VPC_ENDPOINTS,
     aws::ec2::EBS_ENCRYPTION,
+    local::files::EXISTS,
+    local::command::RUN,
+    local::env::SET,
 ];
 
 pub fn find(name: &str) -> Option<&'static Kind> {

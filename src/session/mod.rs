@@ -6,7 +6,7 @@ mod store;
 
 pub use store::{SCHEMA_VERSION, load, parse, save, write_atomic};
 
-use crate::probe::aws::Target;
+use crate::probe::target::Target;
 use crate::probe::{Outcome, ProbeResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,9 @@ pub struct Session {
     pub signoff: BTreeMap<String, SignOff>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub final_approval: Option<SignOff>,
+    /// Commands a person allowed command checks to run, exactly as approved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub approved_commands: Vec<String>,
     /// Append-only log of who changed what; note text itself is not copied here.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<Change>,
@@ -252,6 +255,7 @@ impl Session {
             items: BTreeMap::new(),
             signoff: BTreeMap::new(),
             final_approval: None,
+            approved_commands: Vec::new(),
             history: Vec::new(),
         }
     }

@@ -5,8 +5,10 @@
 use super::keymap::{self, Action, Ctx};
 use super::layout::{self, Areas};
 use crate::checklist::Checklist;
-use crate::probe::aws::{Identity, Target};
+use crate::probe::aws::Identity;
 use crate::probe::engine::Event;
+use crate::probe::local::command::command_of;
+use crate::probe::local::mask;
 use crate::probe::registry;
 use crate::session::{Evidence, EvidenceKind, Session, SignOff, Status};
 use chrono::{DateTime, SubsecRound, Utc};
@@ -132,6 +134,11 @@ pub enum ConfirmKind {
     TrustAccount {
         account: usize,
     },
+    /// Allow a command check to run this command (index into `offered_commands`), then go on
+    /// starting the sweep.
+    RunCommand {
+        command: usize,
+    },
 }
 
 /// A text input that has the keyboard: typed letters go to it, never to commands.
@@ -210,6 +217,11 @@ pub struct App {
     pub spinner: usize,
     /// Ids of the accounts offered for trust (index into this list in ConfirmKind).
     pub offered_accounts: Vec<String>,
+    /// Commands asked about (index into this list in ConfirmKind); those refused are not asked
+    /// again until golive restarts.
+    pub offered_commands: Vec<String>,
+    /// The sweep waiting for answers about its commands.
+    pending_sweep: Vec<usize>,
     runs: u64,
     last_sweep: Vec<usize>,
     last_in_section: Vec<usize>,
@@ -248,6 +260,8 @@ impl App {
             running: BTreeMap::new(),
             spinner: 0,
             offered_accounts: Vec::new(),
+            offered_commands: Vec::new(),
+            pending_sweep: Vec::new(),
             runs: 0,
             last_sweep: Vec::new(),
             last_in_section,
@@ -652,6 +666,15 @@ impl App {
                 self.input = None;
                 let (item, index) = match kind {
                     ConfirmKind::DeleteEvidence { item, index } => (item, index),
+                    ConfirmKind::RunCommand { command } => {
+                        let command = self.offered_commands[command].clone();
+                        self.session.approved_commands.push(command.clone());
+                        self.log(None, format!("command allowed: {}", mask::mask(&command)));
+                        let mut fx = vec![Effect::Save];
+                        let sweep = std::mem::take(&mut self.pending_sweep);
+                        fx.extend(self.run_probes(sweep));
+                        return fx;
+                    }
                     ConfirmKind::TrustAccount { account } => {
                         let account = self.offered_accounts[account].clone();
                         self.session.target.account_id = Some(account.clone());
@@ -676,6 +699,11 @@ impl App {
             }
             Some(Action::Cancel) => {
                 self.input = None;
+                if let ConfirmKind::RunCommand { .. } = kind {
+                    // Refused: the sweep goes on; that check reports it was not allowed.
+                    let sweep = std::mem::take(&mut self.pending_sweep);
+                    return self.run_probes(sweep);
+                }
                 if let ConfirmKind::TrustAccount { account } = kind {
                     let account = &self.offered_accounts[account];
                     self.error(format!(
@@ -704,9 +732,7 @@ impl App {
             }
             Some(Action::Submit) => {
                 let values: Vec<String> = fields.iter().map(|a| a.lines().join("")).collect();
-                let values: [String; crate::probe::aws::TARGET_FIELDS.len()] =
-                    values.try_into().expect("the form has one field per target setting");
-                let target = match Target::from_fields(&values) {
+                let target = match self.session.target.from_fields(&values) {
                     Ok(t) => t,
                     Err((field, why)) => {
                         *focus = field;
@@ -731,12 +757,25 @@ impl App {
         vec![]
     }
 
-    /// Starts a sweep over the probes of `items` (items without a probe are skipped).
+    /// Starts a sweep over the probes of `items` (items without a probe are skipped), first asking
+    /// about each command it would run that nobody has allowed yet.
     fn run_probes(&mut self, items: Vec<usize>) -> Vec<Effect> {
         let items: Vec<usize> =
             items.into_iter().filter(|&i| self.checklist.items[i].is_automated()).collect();
         if items.is_empty() {
             self.info("No automated checks here.".into());
+            return vec![];
+        }
+        let unasked = items
+            .iter()
+            .flat_map(|&i| &self.checklist.items[i].probes)
+            .filter_map(|spec| command_of(spec, &self.session.target))
+            .find(|c| !self.session.approved_commands.contains(c) && !self.offered_commands.contains(c));
+        if let Some(command) = unasked {
+            self.offered_commands.push(command);
+            self.pending_sweep = items;
+            self.input =
+                Some(Input::Confirm(ConfirmKind::RunCommand { command: self.offered_commands.len() - 1 }));
             return vec![];
         }
         self.runs += 1;

@@ -7,8 +7,10 @@ pub mod layout;
 pub mod ui;
 
 use crate::export;
-use crate::probe::aws::{self, Target};
+use crate::probe::aws;
 use crate::probe::engine::{self, Job};
+use crate::probe::local::command::Consent;
+use crate::probe::target::Target;
 use crate::probe::{Outcome, Verdict, registry};
 use crate::session;
 use app::{App, AwsView, Effect, Msg};
@@ -50,6 +52,7 @@ impl Runner {
             .collect();
         let needs_aws = jobs.iter().any(|j| registry::needs_aws(&j.specs));
         let target = app.session.target.clone();
+        let consent = Consent::Approved(app.session.approved_commands.clone());
         let (tx, opts) = (self.tx.clone(), self.opts);
         self.sweeps.retain(|h| !h.is_finished());
         self.sweeps.push(self.rt.spawn(async move {
@@ -64,8 +67,12 @@ impl Runner {
                 let _ = tx.send(Msg::Probe { item, run, event });
             };
             // Dropping the set (when this task is aborted) aborts every probe in it.
-            let mut set =
-                engine::spawn(Arc::new(engine::Ctx::new(aws, target)), jobs, opts, Arc::new(report));
+            let mut set = engine::spawn(
+                Arc::new(engine::Ctx::new(aws, target).allowing(consent)),
+                jobs,
+                opts,
+                Arc::new(report),
+            );
             while set.join_next().await.is_some() {}
         }));
     }

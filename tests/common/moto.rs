@@ -97,8 +97,8 @@ pub fn build_account(kind: &str) -> String {
 }
 
 /// The scope the fixture accounts are built for.
-pub fn fixture_target(account: &str) -> golive::probe::aws::Target {
-    golive::probe::aws::Target {
+pub fn fixture_target(account: &str) -> golive::probe::target::Target {
+    golive::probe::target::Target {
         account_id: Some(account.to_string()),
         name_prefix: Some("agent-".into()),
         task_role: Some("agent-task".into()),

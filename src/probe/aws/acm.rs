@@ -19,6 +19,7 @@ pub const CERTIFICATES: Kind = Kind {
     }],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, p| {
         Box::pin(
             async move { certificates(&Client::new(&session(&ctx).config), int(&p, "warn_days", 30)).await },

@@ -23,6 +23,7 @@ pub const MIN_CAPACITY: Kind = Kind {
     }],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, p| Box::pin(min_capacity(ctx, int(&p, "min_capacity", 2))),
 };
 
@@ -34,6 +35,7 @@ pub const POLICIES: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(policies(ctx)),
 };
 

@@ -15,6 +15,7 @@ pub const PROVISIONED: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(async move { provisioned(&client(&ctx)).await }),
 };
 
@@ -25,6 +26,7 @@ pub const GUARDRAILS: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(async move { guardrails(&client(&ctx), &ctx).await }),
 };
 

@@ -20,6 +20,7 @@ pub const ALERTS: Kind = Kind {
     }],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: run_alerts,
 };
 
@@ -30,6 +31,7 @@ pub const SPENDING_LIMIT: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: run_spending_limit,
 };
 

@@ -13,6 +13,7 @@ pub const LOGGING: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(logging(ctx)),
 };
 

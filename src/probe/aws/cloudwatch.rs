@@ -16,6 +16,7 @@ pub const ALARM: Kind = Kind {
     params: &[Param { name: "name", ty: ParamType::Str, doc: "part of the alarm's name, any case" }],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, p| {
         let name = text(&p, "name", "HighErrorRate").to_string();
         Box::pin(async move { alarm(&client(&ctx), &ctx, &name).await })
@@ -28,6 +29,7 @@ pub const RUNBOOKS: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(async move { runbooks(&client(&ctx), &ctx).await }),
 };
 
@@ -38,6 +40,7 @@ pub const TESTED: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(async move { tested(&client(&ctx), &ctx).await }),
 };
 
@@ -48,6 +51,7 @@ pub const ACTIVE: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(async move { active(&client(&ctx), &ctx).await }),
 };
 
@@ -57,6 +61,7 @@ pub const DASHBOARDS: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(async move { dashboards(&client(&ctx), &ctx).await }),
 };
 
@@ -67,6 +72,7 @@ pub const METRICS: Kind = Kind {
     params: &[Param { name: "metrics", ty: ParamType::StrList, doc: "metric names that must exist" }],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, p| {
         let names = list(&p, "metrics");
         Box::pin(async move { metrics(&client(&ctx), &ctx, &names).await })
@@ -84,6 +90,7 @@ pub const BASELINE: Kind = Kind {
     ],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, p| {
         let metric = text(&p, "metric", "requests_total").to_string();
         let days = int(&p, "days", 1);

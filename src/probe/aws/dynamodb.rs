@@ -22,6 +22,7 @@ pub const ENCRYPTION: Kind = Kind {
     }],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, p| Box::pin(async move { encryption(&client(&ctx), &ctx, flag(&p, "require_kms")).await }),
 };
 
@@ -31,6 +32,7 @@ pub const PITR: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(async move { pitr(&client(&ctx), &ctx).await }),
 };
 
@@ -45,6 +47,7 @@ pub const REPLICAS: Kind = Kind {
     }],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, p| Box::pin(async move { replicas(&client(&ctx), &ctx, flag(&p, "required")).await }),
 };
 
@@ -55,6 +58,7 @@ pub const TTL: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(async move { ttl(&client(&ctx), &ctx).await }),
 };
 

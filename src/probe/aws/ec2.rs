@@ -15,6 +15,7 @@ pub const PRIVATE_SUBNETS: Kind = Kind {
     params: &[],
     aws: true,
     feature: Some("ec2"),
+    own_timeout: false,
     run: |ctx, p| Box::pin(run(ctx, Check::PrivateSubnets, p)),
 };
 
@@ -25,6 +26,7 @@ pub const SECURITY_GROUPS: Kind = Kind {
     params: &[],
     aws: true,
     feature: Some("ec2"),
+    own_timeout: false,
     run: |ctx, p| Box::pin(run(ctx, Check::SecurityGroups, p)),
 };
 
@@ -39,6 +41,7 @@ pub const VPC_ENDPOINTS: Kind = Kind {
     }],
     aws: true,
     feature: Some("ec2"),
+    own_timeout: false,
     run: |ctx, p| Box::pin(run(ctx, Check::VpcEndpoints, p)),
 };
 
@@ -48,6 +51,7 @@ pub const EBS_ENCRYPTION: Kind = Kind {
     params: &[],
     aws: true,
     feature: Some("ec2"),
+    own_timeout: false,
     run: |ctx, p| Box::pin(run(ctx, Check::EbsEncryption, p)),
 };
 

@@ -17,6 +17,7 @@ pub const WAF: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(async move { waf(&ctx, false).await }),
 };
 
@@ -27,6 +28,7 @@ pub const RATE_LIMIT: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(async move { waf(&ctx, true).await }),
 };
 
@@ -38,6 +40,7 @@ pub const TLS: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(async move { tls(&ctx).await }),
 };
 
@@ -47,6 +50,7 @@ pub const MULTI_AZ: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(async move { multi_az(&ctx).await }),
 };
 
@@ -57,6 +61,7 @@ pub const HEALTH_CHECKS: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(async move { health_checks(&ctx).await }),
 };
 

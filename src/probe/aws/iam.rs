@@ -15,6 +15,7 @@ pub const NO_WILDCARD_ACTIONS: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(check(ctx, Rule::Actions)),
 };
 
@@ -26,6 +27,7 @@ pub const NO_WILDCARD_RESOURCES: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(check(ctx, Rule::Resources)),
 };
 

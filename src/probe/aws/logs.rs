@@ -14,6 +14,7 @@ pub const RETENTION: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(retention(ctx)),
 };
 
@@ -28,6 +29,7 @@ pub const STRUCTURED: Kind = Kind {
     }],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, p| {
         let field = text(&p, "field", "request_id").to_string();
         Box::pin(structured(ctx, field))

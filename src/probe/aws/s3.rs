@@ -15,6 +15,7 @@ pub const ENCRYPTION: Kind = Kind {
     params: &[Param { name: "require_kms", ty: ParamType::Bool, doc: "fail on SSE-S3 (AES256)" }],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, p| Box::pin(encryption(ctx, flag(&p, "require_kms"))),
 };
 
@@ -25,6 +26,7 @@ pub const LIFECYCLE: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(lifecycle(ctx)),
 };
 

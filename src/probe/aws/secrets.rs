@@ -15,6 +15,7 @@ pub const EXIST: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(secrets(ctx)),
 };
 

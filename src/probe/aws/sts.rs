@@ -13,6 +13,7 @@ pub const ASSUMED_ROLE: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: run_assumed_role,
 };
 

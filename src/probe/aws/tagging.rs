@@ -22,6 +22,7 @@ pub const COST_TAGS: Kind = Kind {
     }],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, p| Box::pin(cost_tags(ctx, list(&p, "keys"))),
 };
 

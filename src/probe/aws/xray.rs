@@ -13,6 +13,7 @@ pub const TRACES: Kind = Kind {
     params: &[Param { name: "hours", ty: ParamType::Count, doc: "how far back to look (default 24)" }],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, p| {
         let hours = int(&p, "hours", 24);
         Box::pin(async move { traces(&Client::new(&session(&ctx).config), hours).await })
@@ -26,6 +27,7 @@ pub const SAMPLING: Kind = Kind {
     params: &[],
     aws: true,
     feature: None,
+    own_timeout: false,
     run: |ctx, _| Box::pin(async move { sampling(&Client::new(&session(&ctx).config)).await }),
 };
 

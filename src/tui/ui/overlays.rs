@@ -1,7 +1,7 @@
 //! Boxes drawn over the panes: help, sign-off, the notes editor, one-line prompts, confirmations.
 
 use super::{clean, theme};
-use crate::probe::aws::TARGET_FIELDS;
+use crate::probe::target::FIELDS;
 use crate::session::EvidenceKind;
 use crate::tui::app::{App, AwsView, ConfirmKind, PromptKind};
 use crate::tui::keymap::{self, Ctx};
@@ -112,6 +112,11 @@ pub fn confirm(app: &App, frame: &mut Frame, kind: ConfirmKind) {
                 .unwrap_or_default();
             format!("Delete evidence {}: {what}?", index + 1)
         }
+        ConfirmKind::RunCommand { command } => format!(
+            "Run `{}` in {}? A command check runs it with sh; yes is remembered in the session.",
+            clean(&crate::probe::local::mask::mask(&app.offered_commands[command])),
+            clean(app.session.target.repo.as_deref().unwrap_or("the repository"))
+        ),
         ConfirmKind::TrustAccount { account } => {
             let arn = match &app.aws {
                 AwsView::Unconfirmed(id) => id.arn.clone(),
@@ -147,7 +152,7 @@ pub fn form(frame: &mut Frame, fields: &[TextArea<'static>], focus: usize) {
         let y = inner.y + row as u16 * 2;
         let style = if n == focus { theme::KEY } else { theme::DIM };
         frame.render_widget(
-            Paragraph::new(Line::styled(format!("{}:", TARGET_FIELDS[n]), style)),
+            Paragraph::new(Line::styled(format!("{}:", FIELDS[n].label), style)),
             Rect { y, height: 1, ..inner },
         );
         if y + 1 < inner.y + inner.height {

@@ -1,0 +1,40 @@
+//! Environment variables the service needs. Values are never read into a verdict: a variable is
+//! set or not, and that is all golive records.
+
+use crate::probe::engine::Ctx;
+use crate::probe::registry::{Kind, Param, ParamType, list};
+use crate::probe::{Outcome, Verdict};
+use std::sync::Arc;
+
+pub const SET: Kind = Kind {
+    name: "env",
+    doc: "Each named environment variable (names, default: env_vars in the target) is set and not \
+          empty in golive's environment; values are never shown or saved.",
+    params: &[Param { name: "names", ty: ParamType::StrList, doc: "variable names" }],
+    aws: false,
+    feature: None,
+    own_timeout: false,
+    run: |ctx, p| Box::pin(async move { set(&ctx, list(&p, "names")) }),
+};
+
+fn set(ctx: &Arc<Ctx>, names: Vec<String>) -> Verdict {
+    let names = if names.is_empty() { ctx.target.env_vars.clone() } else { names };
+    if names.is_empty() {
+        return Verdict::new(
+            Outcome::NeedsConfig,
+            "name the environment variables the service needs (env_vars in the target)",
+            vec![],
+        );
+    }
+    let present = |n: &String| std::env::var_os(n).is_some_and(|v| !v.is_empty());
+    let evidence =
+        names.iter().map(|n| format!("{n}: {}", if present(n) { "set" } else { "not set" })).collect();
+    let missing: Vec<&String> = names.iter().filter(|n| !present(n)).collect();
+    Verdict::unless(
+        &missing,
+        Outcome::Fail,
+        format!("all {} variables set", names.len()),
+        "not set",
+        evidence,
+    )
+}

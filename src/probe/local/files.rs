@@ -1,0 +1,120 @@
+//! Documents and configuration that must exist in the repository: runbooks, recovery procedures,
+//! diagrams, API docs, CI workflows.
+
+use super::repo;
+use crate::probe::engine::Ctx;
+use crate::probe::registry::{Kind, Param, ParamType, list, text};
+use crate::probe::{Outcome, Verdict};
+use globset::{GlobBuilder, GlobSetBuilder};
+use std::sync::Arc;
+
+pub const EXISTS: Kind = Kind {
+    name: "file",
+    doc: "A file in the repository matches one of the globs (paths; the target's files.NAME overrides \
+          them), and, with pattern, one of them contains a match of that regular expression. \
+          .gitignore is respected.",
+    params: &[
+        Param {
+            name: "name",
+            ty: ParamType::Str,
+            doc: "what the files are, and their key in the target's files",
+        },
+        Param {
+            name: "paths",
+            ty: ParamType::StrList,
+            doc: "globs relative to the repository, case-insensitive",
+        },
+        Param {
+            name: "pattern",
+            ty: ParamType::Str,
+            doc: "a regular expression a matching file must contain",
+        },
+    ],
+    aws: false,
+    feature: None,
+    own_timeout: false,
+    run: |ctx, p| {
+        Box::pin(async move {
+            let (name, paths, pattern) =
+                (text(&p, "name", "files").to_string(), list(&p, "paths"), p.get("pattern"));
+            let pattern = pattern.and_then(toml::Value::as_str).map(str::to_string);
+            let ctx = ctx.clone();
+            // Walking a large repository is blocking work.
+            tokio::task::spawn_blocking(move || exists(&ctx, &name, paths, pattern.as_deref()))
+                .await
+                .unwrap_or_else(|e| Verdict::error(format!("file check stopped: {e}")))
+        })
+    },
+};
+
+/// How many matching files the evidence lists.
+const SHOWN: usize = 10;
+
+fn exists(ctx: &Arc<Ctx>, name: &str, paths: Vec<String>, pattern: Option<&str>) -> Verdict {
+    let root = match repo(ctx) {
+        Ok(r) => r,
+        Err(v) => return v,
+    };
+    let globs = ctx.target.files.get(name).cloned().unwrap_or(paths);
+    if globs.is_empty() {
+        return Verdict::new(
+            Outcome::NeedsConfig,
+            format!("say where the {name} are: files.{name} in the target"),
+            vec![],
+        );
+    }
+    let mut set = GlobSetBuilder::new();
+    for g in &globs {
+        match GlobBuilder::new(g).case_insensitive(true).literal_separator(true).build() {
+            Ok(glob) => set.add(glob),
+            Err(e) => return Verdict::error(format!("bad glob {g:?}: {e}")),
+        };
+    }
+    let set = match set.build() {
+        Ok(s) => s,
+        Err(e) => return Verdict::error(format!("bad globs: {e}")),
+    };
+    let regex = match pattern.map(|p| regex::RegexBuilder::new(p).case_insensitive(true).build()).transpose()
+    {
+        Ok(r) => r,
+        Err(e) => return Verdict::error(format!("bad pattern: {e}")),
+    };
+    let mut found = Vec::new();
+    let mut without = 0;
+    // Hidden directories such as .github hold workflows; .git itself is never a match.
+    let walk =
+        ignore::WalkBuilder::new(&root).hidden(false).filter_entry(|e| e.file_name() != ".git").build();
+    for entry in walk.flatten() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(&root) else { continue };
+        if !set.is_match(rel) {
+            continue;
+        }
+        if let Some(re) = &regex {
+            let text = std::fs::read(entry.path()).unwrap_or_default();
+            if !re.is_match(&String::from_utf8_lossy(&text)) {
+                without += 1;
+                continue;
+            }
+        }
+        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        found.push(format!("{} ({size} bytes)", rel.display()));
+    }
+    found.sort();
+    let looked = format!("{} in {}", globs.join(", "), root.display());
+    if found.is_empty() {
+        let why = match (pattern, without) {
+            (Some(p), n) if n > 0 => format!("{n} files match {looked} but none contains /{p}/"),
+            _ => format!("no file matches {looked}"),
+        };
+        return Verdict::new(Outcome::Fail, format!("no {name}: {why}"), vec![]);
+    }
+    let n = found.len();
+    let mut evidence: Vec<String> = found.into_iter().take(SHOWN).collect();
+    if n > SHOWN {
+        evidence.push(format!("and {} more", n - SHOWN));
+    }
+    Verdict::new(Outcome::Pass, format!("{n} {name} found ({looked})"), evidence)
+}

@@ -1,0 +1,27 @@
+//! Probes of the service's own repository and environment: files that must exist, commands that
+//! must succeed, environment variables that must be set, secrets that must not be in the code.
+
+pub mod command;
+pub mod env;
+pub mod files;
+pub mod mask;
+
+use super::engine::Ctx;
+use super::{Outcome, Verdict};
+use std::path::PathBuf;
+
+/// The repository the target names, or why there is none to look at.
+pub fn repo(ctx: &Ctx) -> Result<PathBuf, Verdict> {
+    let Some(repo) = &ctx.target.repo else {
+        return Err(Verdict::new(
+            Outcome::NeedsConfig,
+            "no repository: set its path in the target (t) or with --repo",
+            vec![],
+        ));
+    };
+    let path = PathBuf::from(repo);
+    if !path.is_dir() {
+        return Err(Verdict::error(format!("repository {repo} is not a directory")));
+    }
+    Ok(path)
+}
