@@ -6,6 +6,7 @@ pub mod aws;
 pub mod engine;
 pub mod local;
 pub mod registry;
+pub mod service;
 pub mod target;
 
 use chrono::{DateTime, Utc};
@@ -139,4 +140,20 @@ pub struct ProbeResult {
     pub evidence: Vec<String>,
     pub at: DateTime<Utc>,
     pub duration_ms: u64,
+}
+
+/// An error and its causes, by their messages only (their Debug forms can carry whole responses),
+/// each said once.
+pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = err.to_string();
+    let mut cause = err.source();
+    while let Some(c) = cause {
+        let msg = c.to_string();
+        if !out.contains(&msg) {
+            out.push_str(": ");
+            out.push_str(&msg);
+        }
+        cause = c.source();
+    }
+    out
 }

@@ -1,7 +1,7 @@
 //! Every probe kind by name, with its parameters. The checklist loader validates probe specs here,
 //! the engine looks up the function to run, and the detail pane shows what a kind checks.
 
-use super::{ProbeSpec, Verdict, aws, local};
+use super::{ProbeSpec, Verdict, aws, local, service};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -85,6 +85,8 @@ pub const KINDS: &[Kind] = &[
     local::files::EXISTS,
     local::command::RUN,
     local::env::SET,
+    service::http::GET,
+    service::tls::HANDSHAKE,
 ];
 
 pub fn find(name: &str) -> Option<&'static Kind> {

@@ -20,7 +20,7 @@ pub mod xray;
 
 use super::engine::Ctx;
 pub use super::target::Target;
-use super::{Outcome, Verdict};
+use super::{Outcome, Verdict, error_chain};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_sts::config::http::HttpResponse;
@@ -140,7 +140,7 @@ pub async fn connect_with(config: SdkConfig, timeout: Duration, profile: &str) -
             return Err(Verdict::error(format!(
                 "no AWS credentials: tried environment variables, the shared config and credentials \
                  files (profile {profile}), SSO, web identity, ECS and EC2 instance metadata: {}",
-                one_line(&chain(&e))
+                one_line(&error_chain(&e))
             )));
         }
         Ok(Ok(_)) => {}
@@ -188,7 +188,7 @@ where
         return one_line(&format!("{op}: {code}: {msg}"));
     }
     let what = match err {
-        SdkError::DispatchFailure(_) => format!("could not reach the endpoint: {}", chain(err)),
+        SdkError::DispatchFailure(_) => format!("could not reach the endpoint: {}", error_chain(err)),
         SdkError::TimeoutError(_) => "timed out".to_string(),
         SdkError::ResponseError(e) => format!("unreadable response (HTTP {})", e.raw().status().as_u16()),
         SdkError::ServiceError(e) if e.raw().status().is_success() => {
@@ -203,24 +203,9 @@ where
                 e.raw().status().as_u16()
             )
         }
-        _ => chain(err),
+        _ => error_chain(err),
     };
     one_line(&format!("{op}: {what}"))
-}
-
-/// An error and its causes, by their messages only (their Debug forms can carry whole responses).
-fn chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = err.to_string();
-    let mut cause = err.source();
-    while let Some(c) = cause {
-        let msg = c.to_string();
-        if !out.contains(&msg) {
-            out.push_str(": ");
-            out.push_str(&msg);
-        }
-        cause = c.source();
-    }
-    out
 }
 
 fn one_line(s: &str) -> String {

@@ -1,0 +1,118 @@
+//! HTTP checks against the service's endpoint: health and smoke paths answer, protected paths
+//! refuse a request without credentials.
+
+use super::{ca_pem, endpoint};
+use crate::probe::engine::Ctx;
+use crate::probe::registry::{Kind, Param, ParamType, list, text};
+use crate::probe::{Outcome, Verdict};
+use std::sync::Arc;
+use std::time::Instant;
+
+pub const GET: Kind = Kind {
+    name: "http",
+    doc: "GETs each path on the target's endpoint (paths; or from = \"smoke\": the target's smoke_paths, \
+          default /health; or from = \"protected\": its protected_paths, sent without credentials) and \
+          passes when every status is in expect (default 2xx) and the body matches body if given. \
+          Redirects are not followed. Evidence: status, latency, selected headers.",
+    params: &[
+        Param { name: "paths", ty: ParamType::StrList, doc: "paths to request" },
+        Param { name: "from", ty: ParamType::Str, doc: "smoke or protected: take the paths from the target" },
+        Param { name: "expect", ty: ParamType::StrList, doc: "statuses that pass: 200, 401, 2xx..." },
+        Param { name: "body", ty: ParamType::Str, doc: "a regular expression the body must match" },
+    ],
+    aws: false,
+    feature: None,
+    own_timeout: false,
+    run: |ctx, p| Box::pin(get(ctx, p)),
+};
+
+/// Headers worth seeing in the evidence of a launch check.
+const SHOWN_HEADERS: [&str; 3] = ["content-type", "server", "strict-transport-security"];
+
+fn expected(status: u16, expect: &[String]) -> bool {
+    expect.iter().any(|e| match e.strip_suffix("xx") {
+        Some(class) => class.parse::<u16>().is_ok_and(|c| status / 100 == c),
+        None => e.parse::<u16>().is_ok_and(|s| s == status),
+    })
+}
+
+async fn get(ctx: Arc<Ctx>, p: toml::Table) -> Verdict {
+    let base = match endpoint(&ctx) {
+        Ok(u) => u,
+        Err(v) => return v,
+    };
+    let paths = match text(&p, "from", "") {
+        "smoke" if ctx.target.smoke_paths.is_empty() => vec!["/health".to_string()],
+        "smoke" => ctx.target.smoke_paths.clone(),
+        "protected" if ctx.target.protected_paths.is_empty() => {
+            return Verdict::new(
+                Outcome::NeedsConfig,
+                "name the paths that need credentials (protected_paths in the target)",
+                vec![],
+            );
+        }
+        "protected" => ctx.target.protected_paths.clone(),
+        _ => Some(list(&p, "paths")).filter(|l| !l.is_empty()).unwrap_or_else(|| vec!["/".into()]),
+    };
+    let expect = Some(list(&p, "expect")).filter(|l| !l.is_empty()).unwrap_or_else(|| vec!["2xx".into()]);
+    let body = match p.get("body").and_then(toml::Value::as_str).map(regex::Regex::new).transpose() {
+        Ok(b) => b,
+        Err(e) => return Verdict::error(format!("bad body pattern: {e}")),
+    };
+    let mut builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+    match ca_pem(&ctx) {
+        Ok(Some(pem)) => match reqwest::Certificate::from_pem_bundle(&pem) {
+            Ok(certs) => builder = builder.tls_certs_only(certs),
+            Err(e) => return Verdict::error(format!("the CA file holds no usable certificate: {e}")),
+        },
+        Ok(None) => {}
+        Err(v) => return v,
+    }
+    let client = match builder.build() {
+        Ok(c) => c,
+        Err(e) => return Verdict::error(format!("HTTP client: {e}")),
+    };
+    let mut evidence = Vec::new();
+    let mut bad = Vec::new();
+    for path in &paths {
+        let url = match base.join(path) {
+            Ok(u) => u,
+            Err(e) => return Verdict::error(format!("path {path:?}: {e}")),
+        };
+        let start = Instant::now();
+        let resp = match client.get(url.clone()).send().await {
+            Ok(r) => r,
+            Err(e) => {
+                evidence.push(format!("GET {url}: no answer: {}", crate::probe::error_chain(&e)));
+                bad.push(path.clone());
+                continue;
+            }
+        };
+        let status = resp.status();
+        let headers: Vec<String> = SHOWN_HEADERS
+            .iter()
+            .filter_map(|h| {
+                resp.headers().get(*h).map(|v| format!("{h}: {}", v.to_str().unwrap_or("(binary)")))
+            })
+            .collect();
+        let text = if body.is_some() { resp.text().await.unwrap_or_default() } else { String::new() };
+        let ms = start.elapsed().as_millis();
+        let mut line = format!("GET {url}: {status} in {ms} ms");
+        if !headers.is_empty() {
+            line = format!("{line}; {}", headers.join("; "));
+        }
+        let body_ok = body.as_ref().is_none_or(|re| re.is_match(&text));
+        if !body_ok {
+            line.push_str(&format!(
+                "; body does not match /{}/",
+                body.as_ref().map(|r| r.as_str()).unwrap_or("")
+            ));
+        }
+        if !expected(status.as_u16(), &expect) || !body_ok {
+            bad.push(format!("{path} ({})", status.as_u16()));
+        }
+        evidence.push(line);
+    }
+    let ok = format!("{} paths answered {}", paths.len(), expect.join(" or "));
+    Verdict::unless(&bad, Outcome::Fail, ok, &format!("not {}", expect.join(" or ")), evidence)
+}
