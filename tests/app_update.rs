@@ -343,6 +343,17 @@ mod probes {
         }
     }
 
+    /// Starts a sweep of everything, declining the checklist's rollback command when asked (the
+    /// first time only: a declined command is not asked about again).
+    fn sweep_all(a: &mut golive::tui::app::App) -> Vec<Effect> {
+        let fx = typed(a, "A");
+        if !fx.is_empty() {
+            return fx;
+        }
+        assert!(matches!(a.input, Some(Input::Confirm(ConfirmKind::RunCommand { .. }))));
+        typed(a, "n")
+    }
+
     fn idx(a: &golive::tui::app::App, id: &str) -> usize {
         a.checklist.index_of(id).unwrap()
     }
@@ -358,7 +369,8 @@ mod probes {
     #[test]
     fn r_capital_r_and_a_start_sweeps_of_the_right_items() {
         let mut a = app();
-        assert!(typed(&mut a, "r").is_empty(), "no probe on API Authentication");
+        typed(&mut a, "j");
+        assert!(typed(&mut a, "r").is_empty(), "no probe on User Authorization");
         assert_eq!(a.flash.as_ref().unwrap().text, "This item has no automated check.");
         let probed = |a: &golive::tui::app::App, section: Option<usize>| -> Vec<usize> {
             let c = &a.checklist;
@@ -370,7 +382,7 @@ mod probes {
         assert!(section1.contains(&idx(&a, "security.service-linked-roles")));
         assert_eq!(typed(&mut a, "R"), vec![Effect::RunProbes { run: 1, items: section1 }]);
         let all = probed(&a, None);
-        assert_eq!(typed(&mut a, "A"), vec![Effect::RunProbes { run: 2, items: all.clone() }]);
+        assert_eq!(sweep_all(&mut a), vec![Effect::RunProbes { run: 2, items: all.clone() }]);
         assert_eq!(a.aws, AwsView::Connecting);
         let limits = idx(&a, "cost.spending-limits");
         typed(&mut a, "6jj");
@@ -379,10 +391,35 @@ mod probes {
     }
 
     #[test]
+    fn a_command_runs_only_after_a_person_allows_it_and_that_is_remembered() {
+        let mut a = app();
+        typed(&mut a, "A");
+        let Some(Input::Confirm(ConfirmKind::RunCommand { command })) = a.input else { panic!("no question") };
+        assert_eq!(a.offered_commands[command], "./rollback.sh --dry-run");
+        let fx = typed(&mut a, "y");
+        assert_eq!(fx[0], Effect::Save);
+        assert!(matches!(&fx[1], Effect::RunProbes { run: 1, .. }), "{fx:?}");
+        assert_eq!(a.session.approved_commands, ["./rollback.sh --dry-run"]);
+        assert!(a.session.history.last().unwrap().change.contains("command allowed: ./rollback.sh --dry-run"));
+        // Allowed once, not asked again; a command set in the target is a new question.
+        press(&mut a, KeyCode::Esc);
+        assert!(matches!(typed(&mut a, "A").as_slice(), [Effect::RunProbes { run: 2, .. }]));
+        press(&mut a, KeyCode::Esc);
+        a.session.target.commands.insert("unit".into(), "cargo test".into());
+        assert!(typed(&mut a, "A").is_empty());
+        assert!(matches!(a.input, Some(Input::Confirm(ConfirmKind::RunCommand { .. }))));
+        // Declined: the sweep runs (that check reports it was not allowed) and it is not asked again.
+        assert!(matches!(typed(&mut a, "n").as_slice(), [Effect::RunProbes { run: 3, .. }]));
+        press(&mut a, KeyCode::Esc);
+        assert!(matches!(typed(&mut a, "A").as_slice(), [Effect::RunProbes { run: 4, .. }]));
+        assert_eq!(a.session.approved_commands, ["./rollback.sh --dry-run"]);
+    }
+
+    #[test]
     fn results_set_the_status_and_stale_runs_are_ignored() {
         let mut a = app();
         let slr = idx(&a, "security.service-linked-roles");
-        typed(&mut a, "A");
+        sweep_all(&mut a);
         a.update(Msg::Probe { item: slr, run: 1, event: Event::Started });
         assert_eq!(a.running[&slr], (1, true));
         // A result from an older run changes nothing.
@@ -403,7 +440,7 @@ mod probes {
         );
         assert!(!a.running.contains_key(&slr));
         // A later run keeps the earlier result as history.
-        typed(&mut a, "A");
+        sweep_all(&mut a);
         a.update(Msg::Probe {
             item: slr,
             run: 2,
@@ -462,7 +499,7 @@ mod probes {
     fn esc_cancels_a_sweep_and_late_results_are_dropped() {
         let mut a = app();
         let slr = idx(&a, "security.service-linked-roles");
-        typed(&mut a, "A");
+        sweep_all(&mut a);
         assert_eq!(press(&mut a, KeyCode::Esc), vec![Effect::CancelProbes]);
         assert!(a.running.is_empty());
         let n = a.checklist.items.iter().filter(|i| i.is_automated()).count();
@@ -478,7 +515,7 @@ mod probes {
     #[test]
     fn the_first_account_is_confirmed_before_probing_it() {
         let mut a = app();
-        typed(&mut a, "A");
+        sweep_all(&mut a);
         a.update(Msg::Aws(AwsView::Unconfirmed(identity())));
         assert!(matches!(a.input, Some(Input::Confirm(ConfirmKind::TrustAccount { .. }))));
         let fx = typed(&mut a, "y");
@@ -488,7 +525,7 @@ mod probes {
         assert!(matches!(&fx[1], Effect::RunProbes { run: 2, items } if items.len() == n), "{fx:?}");
         // Saying no leaves the account unset and says what that means.
         let mut b = app();
-        typed(&mut b, "A");
+        sweep_all(&mut b);
         b.update(Msg::Aws(AwsView::Unconfirmed(identity())));
         assert!(typed(&mut b, "n").is_empty());
         assert_eq!(b.session.target.account_id, None);

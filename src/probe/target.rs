@@ -128,7 +128,8 @@ pub const FIELDS: &[Field] = &[
         label: "Expected account id (12 digits)",
         get: |t| shown(&t.account_id),
         set: |t, v| {
-            if !v.is_empty() && !(v.len() == 12 && v.chars().all(|c| c.is_ascii_digit())) {
+            let digits = v.len() == 12 && v.chars().all(|c| c.is_ascii_digit());
+            if !(v.is_empty() || digits) {
                 return Err(format!("An AWS account id is 12 digits, not {v:?}."));
             }
             t.account_id = one(v);
@@ -159,7 +160,7 @@ pub const FIELDS: &[Field] = &[
         label: "Service endpoint URL (https://...)",
         get: |t| shown(&t.endpoint),
         set: |t, v| {
-            if !v.is_empty() && !(v.starts_with("https://") || v.starts_with("http://")) {
+            if !(v.is_empty() || v.starts_with("https://") || v.starts_with("http://")) {
                 return Err(format!("The endpoint is a URL starting https:// or http://, not {v:?}."));
             }
             t.endpoint = one(v);
