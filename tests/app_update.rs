@@ -394,13 +394,17 @@ mod probes {
     fn a_command_runs_only_after_a_person_allows_it_and_that_is_remembered() {
         let mut a = app();
         typed(&mut a, "A");
-        let Some(Input::Confirm(ConfirmKind::RunCommand { command })) = a.input else { panic!("no question") };
+        let Some(Input::Confirm(ConfirmKind::RunCommand { command })) = a.input else {
+            panic!("no question")
+        };
         assert_eq!(a.offered_commands[command], "./rollback.sh --dry-run");
         let fx = typed(&mut a, "y");
         assert_eq!(fx[0], Effect::Save);
         assert!(matches!(&fx[1], Effect::RunProbes { run: 1, .. }), "{fx:?}");
         assert_eq!(a.session.approved_commands, ["./rollback.sh --dry-run"]);
-        assert!(a.session.history.last().unwrap().change.contains("command allowed: ./rollback.sh --dry-run"));
+        assert!(
+            a.session.history.last().unwrap().change.contains("command allowed: ./rollback.sh --dry-run")
+        );
         // Allowed once, not asked again; a command set in the target is a new question.
         press(&mut a, KeyCode::Esc);
         assert!(matches!(typed(&mut a, "A").as_slice(), [Effect::RunProbes { run: 2, .. }]));
