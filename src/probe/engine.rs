@@ -121,13 +121,16 @@ pub async fn run_job(ctx: Arc<Ctx>, specs: Vec<ProbeSpec>, timeout: Duration) ->
             let ctx = ctx.clone();
             set.spawn(async move { (n, run_one(ctx, spec, timeout).await) });
         }
-        let mut parts = Vec::new();
-        while let Some(done) = set.join_next().await {
-            if let Ok((n, verdict)) = done {
-                parts.push((specs[n].kind.as_str(), verdict));
-            }
+        let mut done = Vec::new();
+        while let Some(joined) = set.join_next().await {
+            // A part that panicked must not leave the others to pass for the item.
+            done.push(
+                joined.unwrap_or_else(|e| (usize::MAX, Verdict::error(format!("a probe stopped: {e}")))),
+            );
         }
-        parts.sort_by_key(|(kind, _)| specs.iter().position(|s| s.kind == *kind));
+        done.sort_by_key(|(n, _)| *n);
+        let parts =
+            done.into_iter().map(|(n, v)| (specs.get(n).map_or("probe", |s| s.kind.as_str()), v)).collect();
         Verdict::merge(parts)
     };
     ProbeResult {

@@ -85,6 +85,7 @@ pub const KINDS: &[Kind] = &[
     local::files::EXISTS,
     local::command::RUN,
     local::env::SET,
+    local::secrets::SCAN,
     service::http::GET,
     service::tls::HANDSHAKE,
 ];

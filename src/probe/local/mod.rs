@@ -5,6 +5,7 @@ pub mod command;
 pub mod env;
 pub mod files;
 pub mod mask;
+pub mod secrets;
 
 use super::engine::Ctx;
 use super::{Outcome, Verdict};
