@@ -81,13 +81,7 @@ fn exists(ctx: &Arc<Ctx>, name: &str, paths: Vec<String>, pattern: Option<&str>)
     };
     let mut found = Vec::new();
     let mut without = 0;
-    // Hidden directories such as .github hold workflows; .git itself is never a match.
-    let walk =
-        ignore::WalkBuilder::new(&root).hidden(false).filter_entry(|e| e.file_name() != ".git").build();
-    for entry in walk.flatten() {
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
+    for entry in super::files(&root) {
         let Ok(rel) = entry.path().strip_prefix(&root) else { continue };
         if !set.is_match(rel) {
             continue;

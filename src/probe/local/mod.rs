@@ -26,3 +26,14 @@ pub fn repo(ctx: &Ctx) -> Result<PathBuf, Verdict> {
     }
     Ok(path)
 }
+
+/// The repository's files as the checks see them: .gitignore respected, hidden directories such as
+/// .github included, .git itself never.
+pub fn files(root: &std::path::Path) -> impl Iterator<Item = ignore::DirEntry> {
+    ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .filter_entry(|e| e.file_name() != ".git")
+        .build()
+        .flatten()
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+}

@@ -46,12 +46,8 @@ fn scan(ctx: &Arc<Ctx>) -> Verdict {
     let mut files = 0;
     let mut findings = Vec::new();
     let mut bad_files: Vec<String> = Vec::new();
-    let walk =
-        ignore::WalkBuilder::new(&root).hidden(false).filter_entry(|e| e.file_name() != ".git").build();
-    for entry in walk.flatten() {
-        if !entry.file_type().is_some_and(|t| t.is_file())
-            || entry.metadata().is_ok_and(|m| m.len() > MAX_FILE)
-        {
+    for entry in super::files(&root) {
+        if entry.metadata().is_ok_and(|m| m.len() > MAX_FILE) {
             continue;
         }
         let mut bytes = Vec::new();
