@@ -65,6 +65,9 @@ enum Command {
         #[arg(long)]
         allow_commands: bool,
     },
+    /// List every probe kind: what it checks, its parameters, the checklist's items that use it
+    /// and an example (markdown; the README's probe reference is this output)
+    Probes,
     /// Write the markdown report of a session
     Export {
         /// Output file [default: stdout]
@@ -129,6 +132,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(path) => checklist::load_file(path)?,
         None => Checklist::embedded(),
     };
+    if let Some(Command::Probes) = cli.command {
+        print!("{}", golive::probe::reference::markdown(&checklist));
+        return Ok(0);
+    }
     let session_path = match cli.session {
         Some(p) => p,
         None => default_session_path()?,
@@ -186,6 +193,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             Ok(run.exit_code())
         }
+        Some(Command::Probes) => unreachable!("answered before a session is opened"),
         Some(Command::Export { output }) => {
             let session = session::load(&session_path, &checklist)?
                 .with_context(|| format!("no session at {}", session_path.display()))?;

@@ -5,6 +5,7 @@
 pub mod aws;
 pub mod engine;
 pub mod local;
+pub mod reference;
 pub mod registry;
 pub mod service;
 pub mod target;

@@ -86,6 +86,7 @@ pub const KINDS: &[Kind] = &[
     local::command::RUN,
     local::env::SET,
     local::secrets::SCAN,
+    service::dns::RESOLVES,
     service::http::GET,
     service::tls::HANDSHAKE,
 ];

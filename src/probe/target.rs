@@ -46,6 +46,9 @@ pub struct Target {
     /// What the domain must resolve to: a CNAME target (the load balancer's DNS name) or an address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_expect: Option<String>,
+    /// The name server DNS checks ask (`IP` or `IP:PORT`); without one, the system's resolvers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_server: Option<String>,
     /// A PEM file of CA certificates TLS checks trust instead of the platform roots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<String>,
@@ -169,6 +172,17 @@ pub const FIELDS: &[Field] = &[
     },
     text!("Domain for DNS and TLS (empty: the endpoint's host)", domain),
     text!("Expected DNS answer (CNAME target or address)", dns_expect),
+    Field {
+        label: "Name server for DNS (IP or IP:PORT; empty: the system's)",
+        get: |t| shown(&t.dns_server),
+        set: |t, v| {
+            if !v.is_empty() && name_server(v).is_none() {
+                return Err(format!("The name server is an IP address, optionally with :PORT, not {v:?}."));
+            }
+            t.dns_server = one(v);
+            Ok(())
+        },
+    },
     text!("CA file for TLS (PEM; empty: the platform's roots)", ca_file),
     list!("Smoke test paths (comma-separated; empty: /health)", smoke_paths),
     list!("Protected paths (refuse requests without credentials)", protected_paths),
@@ -181,6 +195,11 @@ pub const FIELDS: &[Field] = &[
     command!("Regression test command", "regression"),
     command!("Security test command", "security"),
 ];
+
+/// A name server written as `IP` or `IP:PORT` (port 53 when left out).
+pub fn name_server(s: &str) -> Option<std::net::SocketAddr> {
+    s.parse().ok().or_else(|| s.parse::<std::net::IpAddr>().ok().map(|ip| (ip, 53).into()))
+}
 
 impl Target {
     pub fn to_fields(&self) -> Vec<String> {

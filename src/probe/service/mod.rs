@@ -1,5 +1,6 @@
 //! Probes of the running service from outside: its HTTP endpoints and its TLS certificate.
 
+pub mod dns;
 pub mod http;
 pub mod tls;
 
