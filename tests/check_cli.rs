@@ -268,3 +268,104 @@ fn check_passes_a_well_configured_account_and_fails_a_misconfigured_one_naming_r
         }
     }
 }
+
+/// An HTTP server on 127.0.0.1 (a thread per connection): /health 200, /admin 401, else 404.
+fn http_server() -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(&stream);
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap_or_default();
+                let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let status = match path.as_str() {
+                    "/health" => "200 OK",
+                    "/admin" => "401 Unauthorized",
+                    _ => "404 Not Found",
+                };
+                let _ =
+                    write!(&stream, "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            });
+        }
+    });
+    port
+}
+
+/// One `golive check` runs AWS, HTTP, DNS, file, secrets, env and command checks side by side;
+/// commands run only with --allow-commands.
+#[test]
+fn one_check_sweeps_aws_the_service_and_the_repository_and_commands_need_consent() {
+    let c = golive::checklist::Checklist::embedded();
+    let account = moto::build_account("good");
+    let creds = tokio::runtime::Runtime::new().unwrap().block_on(moto::role_creds(&account));
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join("docs")).unwrap();
+    std::fs::write(repo.join("docs/runbook.md"), "# Runbook\n").unwrap();
+    std::fs::write(repo.join("settings.py"), "KEY_ID = \"AKIAQ3EGRTXBWZ7MXK4P\"\n").unwrap();
+    let session = dir.path().join("s.toml");
+    let mut s = golive::session::Session::new(&c, common::fixed_now());
+    s.target = moto::fixture_target(&account);
+    s.target.endpoint = Some(format!("http://127.0.0.1:{}", http_server()));
+    s.target.protected_paths = vec!["/admin".into()];
+    s.target.domain = Some("localhost".into());
+    s.target.dns_expect = Some("127.0.0.1".into());
+    s.target.repo = Some(repo.display().to_string());
+    s.target.env_vars = vec!["PATH".into(), "HOME".into()];
+    s.target.commands.insert("unit".into(), "touch unit-ran && echo 12 passed".into());
+    s.target.commands.insert("integration".into(), "echo refused >&2; exit 3".into());
+    golive::session::save(&session, &s).unwrap();
+    let want = [
+        ("security.least-privilege", "pass", "pass"),
+        ("security.api-authentication", "pass", "pass"),
+        ("reliability.load-balancer-health-checks", "pass", "pass"),
+        ("testing.smoke-tests", "pass", "pass"),
+        ("final.dns-configuration", "pass", "pass"),
+        ("operations.runbooks", "pass", "pass"),
+        ("operations.ci-cd-pipeline", "fail", "fail"),
+        ("security.secrets-management", "fail", "fail"),
+        ("final.environment-variables", "pass", "pass"),
+        ("testing.unit-tests", "pass", "error"),
+        ("testing.integration-tests", "fail", "error"),
+    ];
+    let ids: Vec<&str> = want.iter().map(|w| w.0).collect();
+    for allowed in [false, true] {
+        let mut args = [&["--format", "json", "--only"][..], &ids].concat();
+        if allowed {
+            args.push("--allow-commands");
+        }
+        let out = check(&session, &moto::env(&creds), &args);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(1), "{doc:#}");
+        let results = doc["results"].as_array().unwrap();
+        assert_eq!(results.len(), want.len(), "{doc:#}");
+        for (id, with, without) in want {
+            let r = results.iter().find(|r| r["id"] == id).unwrap();
+            let expected = if allowed { with } else { without };
+            assert_eq!(r["outcome"], expected, "allowed {allowed}: {id}: {r:#}");
+        }
+        let unit = results.iter().find(|r| r["id"] == "testing.unit-tests").unwrap();
+        let secrets = results.iter().find(|r| r["id"] == "security.secrets-management").unwrap();
+        assert!(
+            secrets.to_string().contains("settings.py:1: AWS access key id AKIA…[masked, 20 chars]"),
+            "{secrets:#}"
+        );
+        assert!(!out.stdout.windows(20).any(|w| w == b"AKIAQ3EGRTXBWZ7MXK4P"), "the key itself never shows");
+        if allowed {
+            assert!(unit.to_string().contains("12 passed"), "{unit:#}");
+            assert!(repo.join("unit-ran").exists());
+        } else {
+            assert!(
+                unit["summary"].as_str().unwrap().starts_with("not run without consent: `touch unit-ran"),
+                "{unit:#}"
+            );
+            assert!(!repo.join("unit-ran").exists(), "a command ran without consent");
+        }
+    }
+}

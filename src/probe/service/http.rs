@@ -113,6 +113,9 @@ async fn get(ctx: Arc<Ctx>, p: toml::Table) -> Verdict {
         }
         evidence.push(line);
     }
-    let ok = format!("{} paths answered {}", paths.len(), expect.join(" or "));
+    let ok = match paths.as_slice() {
+        [one] => format!("{one} answered {}", expect.join(" or ")),
+        _ => format!("{} paths answered {}", paths.len(), expect.join(" or ")),
+    };
     Verdict::unless(&bad, Outcome::Fail, ok, &format!("not {}", expect.join(" or ")), evidence)
 }
