@@ -76,6 +76,13 @@ pattern = "(?s)\\bRTO\\b.*\\bRPO\\b""#,
     t.files.insert("runbooks".into(), vec!["ops/*.md".into()]);
     let r = run(t, Consent::Nothing, runbooks.clone()).await;
     assert_eq!(r.summary, format!("no runbooks: no file matches ops/*.md in {}", root.display()));
+    // A repository that is not there is an error: nothing was looked at.
+    let gone = root.join("no-such-dir");
+    let r = run(target(&gone), Consent::Nothing, runbooks.clone()).await;
+    assert_eq!(
+        (r.outcome, r.summary),
+        (Outcome::Error, format!("repository {} is not a directory", gone.display()))
+    );
     // No repository: needs-config, never a pass.
     let r = run(Target::default(), Consent::Nothing, runbooks).await;
     assert_eq!(r.outcome, Outcome::NeedsConfig);
@@ -91,7 +98,15 @@ async fn env_says_set_or_not_and_never_the_value() {
     assert_eq!(r.evidence, ["PATH: set", "GOLIVE_TEST_SURELY_UNSET: not set"]);
     assert!(!format!("{r:?}").contains(&path));
     let r = run(Target::default(), Consent::Nothing, spec("env", r#"names = ["PATH"]"#)).await;
-    assert_eq!((r.outcome, r.summary.as_str()), (Outcome::Pass, "all 1 variables set"));
+    assert_eq!((r.outcome, r.summary.as_str()), (Outcome::Pass, "PATH is set"));
+    let r = run(Target::default(), Consent::Nothing, spec("env", r#"names = ["PATH", "HOME"]"#)).await;
+    assert_eq!((r.outcome, r.summary.as_str()), (Outcome::Pass, "all 2 variables set"));
+    // A name no environment can hold is a mistake in the settings: an error, not a fail.
+    let r = run(Target::default(), Consent::Nothing, spec("env", r#"names = ["PATH", "API_KEY=x"]"#)).await;
+    assert_eq!(
+        (r.outcome, r.summary.as_str()),
+        (Outcome::Error, "\"API_KEY=x\" is not an environment variable name")
+    );
 }
 
 fn with_command(repo: &Path, name: &str, command: &str) -> Target {

@@ -100,6 +100,13 @@ async fn the_allow_list_takes_files_and_lines_and_a_clean_tree_passes() {
     let r = scan(t).await;
     assert_eq!(r.outcome, Outcome::Pass, "{r:#?}");
     assert!(r.summary.starts_with("no hard-coded secret in 7 files of "), "{r:#?}");
+    // A repository that is not there is an error, never a clean pass.
+    let gone = dir.path().join("no-such-dir");
+    let r = scan(target(&gone)).await;
+    assert_eq!(
+        (r.outcome, r.summary),
+        (Outcome::Error, format!("repository {} is not a directory", gone.display()))
+    );
     // No repository: needs-config, never a pass.
     assert_eq!(scan(Target::default()).await.outcome, Outcome::NeedsConfig);
 }

@@ -26,6 +26,10 @@ fn set(ctx: &Arc<Ctx>, names: Vec<String>) -> Verdict {
             vec![],
         );
     }
+    // Not a name the environment can hold: a typo in the checklist or target, not a missing variable.
+    if let Some(bad) = names.iter().find(|n| n.is_empty() || n.contains(['=', '\0'])) {
+        return Verdict::error(format!("{bad:?} is not an environment variable name"));
+    }
     let present = |n: &String| std::env::var_os(n).is_some_and(|v| !v.is_empty());
     let evidence =
         names.iter().map(|n| format!("{n}: {}", if present(n) { "set" } else { "not set" })).collect();
@@ -33,7 +37,10 @@ fn set(ctx: &Arc<Ctx>, names: Vec<String>) -> Verdict {
     Verdict::unless(
         &missing,
         Outcome::Fail,
-        format!("all {} variables set", names.len()),
+        match names.as_slice() {
+            [one] => format!("{one} is set"),
+            _ => format!("all {} variables set", names.len()),
+        },
         "not set",
         evidence,
     )
