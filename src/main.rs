@@ -201,6 +201,13 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 session_path: &session_path.display().to_string(),
                 generated: Utc::now().trunc_subsecs(0),
             };
+            // The report goes where notes were never meant to: say so before writing it.
+            for leak in session.leaks() {
+                eprintln!(
+                    "golive: warning: {} {} holds what looks like a credential ({}); the report carries it",
+                    leak.item, leak.place, leak.what
+                );
+            }
             let text = markdown::render(&checklist, &session, &meta);
             match output {
                 Some(path) => write_report(&path, &text)?,

@@ -133,10 +133,12 @@ pub async fn run_job(ctx: Arc<Ctx>, specs: Vec<ProbeSpec>, timeout: Duration) ->
             done.into_iter().map(|(n, v)| (specs.get(n).map_or("probe", |s| s.kind.as_str()), v)).collect();
         Verdict::merge(parts)
     };
+    // A probe may echo what it was given or found (a command's output, an error with a token in
+    // it): nothing that looks like a credential leaves here, for the screen, files or the log.
     ProbeResult {
         outcome: verdict.outcome,
-        summary: verdict.summary,
-        evidence: verdict.evidence,
+        summary: crate::mask::mask(&verdict.summary),
+        evidence: verdict.evidence.iter().map(|e| crate::mask::mask(e)).collect(),
         at,
         duration_ms: start.elapsed().as_millis() as u64,
     }

@@ -243,7 +243,40 @@ pub struct Change {
     pub change: String,
 }
 
+/// Something in a person's text that looks like a credential.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Leak {
+    pub item: String,
+    /// Where: "note line 3", "evidence 2", "n/a reason".
+    pub place: String,
+    /// What it looks like ("AWS secret access key").
+    pub what: &'static str,
+}
+
 impl Session {
+    /// Credentials people typed into notes, evidence or reasons, in item id order: an export
+    /// would carry them into a ticket or a repository, so golive asks (or warns) first.
+    pub fn leaks(&self) -> Vec<Leak> {
+        let mut out = Vec::new();
+        for (id, rec) in &self.items {
+            let mut check = |place: String, text: &str| {
+                for f in text.lines().flat_map(|l| crate::mask::find(l)) {
+                    out.push(Leak { item: id.clone(), place: place.clone(), what: f.rule.what });
+                }
+            };
+            for (n, line) in rec.notes.lines().enumerate() {
+                check(format!("note line {}", n + 1), line);
+            }
+            for (n, e) in rec.evidence.iter().enumerate() {
+                check(format!("evidence {}", n + 1), &e.value);
+            }
+            if let Some(reason) = &rec.reason {
+                check("n/a reason".into(), reason);
+            }
+        }
+        out
+    }
+
     pub fn new(checklist: &crate::checklist::Checklist, now: DateTime<Utc>) -> Session {
         Session {
             schema_version: SCHEMA_VERSION,

@@ -5,10 +5,10 @@
 use super::keymap::{self, Action, Ctx};
 use super::layout::{self, Areas};
 use crate::checklist::Checklist;
+use crate::mask;
 use crate::probe::aws::Identity;
 use crate::probe::engine::Event;
 use crate::probe::local::command::command_of;
-use crate::probe::local::mask;
 use crate::probe::registry;
 use crate::session::{Evidence, EvidenceKind, Session, SignOff, Status};
 use chrono::{DateTime, SubsecRound, Utc};
@@ -139,6 +139,8 @@ pub enum ConfirmKind {
     RunCommand {
         command: usize,
     },
+    /// Export although a note looks like it holds a credential.
+    ExportWithLeaks,
 }
 
 /// A text input that has the keyboard: typed letters go to it, never to commands.
@@ -515,7 +517,12 @@ impl App {
                 }
             }
             Action::SignOff => self.overlay = Overlay::SignOff { row: 0 },
-            Action::Export => return vec![Effect::Export],
+            Action::Export => {
+                if self.session.leaks().is_empty() {
+                    return vec![Effect::Export];
+                }
+                self.input = Some(Input::Confirm(ConfirmKind::ExportWithLeaks));
+            }
             Action::Help => self.overlay = Overlay::Help { scroll: 0 },
             Action::Quit | Action::ForceQuit => return vec![Effect::Save, Effect::Quit],
             _ => {}
@@ -675,6 +682,7 @@ impl App {
                         fx.extend(self.run_probes(sweep));
                         return fx;
                     }
+                    ConfirmKind::ExportWithLeaks => return vec![Effect::Export],
                     ConfirmKind::TrustAccount { account } => {
                         let account = self.offered_accounts[account].clone();
                         self.session.target.account_id = Some(account.clone());
@@ -703,6 +711,9 @@ impl App {
                     // Refused: the sweep goes on; that check reports it was not allowed.
                     let sweep = std::mem::take(&mut self.pending_sweep);
                     return self.run_probes(sweep);
+                }
+                if let ConfirmKind::ExportWithLeaks = kind {
+                    self.info("Not exported: remove the credential from the note (e edits it).".into());
                 }
                 if let ConfirmKind::TrustAccount { account } = kind {
                     let account = &self.offered_accounts[account];

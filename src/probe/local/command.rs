@@ -2,7 +2,8 @@
 //! written in a checklist or a session file is code someone else chose: it runs only with consent
 //! (asked once per command in the TUI and remembered; `golive check --allow-commands`).
 
-use super::{mask, repo};
+use super::repo;
+use crate::mask;
 use crate::probe::engine::Ctx;
 use crate::probe::registry::{Kind, Param, ParamType, int, text};
 use crate::probe::target::Target;

@@ -4,7 +4,6 @@
 pub mod command;
 pub mod env;
 pub mod files;
-pub mod mask;
 pub mod secrets;
 
 use super::engine::Ctx;

@@ -2,7 +2,8 @@
 //! tokens and high-entropy `password = "..."` assignments (the rules in `mask`). Findings name
 //! FILE:LINE and show the secret masked, never the secret.
 
-use super::{mask, repo};
+use super::repo;
+use crate::mask;
 use crate::probe::engine::Ctx;
 use crate::probe::registry::Kind;
 use crate::probe::{Outcome, Verdict};

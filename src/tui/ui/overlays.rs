@@ -114,9 +114,27 @@ pub fn confirm(app: &App, frame: &mut Frame, kind: ConfirmKind) {
         }
         ConfirmKind::RunCommand { command } => format!(
             "Run `{}` in {}? A command check runs it with sh; yes is remembered in the session.",
-            clean(&crate::probe::local::mask::mask(&app.offered_commands[command])),
+            clean(&crate::mask::mask(&app.offered_commands[command])),
             clean(app.session.target.repo.as_deref().unwrap_or("the repository"))
         ),
+        ConfirmKind::ExportWithLeaks => {
+            let leaks = app.session.leaks();
+            let first = &leaks[0];
+            let title = app
+                .checklist
+                .index_of(&first.item)
+                .map_or(first.item.clone(), |i| app.checklist.items[i].title.clone());
+            let more = match leaks.len() {
+                1 => String::new(),
+                n => format!(" ({} more)", n - 1),
+            };
+            format!(
+                "{} of \"{}\" holds what looks like a credential ({}){more}; the report would carry it. Export anyway?",
+                first.place,
+                clean(&title),
+                first.what
+            )
+        }
         ConfirmKind::TrustAccount { account } => {
             let arn = match &app.aws {
                 AwsView::Unconfirmed(id) => id.arn.clone(),

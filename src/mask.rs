@@ -1,5 +1,6 @@
-//! What a credential looks like, and how to show one without showing it. The command probe masks
-//! its output with these rules; the secrets scan reports what they find.
+//! What a credential looks like, and how to show one without showing it. Every probe result is
+//! masked with these rules before it is shown, saved, exported or logged; the secrets scan reports
+//! what they find; a note that holds one is flagged before an export.
 
 use regex::Regex;
 use std::sync::LazyLock;
@@ -25,6 +26,13 @@ pub const RULES: &[Rule] = &[
         id: "aws-secret-access-key",
         what: "AWS secret access key",
         pattern: r#"(?i)aws_?secret_?(?:access_?)?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})\b"#,
+        min_entropy: 3.5,
+    },
+    Rule {
+        id: "aws-session-token",
+        what: "AWS session token",
+        // STS session tokens are base64 of a serialised structure that always starts the same way.
+        pattern: r"((?:IQoJb3JpZ2lu|FwoGZXIvYXdz)[A-Za-z0-9/+=]{60,})",
         min_entropy: 3.5,
     },
     Rule {
