@@ -260,7 +260,7 @@ impl Session {
         let mut out = Vec::new();
         for (id, rec) in &self.items {
             let mut check = |place: String, text: &str| {
-                for f in text.lines().flat_map(|l| crate::mask::find(l)) {
+                for f in text.lines().flat_map(crate::mask::find) {
                     out.push(Leak { item: id.clone(), place: place.clone(), what: f.rule.what });
                 }
             };
