@@ -147,30 +147,36 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     let who = cli.who.clone().unwrap_or_else(login_name);
     match cli.command {
         None | Some(Command::Tui) => {
+            let _lock = session::lock(&session_path, &who)?;
             // Load first: a bad session file is the more useful error, wherever golive runs.
-            let mut session = session::load(&session_path, &checklist)?
-                .unwrap_or_else(|| Session::new(&checklist, Utc::now().trunc_subsecs(0)));
+            let loaded = session::load(&session_path, &checklist)?;
+            let mut disk = session::fingerprint(&session_path)?;
+            let mut session = loaded.unwrap_or_else(|| Session::new(&checklist, Utc::now().trunc_subsecs(0)));
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
                 anyhow::bail!(
                     "the checklist needs a terminal; in scripts use `golive check` or `golive export`"
                 );
             }
             if apply_target(&cli.target, &mut session) {
-                session::save(&session_path, &session)?;
+                disk = Some(session::save(&session_path, &session)?);
             }
-            tui::run(App::new(checklist, session, session_path, who, Utc::now), opts)?;
+            let mut app = App::new(checklist, session, session_path, who, Utc::now);
+            app.disk = disk;
+            tui::run(app, opts)?;
             Ok(0)
         }
         Some(Command::Check { only, section, format, output, allow_commands }) => {
-            let mut session = session::load(&session_path, &checklist)?
-                .unwrap_or_else(|| Session::new(&checklist, Utc::now().trunc_subsecs(0)));
+            let _lock = session::lock(&session_path, &who)?;
+            let loaded = session::load(&session_path, &checklist)?;
+            let disk = session::fingerprint(&session_path)?;
+            let mut session = loaded.unwrap_or_else(|| Session::new(&checklist, Utc::now().trunc_subsecs(0)));
             apply_target(&cli.target, &mut session);
             let (jobs, skipped) = check::select(&checklist, &session, &check::Selection { only, section })?;
             let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
             let (identity, results) =
                 rt.block_on(check::probe(&checklist, &mut session, jobs, opts, allow_commands));
             check::record(&checklist, &mut session, &results, &who);
-            session::save(&session_path, &session)?;
+            let saved = session::save_over(&session_path, &session, disk);
             let run = check::Run { generated: Utc::now().trunc_subsecs(0), identity, results, skipped };
             let text = match format {
                 Format::Text => export::check::text(&checklist, &run),
@@ -191,7 +197,16 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 }
                 None => print!("{text}"),
             }
-            Ok(run.exit_code())
+            match saved {
+                Ok(_) => Ok(run.exit_code()),
+                // The report stands; the results are not worth someone else's edit.
+                Err(session::SaveError::Changed) => anyhow::bail!(
+                    "{} changed on disk while the checks ran: their change is kept and these results \
+                     are not saved (the report above has them)",
+                    session_path.display()
+                ),
+                Err(session::SaveError::Failed(e)) => Err(e),
+            }
         }
         Some(Command::Probes) => unreachable!("answered before a session is opened"),
         Some(Command::Export { output }) => {

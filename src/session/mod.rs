@@ -2,9 +2,13 @@
 //! produced, never copies of checklist text, so a newer checklist applies cleanly.
 
 pub mod evidence;
+mod lock;
 mod store;
 
-pub use store::{SCHEMA_VERSION, load, parse, save, write_atomic};
+pub use lock::{SessionLock, lock};
+pub use store::{
+    BACKUPS, SCHEMA_VERSION, SaveError, fingerprint, keep, load, parse, save, save_over, write_atomic,
+};
 
 use crate::probe::target::Target;
 use crate::probe::{Outcome, ProbeResult};

@@ -64,9 +64,65 @@ pub fn parse(file: &str, text: &str, checklist: &Checklist) -> Result<Session, L
     toml::from_str(text).map_err(|e| Located::from_toml(file, text, &e))
 }
 
-pub fn save(path: &Path, session: &Session) -> anyhow::Result<()> {
+/// Writes the session; returns the fingerprint of what it wrote.
+pub fn save(path: &Path, session: &Session) -> anyhow::Result<u64> {
     let text = toml::to_string(session).context("serialising the session")?;
-    write_atomic(path, text.as_bytes())
+    write_atomic(path, text.as_bytes())?;
+    Ok(fingerprint_of(text.as_bytes()))
+}
+
+/// Why a guarded save did not write.
+#[derive(Debug)]
+pub enum SaveError {
+    /// Something else (git pull, an editor) changed the file since golive read or wrote it.
+    Changed,
+    Failed(anyhow::Error),
+}
+
+/// Saves only over the file golive last read or wrote (`expected`, `None` for no file), so a
+/// change made by something else is never silently overwritten. Returns the new fingerprint.
+pub fn save_over(path: &Path, session: &Session, expected: Option<u64>) -> Result<u64, SaveError> {
+    match fingerprint(path) {
+        Ok(now) if now == expected => save(path, session).map_err(SaveError::Failed),
+        Ok(_) => Err(SaveError::Changed),
+        Err(e) => Err(SaveError::Failed(e.into())),
+    }
+}
+
+/// What the file at `path` holds, as a hash of its bytes; `None` when there is no file.
+pub fn fingerprint(path: &Path) -> std::io::Result<Option<u64>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(fingerprint_of(&bytes))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn fingerprint_of(bytes: &[u8]) -> u64 {
+    use std::hash::{DefaultHasher, Hasher};
+    let mut h = DefaultHasher::new();
+    h.write(bytes);
+    h.finish()
+}
+
+/// How many earlier versions `keep` holds beside the session (`FILE.bak.1` is the newest).
+pub const BACKUPS: usize = 3;
+
+/// Keeps `bytes` (a version about to be replaced) as `FILE.bak.1`, shifting older backups up and
+/// dropping the oldest; returns the backup's path.
+pub fn keep(path: &Path, bytes: &[u8]) -> anyhow::Result<std::path::PathBuf> {
+    let bak = |n: usize| {
+        let mut name = path.file_name().unwrap_or_default().to_os_string();
+        name.push(format!(".bak.{n}"));
+        path.with_file_name(name)
+    };
+    for n in (1..BACKUPS).rev() {
+        if bak(n).exists() {
+            std::fs::rename(bak(n), bak(n + 1)).with_context(|| format!("rotating {}", bak(n).display()))?;
+        }
+    }
+    write_atomic(&bak(1), bytes)?;
+    Ok(bak(1))
 }
 
 /// Writes `bytes` to `path` through a 0600 temp file in the same directory, fsynced and renamed
@@ -78,8 +134,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     };
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     // tempfile creates the file with mode 0600 on Unix.
+    // Named for the file it replaces, so a temp file left by a kill -9 is recognisably its own.
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
     let mut tmp = tempfile::Builder::new()
-        .prefix(".golive-")
+        .prefix(&format!(".{name}.golive-"))
         .suffix(".tmp")
         .tempfile_in(dir)
         .with_context(|| format!("creating a temp file in {}", dir.display()))?;

@@ -28,7 +28,15 @@ pub enum Msg {
         item: usize,
         evidence: Evidence,
     },
-    Saved(Result<(), String>),
+    /// A save finished: the fingerprint of what it wrote, or why it failed.
+    Saved(Result<u64, String>),
+    /// A save found the file changed by something else since golive read or wrote it: nothing
+    /// was written.
+    ChangedOnDisk,
+    /// The other version was kept as a backup and this one written, or that version loaded.
+    Resolved(Result<Resolution, String>),
+    /// SIGTERM or SIGHUP: keep what was typed, save, quit.
+    Shutdown,
     Exported(Result<PathBuf, String>),
     /// No input for a moment: a good time to save a note being typed.
     Idle,
@@ -41,6 +49,15 @@ pub enum Msg {
         run: u64,
         event: Event,
     },
+}
+
+/// How a conflict with a change on disk ended.
+#[derive(Debug)]
+pub enum Resolution {
+    /// Ours written; theirs kept at the path.
+    KeptMine { backup: PathBuf, disk: u64 },
+    /// Theirs loaded; ours kept at the path.
+    TookTheirs { backup: PathBuf, session: Box<Session>, disk: Option<u64> },
 }
 
 /// What the header shows about AWS.
@@ -62,6 +79,10 @@ pub enum AwsView {
 pub enum Effect {
     Save,
     Export,
+    /// Keep the file on disk as a backup, then write this session over it.
+    Overwrite,
+    /// Keep this session as a backup, then load the file on disk.
+    Reload,
     /// Classify the entry (URL, file or text) and, for a file, record its size and SHA-256.
     InspectEvidence {
         item: usize,
@@ -141,6 +162,8 @@ pub enum ConfirmKind {
     },
     /// Export although a note looks like it holds a credential.
     ExportWithLeaks,
+    /// The session file changed on disk: write ours (theirs kept) or load theirs (ours kept).
+    ChangedOnDisk,
 }
 
 /// A text input that has the keyboard: typed letters go to it, never to commands.
@@ -213,6 +236,11 @@ pub struct App {
     pub flash: Option<Flash>,
     /// The last save failed: shown until a save succeeds, because the user must know.
     pub save_error: Option<String>,
+    /// The fingerprint of the session file as golive last read or wrote it (`None`: no file);
+    /// a save over anything else asks first.
+    pub disk: Option<u64>,
+    /// A save was refused because the file changed on disk, and no choice has been made yet.
+    pub conflict: bool,
     pub aws: AwsView,
     /// Items whose probe is queued or running: their sweep and whether it has started.
     pub running: BTreeMap<usize, (u64, bool)>,
@@ -258,6 +286,8 @@ impl App {
             items_offset: 0,
             flash: None,
             save_error: None,
+            disk: None,
+            conflict: false,
             aws: AwsView::NotConnected,
             running: BTreeMap::new(),
             spinner: 0,
@@ -357,9 +387,47 @@ impl App {
                 self.log(Some(&id), what);
                 vec![Effect::Save]
             }
-            Msg::Saved(Ok(())) => {
+            Msg::Saved(Ok(disk)) => {
                 self.save_error = None;
+                self.disk = Some(disk);
                 vec![]
+            }
+            Msg::ChangedOnDisk => {
+                if !matches!(self.input, Some(Input::Confirm(ConfirmKind::ChangedOnDisk))) {
+                    self.save_draft();
+                    self.input = Some(Input::Confirm(ConfirmKind::ChangedOnDisk));
+                }
+                self.conflict = true;
+                self.save_error = Some("the file changed on disk; not saved until you choose".into());
+                vec![]
+            }
+            Msg::Resolved(Ok(Resolution::KeptMine { backup, disk })) => {
+                self.conflict = false;
+                self.save_error = None;
+                self.disk = Some(disk);
+                self.info(format!("Saved yours; the version on disk is kept as {}.", backup.display()));
+                vec![]
+            }
+            Msg::Resolved(Ok(Resolution::TookTheirs { backup, session, disk })) => {
+                self.conflict = false;
+                self.save_error = None;
+                self.disk = disk;
+                self.session = *session;
+                self.select(self.selected.min(self.checklist.items.len() - 1));
+                self.info(format!("Loaded the version on disk; yours is kept as {}.", backup.display()));
+                vec![]
+            }
+            Msg::Resolved(Err(e)) => {
+                // Nothing changed: ask again, with the reason on screen.
+                self.error(e);
+                self.input = Some(Input::Confirm(ConfirmKind::ChangedOnDisk));
+                vec![]
+            }
+            Msg::Shutdown => {
+                if matches!(self.input, Some(Input::Notes { .. })) {
+                    self.finish_notes();
+                }
+                vec![Effect::Save, Effect::Quit]
             }
             Msg::Saved(Err(e)) => {
                 self.save_error = Some(e);
@@ -683,6 +751,7 @@ impl App {
                         return fx;
                     }
                     ConfirmKind::ExportWithLeaks => return vec![Effect::Export],
+                    ConfirmKind::ChangedOnDisk => return vec![Effect::Overwrite],
                     ConfirmKind::TrustAccount { account } => {
                         let account = self.offered_accounts[account].clone();
                         self.session.target.account_id = Some(account.clone());
@@ -711,6 +780,9 @@ impl App {
                     // Refused: the sweep goes on; that check reports it was not allowed.
                     let sweep = std::mem::take(&mut self.pending_sweep);
                     return self.run_probes(sweep);
+                }
+                if let ConfirmKind::ChangedOnDisk = kind {
+                    return vec![Effect::Reload];
                 }
                 if let ConfirmKind::ExportWithLeaks = kind {
                     self.info("Not exported: remove the credential from the note (e edits it).".into());

@@ -13,14 +13,16 @@ use crate::probe::local::command::Consent;
 use crate::probe::target::Target;
 use crate::probe::{Outcome, Verdict, registry};
 use crate::session;
-use app::{App, AwsView, Effect, Msg};
+use app::{App, AwsView, Effect, Msg, Resolution};
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::{DefaultTerminal, Terminal};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use std::collections::VecDeque;
 use std::io::stdout;
 use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
@@ -111,14 +113,80 @@ async fn connect_for_ui(target: &Target, timeout: Duration) -> (AwsView, Result<
 
 pub fn run(mut app: App, probe_opts: engine::Opts) -> anyhow::Result<()> {
     let mut runner = Runner::new(probe_opts)?;
+    // SIGTERM (a shutdown, kill) and SIGHUP (the SSH connection dropped) end golive the way q
+    // does: what was typed is saved. Raw mode turns Ctrl-C into a key, so SIGINT comes only from
+    // kill -INT and is treated the same.
+    let signal = Arc::new(AtomicUsize::new(0));
+    for sig in [SIGTERM, SIGHUP, SIGINT] {
+        signal_hook::flag::register_usize(sig, signal.clone(), sig as usize)?;
+    }
     let mut guard = TerminalGuard::enter()?;
+    // A panic unwinds to here: the session is saved as it stands (every acknowledged change
+    // already is; this keeps a note being typed), then the panic goes on, the terminal restored
+    // by the guard and the hook.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        ui_loop(&mut app, &mut runner, &mut guard, &signal)
+    }));
+    runner.cancel();
+    match outcome {
+        Err(panic) => {
+            app.update(Msg::Shutdown);
+            if !app.conflict {
+                let _ = session::save_over(&app.session_path, &app.session, app.disk);
+            }
+            drop(guard);
+            std::panic::resume_unwind(panic);
+        }
+        Ok(result) => {
+            if result.is_err() {
+                // The terminal failed under us (a hang-up): save what we hold before reporting.
+                app.update(Msg::Shutdown);
+                if let Ok(disk) = session::save_over(&app.session_path, &app.session, app.disk) {
+                    app.disk = Some(disk);
+                }
+            }
+            drop(guard);
+            if app.conflict {
+                let mine = toml::to_string(&app.session)?;
+                let backup = session::keep(&app.session_path, mine.as_bytes())?;
+                anyhow::bail!(
+                    "{} changed on disk and golive stopped before you chose: your version is in {}",
+                    app.session_path.display(),
+                    backup.display()
+                );
+            }
+            result?;
+            match signal.load(Ordering::SeqCst) {
+                0 => {}
+                sig => eprintln!("golive: stopped by signal {sig}; the session is saved"),
+            }
+        }
+    }
+    if let Some(e) = &app.save_error {
+        anyhow::bail!("the session could not be saved to {}: {e}", app.session_path.display());
+    }
+    Ok(())
+}
+
+fn ui_loop(
+    app: &mut App,
+    runner: &mut Runner,
+    guard: &mut TerminalGuard,
+    signal: &AtomicUsize,
+) -> anyhow::Result<()> {
+    #[cfg(debug_assertions)]
+    let panic_key = std::env::var("GOLIVE_DEBUG_PANIC_KEY").ok().and_then(|k| k.chars().next());
     let size = guard.terminal.size()?;
     app.update(Msg::Resize(size.width, size.height));
     'ui: loop {
-        guard.terminal.draw(|f| ui::draw(&app, f))?;
+        if signal.load(Ordering::SeqCst) != 0 {
+            process(app, runner, Msg::Shutdown);
+            break;
+        }
+        guard.terminal.draw(|f| ui::draw(app, f))?;
         // Probe results arrive on a channel; the spinner turns only while probes run.
         while let Ok(msg) = runner.rx.try_recv() {
-            if process(&mut app, &mut runner, msg) {
+            if process(app, runner, msg) {
                 break 'ui;
             }
         }
@@ -126,7 +194,7 @@ pub fn run(mut app: App, probe_opts: engine::Opts) -> anyhow::Result<()> {
         if !event::poll(wait)? {
             // After a short pause without input the app may save a note being typed.
             let msg = if app.running.is_empty() { Msg::Idle } else { Msg::Tick };
-            if process(&mut app, &mut runner, msg) {
+            if process(app, runner, msg) {
                 break;
             }
             continue;
@@ -137,14 +205,16 @@ pub fn run(mut app: App, probe_opts: engine::Opts) -> anyhow::Result<()> {
             Event::Resize(w, h) => Msg::Resize(w, h),
             _ => continue,
         };
-        if process(&mut app, &mut runner, msg) {
+        // Tests of the panic path: a key that panics, in debug builds only.
+        #[cfg(debug_assertions)]
+        if let (Some(k), Msg::Key(ev)) = (panic_key, &msg)
+            && ev.code == ratatui::crossterm::event::KeyCode::Char(k)
+        {
+            panic!("GOLIVE_DEBUG_PANIC_KEY pressed");
+        }
+        if process(app, runner, msg) {
             break;
         }
-    }
-    runner.cancel();
-    drop(guard);
-    if let Some(e) = &app.save_error {
-        anyhow::bail!("the session could not be saved to {}: {e}", app.session_path.display());
     }
     Ok(())
 }
@@ -158,9 +228,14 @@ pub fn process(app: &mut App, runner: &mut Runner, msg: Msg) -> bool {
         for effect in app.update(msg) {
             match effect {
                 Effect::Save => {
-                    let r = session::save(&app.session_path, &app.session).map_err(|e| format!("{e:#}"));
-                    queue.push_back(Msg::Saved(r));
+                    queue.push_back(match session::save_over(&app.session_path, &app.session, app.disk) {
+                        Ok(disk) => Msg::Saved(Ok(disk)),
+                        Err(session::SaveError::Changed) => Msg::ChangedOnDisk,
+                        Err(session::SaveError::Failed(e)) => Msg::Saved(Err(format!("{e:#}"))),
+                    })
                 }
+                Effect::Overwrite => queue.push_back(Msg::Resolved(keep_mine(app))),
+                Effect::Reload => queue.push_back(Msg::Resolved(take_theirs(app))),
                 Effect::Export => {
                     let path = export::report_path(&app.session_path);
                     let meta = export::markdown::Meta {
@@ -185,6 +260,28 @@ pub fn process(app: &mut App, runner: &mut Runner, msg: Msg) -> bool {
         }
     }
     quit
+}
+
+/// Keeps the file on disk as a backup and writes this session over it.
+fn keep_mine(app: &App) -> Result<Resolution, String> {
+    let path = &app.session_path;
+    let theirs = std::fs::read(path).unwrap_or_default();
+    let backup = session::keep(path, &theirs).map_err(|e| format!("{e:#}"))?;
+    let disk = session::save(path, &app.session).map_err(|e| format!("{e:#}"))?;
+    Ok(Resolution::KeptMine { backup, disk })
+}
+
+/// Keeps this session as a backup and loads the file on disk; a file that does not load is
+/// reported and nothing changes.
+fn take_theirs(app: &App) -> Result<Resolution, String> {
+    let path = &app.session_path;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let theirs = session::parse(&path.display().to_string(), &text, &app.checklist)
+        .map_err(|e| format!("The version on disk does not load, so yours stays: {e}"))?;
+    let mine = toml::to_string(&app.session).map_err(|e| e.to_string())?;
+    let backup = session::keep(path, mine.as_bytes()).map_err(|e| format!("{e:#}"))?;
+    let disk = session::fingerprint(path).map_err(|e| e.to_string())?;
+    Ok(Resolution::TookTheirs { backup, session: Box::new(theirs), disk })
 }
 
 /// Raw mode, the alternate screen and mouse capture for as long as it lives; dropping it (on

@@ -117,6 +117,11 @@ pub fn confirm(app: &App, frame: &mut Frame, kind: ConfirmKind) {
             clean(&crate::mask::mask(&app.offered_commands[command])),
             clean(app.session.target.repo.as_deref().unwrap_or("the repository"))
         ),
+        ConfirmKind::ChangedOnDisk => format!(
+            "{} changed on disk since golive last read or wrote it (git pull? an editor?). \
+             y: write yours over it, keeping theirs as a backup. n: load theirs, keeping yours as a backup.",
+            clean(&app.session_path.display().to_string())
+        ),
         ConfirmKind::ExportWithLeaks => {
             let leaks = app.session.leaks();
             let first = &leaks[0];

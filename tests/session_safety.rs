@@ -1,0 +1,191 @@
+//! The session survives what launch day does to it: a second golive, a git pull under a running
+//! one, SIGTERM, SIGHUP and panics, each on the real binary in a pseudo-terminal.
+
+mod common;
+
+use common::pty::Tui;
+use golive::checklist::Checklist;
+use golive::session::{self, Session, Status};
+use std::path::Path;
+use std::process::Command;
+
+fn load(path: &Path) -> Session {
+    session::load(path, &Checklist::embedded()).unwrap().unwrap()
+}
+
+fn golive(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_golive")).args(args).output().unwrap()
+}
+
+fn signal(tui: &Tui, sig: &str) {
+    assert!(Command::new("kill").args([sig, &tui.pid().to_string()]).status().unwrap().success());
+}
+
+fn restored(tui: &Tui) {
+    tui.with_screen(|s| {
+        assert!(!s.alternate_screen(), "still on the alternate screen");
+        assert_eq!(s.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
+        assert!(!s.hide_cursor(), "cursor hidden");
+    });
+}
+
+#[test]
+fn a_second_golive_is_refused_naming_the_holder_and_a_crash_leaves_no_lock() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("s.toml");
+    let sp = path.to_str().unwrap();
+    let mut first = Tui::spawn(&["--session", sp, "--who", "alice"], home.path(), 100, 30);
+    first.wait_for("1 Security");
+    first.send("p");
+    first.wait_for("[x] API Authentication");
+    let pid = first.pid();
+    for args in [&["--session", sp, "--who", "bob"][..], &["check", "--session", sp, "--who", "bob"]] {
+        let out = golive(args);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8(out.stderr).unwrap();
+        let want = format!("golive: {sp} is open in another golive: alice (pid {pid} on ");
+        assert!(err.starts_with(&want), "{err}");
+        assert!(
+            err.contains(") since 20")
+                && err.trim_end().ends_with("Close it there first (golive export reads it meanwhile)."),
+            "{err}"
+        );
+    }
+    // Reading needs no lock.
+    assert!(golive(&["export", "--session", sp]).status.success());
+    // kill -9: the kernel drops the lock with the process.
+    signal(&first, "-9");
+    first.wait_exit();
+    let mut second = Tui::spawn(&["--session", sp, "--who", "bob"], home.path(), 100, 30);
+    second.wait_for("1 Security");
+    second.send("q");
+    assert!(second.wait_exit().success());
+}
+
+#[test]
+fn a_change_on_disk_is_never_overwritten_silently() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("s.toml");
+    let sp = path.to_str().unwrap();
+    let mut tui = Tui::spawn(&["--session", sp, "--who", "alice"], home.path(), 100, 30);
+    tui.wait_for("1 Security");
+    tui.send("p");
+    tui.wait_for("[x] API Authentication");
+
+    // Someone's git pull brings a version where User Authorization failed.
+    let mut theirs = load(&path);
+    theirs.record_mut("security.user-authorization").status = Status::Fail;
+    session::write_atomic(&path, toml::to_string(&theirs).unwrap().as_bytes()).unwrap();
+    let theirs_text = std::fs::read_to_string(&path).unwrap();
+
+    // The next change asks instead of saving.
+    tui.send("jb");
+    tui.wait_for("y: write yours over it");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs_text, "nothing written before the answer");
+    // n: theirs loaded, ours kept as .bak.1.
+    tui.send("n");
+    tui.wait_for("Loaded the version on disk; yours is kept as");
+    tui.wait_for("[✗] User Authorization");
+    let bak1 = home.path().join("s.toml.bak.1");
+    let mine =
+        session::parse("bak", &std::fs::read_to_string(&bak1).unwrap(), &Checklist::embedded()).unwrap();
+    assert_eq!(mine.status("security.user-authorization"), Status::Blocked);
+
+    // Again, and this time y: ours written, theirs kept; the earlier backup moves to .bak.2.
+    let mut theirs = load(&path);
+    theirs.record_mut("security.session-management").status = Status::Pass;
+    session::write_atomic(&path, toml::to_string(&theirs).unwrap().as_bytes()).unwrap();
+    tui.send("jp");
+    tui.wait_for("y: write yours over it");
+    tui.send("y");
+    tui.wait_for("Saved yours; the version on disk is kept as");
+    let now = load(&path);
+    assert_eq!(now.status("security.user-authorization"), Status::Fail, "theirs was loaded before");
+    let kept =
+        session::parse("bak", &std::fs::read_to_string(&bak1).unwrap(), &Checklist::embedded()).unwrap();
+    assert_eq!(kept.status("security.session-management"), Status::Pass, "theirs kept in .bak.1");
+    assert!(home.path().join("s.toml.bak.2").exists());
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+}
+
+#[test]
+fn an_edited_file_that_no_longer_loads_is_reported_and_ours_stays() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("s.toml");
+    let sp = path.to_str().unwrap();
+    let mut tui = Tui::spawn(&["--session", sp, "--who", "alice"], home.path(), 100, 30);
+    tui.wait_for("1 Security");
+    tui.send("p");
+    tui.wait_for("[x] API Authentication");
+    std::fs::write(&path, "schema_version = 1\n[items.\n").unwrap();
+    tui.send("jf");
+    tui.wait_for("changed on disk");
+    tui.send("n");
+    tui.wait_for("The version on disk does not load, so yours stays");
+    tui.send("y");
+    tui.wait_for("Saved yours; the version on disk is kept as");
+    assert_eq!(
+        std::fs::read_to_string(home.path().join("s.toml.bak.1")).unwrap(),
+        "schema_version = 1\n[items.\n"
+    );
+    assert_eq!(load(&path).status("security.user-authorization"), Status::Fail);
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+}
+
+/// A note typed but not yet saved (no pause, no Esc) when the signal arrives is kept.
+fn note_survives(sig: &str) {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("s.toml");
+    let sp = path.to_str().unwrap();
+    let mut tui = Tui::spawn(&["--session", sp, "--who", "alice"], home.path(), 100, 30);
+    tui.wait_for("1 Security");
+    tui.send("e");
+    tui.wait_for("Notes: API Authentication");
+    tui.send("typed just before the signal");
+    tui.wait_for("typed just before the signal");
+    signal(&tui, sig);
+    let status = tui.wait_exit();
+    restored(&tui);
+    assert!(status.success(), "{sig}: {status:?}");
+    assert_eq!(
+        load(&path).record("security.api-authentication").unwrap().notes,
+        "typed just before the signal"
+    );
+}
+
+#[test]
+fn sigterm_saves_what_was_typed_and_restores_the_terminal() {
+    note_survives("-TERM");
+}
+
+#[test]
+fn sighup_saves_what_was_typed_and_restores_the_terminal() {
+    note_survives("-HUP");
+}
+
+#[test]
+fn a_panic_saves_what_was_typed_and_restores_the_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("s.toml");
+    let sp = path.to_str().unwrap();
+    let env =
+        [("GOLIVE_DEBUG_PANIC_KEY".to_string(), "~".to_string()), ("RUST_BACKTRACE".into(), "0".into())];
+    let mut tui = Tui::spawn_env(&["--session", sp, "--who", "alice"], home.path(), 100, 30, &env);
+    tui.wait_for("1 Security");
+    tui.send("e");
+    tui.wait_for("Notes: API Authentication");
+    tui.send("half a thought");
+    tui.wait_for("half a thought");
+    tui.send("~");
+    let status = tui.wait_exit();
+    assert!(!status.success());
+    restored(&tui);
+    let screen = tui.screen();
+    assert!(
+        screen.contains("GOLIVE_DEBUG_PANIC_KEY pressed"),
+        "the panic message shows after restore:\n{screen}"
+    );
+    assert_eq!(load(&path).record("security.api-authentication").unwrap().notes, "half a thought");
+}
