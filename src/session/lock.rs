@@ -55,5 +55,23 @@ pub fn lock(session: &Path, who: &str) -> anyhow::Result<SessionLock> {
     file.set_len(0)?;
     file.rewind()?;
     file.write_all(text.as_bytes())?;
+    sweep_temp_files(session);
     Ok(SessionLock { _file: file })
+}
+
+/// Removes the temp files a golive killed mid-save left beside this session. Only the lock holder
+/// may: another golive's temp file would be one it is about to rename.
+fn sweep_temp_files(session: &Path) {
+    let name = session.file_name().unwrap_or_default().to_string_lossy();
+    let prefix = format!(".{name}.golive-");
+    let dir = match session.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if file.starts_with(&prefix) && file.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }

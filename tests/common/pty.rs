@@ -81,6 +81,11 @@ impl Tui {
         }
     }
 
+    /// Whether the process has ended (without waiting).
+    pub fn exited(&mut self) -> bool {
+        self.child.try_wait().ok().flatten().is_some()
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.process_id().unwrap()
     }
