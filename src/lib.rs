@@ -4,6 +4,7 @@ pub mod check;
 pub mod checklist;
 pub mod export;
 pub mod located;
+pub mod log;
 pub mod mask;
 pub mod probe;
 pub mod progress;

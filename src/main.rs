@@ -35,6 +35,9 @@ struct Cli {
     /// Seconds each probe may take before it counts as an error
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 15)]
     probe_timeout: u64,
+    /// How much goes to the log file (in the platform state dir, e.g. ~/.local/state/golive/log)
+    #[arg(long, global = true, value_enum, default_value_t = golive::log::Level::Info)]
+    log_level: golive::log::Level,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -128,6 +131,13 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
+    // A log that cannot be opened is not a reason to stop a launch: say so and go on.
+    if let Some(dir) = golive::log::dir()
+        && let Err(e) = golive::log::init(&dir, cli.log_level)
+    {
+        eprintln!("golive: no log in {}: {e:#}", dir.display());
+    }
+    tracing::info!(target: "golive", "golive {} started", env!("CARGO_PKG_VERSION"));
     let checklist = match &cli.checklist {
         Some(path) => checklist::load_file(path)?,
         None => Checklist::embedded(),

@@ -369,3 +369,43 @@ fn one_check_sweeps_aws_the_service_and_the_repository_and_commands_need_consent
         }
     }
 }
+
+/// The log: a file in the state dir with a line per AWS call (request id, latency) and per probe,
+/// and nothing secret.
+#[tokio::test]
+async fn every_aws_call_and_probe_is_logged_to_the_state_dir_without_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("s.toml");
+    let account = moto::fresh_account();
+    let creds = moto::role_creds(&account).await;
+    let mut env = moto::env(&creds);
+    env.push(("XDG_STATE_HOME".into(), dir.path().join("state").display().to_string()));
+    let only = ["--only", "security.service-linked-roles", "--account", &account];
+    let out = check(&session, &env, &only);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let logs: Vec<_> =
+        std::fs::read_dir(dir.path().join("state/golive/log")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(logs.len(), 1, "{logs:?}");
+    let name = logs[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("golive.") && name.ends_with(".log"), "{name}");
+    let log = std::fs::read_to_string(&logs[0]).unwrap();
+    let call = log
+        .lines()
+        .find(|l| {
+            l.contains("golive::aws") && l.contains("GetCallerIdentity") || l.contains("golive::aws: POST")
+        })
+        .unwrap_or_else(|| panic!("no AWS call line:\n{log}"));
+    assert!(call.contains("-> 200 request_id="), "{call}");
+    assert!(call.trim_end().ends_with(" ms"), "{call}");
+    assert!(log.contains("golive::probe: aws.sts.assumed-role: pass in "), "{log}");
+    for secret in [creds.access_key_id(), creds.secret_access_key(), creds.session_token().unwrap()] {
+        assert!(!log.contains(secret), "a credential in the log:\n{log}");
+    }
+    // --log-level off writes nothing.
+    let quiet = tempfile::tempdir().unwrap();
+    let mut env = moto::env(&creds);
+    env.push(("XDG_STATE_HOME".into(), quiet.path().display().to_string()));
+    let out = check(&session, &env, &[&only[..], &["--log-level", "off"]].concat());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!quiet.path().join("golive").exists());
+}

@@ -133,6 +133,9 @@ pub async fn run_job(ctx: Arc<Ctx>, specs: Vec<ProbeSpec>, timeout: Duration) ->
             done.into_iter().map(|(n, v)| (specs.get(n).map_or("probe", |s| s.kind.as_str()), v)).collect();
         Verdict::merge(parts)
     };
+    let ms = start.elapsed().as_millis() as u64;
+    let kinds: Vec<&str> = specs.iter().map(|s| s.kind.as_str()).collect();
+    tracing::info!(target: "golive::probe", "{}: {} in {ms} ms", kinds.join(" + "), verdict.outcome.word());
     // A probe may echo what it was given or found (a command's output, an error with a token in
     // it): nothing that looks like a credential leaves here, for the screen, files or the log.
     ProbeResult {
@@ -140,7 +143,7 @@ pub async fn run_job(ctx: Arc<Ctx>, specs: Vec<ProbeSpec>, timeout: Duration) ->
         summary: crate::mask::mask(&verdict.summary),
         evidence: verdict.evidence.iter().map(|e| crate::mask::mask(e)).collect(),
         at,
-        duration_ms: start.elapsed().as_millis() as u64,
+        duration_ms: ms,
     }
 }
 

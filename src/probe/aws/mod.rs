@@ -11,6 +11,7 @@ pub mod dynamodb;
 pub mod ec2;
 pub mod elbv2;
 pub mod iam;
+pub mod logged;
 pub mod logs;
 pub mod s3;
 pub mod secrets;
@@ -107,6 +108,8 @@ pub async fn connect(target: &Target, timeout: Duration) -> Result<Session, Verd
     if let Some(r) = &target.region {
         loader = loader.region(Region::new(r.clone()));
     }
+    // Every call of every probe goes through the SDK's default client, wrapped: one log line each.
+    loader = loader.http_client(logged::Logged(logged::default_client()));
     let config = loader.load().await;
     let profile = target
         .profile
