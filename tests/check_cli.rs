@@ -391,9 +391,7 @@ async fn every_aws_call_and_probe_is_logged_to_the_state_dir_without_secrets() {
     let log = std::fs::read_to_string(&logs[0]).unwrap();
     let call = log
         .lines()
-        .find(|l| {
-            l.contains("golive::aws") && l.contains("GetCallerIdentity") || l.contains("golive::aws: POST")
-        })
+        .find(|l| l.contains("golive::aws: POST ") && l.contains(" GetCallerIdentity -> 200 request_id="))
         .unwrap_or_else(|| panic!("no AWS call line:\n{log}"));
     assert!(call.contains("-> 200 request_id="), "{call}");
     assert!(call.trim_end().ends_with(" ms"), "{call}");
