@@ -9,4 +9,5 @@ pub mod mask;
 pub mod probe;
 pub mod progress;
 pub mod session;
+pub mod text;
 pub mod tui;

@@ -48,9 +48,22 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// The largest checklist or session file golive reads.
+pub const MAX_FILE: u64 = 16 << 20;
+
 /// Reads a file as UTF-8 text; invalid UTF-8 is reported at the line and column of the first bad
 /// byte, because these files are hand-edited and a byte offset alone helps nobody.
 pub fn read_text(path: &Path) -> anyhow::Result<String> {
+    let size = std::fs::metadata(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?.len();
+    // A checklist of 10,000 items with notes on each is a few MB; anything this big is a mistake
+    // (a log, a dump) and parsing it would only keep the user waiting.
+    if size > MAX_FILE {
+        anyhow::bail!(
+            "{}: {size} bytes is too large for a golive checklist or session (at most {} MiB)",
+            path.display(),
+            MAX_FILE >> 20
+        );
+    }
     let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();

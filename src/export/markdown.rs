@@ -235,7 +235,8 @@ fn fenced(out: &mut String, text: &str, indent: &str) {
     let fence = "`".repeat(longest.max(2) + 1);
     let _ = writeln!(out, "{indent}{fence}text");
     for line in text.trim_end_matches('\n').lines() {
-        let _ = writeln!(out, "{indent}{line}");
+        // A report gets `cat`ed: an escape sequence in a note must not reach a terminal.
+        let _ = writeln!(out, "{indent}{}", crate::text::printable(line));
     }
     let _ = writeln!(out, "{indent}{fence}");
 }

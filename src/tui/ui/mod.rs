@@ -44,15 +44,7 @@ fn pane(title: String, focused: bool) -> Block<'static> {
 /// User text and probe output may hold terminal escape sequences or other control characters:
 /// they are shown as visible symbols, never sent to the terminal.
 pub fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\t' => ' ',
-            c if c.is_control() => {
-                char::from_u32(0x2400 + c as u32).filter(|_| (c as u32) < 0x20).unwrap_or('�')
-            }
-            c => c,
-        })
-        .collect()
+    crate::text::printable(s)
 }
 
 /// Cuts `s` to `width` columns, marking the cut with an ellipsis.
