@@ -76,7 +76,7 @@ fn worker(kills: usize, seed: u64) -> Tally {
         tui.wait_for("1 Security");
         let pid = tui.pid().to_string();
         // The kill comes from another thread at a random moment while keys are being answered.
-        let delay = Duration::from_micros(rng.next(150_000));
+        let delay = Duration::from_micros(rng.next(300_000));
         let killer = std::thread::spawn(move || {
             std::thread::sleep(delay);
             Command::new("kill").args(["-9", &pid]).status().unwrap();
@@ -92,7 +92,9 @@ fn worker(kills: usize, seed: u64) -> Tally {
             sent.push(word.to_string());
             tui.send(key);
             loop {
-                if tui.screen().contains(row) {
+                // Acknowledged: the row shows the change and no save is out.
+                let screen = tui.screen();
+                if screen.contains(row) && !screen.contains("saving…") {
                     acked = sent.len();
                     tally.acknowledged += 1;
                     break;

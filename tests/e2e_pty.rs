@@ -56,8 +56,8 @@ fn kill_9_right_after_an_edit_keeps_the_edit() {
     let mut tui = Tui::spawn(&["--session", sp, "--who", "k"], home.path(), 100, 30);
     tui.wait_for("1 Security");
     tui.send("jf");
-    // Acknowledged on screen, then killed without a chance to clean up.
-    tui.wait_for("[✗] User Authorization");
+    // Acknowledged on screen (shown, and saved), then killed without a chance to clean up.
+    tui.wait_saved("[✗] User Authorization");
     let status = Command::new("kill").args(["-9", &tui.pid().to_string()]).status().unwrap();
     assert!(status.success());
     tui.wait_exit();

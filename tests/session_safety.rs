@@ -37,7 +37,7 @@ fn a_second_golive_is_refused_naming_the_holder_and_a_crash_leaves_no_lock() {
     let mut first = Tui::spawn(&["--session", sp, "--who", "alice"], home.path(), 100, 30);
     first.wait_for("1 Security");
     first.send("p");
-    first.wait_for("[x] API Authentication");
+    first.wait_saved("[x] API Authentication");
     let pid = first.pid();
     for args in [&["--session", sp, "--who", "bob"][..], &["check", "--session", sp, "--who", "bob"]] {
         let out = golive(args);
@@ -70,7 +70,7 @@ fn a_change_on_disk_is_never_overwritten_silently() {
     let mut tui = Tui::spawn(&["--session", sp, "--who", "alice"], home.path(), 100, 30);
     tui.wait_for("1 Security");
     tui.send("p");
-    tui.wait_for("[x] API Authentication");
+    tui.wait_saved("[x] API Authentication");
 
     // Someone's git pull brings a version where User Authorization failed.
     let mut theirs = load(&path);
@@ -85,7 +85,7 @@ fn a_change_on_disk_is_never_overwritten_silently() {
     // n: theirs loaded, ours kept as .bak.1.
     tui.send("n");
     tui.wait_for("Loaded the version on disk; yours is kept as");
-    tui.wait_for("[✗] User Authorization");
+    tui.wait_saved("[✗] User Authorization");
     let bak1 = home.path().join("s.toml.bak.1");
     let mine =
         session::parse("bak", &std::fs::read_to_string(&bak1).unwrap(), &Checklist::embedded()).unwrap();
@@ -117,7 +117,7 @@ fn an_edited_file_that_no_longer_loads_is_reported_and_ours_stays() {
     let mut tui = Tui::spawn(&["--session", sp, "--who", "alice"], home.path(), 100, 30);
     tui.wait_for("1 Security");
     tui.send("p");
-    tui.wait_for("[x] API Authentication");
+    tui.wait_saved("[x] API Authentication");
     std::fs::write(&path, "schema_version = 1\n[items.\n").unwrap();
     tui.send("jf");
     tui.wait_for("changed on disk");

@@ -241,6 +241,8 @@ pub struct App {
     pub disk: Option<u64>,
     /// A save was refused because the file changed on disk, and no choice has been made yet.
     pub conflict: bool,
+    /// Saves asked for and not yet answered: the header says "saving…" until they are.
+    pub saving: usize,
     pub aws: AwsView,
     /// Items whose probe is queued or running: their sweep and whether it has started.
     pub running: BTreeMap<usize, (u64, bool)>,
@@ -288,6 +290,7 @@ impl App {
             save_error: None,
             disk: None,
             conflict: false,
+            saving: 0,
             aws: AwsView::NotConnected,
             running: BTreeMap::new(),
             spinner: 0,
@@ -388,11 +391,13 @@ impl App {
                 vec![Effect::Save]
             }
             Msg::Saved(Ok(disk)) => {
+                self.saving = self.saving.saturating_sub(1);
                 self.save_error = None;
                 self.disk = Some(disk);
                 vec![]
             }
             Msg::ChangedOnDisk => {
+                self.saving = self.saving.saturating_sub(1);
                 if !matches!(self.input, Some(Input::Confirm(ConfirmKind::ChangedOnDisk))) {
                     self.save_draft();
                     self.input = Some(Input::Confirm(ConfirmKind::ChangedOnDisk));
@@ -402,6 +407,7 @@ impl App {
                 vec![]
             }
             Msg::Resolved(Ok(Resolution::KeptMine { backup, disk })) => {
+                self.saving = self.saving.saturating_sub(1);
                 self.conflict = false;
                 self.save_error = None;
                 self.disk = Some(disk);
@@ -409,6 +415,7 @@ impl App {
                 vec![]
             }
             Msg::Resolved(Ok(Resolution::TookTheirs { backup, session, disk })) => {
+                self.saving = self.saving.saturating_sub(1);
                 self.conflict = false;
                 self.save_error = None;
                 self.disk = disk;
@@ -418,6 +425,7 @@ impl App {
                 vec![]
             }
             Msg::Resolved(Err(e)) => {
+                self.saving = self.saving.saturating_sub(1);
                 // Nothing changed: ask again, with the reason on screen.
                 self.error(e);
                 self.input = Some(Input::Confirm(ConfirmKind::ChangedOnDisk));
@@ -430,6 +438,7 @@ impl App {
                 vec![Effect::Save, Effect::Quit]
             }
             Msg::Saved(Err(e)) => {
+                self.saving = self.saving.saturating_sub(1);
                 self.save_error = Some(e);
                 vec![]
             }

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod keymap;
 pub mod layout;
+pub mod saver;
 pub mod ui;
 
 use crate::export;
@@ -13,11 +14,12 @@ use crate::probe::local::command::Consent;
 use crate::probe::target::Target;
 use crate::probe::{Outcome, Verdict, registry};
 use crate::session;
-use app::{App, AwsView, Effect, Msg, Resolution};
+use app::{App, AwsView, Effect, Msg};
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::{DefaultTerminal, Terminal};
+use saver::{Request, Saver};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use std::collections::VecDeque;
 use std::io::stdout;
@@ -28,6 +30,8 @@ use std::time::Duration;
 
 const IDLE: Duration = Duration::from_millis(500);
 const TICK: Duration = Duration::from_millis(100);
+/// How soon a save's answer is looked for: "saving…" should go as soon as the file is written.
+const SAVE_POLL: Duration = Duration::from_millis(5);
 
 /// Runs probe sweeps on a tokio runtime beside the UI thread and sends their events back as
 /// messages, so the UI never waits for the network.
@@ -113,6 +117,7 @@ async fn connect_for_ui(target: &Target, timeout: Duration) -> (AwsView, Result<
 
 pub fn run(mut app: App, probe_opts: engine::Opts) -> anyhow::Result<()> {
     let mut runner = Runner::new(probe_opts)?;
+    let saver = Saver::start(app.session_path.clone(), app.checklist.clone(), app.disk, runner.tx.clone());
     // SIGTERM (a shutdown, kill) and SIGHUP (the SSH connection dropped) end golive the way q
     // does: what was typed is saved. Raw mode turns Ctrl-C into a key, so SIGINT comes only from
     // kill -INT and is treated the same.
@@ -125,9 +130,16 @@ pub fn run(mut app: App, probe_opts: engine::Opts) -> anyhow::Result<()> {
     // already is; this keeps a note being typed), then the panic goes on, the terminal restored
     // by the guard and the hook.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        ui_loop(&mut app, &mut runner, &mut guard, &signal)
+        ui_loop(&mut app, &mut runner, &saver, &mut guard, &signal)
     }));
     runner.cancel();
+    // Every save asked for is written before golive goes; their answers update the app.
+    app.disk = saver.finish();
+    while let Ok(msg) = runner.rx.try_recv() {
+        if matches!(msg, Msg::Saved(_) | Msg::ChangedOnDisk | Msg::Resolved(_)) {
+            app.update(msg);
+        }
+    }
     match outcome {
         Err(panic) => {
             app.update(Msg::Shutdown);
@@ -138,7 +150,7 @@ pub fn run(mut app: App, probe_opts: engine::Opts) -> anyhow::Result<()> {
             std::panic::resume_unwind(panic);
         }
         Ok(result) => {
-            if result.is_err() {
+            if result.is_err() && !app.conflict {
                 // The terminal failed under us (a hang-up): save what we hold before reporting.
                 app.update(Msg::Shutdown);
                 if let Ok(disk) = session::save_over(&app.session_path, &app.session, app.disk) {
@@ -171,6 +183,7 @@ pub fn run(mut app: App, probe_opts: engine::Opts) -> anyhow::Result<()> {
 fn ui_loop(
     app: &mut App,
     runner: &mut Runner,
+    saver: &Saver,
     guard: &mut TerminalGuard,
     signal: &AtomicUsize,
 ) -> anyhow::Result<()> {
@@ -180,21 +193,33 @@ fn ui_loop(
     app.update(Msg::Resize(size.width, size.height));
     'ui: loop {
         if signal.load(Ordering::SeqCst) != 0 {
-            process(app, runner, Msg::Shutdown);
+            process(app, runner, saver, Msg::Shutdown);
             break;
         }
         guard.terminal.draw(|f| ui::draw(app, f))?;
-        // Probe results arrive on a channel; the spinner turns only while probes run.
+        // Probe results and save answers arrive on a channel; what they change is drawn at once.
+        let mut arrived = false;
         while let Ok(msg) = runner.rx.try_recv() {
-            if process(app, runner, msg) {
+            arrived = true;
+            if process(app, runner, saver, msg) {
                 break 'ui;
             }
         }
-        let wait = if app.running.is_empty() { IDLE } else { TICK };
+        if arrived {
+            continue;
+        }
+        // While probes run the spinner turns; while a save is out, its answer is looked for soon.
+        let wait = if app.saving > 0 {
+            SAVE_POLL
+        } else if app.running.is_empty() {
+            IDLE
+        } else {
+            TICK
+        };
         if !event::poll(wait)? {
             // After a short pause without input the app may save a note being typed.
             let msg = if app.running.is_empty() { Msg::Idle } else { Msg::Tick };
-            if process(app, runner, msg) {
+            if process(app, runner, saver, msg) {
                 break;
             }
             continue;
@@ -212,7 +237,7 @@ fn ui_loop(
         {
             panic!("GOLIVE_DEBUG_PANIC_KEY pressed");
         }
-        if process(app, runner, msg) {
+        if process(app, runner, saver, msg) {
             break;
         }
     }
@@ -221,21 +246,25 @@ fn ui_loop(
 
 /// Feeds `msg` to the app and performs the effects, feeding their results back in. Returns true
 /// when the app asked to quit.
-pub fn process(app: &mut App, runner: &mut Runner, msg: Msg) -> bool {
+pub fn process(app: &mut App, runner: &mut Runner, saver: &Saver, msg: Msg) -> bool {
     let mut queue = VecDeque::from([msg]);
     let mut quit = false;
     while let Some(msg) = queue.pop_front() {
         for effect in app.update(msg) {
             match effect {
+                // Written on the saver's thread; the answer comes back as a message.
                 Effect::Save => {
-                    queue.push_back(match session::save_over(&app.session_path, &app.session, app.disk) {
-                        Ok(disk) => Msg::Saved(Ok(disk)),
-                        Err(session::SaveError::Changed) => Msg::ChangedOnDisk,
-                        Err(session::SaveError::Failed(e)) => Msg::Saved(Err(format!("{e:#}"))),
-                    })
+                    app.saving += 1;
+                    saver.send(Request::Save(Box::new(app.session.clone())));
                 }
-                Effect::Overwrite => queue.push_back(Msg::Resolved(keep_mine(app))),
-                Effect::Reload => queue.push_back(Msg::Resolved(take_theirs(app))),
+                Effect::Overwrite => {
+                    app.saving += 1;
+                    saver.send(Request::KeepMine(Box::new(app.session.clone())));
+                }
+                Effect::Reload => {
+                    app.saving += 1;
+                    saver.send(Request::TakeTheirs(Box::new(app.session.clone())));
+                }
                 Effect::Export => {
                     let path = export::report_path(&app.session_path);
                     let meta = export::markdown::Meta {
@@ -260,28 +289,6 @@ pub fn process(app: &mut App, runner: &mut Runner, msg: Msg) -> bool {
         }
     }
     quit
-}
-
-/// Keeps the file on disk as a backup and writes this session over it.
-fn keep_mine(app: &App) -> Result<Resolution, String> {
-    let path = &app.session_path;
-    let theirs = std::fs::read(path).unwrap_or_default();
-    let backup = session::keep(path, &theirs).map_err(|e| format!("{e:#}"))?;
-    let disk = session::save(path, &app.session).map_err(|e| format!("{e:#}"))?;
-    Ok(Resolution::KeptMine { backup, disk })
-}
-
-/// Keeps this session as a backup and loads the file on disk; a file that does not load is
-/// reported and nothing changes.
-fn take_theirs(app: &App) -> Result<Resolution, String> {
-    let path = &app.session_path;
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let theirs = session::parse(&path.display().to_string(), &text, &app.checklist)
-        .map_err(|e| format!("The version on disk does not load, so yours stays: {e}"))?;
-    let mine = toml::to_string(&app.session).map_err(|e| e.to_string())?;
-    let backup = session::keep(path, mine.as_bytes()).map_err(|e| format!("{e:#}"))?;
-    let disk = session::fingerprint(path).map_err(|e| e.to_string())?;
-    Ok(Resolution::TookTheirs { backup, session: Box::new(theirs), disk })
 }
 
 /// Raw mode, the alternate screen and mouse capture for as long as it lives; dropping it (on

@@ -81,6 +81,21 @@ impl Tui {
         }
     }
 
+    /// Waits until the screen shows `text` and no save is out: the change it shows is on disk.
+    pub fn wait_saved(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) && !s.contains("saving…") {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(10) {
+                panic!("screen never showed {text:?} saved; it shows:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// Whether the process has ended (without waiting).
     pub fn exited(&mut self) -> bool {
         self.child.try_wait().ok().flatten().is_some()

@@ -14,6 +14,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Span::styled(format!(" {} ", c.name), theme::TITLE),
         Span::styled(format!("v{} ", c.version), theme::DIM),
     ];
+    // Until the saver answers, the last change is not yet on disk: say so.
+    if app.saving > 0 {
+        first.push(Span::styled(" saving… ", theme::MATCH));
+    }
     first.push(aws(app));
     match &app.save_error {
         Some(e) => first.push(Span::styled(format!(" NOT SAVED: {} ", clean(e)), theme::ERROR)),
