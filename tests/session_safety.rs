@@ -29,6 +29,17 @@ fn restored(tui: &Tui) {
     });
 }
 
+/// alice's golive on a fresh session, with the first item passed and saved.
+fn alice_passed_the_first_item() -> (tempfile::TempDir, std::path::PathBuf, Tui) {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("s.toml");
+    let mut tui = Tui::spawn(&["--session", path.to_str().unwrap(), "--who", "alice"], home.path(), 100, 30);
+    tui.wait_for("1 Security");
+    tui.send("p");
+    tui.wait_saved("[x] API Authentication");
+    (home, path, tui)
+}
+
 #[test]
 fn a_second_golive_is_refused_naming_the_holder_and_a_crash_leaves_no_lock() {
     let home = tempfile::tempdir().unwrap();
@@ -64,13 +75,7 @@ fn a_second_golive_is_refused_naming_the_holder_and_a_crash_leaves_no_lock() {
 
 #[test]
 fn a_change_on_disk_is_never_overwritten_silently() {
-    let home = tempfile::tempdir().unwrap();
-    let path = home.path().join("s.toml");
-    let sp = path.to_str().unwrap();
-    let mut tui = Tui::spawn(&["--session", sp, "--who", "alice"], home.path(), 100, 30);
-    tui.wait_for("1 Security");
-    tui.send("p");
-    tui.wait_saved("[x] API Authentication");
+    let (home, path, mut tui) = alice_passed_the_first_item();
 
     // Someone's git pull brings a version where User Authorization failed.
     let mut theirs = load(&path);
@@ -111,13 +116,7 @@ fn a_change_on_disk_is_never_overwritten_silently() {
 
 #[test]
 fn an_edited_file_that_no_longer_loads_is_reported_and_ours_stays() {
-    let home = tempfile::tempdir().unwrap();
-    let path = home.path().join("s.toml");
-    let sp = path.to_str().unwrap();
-    let mut tui = Tui::spawn(&["--session", sp, "--who", "alice"], home.path(), 100, 30);
-    tui.wait_for("1 Security");
-    tui.send("p");
-    tui.wait_saved("[x] API Authentication");
+    let (home, path, mut tui) = alice_passed_the_first_item();
     std::fs::write(&path, "schema_version = 1\n[items.\n").unwrap();
     tui.send("jf");
     tui.wait_for("changed on disk");
