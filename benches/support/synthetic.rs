@@ -10,7 +10,7 @@ use std::fmt::Write;
 pub fn checklist_toml(items: usize) -> String {
     let mut out = String::from(
         "schema_version = 1\nid = \"synthetic\"\nname = \"Synthetic checklist\"\nversion = \"1\"\n\
-         description = \"Generated for benchmarks.\"\nsignoff_areas = [\"Security\", \"Operations\"]\n",
+         description = \"Generated for benchmarks.\"\n",
     );
     let per_group = items.div_ceil(100).max(1);
     let mut n = 0;
@@ -42,6 +42,7 @@ pub fn checklist_toml(items: usize) -> String {
             }
         }
     }
+    out.push_str("\n[[signoff]]\narea = \"Security\"\n\n[[signoff]]\narea = \"Operations\"\n");
     out
 }
 
