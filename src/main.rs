@@ -143,7 +143,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         None => Checklist::embedded(),
     };
     if let Some(Command::Probes) = cli.command {
-        print!("{}", golive::probe::reference::markdown(&checklist));
+        emit(&golive::probe::reference::markdown(&checklist))?;
         return Ok(0);
     }
     let session_path = match cli.session {
@@ -205,7 +205,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     write_report(&path, &text)?;
                     eprintln!("golive: {}", export::check::verdict_line(&run));
                 }
-                None => print!("{text}"),
+                None => emit(&text)?,
             }
             match saved {
                 Ok(_) => Ok(run.exit_code()),
@@ -236,7 +236,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let text = markdown::render(&checklist, &session, &meta);
             match output {
                 Some(path) => write_report(&path, &text)?,
-                None => print!("{text}"),
+                None => emit(&text)?,
             }
             Ok(0)
         }
@@ -262,6 +262,16 @@ fn apply_target(flags: &TargetFlags, s: &mut Session) -> bool {
         }
     }
     s.target != before
+}
+
+/// Writes a report to stdout. A reader that stops early (`golive export | head`) is not an error.
+fn emit(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
 }
 
 fn write_report(path: &Path, text: &str) -> anyhow::Result<()> {
