@@ -1,15 +1,12 @@
-//! The one writer of the session file, on its own thread, so the UI never waits for a save (a
-//! 10,000-item session takes tens of milliseconds to serialise and write). Requests are written
-//! in order; saves waiting behind a newer save are folded into it. Every request is answered with
-//! a message, and the header says "saving…" until all are: what the screen shows as saved is on
-//! disk.
+//! The one writer of the session file. Requests are answered with messages, and the header says
+//! "saving…" until they are. Written on the UI thread for now (see `Saver`); moving it to its own
+//! thread, so a 10,000-item session never holds up a keypress, is issue 7's open work.
 
 use super::app::{Msg, Resolution};
 use crate::checklist::Checklist;
 use crate::session::{self, SaveError, Session};
 use std::path::PathBuf;
 use std::sync::mpsc;
-use std::thread::JoinHandle;
 
 pub enum Request {
     Save(Box<Session>),
@@ -20,30 +17,27 @@ pub enum Request {
 }
 
 pub struct Saver {
-    tx: mpsc::Sender<Request>,
-    handle: JoinHandle<Option<u64>>,
+    // Saves run on the UI thread for now: the writer thread lost acknowledged edits in one clean
+    // CI run of the crash harness (not reproduced since); until that is understood, a change is
+    // written before the next frame is drawn, as the harness has shown safe over 2,200 kills.
+    writer: std::cell::RefCell<Writer>,
 }
 
 impl Saver {
     /// Starts the writer for `path`, which golive last read or wrote as `disk` (`None`: no file).
     pub fn start(path: PathBuf, checklist: Checklist, disk: Option<u64>, reply: mpsc::Sender<Msg>) -> Saver {
-        let (tx, rx) = mpsc::channel();
-        let handle = std::thread::Builder::new()
-            .name("golive-saver".into())
-            .spawn(move || Writer { path, checklist, disk, reply }.run(rx))
-            .expect("spawning the saver thread");
-        Saver { tx, handle }
+        Saver { writer: std::cell::RefCell::new(Writer { path, checklist, disk, reply }) }
     }
 
     pub fn send(&self, request: Request) {
-        // The writer only stops when the Saver is finished; a send cannot fail before that.
-        let _ = self.tx.send(request);
+        let mut w = self.writer.borrow_mut();
+        let msg = w.perform(request);
+        let _ = w.reply.send(msg);
     }
 
-    /// Waits until every request is written; returns the file's fingerprint as last written.
+    /// Every request is written by the time `send` returns; the file's fingerprint as last written.
     pub fn finish(self) -> Option<u64> {
-        drop(self.tx);
-        self.handle.join().unwrap_or(None)
+        self.writer.into_inner().disk
     }
 }
 
@@ -55,43 +49,6 @@ struct Writer {
 }
 
 impl Writer {
-    fn run(mut self, rx: mpsc::Receiver<Request>) -> Option<u64> {
-        let mut next = rx.recv().ok();
-        while let Some(mut request) = next.take() {
-            // Saves queued behind this one are older than the newest: write only the newest.
-            let mut folded = 0;
-            while let Ok(more) = rx.try_recv() {
-                match (&request, more) {
-                    (Request::Save(_), Request::Save(newer)) => {
-                        request = Request::Save(newer);
-                        folded += 1;
-                    }
-                    (_, other) => {
-                        next = Some(other);
-                        break;
-                    }
-                }
-            }
-            let msg = self.perform(request);
-            for _ in 0..folded {
-                let _ = self.reply.send(self.copy(&msg));
-            }
-            let _ = self.reply.send(msg);
-            if next.is_none() {
-                next = rx.recv().ok();
-            }
-        }
-        self.disk
-    }
-
-    /// The answer for a folded save: the same as the save that covered it.
-    fn copy(&self, msg: &Msg) -> Msg {
-        match msg {
-            Msg::Saved(r) => Msg::Saved(r.clone()),
-            _ => Msg::ChangedOnDisk,
-        }
-    }
-
     fn perform(&mut self, request: Request) -> Msg {
         match request {
             Request::Save(s) => match session::save_over(&self.path, &s, self.disk) {
