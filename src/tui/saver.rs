@@ -6,14 +6,13 @@ use super::app::{Msg, Resolution};
 use crate::checklist::Checklist;
 use crate::session::{self, SaveError, Session};
 use std::path::PathBuf;
-use std::sync::mpsc;
 
-pub enum Request {
-    Save(Box<Session>),
+pub enum Request<'a> {
+    Save(&'a Session),
     /// Keep the file on disk as a backup, then write this session over it.
-    KeepMine(Box<Session>),
+    KeepMine(&'a Session),
     /// Keep this session as a backup, then load the file on disk.
-    TakeTheirs(Box<Session>),
+    TakeTheirs(&'a Session, &'a Checklist),
 }
 
 pub struct Saver {
@@ -25,14 +24,13 @@ pub struct Saver {
 
 impl Saver {
     /// Starts the writer for `path`, which golive last read or wrote as `disk` (`None`: no file).
-    pub fn start(path: PathBuf, checklist: Checklist, disk: Option<u64>, reply: mpsc::Sender<Msg>) -> Saver {
-        Saver { writer: std::cell::RefCell::new(Writer { path, checklist, disk, reply }) }
+    pub fn start(path: PathBuf, disk: Option<u64>) -> Saver {
+        Saver { writer: std::cell::RefCell::new(Writer { path, disk }) }
     }
 
-    pub fn send(&self, request: Request) {
-        let mut w = self.writer.borrow_mut();
-        let msg = w.perform(request);
-        let _ = w.reply.send(msg);
+    /// Writes what `request` asks for; the answer for the app.
+    pub fn send(&self, request: Request) -> Msg {
+        self.writer.borrow_mut().perform(request)
     }
 
     /// Every request is written by the time `send` returns; the file's fingerprint as last written.
@@ -43,15 +41,13 @@ impl Saver {
 
 struct Writer {
     path: PathBuf,
-    checklist: Checklist,
     disk: Option<u64>,
-    reply: mpsc::Sender<Msg>,
 }
 
 impl Writer {
     fn perform(&mut self, request: Request) -> Msg {
         match request {
-            Request::Save(s) => match session::save_over(&self.path, &s, self.disk) {
+            Request::Save(s) => match session::save_over(&self.path, s, self.disk) {
                 Ok(disk) => {
                     self.disk = Some(disk);
                     Msg::Saved(Ok(disk))
@@ -59,8 +55,8 @@ impl Writer {
                 Err(SaveError::Changed) => Msg::ChangedOnDisk,
                 Err(SaveError::Failed(e)) => Msg::Saved(Err(format!("{e:#}"))),
             },
-            Request::KeepMine(s) => Msg::Resolved(self.keep_mine(&s)),
-            Request::TakeTheirs(s) => Msg::Resolved(self.take_theirs(&s)),
+            Request::KeepMine(s) => Msg::Resolved(self.keep_mine(s)),
+            Request::TakeTheirs(s, checklist) => Msg::Resolved(self.take_theirs(s, checklist)),
         }
     }
 
@@ -73,10 +69,10 @@ impl Writer {
     }
 
     /// A version on disk that does not load is reported and nothing changes.
-    fn take_theirs(&mut self, mine: &Session) -> Result<Resolution, String> {
+    fn take_theirs(&mut self, mine: &Session, checklist: &Checklist) -> Result<Resolution, String> {
         let path = &self.path;
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let theirs = session::parse(&path.display().to_string(), &text, &self.checklist)
+        let theirs = session::parse(&path.display().to_string(), &text, checklist)
             .map_err(|e| format!("The version on disk does not load, so yours stays: {e}"))?;
         let mine = toml::to_string(mine).map_err(|e| e.to_string())?;
         let backup = session::keep(path, mine.as_bytes()).map_err(|e| format!("{e:#}"))?;
