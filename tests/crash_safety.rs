@@ -92,9 +92,10 @@ fn worker(kills: usize, seed: u64) -> Tally {
             sent.push(word.to_string());
             tui.send(key);
             loop {
-                // Acknowledged: the row shows the change and no save is out.
+                // Acknowledged: the row shows the change, no save is out and none failed.
                 let screen = tui.screen();
                 if screen.contains(row) && !screen.contains("saving…") {
+                    assert!(!screen.contains("NOT SAVED"), "a save failed:\n{screen}");
                     acked = sent.len();
                     tally.acknowledged += 1;
                     break;
@@ -110,7 +111,8 @@ fn worker(kills: usize, seed: u64) -> Tally {
         tally.kills += 1;
         tally.mid_save += usize::from(temp_files(home.path()) > 0);
         match statuses(&path) {
-            Err(e) if e.contains("No such file") && acked == 0 => {}
+            // Killed before the first save: nothing was acknowledged, and what was sent is gone.
+            Err(e) if e.contains("No such file") && acked == 0 => sent.clear(),
             Err(e) => {
                 eprintln!("corrupt after kill {}: {e}", tally.kills);
                 tally.corrupt += 1;

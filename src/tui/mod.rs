@@ -117,7 +117,7 @@ async fn connect_for_ui(target: &Target, timeout: Duration) -> (AwsView, Result<
 
 pub fn run(mut app: App, probe_opts: engine::Opts) -> anyhow::Result<()> {
     let mut runner = Runner::new(probe_opts)?;
-    let saver = Saver::start(app.session_path.clone(), app.disk);
+    let saver = Saver::start(app.session_path.clone(), app.checklist.clone(), app.disk, runner.tx.clone());
     // SIGTERM (a shutdown, kill) and SIGHUP (the SSH connection dropped) end golive the way q
     // does: what was typed is saved. Raw mode turns Ctrl-C into a key, so SIGINT comes only from
     // kill -INT and is treated the same.
@@ -133,7 +133,13 @@ pub fn run(mut app: App, probe_opts: engine::Opts) -> anyhow::Result<()> {
         ui_loop(&mut app, &mut runner, &saver, &mut guard, &signal)
     }));
     runner.cancel();
+    // Every save asked for is written before golive goes; their answers update the app.
     app.disk = saver.finish();
+    while let Ok(msg) = runner.rx.try_recv() {
+        if matches!(msg, Msg::Saved(_) | Msg::ChangedOnDisk | Msg::Resolved(_)) {
+            app.update(msg);
+        }
+    }
     match outcome {
         Err(panic) => {
             app.update(Msg::Shutdown);
@@ -246,18 +252,18 @@ pub fn process(app: &mut App, runner: &mut Runner, saver: &Saver, msg: Msg) -> b
     while let Some(msg) = queue.pop_front() {
         for effect in app.update(msg) {
             match effect {
-                // The saver writes it and answers; the answer goes back into the app.
+                // Written on the saver's thread; the answer comes back as a message.
                 Effect::Save => {
                     app.saving += 1;
-                    queue.push_back(saver.send(Request::Save(&app.session)));
+                    saver.send(Request::Save(Box::new(app.session.clone())));
                 }
                 Effect::Overwrite => {
                     app.saving += 1;
-                    queue.push_back(saver.send(Request::KeepMine(&app.session)));
+                    saver.send(Request::KeepMine(Box::new(app.session.clone())));
                 }
                 Effect::Reload => {
                     app.saving += 1;
-                    queue.push_back(saver.send(Request::TakeTheirs(&app.session, &app.checklist)));
+                    saver.send(Request::TakeTheirs(Box::new(app.session.clone())));
                 }
                 Effect::Export => {
                     let path = export::report_path(&app.session_path);

@@ -1,53 +1,100 @@
-//! The one writer of the session file. Requests are answered with messages, and the header says
-//! "saving…" until they are. Written on the UI thread for now (see `Saver`); moving it to its own
-//! thread, so a 10,000-item session never holds up a keypress, is issue 7's open work.
+//! The one writer of the session file, on its own thread, so the UI never waits for a save (a
+//! 10,000-item session takes tens of milliseconds to serialise and write). Requests are written
+//! in order; saves waiting behind a newer save are folded into it. Every request is answered with
+//! a message, and the header says "saving…" until all are: what the screen shows as saved is on
+//! disk.
 
 use super::app::{Msg, Resolution};
 use crate::checklist::Checklist;
 use crate::session::{self, SaveError, Session};
 use std::path::PathBuf;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
 
-pub enum Request<'a> {
-    Save(&'a Session),
+pub enum Request {
+    Save(Box<Session>),
     /// Keep the file on disk as a backup, then write this session over it.
-    KeepMine(&'a Session),
+    KeepMine(Box<Session>),
     /// Keep this session as a backup, then load the file on disk.
-    TakeTheirs(&'a Session, &'a Checklist),
+    TakeTheirs(Box<Session>),
 }
 
 pub struct Saver {
-    // Saves run on the UI thread for now: the writer thread lost acknowledged edits in one clean
-    // CI run of the crash harness (not reproduced since); until that is understood, a change is
-    // written before the next frame is drawn, as the harness has shown safe over 2,200 kills.
-    writer: std::cell::RefCell<Writer>,
+    tx: mpsc::Sender<Request>,
+    handle: JoinHandle<Option<u64>>,
 }
 
 impl Saver {
     /// Starts the writer for `path`, which golive last read or wrote as `disk` (`None`: no file).
-    pub fn start(path: PathBuf, disk: Option<u64>) -> Saver {
-        Saver { writer: std::cell::RefCell::new(Writer { path, disk }) }
+    pub fn start(path: PathBuf, checklist: Checklist, disk: Option<u64>, reply: mpsc::Sender<Msg>) -> Saver {
+        let (tx, rx) = mpsc::channel();
+        let handle = std::thread::Builder::new()
+            .name("golive-saver".into())
+            .spawn(move || Writer { path, checklist, disk, reply }.run(rx))
+            .expect("spawning the saver thread");
+        Saver { tx, handle }
     }
 
-    /// Writes what `request` asks for; the answer for the app.
-    pub fn send(&self, request: Request) -> Msg {
-        self.writer.borrow_mut().perform(request)
+    pub fn send(&self, request: Request) {
+        // The writer only stops when the Saver is finished; a send cannot fail before that.
+        let _ = self.tx.send(request);
     }
 
-    /// Every request is written by the time `send` returns; the file's fingerprint as last written.
+    /// Waits until every request is written; returns the file's fingerprint as last written.
     pub fn finish(self) -> Option<u64> {
-        self.writer.into_inner().disk
+        drop(self.tx);
+        self.handle.join().unwrap_or(None)
     }
 }
 
 struct Writer {
     path: PathBuf,
+    checklist: Checklist,
     disk: Option<u64>,
+    reply: mpsc::Sender<Msg>,
 }
 
 impl Writer {
+    fn run(mut self, rx: mpsc::Receiver<Request>) -> Option<u64> {
+        let mut next = rx.recv().ok();
+        while let Some(mut request) = next.take() {
+            // Saves queued behind this one are older than the newest: write only the newest.
+            let mut folded = 0;
+            while let Ok(more) = rx.try_recv() {
+                match (&request, more) {
+                    (Request::Save(_), Request::Save(newer)) => {
+                        request = Request::Save(newer);
+                        folded += 1;
+                    }
+                    (_, other) => {
+                        next = Some(other);
+                        break;
+                    }
+                }
+            }
+            let msg = self.perform(request);
+            for _ in 0..folded {
+                let _ = self.reply.send(self.copy(&msg));
+            }
+            let _ = self.reply.send(msg);
+            if next.is_none() {
+                next = rx.recv().ok();
+            }
+        }
+        self.disk
+    }
+
+    /// The answer for a folded save: the same as the save that covered it.
+    fn copy(&self, msg: &Msg) -> Msg {
+        match msg {
+            Msg::Saved(r) => Msg::Saved(r.clone()),
+            _ => Msg::ChangedOnDisk,
+        }
+    }
+
     fn perform(&mut self, request: Request) -> Msg {
         match request {
-            Request::Save(s) => match session::save_over(&self.path, s, self.disk) {
+            Request::Save(s) => match session::save_over(&self.path, &s, self.disk) {
                 Ok(disk) => {
                     self.disk = Some(disk);
                     Msg::Saved(Ok(disk))
@@ -55,8 +102,8 @@ impl Writer {
                 Err(SaveError::Changed) => Msg::ChangedOnDisk,
                 Err(SaveError::Failed(e)) => Msg::Saved(Err(format!("{e:#}"))),
             },
-            Request::KeepMine(s) => Msg::Resolved(self.keep_mine(s)),
-            Request::TakeTheirs(s, checklist) => Msg::Resolved(self.take_theirs(s, checklist)),
+            Request::KeepMine(s) => Msg::Resolved(self.keep_mine(&s)),
+            Request::TakeTheirs(s) => Msg::Resolved(self.take_theirs(&s)),
         }
     }
 
@@ -69,10 +116,10 @@ impl Writer {
     }
 
     /// A version on disk that does not load is reported and nothing changes.
-    fn take_theirs(&mut self, mine: &Session, checklist: &Checklist) -> Result<Resolution, String> {
+    fn take_theirs(&mut self, mine: &Session) -> Result<Resolution, String> {
         let path = &self.path;
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let theirs = session::parse(&path.display().to_string(), &text, checklist)
+        let theirs = session::parse(&path.display().to_string(), &text, &self.checklist)
             .map_err(|e| format!("The version on disk does not load, so yours stays: {e}"))?;
         let mine = toml::to_string(mine).map_err(|e| e.to_string())?;
         let backup = session::keep(path, mine.as_bytes()).map_err(|e| format!("{e:#}"))?;
