@@ -18,10 +18,12 @@ use std::time::Duration;
 #[derive(Parser)]
 #[command(name = "golive", version)]
 struct Cli {
-    /// Session file [default: the platform data dir, e.g. ~/.local/share/golive/sessions/default.toml]
-    #[arg(long, global = true, value_name = "PATH")]
+    /// Session: a name in the data dir (`launch-eu` is ~/.local/share/golive/sessions/launch-eu.toml)
+    /// or a path [default: the one saved session, a choice when there are several, else `default`]
+    #[arg(long, global = true, value_name = "NAME|PATH")]
     session: Option<PathBuf>,
-    /// Checklist definition (TOML) [default: the embedded AgentCore production checklist]
+    /// Checklist definition: TOML, or a markdown checklist (.md) imported as it is read
+    /// [default: the embedded AgentCore production checklist]
     #[arg(long, global = true, value_name = "FILE")]
     checklist: Option<PathBuf>,
     /// Name recorded with every change [default: your login name]
@@ -77,6 +79,19 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Turn a markdown checklist into a golive checklist (TOML) to attach probes to
+    Import {
+        /// The markdown checklist
+        file: PathBuf,
+        /// Output file [default: stdout]; an existing file is not replaced without --force
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Replace the output file if it exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// List the saved sessions in the data dir: name, checklist, progress, last change
+    Sessions,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -138,17 +153,31 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         eprintln!("golive: no log in {}: {e:#}", dir.display());
     }
     tracing::info!(target: "golive", "golive {} started", env!("CARGO_PKG_VERSION"));
-    let checklist = match &cli.checklist {
-        Some(path) => checklist::load_file(path)?,
-        None => Checklist::embedded(),
-    };
+    if let Some(Command::Import { file, output, force }) = &cli.command {
+        return import(file, output.as_deref(), *force);
+    }
+    // At 10,000 items the checklist and the session each take tens of milliseconds to parse: the
+    // checklist loads on its own thread while the session is found, locked and read.
+    let mut checklist = Loading::start(cli.checklist.clone());
     if let Some(Command::Probes) = cli.command {
-        emit(&golive::probe::reference::markdown(&checklist))?;
+        emit(&golive::probe::reference::markdown(checklist.get()?))?;
         return Ok(0);
     }
-    let session_path = match cli.session {
-        Some(p) => p,
-        None => default_session_path()?,
+    let sessions_dir = session::catalog::dir();
+    if let Some(Command::Sessions) = cli.command {
+        let dir = sessions_dir?;
+        emit(&session::catalog::table(&session::catalog::list(&dir, checklist.get()?)?))?;
+        return Ok(0);
+    }
+    let interactive = matches!(cli.command, None | Some(Command::Tui));
+    let session_path = match (&cli.session, sessions_dir) {
+        (Some(arg), Ok(dir)) => session::catalog::resolve(arg, &dir),
+        (Some(arg), Err(_)) => arg.clone(),
+        (None, Ok(dir)) if interactive => match pick_session(&dir, checklist.get()?)? {
+            Some(path) => path,
+            None => return Ok(0),
+        },
+        (None, dir) => dir?.join("default.toml"),
     };
     let opts = engine::Opts {
         max_parallel: cli.max_parallel as usize,
@@ -159,9 +188,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         None | Some(Command::Tui) => {
             let _lock = session::lock(&session_path, &who)?;
             // Load first: a bad session file is the more useful error, wherever golive runs.
-            let loaded = session::load(&session_path, &checklist)?;
-            let mut disk = session::fingerprint(&session_path)?;
-            let mut session = loaded.unwrap_or_else(|| Session::new(&checklist, Utc::now().trunc_subsecs(0)));
+            let unchecked = session::read(&session_path);
+            let checklist = checklist.into_inner()?;
+            let (mut session, mut disk, notes) = open_session(&session_path, &checklist, unchecked?, &who)?;
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
                 anyhow::bail!(
                     "the checklist needs a terminal; in scripts use `golive check` or `golive export`"
@@ -172,14 +201,20 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             let mut app = App::new(checklist, session, session_path, who, Utc::now);
             app.disk = disk;
+            for note in notes {
+                app.update(golive::tui::app::Msg::Notice(note));
+            }
             tui::run(app, opts)?;
             Ok(0)
         }
         Some(Command::Check { only, section, format, output, allow_commands }) => {
             let _lock = session::lock(&session_path, &who)?;
-            let loaded = session::load(&session_path, &checklist)?;
-            let disk = session::fingerprint(&session_path)?;
-            let mut session = loaded.unwrap_or_else(|| Session::new(&checklist, Utc::now().trunc_subsecs(0)));
+            let unchecked = session::read(&session_path);
+            let checklist = checklist.into_inner()?;
+            let (mut session, disk, notes) = open_session(&session_path, &checklist, unchecked?, &who)?;
+            for note in notes {
+                eprintln!("golive: {note}");
+            }
             apply_target(&cli.target, &mut session);
             let (jobs, skipped) = check::select(&checklist, &session, &check::Selection { only, section })?;
             let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
@@ -218,10 +253,15 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 Err(session::SaveError::Failed(e)) => Err(e),
             }
         }
-        Some(Command::Probes) => unreachable!("answered before a session is opened"),
+        Some(Command::Probes | Command::Import { .. } | Command::Sessions) => {
+            unreachable!("answered before a session is opened")
+        }
         Some(Command::Export { output }) => {
-            let session = session::load(&session_path, &checklist)?
+            let checklist = checklist.into_inner()?;
+            let mut session = session::load(&session_path, &checklist)?
                 .with_context(|| format!("no session at {}", session_path.display()))?;
+            // Read-only: the report shows the upgraded answers; the file is upgraded when opened.
+            session::upgrade::upgrade(&mut session, &checklist, Utc::now().trunc_subsecs(0), &who);
             let meta = markdown::Meta {
                 session_path: &session_path.display().to_string(),
                 generated: Utc::now().trunc_subsecs(0),
@@ -275,15 +315,148 @@ fn emit(text: &str) -> anyhow::Result<()> {
 }
 
 fn write_report(path: &Path, text: &str) -> anyhow::Result<()> {
-    session::write_atomic(path, text.as_bytes())?;
-    eprintln!("golive: report written to {}", path.display());
+    // `-o /dev/stdout`, `-o /dev/null`, a named pipe: written into, never renamed over (a rename
+    // would replace the device node with a regular file).
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() && !m.is_dir() => {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("opening {}", path.display()))?;
+            f.write_all(text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+        }
+        _ => {
+            session::write_atomic(path, text.as_bytes())?;
+            eprintln!("golive: report written to {}", path.display());
+        }
+    }
     Ok(())
 }
 
-fn default_session_path() -> anyhow::Result<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "golive")
-        .context("cannot find a home directory for the session file; pass --session PATH")?;
-    Ok(dirs.data_dir().join("sessions").join("default.toml"))
+/// The checklist, loading on its own thread until it is needed.
+struct Loading {
+    job: Option<std::thread::JoinHandle<anyhow::Result<Checklist>>>,
+    ready: Option<Checklist>,
+}
+
+impl Loading {
+    fn start(path: Option<PathBuf>) -> Loading {
+        let job = std::thread::spawn(move || match path {
+            Some(path) => checklist::load_file(&path),
+            None => Ok(Checklist::embedded()),
+        });
+        Loading { job: Some(job), ready: None }
+    }
+
+    fn get(&mut self) -> anyhow::Result<&Checklist> {
+        if let Some(job) = self.job.take() {
+            self.ready = Some(job.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?);
+        }
+        Ok(self.ready.as_ref().expect("loaded by the first call"))
+    }
+
+    fn into_inner(mut self) -> anyhow::Result<Checklist> {
+        self.get()?;
+        Ok(self.ready.take().expect("loaded by the first call"))
+    }
+}
+
+/// Loads the session (a new one when there is no file) and brings it up to the checklist's
+/// version, keeping the file as it was as a backup first. Returns what the user should be told.
+fn open_session(
+    path: &Path,
+    checklist: &Checklist,
+    unchecked: Option<session::Unchecked>,
+    who: &str,
+) -> anyhow::Result<(Session, Option<u64>, Vec<String>)> {
+    let now = Utc::now().trunc_subsecs(0);
+    let mut notes = Vec::new();
+    if checklist.imported {
+        notes.push(format!(
+            "{} is read as markdown, without probes: `golive import {0} -o checklist.toml` writes the TOML to add them to.",
+            checklist.source
+        ));
+    }
+    let Some(unchecked) = unchecked else {
+        return Ok((Session::new(checklist, now), None, notes));
+    };
+    let mut disk = Some(unchecked.fingerprint);
+    let mut session = unchecked.check(checklist)?;
+    if let Some(up) = session::upgrade::upgrade(&mut session, checklist, now, who) {
+        let before = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let backup = session::keep(path, &before)?;
+        disk = Some(session::save_over(path, &session, disk).map_err(|e| match e {
+            session::SaveError::Changed => {
+                anyhow::anyhow!("{} changed while golive opened it", path.display())
+            }
+            session::SaveError::Failed(e) => e,
+        })?);
+        let mut note = format!(
+            "Checklist upgraded from version {} to {} (the session as it was is kept as {})",
+            up.from,
+            up.to,
+            backup.display()
+        );
+        match up.moved.len() {
+            0 => {}
+            1 => note.push_str("; 1 answer moved to its renamed item"),
+            n => note.push_str(&format!("; {n} answers moved to their renamed items")),
+        }
+        notes.push(note + ".");
+    }
+    let orphans = session::upgrade::orphans(&session, checklist);
+    if !orphans.is_empty() {
+        let what = match orphans.len() {
+            1 => "1 answer belongs to an item".to_string(),
+            n => format!("{n} answers belong to items"),
+        };
+        notes.push(format!(
+            "{what} no longer in the checklist, kept and listed in the report: {}.",
+            orphans.join(", ")
+        ));
+    }
+    Ok((session, disk, notes))
+}
+
+/// The session to open when none is named: the only one saved, or the user's choice of several.
+/// `None` when the user chose none.
+fn pick_session(dir: &Path, checklist: &Checklist) -> anyhow::Result<Option<PathBuf>> {
+    let entries = session::catalog::list(dir, checklist)?;
+    match entries.len() {
+        0 => Ok(Some(dir.join("default.toml"))),
+        1 => Ok(Some(entries[0].path.clone())),
+        _ if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() => anyhow::bail!(
+            "{} sessions are saved in {}; name one with --session (see `golive sessions`)",
+            entries.len(),
+            dir.display()
+        ),
+        _ => tui::picker::pick(&entries),
+    }
+}
+
+/// `golive import`: the markdown checklist as TOML, to stdout or a new file.
+fn import(file: &Path, output: Option<&Path>, force: bool) -> anyhow::Result<u8> {
+    let text = golive::located::read_text(file)?;
+    let toml = checklist::import::to_toml(&file.display().to_string(), &text)?;
+    // What is written must load: the same check `--checklist` makes.
+    let parsed = checklist::parse(&file.display().to_string(), &toml)?;
+    match output {
+        None => emit(&toml)?,
+        Some(out) => {
+            if out.exists() && !force {
+                anyhow::bail!("{} exists; pass --force to replace it", out.display());
+            }
+            session::write_atomic(out, toml.as_bytes())?;
+            eprintln!(
+                "golive: {} items in {} sections written to {}",
+                parsed.items.len(),
+                parsed.sections.len(),
+                out.display()
+            );
+        }
+    }
+    Ok(0)
 }
 
 fn login_name() -> String {

@@ -581,3 +581,27 @@ mod probes {
         assert_eq!(a.session.target.profile.as_deref(), Some("prod-admin"));
     }
 }
+
+/// The frame's counts come from one pass over the answers; they must equal counting item by item.
+#[test]
+fn progress_counts_equal_a_tally_per_item() {
+    use golive::progress::{Progress, Tally};
+    use golive::session::Status;
+    let c = golive::checklist::Checklist::embedded();
+    let mut s = golive::session::Session::new(&c, chrono::Utc::now());
+    let statuses = [Status::Pass, Status::Fail, Status::Blocked, Status::NotApplicable, Status::Todo];
+    for (n, item) in c.items.iter().enumerate().filter(|(n, _)| n % 3 != 0) {
+        s.record_mut(&item.id).status = statuses[n % statuses.len()];
+    }
+    // An answer to an item the checklist no longer has counts nowhere.
+    s.record_mut("gone.item").status = Status::Pass;
+    let p = Progress::of(&c, &s);
+    for (n, section) in c.sections.iter().enumerate() {
+        let items = &c.items[section.items.clone()];
+        assert_eq!(p.sections[n], Tally::of(items, &s));
+        assert_eq!(p.sections_critical[n], Tally::of(items.iter().filter(|i| i.critical), &s));
+    }
+    assert_eq!(p.total, Tally::of(&c.items, &s));
+    assert_eq!(p.critical, Tally::of(c.items.iter().filter(|i| i.critical), &s));
+    assert!(p.total.pass > 0 && p.total.fail > 0 && p.critical.total() == 12);
+}

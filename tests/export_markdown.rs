@@ -181,3 +181,36 @@ fn export_snapshot() {
     insta::assert_snapshot!("export_head", head);
     insta::assert_snapshot!("export_tail", tail);
 }
+
+/// `-o` a named pipe (or /dev/stdout, /dev/null): the report is written into it; the pipe is not
+/// replaced by a regular file, as an atomic rename would do.
+#[test]
+fn export_into_a_named_pipe_writes_through_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("s.toml");
+    let c = Checklist::embedded();
+    golive::session::save(&session, &Session::new(&c, chrono::Utc::now())).unwrap();
+    let fifo = dir.path().join("report.pipe");
+    let path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_golive"))
+        .env("HOME", dir.path())
+        .args(["export", "--session", session.to_str().unwrap(), "-o", fifo.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Checked before reading: a pipe renamed over would leave the reader waiting forever.
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "still a pipe");
+    let report = reader.join().unwrap();
+    assert!(report.starts_with("# Production Deployment Checklist: go-live report\n"), "{report}");
+    let temps = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+        .count();
+    assert_eq!(temps, 0, "no temp file left beside it");
+}

@@ -62,6 +62,16 @@ struct RawItem {
     /// Several checks on one item; the worst outcome decides.
     #[serde(default)]
     probes: Vec<Spanned<ProbeSpec>>,
+    /// The id (or ids) this item had in an earlier version: answers given under it move here.
+    #[serde(default)]
+    replaces: Option<Spanned<OneOrMany>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Deserialize)]
@@ -70,9 +80,22 @@ struct RawSignoff {
     area: Spanned<String>,
 }
 
+/// Reads a checklist file: TOML, or markdown (`.md`, `.markdown`) imported on the fly.
 pub fn load_file(path: &Path) -> anyhow::Result<Checklist> {
     let text = read_text(path)?;
-    Ok(parse(&path.display().to_string(), &text)?)
+    let name = path.display().to_string();
+    if is_markdown(path) {
+        let toml = super::import::to_toml(&name, &text)?;
+        let mut checklist = parse(&format!("{name} (imported)"), &toml)?;
+        checklist.source = name;
+        checklist.imported = true;
+        return Ok(checklist);
+    }
+    Ok(parse(&name, &text)?)
+}
+
+pub fn is_markdown(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
 pub fn parse(file: &str, text: &str) -> Result<Checklist, Located> {
@@ -116,6 +139,20 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, Located> {
                 for p in &probes {
                     registry::validate(p.get_ref()).map_err(|m| err(p.span(), m))?;
                 }
+                let replaces = match ri.replaces {
+                    None => Vec::new(),
+                    Some(r) => {
+                        let span = r.span();
+                        let ids = match r.into_inner() {
+                            OneOrMany::One(id) => vec![id],
+                            OneOrMany::Many(ids) => ids,
+                        };
+                        if let Some(same) = ids.iter().find(|id| **id == *ri.id.get_ref()) {
+                            return Err(err(span, format!("item {same:?} replaces itself")));
+                        }
+                        ids
+                    }
+                };
                 items.push(Item {
                     id: ri.id.into_inner(),
                     title: ri.title.into_inner(),
@@ -124,6 +161,7 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, Located> {
                     section: s_idx,
                     group: g_idx,
                     probes: probes.into_iter().map(Spanned::into_inner).collect(),
+                    replaces,
                 });
             }
             if items.len() == group_start {
@@ -162,6 +200,8 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, Located> {
         version: raw.version.unwrap_or_else(|| "1".into()),
         description: raw.description.unwrap_or_default(),
         source: file.to_string(),
+        imported: false,
+        index: items.iter().enumerate().map(|(n, i)| (i.id.clone(), n)).collect(),
         sections,
         items,
         signoff_areas,

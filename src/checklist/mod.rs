@@ -1,10 +1,12 @@
 //! The checklist definition: read-only sections, groups and items. Sessions refer to items by id.
 
+pub mod import;
 mod load;
 
-pub use load::{DEFAULT_NAME, load_file, parse};
+pub use load::{DEFAULT_NAME, is_markdown, load_file, parse};
 
 use crate::probe::ProbeSpec;
+use std::collections::HashMap;
 use std::ops::Range;
 
 #[derive(Debug, Clone)]
@@ -15,10 +17,14 @@ pub struct Checklist {
     pub description: String,
     /// Where the definition came from, for headers and messages.
     pub source: String,
+    /// Read from markdown: it has no probes until it is imported to TOML and given some.
+    pub imported: bool,
     pub sections: Vec<Section>,
     /// All items in checklist order; sections and groups hold ranges into it.
     pub items: Vec<Item>,
     pub signoff_areas: Vec<String>,
+    /// Item ids to their place in `items`: sessions look items up by id.
+    pub index: HashMap<String, usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +54,8 @@ pub struct Item {
     pub group: usize,
     /// The automated checks; empty for a manual item.
     pub probes: Vec<ProbeSpec>,
+    /// Ids this item had in earlier versions of the checklist.
+    pub replaces: Vec<String>,
 }
 
 impl Item {
@@ -73,6 +81,6 @@ impl Checklist {
     }
 
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.items.iter().position(|i| i.id == id)
+        self.index.get(id).copied()
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::checklist::{Checklist, Item};
 use crate::progress::Tally;
-use crate::session::{Evidence, EvidenceKind, Session, SignOff, Status};
+use crate::session::{Evidence, EvidenceKind, ItemRecord, Session, SignOff, Status};
 use chrono::{DateTime, SecondsFormat, Utc};
 use std::fmt::Write;
 
@@ -26,9 +26,37 @@ pub fn render(checklist: &Checklist, session: &Session, meta: &Meta) -> String {
             }
         }
     }
+    orphans(&mut out, checklist, session);
     quick_reference(&mut out, checklist, session);
     signoff(&mut out, checklist, session);
     out
+}
+
+/// Answers to items the checklist no longer has (removed, or renamed without `replaces`): kept
+/// in the session and shown here, so an upgrade never hides what someone recorded.
+fn orphans(out: &mut String, checklist: &Checklist, session: &Session) {
+    let ids = crate::session::upgrade::orphans(session, checklist);
+    if ids.is_empty() {
+        return;
+    }
+    let what = match ids.len() {
+        1 => "1 answer belongs to an item".to_string(),
+        n => format!("{n} answers belong to items"),
+    };
+    let _ = writeln!(
+        out,
+        "## Orphaned answers\n\n{what} that {} version {} does not have; kept in the session.\n",
+        escape_inline(&checklist.id),
+        escape_inline(&checklist.version)
+    );
+    for id in ids {
+        let Some(rec) = session.record(id) else { continue };
+        let _ = write!(out, "- `{}`", id.replace('`', "'"));
+        status_line(out, rec.status, Some(rec));
+        out.push('\n');
+        notes_and_evidence(out, rec);
+        out.push('\n');
+    }
 }
 
 fn stamp(t: &DateTime<Utc>) -> String {
@@ -95,46 +123,54 @@ fn item_entry(out: &mut String, item: &Item, session: &Session) {
     if !item.description.is_empty() {
         let _ = write!(out, " - {}", checklist_inline(&item.description));
     }
-    // A trailing backslash is a hard line break that survives editors stripping trailing spaces.
-    let _ = write!(out, "\\\n  Status: **{}**", status.word());
-    if let Some(r) = rec {
-        if let Some(by) = &r.by {
-            let _ = write!(out, " by {}", escape_inline(by));
-        }
-        if let Some(at) = &r.at {
-            let _ = write!(out, " at {}", stamp(at));
-        }
-        if let Some(reason) = &r.reason {
-            let _ = write!(out, "; reason: {}", escape_inline(reason));
-        }
-        if let Some(o) = r.overridden_probe() {
-            let _ = write!(
-                out,
-                " (probe: {}; set to {} by {})",
-                o.word(),
-                status.word(),
-                escape_inline(r.by.as_deref().unwrap_or("someone"))
-            );
-        }
-    }
+    status_line(out, status, rec);
     if item.critical {
         out.push_str(" (critical)");
     }
     out.push('\n');
     if let Some(r) = rec {
-        if !r.notes.trim().is_empty() {
-            out.push_str("\n  Notes:\n\n");
-            fenced(out, &r.notes, "  ");
-        }
-        if !r.evidence.is_empty() {
-            out.push_str("\n  Evidence:\n\n");
-            for e in &r.evidence {
-                let _ = writeln!(out, "  - {}", evidence_line(e));
-            }
-        }
+        notes_and_evidence(out, r);
     }
     probe_entry(out, item, rec.and_then(|r| r.probe.as_ref()));
     out.push('\n');
+}
+
+/// "Status: ..." on the entry's second line, left open for what follows on it.
+fn status_line(out: &mut String, status: Status, rec: Option<&ItemRecord>) {
+    // A trailing backslash is a hard line break that survives editors stripping trailing spaces.
+    let _ = write!(out, "\\\n  Status: **{}**", status.word());
+    let Some(r) = rec else { return };
+    if let Some(by) = &r.by {
+        let _ = write!(out, " by {}", escape_inline(by));
+    }
+    if let Some(at) = &r.at {
+        let _ = write!(out, " at {}", stamp(at));
+    }
+    if let Some(reason) = &r.reason {
+        let _ = write!(out, "; reason: {}", escape_inline(reason));
+    }
+    if let Some(o) = r.overridden_probe() {
+        let _ = write!(
+            out,
+            " (probe: {}; set to {} by {})",
+            o.word(),
+            status.word(),
+            escape_inline(r.by.as_deref().unwrap_or("someone"))
+        );
+    }
+}
+
+fn notes_and_evidence(out: &mut String, r: &ItemRecord) {
+    if !r.notes.trim().is_empty() {
+        out.push_str("\n  Notes:\n\n");
+        fenced(out, &r.notes, "  ");
+    }
+    if !r.evidence.is_empty() {
+        out.push_str("\n  Evidence:\n\n");
+        for e in &r.evidence {
+            let _ = writeln!(out, "  - {}", evidence_line(e));
+        }
+    }
 }
 
 fn probe_entry(out: &mut String, item: &Item, result: Option<&crate::probe::ProbeResult>) {

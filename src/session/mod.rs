@@ -1,13 +1,16 @@
 //! Session state: the user's answers, keyed by item id. Holds only what a person or a probe
 //! produced, never copies of checklist text, so a newer checklist applies cleanly.
 
+pub mod catalog;
 pub mod evidence;
 mod lock;
 mod store;
+pub mod upgrade;
 
 pub use lock::{SessionLock, lock};
 pub use store::{
-    BACKUPS, SCHEMA_VERSION, SaveError, fingerprint, keep, load, parse, save, save_over, write_atomic,
+    BACKUPS, SCHEMA_VERSION, SaveError, Unchecked, fingerprint, keep, load, parse, read, save, save_over,
+    write_atomic,
 };
 
 use crate::probe::target::Target;

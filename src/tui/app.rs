@@ -40,6 +40,8 @@ pub enum Msg {
     Exported(Result<PathBuf, String>),
     /// No input for a moment: a good time to save a note being typed.
     Idle,
+    /// Something to keep in view for the whole run (a checklist upgrade, orphaned answers).
+    Notice(String),
     /// Time passes while probes run: the spinner turns.
     Tick,
     /// The AWS identity a sweep found before its probes ran.
@@ -243,6 +245,8 @@ pub struct App {
     pub conflict: bool,
     /// Saves asked for and not yet answered: the header says "saving…" until they are.
     pub saving: usize,
+    /// Lines kept under the header for the whole run (see `Msg::Notice`).
+    pub banner: Vec<String>,
     pub aws: AwsView,
     /// Items whose probe is queued or running: their sweep and whether it has started.
     pub running: BTreeMap<usize, (u64, bool)>,
@@ -291,6 +295,7 @@ impl App {
             disk: None,
             conflict: false,
             saving: 0,
+            banner: Vec::new(),
             aws: AwsView::NotConnected,
             running: BTreeMap::new(),
             spinner: 0,
@@ -309,7 +314,7 @@ impl App {
     }
 
     pub fn areas(&self) -> Areas {
-        layout::areas(self.size, self.focus == Pane::Detail)
+        layout::areas(self.size, self.focus == Pane::Detail, self.banner.len())
     }
 
     pub fn section(&self) -> usize {
@@ -447,6 +452,10 @@ impl App {
                 vec![]
             }
             Msg::Idle => self.save_draft(),
+            Msg::Notice(text) => {
+                self.banner.push(text);
+                vec![]
+            }
             Msg::Tick => {
                 self.spinner = self.spinner.wrapping_add(1);
                 vec![]

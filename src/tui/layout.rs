@@ -6,6 +6,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 /// At this width and above the three panes stand side by side.
 pub const WIDE: u16 = 120;
 
+/// Banner lines shown under the header at most (there are three kinds of notice).
+pub const MAX_BANNER: usize = 3;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Areas {
     pub header: Rect,
@@ -16,10 +19,11 @@ pub struct Areas {
 }
 
 /// `zoom_detail`: on a narrow terminal the detail pane takes the whole body while it has focus,
-/// so notes and evidence are readable at 80x24.
-pub fn areas(size: Rect, zoom_detail: bool) -> Areas {
+/// so notes and evidence are readable at 80x24. `banner`: lines under the header (3 at most).
+pub fn areas(size: Rect, zoom_detail: bool, banner: usize) -> Areas {
     use Constraint::{Fill, Length, Percentage};
-    let [header, body, footer] = Layout::vertical([Length(2), Fill(1), Length(1)]).areas(size);
+    let header_rows = 2 + banner.min(MAX_BANNER) as u16;
+    let [header, body, footer] = Layout::vertical([Length(header_rows), Fill(1), Length(1)]).areas(size);
     if size.width >= WIDE {
         let [sections, items, detail] = Layout::horizontal([Length(36), Percentage(36), Fill(1)]).areas(body);
         Areas { header, sections, items, detail, footer }

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod keymap;
 pub mod layout;
+pub mod picker;
 pub mod saver;
 pub mod ui;
 

@@ -1,5 +1,5 @@
 use super::{clean, theme};
-use crate::progress::Tally;
+use crate::progress::Progress;
 use crate::session::{SignStatus, Status};
 use crate::tui::app::{App, AwsView};
 use ratatui::Frame;
@@ -7,12 +7,20 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
     let c = &app.checklist;
     let mut first = vec![
         Span::styled(" golive ", theme::BRAND),
         Span::styled(format!(" {} ", c.name), theme::TITLE),
-        Span::styled(format!("v{} ", c.version), theme::DIM),
+        // "v3" for a number; an imported markdown file's content hash as it is.
+        Span::styled(
+            if c.version.starts_with(|ch: char| ch.is_ascii_digit()) {
+                format!("v{} ", c.version)
+            } else {
+                format!("{} ", c.version)
+            },
+            theme::DIM,
+        ),
     ];
     // Until the saver answers, the last change is not yet on disk: say so.
     if app.saving > 0 {
@@ -27,8 +35,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         )),
     }
 
-    let t = Tally::of(&c.items, &app.session);
-    let crit = Tally::of(c.items.iter().filter(|i| i.critical), &app.session);
+    let (t, crit) = (progress.total, progress.critical);
     let signed = app.session.signoff.values().filter(|s| s.status == SignStatus::Approved).count();
     let mut second =
         vec![Span::styled(format!(" Done {}/{} ({}%) ", t.done(), t.total(), t.percent()), theme::BOLD)];
@@ -55,7 +62,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if app.critical_only {
         second.push(Span::styled(" CRITICAL ONLY", theme::MATCH));
     }
-    frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second)]), area);
+    let mut lines = vec![Line::from(first), Line::from(second)];
+    for b in app.banner.iter().take(crate::tui::layout::MAX_BANNER) {
+        lines.push(Line::from(Span::styled(format!(" {} ", clean(b)), theme::MATCH)));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// The AWS account probes run in; a refusal is shown loudly, because probing the wrong account is

@@ -1,5 +1,5 @@
 use super::{pane, theme};
-use crate::progress::Tally;
+use crate::progress::Progress;
 use crate::tui::app::{App, Pane, Row};
 use crate::tui::layout::inner_height;
 use ratatui::Frame;
@@ -7,11 +7,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
     let focused = app.focus == Pane::Items;
     let c = &app.checklist;
-    let visible = app.visible_items();
-    let t = Tally::of(visible.iter().map(|&i| &c.items[i]), &app.session);
+    let t = if app.critical_only { progress.critical } else { progress.sections[app.section()] };
     let title = if app.critical_only {
         format!(" Critical items · {}/{} ", t.done(), t.total())
     } else {

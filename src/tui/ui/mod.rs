@@ -9,14 +9,16 @@ mod sections;
 pub mod theme;
 
 use super::app::{App, Input, Overlay};
+use crate::progress::Progress;
 use ratatui::Frame;
 use ratatui::widgets::{Block, BorderType, Borders};
 
 pub fn draw(app: &App, frame: &mut Frame) {
     let a = app.areas();
-    header::render(app, frame, a.header);
-    sections::render(app, frame, a.sections);
-    items::render(app, frame, a.items);
+    let progress = Progress::of(&app.checklist, &app.session);
+    header::render(app, &progress, frame, a.header);
+    sections::render(app, &progress, frame, a.sections);
+    items::render(app, &progress, frame, a.items);
     detail::render(app, frame, a.detail);
     footer::render(app, frame, a.footer);
     match app.overlay {

@@ -1,5 +1,5 @@
 use super::{clean, fit, pane, theme};
-use crate::progress::Tally;
+use crate::progress::Progress;
 use crate::session::SignStatus;
 use crate::tui::app::{App, Pane};
 use ratatui::Frame;
@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
     let focused = app.focus == Pane::Sections;
     let width = area.width.saturating_sub(2) as usize;
     let current = app.section();
@@ -17,9 +17,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .iter()
         .enumerate()
         .map(|(n, s)| {
-            let items =
-                app.checklist.items[s.items.clone()].iter().filter(|i| !app.critical_only || i.critical);
-            let t = Tally::of(items, &app.session);
+            let t = if app.critical_only { progress.sections_critical[n] } else { progress.sections[n] };
             let mut right = format!(" {}/{}", t.done(), t.total());
             if t.fail > 0 {
                 right.push_str(&format!(" ✗{}", t.fail));

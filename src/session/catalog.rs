@@ -1,0 +1,113 @@
+//! The saved sessions in the data dir: `--session NAME` resolves there, `golive sessions` lists
+//! them, and the TUI offers them when more than one exists and none is named.
+
+use super::Session;
+use crate::checklist::Checklist;
+use crate::progress::Tally;
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+
+/// Where named sessions live: `DATA_DIR/sessions`.
+pub fn dir() -> anyhow::Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "golive")
+        .ok_or_else(|| anyhow::anyhow!("cannot find a home directory for sessions; pass --session PATH"))?;
+    Ok(dirs.data_dir().join("sessions"))
+}
+
+/// `--session` as given: a bare name (`launch-eu`) is a session in `dir`; anything with a path
+/// separator or a `.toml` ending is a path.
+pub fn resolve(arg: &Path, dir: &Path) -> PathBuf {
+    let text = arg.to_string_lossy();
+    let is_path = text.contains(std::path::MAIN_SEPARATOR)
+        || text.contains('/')
+        || arg.extension().is_some_and(|e| e == "toml")
+        || text.starts_with('.');
+    if is_path { arg.to_path_buf() } else { dir.join(format!("{text}.toml")) }
+}
+
+/// One saved session, as listed.
+#[derive(Debug)]
+pub struct Entry {
+    pub name: String,
+    pub path: PathBuf,
+    /// What the file holds, or why it could not be read (listed, never skipped).
+    pub summary: Result<Summary, String>,
+}
+
+#[derive(Debug)]
+pub struct Summary {
+    pub checklist: String,
+    pub checklist_version: String,
+    /// Items done, and of how many when the session answers `checklist`.
+    pub done: usize,
+    pub total: Option<usize>,
+    pub last_change: Option<DateTime<Utc>>,
+}
+
+/// The sessions in `dir`, newest change first. A session that does not parse is listed with
+/// the reason; backups and temp files are not sessions.
+pub fn list(dir: &Path, checklist: &Checklist) -> anyhow::Result<Vec<Entry>> {
+    let read = match std::fs::read_dir(dir) {
+        Ok(r) => r,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(anyhow::anyhow!("{}: {e}", dir.display())),
+    };
+    let mut entries = Vec::new();
+    for entry in read {
+        let path = entry?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+        let Some(name) = name.strip_suffix(".toml").filter(|n| !n.starts_with('.')) else { continue };
+        entries.push(Entry { name: name.to_string(), summary: summarise(&path, checklist), path });
+    }
+    entries.sort_by(|a, b| {
+        let at = |e: &Entry| e.summary.as_ref().ok().and_then(|s| s.last_change);
+        at(b).cmp(&at(a)).then_with(|| a.name.cmp(&b.name))
+    });
+    Ok(entries)
+}
+
+fn summarise(path: &Path, checklist: &Checklist) -> Result<Summary, String> {
+    let text = crate::located::read_text(path).map_err(|e| format!("{e:#}"))?;
+    // Any checklist's session is listed, so it is read without checking it against one.
+    let session: Session = toml::from_str(&text).map_err(|e| {
+        crate::located::Located::from_toml(&path.display().to_string(), &text, &e).to_string()
+    })?;
+    let (done, total) = if session.checklist == checklist.id {
+        (Tally::of(&checklist.items, &session).done(), Some(checklist.items.len()))
+    } else {
+        (session.items.values().filter(|r| r.status.is_done()).count(), None)
+    };
+    let last_change = session.history.last().map(|c| c.at).or(Some(session.created));
+    Ok(Summary {
+        checklist: session.checklist,
+        checklist_version: session.checklist_version,
+        done,
+        total,
+        last_change,
+    })
+}
+
+/// The listing `golive sessions` prints.
+pub fn table(entries: &[Entry]) -> String {
+    let mut out = String::new();
+    if entries.is_empty() {
+        return "No saved sessions.\n".into();
+    }
+    let width = entries.iter().map(|e| e.name.chars().count()).max().unwrap_or(0).max(4);
+    out.push_str(&format!("{:width$}  {:32}  {:>14}  {}\n", "NAME", "CHECKLIST", "PROGRESS", "LAST CHANGE"));
+    for e in entries {
+        match &e.summary {
+            Ok(s) => {
+                let progress = match s.total {
+                    Some(t) => format!("{}/{t} ({}%)", s.done, (s.done * 100).checked_div(t).unwrap_or(0)),
+                    None => format!("{} done", s.done),
+                };
+                let when = s.last_change.map_or("-".into(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string());
+                let checklist = format!("{} v{}", s.checklist, s.checklist_version);
+                out.push_str(&format!("{:width$}  {checklist:32}  {progress:>14}  {when}\n", e.name));
+            }
+            Err(why) => out.push_str(&format!("{:width$}  unreadable: {why}\n", e.name)),
+        }
+    }
+    out
+}

@@ -1,0 +1,96 @@
+//! The session picker: shown before the checklist when several sessions are saved and none was
+//! named, so nobody answers into the wrong launch by accident.
+
+use super::TerminalGuard;
+use super::ui::theme;
+use crate::session::catalog::{Entry, table};
+use ratatui::Frame;
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind};
+use ratatui::layout::{Constraint, Layout};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
+use std::path::PathBuf;
+
+/// The picker's keys; they drive its footer.
+const KEYS: [(&str, &str, Pick); 4] = [
+    ("↑/k", "up", Pick::Up),
+    ("↓/j", "down", Pick::Down),
+    ("Enter", "open", Pick::Open),
+    ("q/Esc", "quit", Pick::Quit),
+];
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum Pick {
+    Up,
+    Down,
+    Open,
+    Quit,
+}
+
+fn action(code: KeyCode) -> Option<Pick> {
+    match code {
+        KeyCode::Up | KeyCode::Char('k') => Some(Pick::Up),
+        KeyCode::Down | KeyCode::Char('j') => Some(Pick::Down),
+        KeyCode::Enter => Some(Pick::Open),
+        KeyCode::Esc | KeyCode::Char('q') => Some(Pick::Quit),
+        _ => None,
+    }
+}
+
+/// The selection after `pick` among `len` sessions; `Err` ends the picker with the choice made.
+pub fn update(selected: usize, len: usize, pick: Pick) -> Result<usize, Option<usize>> {
+    match pick {
+        Pick::Up => Ok(selected.saturating_sub(1)),
+        Pick::Down => Ok((selected + 1).min(len.saturating_sub(1))),
+        Pick::Open => Err(Some(selected)),
+        Pick::Quit => Err(None),
+    }
+}
+
+pub fn render(entries: &[Entry], selected: usize, frame: &mut Frame) {
+    let [title, list, footer] =
+        Layout::vertical([Constraint::Length(2), Constraint::Fill(1), Constraint::Length(1)])
+            .areas(frame.area());
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(" golive ", theme::BRAND),
+            Span::styled(" Which session? ", theme::TITLE),
+            Span::styled(format!("{} saved; `--session NAME` opens one directly", entries.len()), theme::DIM),
+        ])),
+        title,
+    );
+    // The same lines `golive sessions` prints, header first.
+    let text = table(entries);
+    let mut lines = text.lines();
+    let head = lines.next().unwrap_or_default().to_string();
+    let rows: Vec<ListItem> = lines.map(|l| ListItem::new(super::ui::clean(l))).collect();
+    // The column heads sit in the border, above the rows (which start after the marker's width).
+    let block = Block::default().borders(Borders::ALL).title(format!("  {head} "));
+    let mut state = ListState::default().with_selected(Some(selected));
+    let rows = List::new(rows).block(block).highlight_style(theme::SELECTED).highlight_symbol("› ");
+    frame.render_stateful_widget(rows, list, &mut state);
+    let hints: Vec<Span> = KEYS
+        .iter()
+        .flat_map(|(k, h, _)| [Span::styled(format!(" {k}"), theme::KEY), Span::raw(format!(" {h} "))])
+        .collect();
+    frame.render_widget(Paragraph::new(Line::from(hints)), footer);
+}
+
+/// Shows the picker until a session is chosen (`Some(path)`) or the user quits (`None`).
+pub fn pick(entries: &[Entry]) -> anyhow::Result<Option<PathBuf>> {
+    let mut guard = TerminalGuard::enter()?;
+    let mut selected = 0;
+    loop {
+        guard.terminal.draw(|f| render(entries, selected, f))?;
+        let Event::Key(k) = event::read()? else { continue };
+        if k.kind == KeyEventKind::Release {
+            continue;
+        }
+        let Some(p) = action(k.code) else { continue };
+        debug_assert!(KEYS.iter().any(|(_, _, q)| *q == p));
+        match update(selected, entries.len(), p) {
+            Ok(s) => selected = s,
+            Err(choice) => return Ok(choice.map(|i| entries[i].path.clone())),
+        }
+    }
+}
