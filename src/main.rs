@@ -315,21 +315,11 @@ fn emit(text: &str) -> anyhow::Result<()> {
 }
 
 fn write_report(path: &Path, text: &str) -> anyhow::Result<()> {
-    // `-o /dev/stdout`, `-o /dev/null`, a named pipe: written into, never renamed over (a rename
-    // would replace the device node with a regular file).
-    match std::fs::metadata(path) {
-        Ok(m) if !m.is_file() && !m.is_dir() => {
-            use std::io::Write;
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .with_context(|| format!("opening {}", path.display()))?;
-            f.write_all(text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
-        }
-        _ => {
-            session::write_atomic(path, text.as_bytes())?;
-            eprintln!("golive: report written to {}", path.display());
-        }
+    // Into a device or pipe (`-o /dev/stdout`) the report is the output; say nothing beside it.
+    let quiet = session::writes_through(path);
+    session::write_atomic(path, text.as_bytes())?;
+    if !quiet {
+        eprintln!("golive: report written to {}", path.display());
     }
     Ok(())
 }

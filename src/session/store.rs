@@ -171,9 +171,23 @@ pub fn keep(path: &Path, bytes: &[u8]) -> anyhow::Result<std::path::PathBuf> {
     Ok(bak(1))
 }
 
+/// Whether `path` is a device or a named pipe (`/dev/stdout`, `/dev/null`, a FIFO): written into,
+/// never renamed over, which would replace the node with a regular file.
+pub fn writes_through(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
 /// Writes `bytes` to `path` through a 0600 temp file in the same directory, fsynced and renamed
-/// over the target, then fsyncs the directory so the rename itself survives a power cut.
+/// over the target, then fsyncs the directory so the rename itself survives a power cut. A device
+/// or pipe (see [`writes_through`]) is written into directly.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    if writes_through(path) {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(|| format!("opening {}", path.display()))?;
+        return f.write_all(bytes).with_context(|| format!("writing {}", path.display()));
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
