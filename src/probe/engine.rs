@@ -6,8 +6,10 @@ use super::registry::{self, Kind};
 use super::target::Target;
 use super::{Outcome, ProbeResult, ProbeSpec, Verdict, aws};
 use chrono::{SubsecRound, Utc};
-use std::collections::HashSet;
-use std::sync::Arc;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -18,19 +20,42 @@ pub struct Ctx {
     pub aws: Result<aws::Session, Verdict>,
     /// Where to look: scope settings and explicit resource names.
     pub target: Target,
-    /// The ARNs matching the target's tag filter, looked up once by the first probe that needs them.
-    pub tagged: tokio::sync::OnceCell<Result<HashSet<String>, Verdict>>,
     /// Which commands command probes may run.
     pub commands: Consent,
+    /// What several probes of the sweep look at (the alarms, the tables, the tag filter's ARNs...):
+    /// by kind of answer and key, each fetched once.
+    shared: Mutex<HashMap<(TypeId, String), Arc<dyn Any + Send + Sync>>>,
 }
 
 impl Ctx {
     pub fn new(aws: Result<aws::Session, Verdict>, target: Target) -> Ctx {
-        Ctx { aws, target, tagged: Default::default(), commands: Consent::Nothing }
+        Ctx { aws, target, commands: Consent::Nothing, shared: Default::default() }
     }
 
     pub fn allowing(self, commands: Consent) -> Ctx {
         Ctx { commands, ..self }
+    }
+
+    /// The answer to `key` for this sweep: the first probe to ask runs `fetch`, the others wait
+    /// for its answer (a failure included) instead of asking AWS again. Five probes read the
+    /// alarms, four the load balancers and the tables: a sweep made 72 calls where 48 tell the
+    /// same, and the API's rate limits count every one. A fetch whose probe is cancelled (timed
+    /// out) is taken over by the next that asks.
+    pub async fn shared<T, F, Fut>(&self, key: &str, fetch: F) -> Result<T, Verdict>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, Verdict>>,
+    {
+        let cell = {
+            let mut map = self.shared.lock().unwrap_or_else(|p| p.into_inner());
+            let any = map
+                .entry((TypeId::of::<T>(), key.to_string()))
+                .or_insert_with(|| Arc::new(tokio::sync::OnceCell::<Result<T, Verdict>>::new()))
+                .clone();
+            any.downcast::<tokio::sync::OnceCell<Result<T, Verdict>>>().expect("keyed by its type")
+        };
+        cell.get_or_init(fetch).await.clone()
     }
 }
 
@@ -171,5 +196,60 @@ fn gate(ctx: &Ctx, kind: &Kind) -> Option<Verdict> {
     match (&ctx.aws, kind.aws) {
         (Err(refusal), true) => Some(refusal.clone()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn ctx() -> Arc<Ctx> {
+        Arc::new(Ctx::new(Err(Verdict::error("no AWS here")), Target::default()))
+    }
+
+    #[tokio::test]
+    async fn a_shared_answer_is_fetched_once_per_key_and_kind() {
+        let ctx = ctx();
+        let fetches = Arc::new(AtomicUsize::new(0));
+        let mut set = JoinSet::new();
+        for _ in 0..8 {
+            let (ctx, fetches) = (ctx.clone(), fetches.clone());
+            set.spawn(async move {
+                ctx.shared("alarms", || async {
+                    fetches.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    Ok(vec!["a".to_string()])
+                })
+                .await
+            });
+        }
+        while let Some(r) = set.join_next().await {
+            assert_eq!(r.unwrap(), Ok(vec!["a".to_string()]));
+        }
+        assert_eq!(fetches.load(Ordering::SeqCst), 1);
+        // Another key, or another kind of answer under the same key, is another fetch.
+        assert_eq!(ctx.shared("tables", || async { Ok(vec!["t".to_string()]) }).await, Ok(vec!["t".into()]));
+        assert_eq!(ctx.shared("alarms", || async { Ok(3_usize) }).await, Ok(3));
+    }
+
+    #[tokio::test]
+    async fn a_failure_is_shared_and_a_cancelled_fetch_is_taken_over() {
+        let ctx = ctx();
+        let denied = || async { Err::<u8, _>(Verdict::error("AccessDenied")) };
+        assert_eq!(ctx.shared("k", denied).await.unwrap_err().summary, "AccessDenied");
+        assert_eq!(ctx.shared("k", || async { Ok(1_u8) }).await.unwrap_err().summary, "AccessDenied");
+
+        // The first asker times out mid-fetch: the next one fetches and gets an answer.
+        let slow = tokio::time::timeout(
+            Duration::from_millis(10),
+            ctx.shared("slow", || async {
+                tokio::time::sleep(Duration::from_secs(60)).await;
+                Ok(1_u8)
+            }),
+        )
+        .await;
+        assert!(slow.is_err());
+        assert_eq!(ctx.shared("slow", || async { Ok(2_u8) }).await, Ok(2));
     }
 }

@@ -40,6 +40,10 @@ pub const POLICIES: Kind = Kind {
 };
 
 async fn targets(ctx: &Ctx, client: &Client) -> Result<Vec<ScalableTarget>, Verdict> {
+    ctx.shared("autoscaling.targets", || list_targets(ctx, client)).await
+}
+
+async fn list_targets(ctx: &Ctx, client: &Client) -> Result<Vec<ScalableTarget>, Verdict> {
     let mut all = Vec::new();
     for ns in NAMESPACES {
         let mut token = None;

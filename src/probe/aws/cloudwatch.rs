@@ -103,6 +103,10 @@ fn client(ctx: &Ctx) -> Client {
 }
 
 async fn alarms(client: &Client, ctx: &Ctx) -> Result<Vec<MetricAlarm>, Verdict> {
+    ctx.shared("cloudwatch.alarms", || list_alarms(client, ctx)).await
+}
+
+async fn list_alarms(client: &Client, ctx: &Ctx) -> Result<Vec<MetricAlarm>, Verdict> {
     let mut all = Vec::new();
     let mut token = None;
     loop {
@@ -247,13 +251,16 @@ pub async fn tested(client: &Client, ctx: &Ctx) -> Verdict {
 }
 
 async fn dashboard_names(client: &Client, ctx: &Ctx) -> Result<Vec<String>, Verdict> {
-    let out = client
-        .list_dashboards()
-        .set_dashboard_name_prefix(ctx.target.name_prefix.clone())
-        .send()
-        .await
-        .map_err(|e| Verdict::error(describe("CloudWatch ListDashboards", &e)))?;
-    Ok(out.dashboard_entries().iter().filter_map(|d| d.dashboard_name().map(str::to_string)).collect())
+    ctx.shared("cloudwatch.dashboards", || async {
+        let out = client
+            .list_dashboards()
+            .set_dashboard_name_prefix(ctx.target.name_prefix.clone())
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("CloudWatch ListDashboards", &e)))?;
+        Ok(out.dashboard_entries().iter().filter_map(|d| d.dashboard_name().map(str::to_string)).collect())
+    })
+    .await
 }
 
 async fn dashboards(client: &Client, ctx: &Ctx) -> Verdict {
@@ -321,19 +328,10 @@ async fn metrics(client: &Client, ctx: &Ctx, names: &[String]) -> Verdict {
         Ok(n) => n,
         Err(v) => return v,
     };
-    let mut present = Vec::new();
-    let mut token = None;
-    loop {
-        let out = match client.list_metrics().namespace(&ns).set_next_token(token).send().await {
-            Ok(o) => o,
-            Err(e) => return Verdict::error(describe("CloudWatch ListMetrics", &e)),
-        };
-        present.extend(out.metrics().iter().filter_map(|m| m.metric_name().map(str::to_string)));
-        token = out.next_token().map(str::to_string);
-        if token.is_none() {
-            break;
-        }
-    }
+    let present = match metric_names(client, ctx, &ns).await {
+        Ok(p) => p,
+        Err(v) => return v,
+    };
     let evidence = names
         .iter()
         .map(|n| format!("metric {ns}/{n}: {}", if present.contains(n) { "present" } else { "missing" }))
@@ -341,6 +339,29 @@ async fn metrics(client: &Client, ctx: &Ctx, names: &[String]) -> Verdict {
     let missing: Vec<&str> = names.iter().filter(|n| !present.contains(n)).map(String::as_str).collect();
     let ok = format!("all {} metrics present in {ns}", names.len());
     Verdict::unless(&missing, Outcome::Fail, ok, &format!("missing in {ns}"), evidence)
+}
+
+/// The names of the metrics in a namespace.
+async fn metric_names(client: &Client, ctx: &Ctx, ns: &str) -> Result<Vec<String>, Verdict> {
+    ctx.shared(&format!("cloudwatch.metrics/{ns}"), || async {
+        let mut present = Vec::new();
+        let mut token = None;
+        loop {
+            let out = client
+                .list_metrics()
+                .namespace(ns)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| Verdict::error(describe("CloudWatch ListMetrics", &e)))?;
+            present.extend(out.metrics().iter().filter_map(|m| m.metric_name().map(str::to_string)));
+            token = out.next_token().map(str::to_string);
+            if token.is_none() {
+                return Ok(present);
+            }
+        }
+    })
+    .await
 }
 
 async fn baseline(client: &Client, ctx: &Ctx, metric: &str, days: i64) -> Verdict {

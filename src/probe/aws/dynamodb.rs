@@ -78,6 +78,10 @@ async fn describe_table(c: &Client, name: &str) -> Result<Option<TableDescriptio
 
 /// The tables to examine, or the verdict that there are none.
 async fn tables(ctx: &Ctx, client: &Client) -> Result<Vec<String>, Verdict> {
+    ctx.shared("dynamodb.tables", || list_tables(ctx, client)).await
+}
+
+async fn list_tables(ctx: &Ctx, client: &Client) -> Result<Vec<String>, Verdict> {
     let mut names = Vec::new();
     let mut start: Option<String> = None;
     loop {

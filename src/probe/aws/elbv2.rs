@@ -72,11 +72,16 @@ fn client(ctx: &Ctx) -> Client {
 /// Whether a load balancer or target group is in scope, by its name and ARN.
 async fn in_scope(ctx: &Ctx, name: &str, arn: &str) -> Result<bool, Verdict> {
     let tagged = super::tagged(ctx).await?;
+    let tagged = tagged.as_deref();
     Ok(ctx.target.name_prefix.as_deref().is_none_or(|p| name.starts_with(p))
         && tagged.is_none_or(|t| t.contains(arn)))
 }
 
 async fn load_balancers(ctx: &Ctx) -> Result<Vec<LoadBalancer>, Verdict> {
+    ctx.shared("elbv2.load-balancers", || list_load_balancers(ctx)).await
+}
+
+async fn list_load_balancers(ctx: &Ctx) -> Result<Vec<LoadBalancer>, Verdict> {
     let client = client(ctx);
     let mut all = Vec::new();
     let mut marker = None;
@@ -137,9 +142,15 @@ async fn waf(ctx: &Ctx, rate: bool) -> Verdict {
     let mut bad = Vec::new();
     for lb in public {
         let arn = lb.load_balancer_arn().unwrap_or_default();
-        let acl = match waf.get_web_acl_for_resource().resource_arn(arn).send().await {
-            Ok(o) => o.web_acl().cloned(),
-            Err(e) => return Verdict::error(describe("WAFv2 GetWebACLForResource", &e)),
+        let fetch = || async {
+            match waf.get_web_acl_for_resource().resource_arn(arn).send().await {
+                Ok(o) => Ok(o.web_acl().cloned()),
+                Err(e) => Err(Verdict::error(describe("WAFv2 GetWebACLForResource", &e))),
+            }
+        };
+        let acl = match ctx.shared(&format!("wafv2.web-acl/{arn}"), fetch).await {
+            Ok(a) => a,
+            Err(v) => return v,
         };
         match acl {
             None => {

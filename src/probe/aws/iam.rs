@@ -145,7 +145,7 @@ async fn check(ctx: Arc<Ctx>, rule: Rule) -> Verdict {
         return Verdict::new(Outcome::NeedsConfig, "no task role named: set task_role in the target", vec![]);
     };
     let client = Client::new(&session(&ctx).config);
-    let docs = match documents(&client, &role).await {
+    let docs = match ctx.shared(&format!("iam.role-policies/{role}"), || documents(&client, &role)).await {
         Ok(d) => d,
         Err(v) => return v,
     };

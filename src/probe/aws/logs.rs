@@ -38,6 +38,10 @@ pub const STRUCTURED: Kind = Kind {
 
 /// Log groups in scope with their retention in days.
 async fn groups(ctx: &Ctx, client: &Client) -> Result<Vec<(String, Option<i32>)>, Verdict> {
+    ctx.shared("logs.groups", || list_groups(ctx, client)).await
+}
+
+async fn list_groups(ctx: &Ctx, client: &Client) -> Result<Vec<(String, Option<i32>)>, Verdict> {
     let mut found = Vec::new();
     let mut arns = std::collections::HashMap::new();
     let mut token = None;

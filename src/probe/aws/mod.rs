@@ -27,21 +27,19 @@ use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_sts::config::http::HttpResponse;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The ARNs of the resources carrying the target's tag filter (Resource Groups Tagging API),
 /// fetched once per sweep; `None` when the target has no tag filter.
-pub async fn tagged(ctx: &Ctx) -> Result<Option<&HashSet<String>>, Verdict> {
+pub async fn tagged(ctx: &Ctx) -> Result<Option<Arc<HashSet<String>>>, Verdict> {
     if ctx.target.tags.is_empty() {
         return Ok(None);
     }
-    let set = ctx
-        .tagged
-        .get_or_init(|| async {
-            tagging::resources(ctx).await.map(|r| r.into_iter().map(|(arn, _)| arn).collect())
-        })
-        .await;
-    set.as_ref().map(Some).map_err(Clone::clone)
+    ctx.shared("tagging.resources", || async {
+        tagging::resources(ctx).await.map(|r| Some(Arc::new(r.into_iter().map(|(arn, _)| arn).collect())))
+    })
+    .await
 }
 
 /// Narrows discovered names to the scope: the explicit names when there are any, else the name
@@ -56,6 +54,7 @@ pub async fn scope_tagged(
         return Ok(explicit.to_vec());
     }
     let tagged = tagged(ctx).await?;
+    let tagged = tagged.as_deref();
     let prefix = ctx.target.name_prefix.as_deref().unwrap_or("");
     Ok(discovered
         .into_iter()
