@@ -39,15 +39,31 @@ fn run_alerts(ctx: Arc<Ctx>, params: toml::Table) -> ProbeFuture {
     Box::pin(async move {
         let Ok(aws) = &ctx.aws else { unreachable!("the engine gates AWS probes") };
         let max = percent(&params, "max_threshold_percent", 80);
-        alerts(&Client::new(&aws.config), &aws.identity.account, max).await
+        let client = Client::new(&aws.config);
+        match shared_budgets(&ctx, &client, &aws.identity.account).await {
+            Ok(all) => alerts_in(&client, &aws.identity.account, &all, max).await,
+            Err(v) => v,
+        }
     })
 }
 
 fn run_spending_limit(ctx: Arc<Ctx>, _params: toml::Table) -> ProbeFuture {
     Box::pin(async move {
         let Ok(aws) = &ctx.aws else { unreachable!("the engine gates AWS probes") };
-        spending_limit(&Client::new(&aws.config), &aws.identity.account).await
+        let client = Client::new(&aws.config);
+        match shared_budgets(&ctx, &client, &aws.identity.account).await {
+            Ok(all) => spending_limit_in(&aws.identity.account, &all),
+            Err(v) => v,
+        }
     })
+}
+
+async fn shared_budgets(
+    ctx: &Ctx,
+    client: &Client,
+    account: &str,
+) -> Result<Vec<(Budget, Vec<Notification>)>, Verdict> {
+    ctx.shared("budgets", || budgets_with_notifications(client, account)).await
 }
 
 /// Every budget of the account with its notifications.
@@ -126,16 +142,20 @@ fn notification_line(b: &Budget, n: &Notification) -> String {
 }
 
 pub async fn alerts(client: &Client, account: &str, max: f64) -> Verdict {
-    let all = match budgets_with_notifications(client, account).await {
-        Ok(all) => all,
-        Err(v) => return v,
-    };
+    match budgets_with_notifications(client, account).await {
+        Ok(all) => alerts_in(client, account, &all, max).await,
+        Err(v) => v,
+    }
+}
+
+/// `alerts` on budgets already fetched: the budgets probes of a sweep share one listing.
+async fn alerts_in(client: &Client, account: &str, all: &[(Budget, Vec<Notification>)], max: f64) -> Verdict {
     if all.is_empty() {
         return Verdict::new(Outcome::Fail, format!("no budgets in account {account}"), vec![]);
     }
     let mut evidence = Vec::new();
     let mut alerting = Vec::new();
-    for (b, notes) in &all {
+    for (b, notes) in all {
         evidence.push(budget_line(b));
         for n in notes {
             evidence.push(notification_line(b, n));
@@ -196,13 +216,16 @@ pub async fn subscribers(
 }
 
 pub async fn spending_limit(client: &Client, account: &str) -> Verdict {
-    let all = match budgets_with_notifications(client, account).await {
-        Ok(all) => all,
-        Err(v) => return v,
-    };
+    match budgets_with_notifications(client, account).await {
+        Ok(all) => spending_limit_in(account, &all),
+        Err(v) => v,
+    }
+}
+
+fn spending_limit_in(account: &str, all: &[(Budget, Vec<Notification>)]) -> Verdict {
     let mut evidence = Vec::new();
     let mut limited = Vec::new();
-    for (b, notes) in &all {
+    for (b, notes) in all {
         evidence.push(budget_line(b));
         evidence.extend(notes.iter().map(|n| notification_line(b, n)));
         let is_cost = *b.budget_type() == BudgetType::Cost;

@@ -32,6 +32,10 @@ pub const LIFECYCLE: Kind = Kind {
 
 /// The buckets in scope: the target's names, else those listed in the region by prefix and tags.
 async fn buckets(ctx: &Ctx, client: &Client) -> Result<Vec<String>, Verdict> {
+    ctx.shared("s3.buckets", || list_buckets(ctx, client)).await
+}
+
+async fn list_buckets(ctx: &Ctx, client: &Client) -> Result<Vec<String>, Verdict> {
     let mut names = Vec::new();
     if ctx.target.buckets.is_empty() {
         let listed: Vec<_> = client
