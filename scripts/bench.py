@@ -187,6 +187,19 @@ def aws_calls_logged(work):
     return n
 
 
+def milestones(state):
+    """golive's start-up milestones from its debug log: {what: [ms since main, one per run]}."""
+    marks = {}
+    logs = os.path.join(state, "golive", "log")
+    for name in sorted(os.listdir(logs)):
+        with open(os.path.join(logs, name), errors="replace") as f:
+            for line in f:
+                m = re.search(r"DEBUG golive: (.+) at ([0-9.]+) ms$", line.rstrip())
+                if m:
+                    marks.setdefault(m.group(1), []).append(float(m.group(2)))
+    return marks
+
+
 def machine():
     cpu = "unknown"
     with open("/proc/cpuinfo") as f:
@@ -296,14 +309,19 @@ def main():
         big = os.path.join(work, "big.toml")
         big_session = os.path.join(work, "big-session.toml")
         subprocess.run([GEN, "10000", big, big_session], check=True)
-        for name, args in [("98 items", ["--session", os.path.join(work, "ff.toml")]),
-                           ("10,000 items with notes", ["--checklist", big, "--session", big_session])]:
+        for n, (name, args) in enumerate([("98 items", ["--session", os.path.join(work, "ff.toml")]),
+                           ("10,000 items with notes", ["--checklist", big, "--session", big_session])]):
             frames, rss = [], []
+            # golive's debug log marks its start-up milestones (ms since main): where the time goes.
+            fenv = dict(tenv, XDG_STATE_HOME=os.path.join(work, f"state-{n}"))
             for _ in range(RUNS):
-                t, m = first_frame(args, tenv)
+                t, m = first_frame(["--log-level", "debug"] + args, fenv)
                 frames.append(t)
                 rss.append(m)
             results.append(row(f"start to first frame, {name}", frames))
+            marks = milestones(os.path.join(work, f"state-{n}"))
+            results.append([f"  inside golive (debug log, ms since main; medians): {name}",
+                            "; ".join(f"{k} {statistics.median(v):.1f}" for k, v in marks.items()), ""])
             results.append(row(f"peak RSS, {name}", rss, "MB"))
 
         # Export of a fully answered default session.

@@ -58,3 +58,11 @@ pub fn init(dir: &Path, level: Level) -> anyhow::Result<()> {
         .try_init()?;
     Ok(())
 }
+
+static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Milliseconds since golive started (since the first call, which `main` makes first): the debug
+/// log's start-up milestones, for a slow start on someone's machine.
+pub fn uptime_ms() -> f64 {
+    START.get_or_init(std::time::Instant::now).elapsed().as_secs_f64() * 1000.0
+}

@@ -134,6 +134,7 @@ fn account_id(s: &str) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
+    golive::log::uptime_ms();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
@@ -189,8 +190,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let _lock = session::lock(&session_path, &who)?;
             // Load first: a bad session file is the more useful error, wherever golive runs.
             let unchecked = session::read(&session_path);
+            tracing::debug!(target: "golive", "session parsed at {:.1} ms", golive::log::uptime_ms());
             let checklist = checklist.into_inner()?;
             let (mut session, mut disk, notes) = open_session(&session_path, &checklist, unchecked?, &who)?;
+            tracing::debug!(target: "golive", "checklist and session loaded at {:.1} ms", golive::log::uptime_ms());
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
                 anyhow::bail!(
                     "the checklist needs a terminal; in scripts use `golive check` or `golive export`"
@@ -332,9 +335,13 @@ struct Loading {
 
 impl Loading {
     fn start(path: Option<PathBuf>) -> Loading {
-        let job = std::thread::spawn(move || match path {
-            Some(path) => checklist::load_file(&path),
-            None => Ok(Checklist::embedded()),
+        let job = std::thread::spawn(move || {
+            let checklist = match path {
+                Some(path) => checklist::load_file(&path),
+                None => Ok(Checklist::embedded()),
+            };
+            tracing::debug!(target: "golive", "checklist parsed at {:.1} ms", golive::log::uptime_ms());
+            checklist
         });
         Loading { job: Some(job), ready: None }
     }

@@ -17,6 +17,7 @@ use ratatui::layout::Rect;
 use ratatui_textarea::{TextArea, WrapMode};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Debug)]
 pub enum Msg {
@@ -219,7 +220,8 @@ pub enum Row {
 }
 
 pub struct App {
-    pub checklist: Checklist,
+    /// Shared with the saver, which reads a reloaded file against it.
+    pub checklist: Arc<Checklist>,
     pub session: Session,
     pub session_path: PathBuf,
     pub who: String,
@@ -265,12 +267,13 @@ pub struct App {
 
 impl App {
     pub fn new(
-        checklist: Checklist,
+        checklist: impl Into<Arc<Checklist>>,
         session: Session,
         session_path: PathBuf,
         who: String,
         clock: fn() -> DateTime<Utc>,
     ) -> App {
+        let checklist = checklist.into();
         let selected = session.ui.item.as_deref().and_then(|id| checklist.index_of(id)).unwrap_or(0);
         let critical_only = session.ui.critical_only && checklist.items.iter().any(|i| i.critical);
         let last_in_section = checklist.sections.iter().map(|s| s.items.start).collect();

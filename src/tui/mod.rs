@@ -192,6 +192,8 @@ fn ui_loop(
     let panic_key = std::env::var("GOLIVE_DEBUG_PANIC_KEY").ok().and_then(|k| k.chars().next());
     let size = guard.terminal.size()?;
     app.update(Msg::Resize(size.width, size.height));
+    guard.terminal.draw(|f| ui::draw(app, f))?;
+    tracing::debug!(target: "golive", "first frame drawn at {:.1} ms", crate::log::uptime_ms());
     'ui: loop {
         if signal.load(Ordering::SeqCst) != 0 {
             process(app, runner, saver, Msg::Shutdown);

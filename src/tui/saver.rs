@@ -8,7 +8,7 @@ use super::app::{Msg, Resolution};
 use crate::checklist::Checklist;
 use crate::session::{self, SaveError, Session};
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 
 pub enum Request {
@@ -26,7 +26,12 @@ pub struct Saver {
 
 impl Saver {
     /// Starts the writer for `path`, which golive last read or wrote as `disk` (`None`: no file).
-    pub fn start(path: PathBuf, checklist: Checklist, disk: Option<u64>, reply: mpsc::Sender<Msg>) -> Saver {
+    pub fn start(
+        path: PathBuf,
+        checklist: Arc<Checklist>,
+        disk: Option<u64>,
+        reply: mpsc::Sender<Msg>,
+    ) -> Saver {
         let (tx, rx) = mpsc::channel();
         let handle = std::thread::Builder::new()
             .name("golive-saver".into())
@@ -49,7 +54,7 @@ impl Saver {
 
 struct Writer {
     path: PathBuf,
-    checklist: Checklist,
+    checklist: Arc<Checklist>,
     disk: Option<u64>,
     reply: mpsc::Sender<Msg>,
 }
