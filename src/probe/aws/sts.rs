@@ -1,5 +1,6 @@
 //! STS: who the credentials belong to.
 
+use super::describe;
 use crate::probe::engine::Ctx;
 use crate::probe::registry::{Kind, ProbeFuture};
 use crate::probe::{Outcome, Verdict};
@@ -16,12 +17,14 @@ pub const ASSUMED_ROLE: Kind = Kind {
     run: run_assumed_role,
 };
 
-/// The sweep asked STS who the caller is before any probe ran (that answer gates every AWS probe):
-/// this reads it rather than asking again.
 fn run_assumed_role(ctx: Arc<Ctx>, _params: toml::Table) -> ProbeFuture {
     Box::pin(async move {
         let Ok(aws) = &ctx.aws else { unreachable!("the engine gates AWS probes") };
-        assumed_role(&aws.identity.arn)
+        let sts = aws_sdk_sts::Client::new(&aws.config);
+        match sts.get_caller_identity().send().await {
+            Ok(out) => assumed_role(out.arn().unwrap_or_default()),
+            Err(e) => Verdict::error(describe("STS GetCallerIdentity", &e)),
+        }
     })
 }
 
