@@ -192,14 +192,16 @@ fn ui_loop(
     let panic_key = std::env::var("GOLIVE_DEBUG_PANIC_KEY").ok().and_then(|k| k.chars().next());
     let size = guard.terminal.size()?;
     app.update(Msg::Resize(size.width, size.height));
-    guard.terminal.draw(|f| ui::draw(app, f))?;
-    tracing::debug!(target: "golive", "first frame drawn at {:.1} ms", crate::log::uptime_ms());
+    let mut first_frame = true;
     'ui: loop {
         if signal.load(Ordering::SeqCst) != 0 {
             process(app, runner, saver, Msg::Shutdown);
             break;
         }
         guard.terminal.draw(|f| ui::draw(app, f))?;
+        if std::mem::take(&mut first_frame) {
+            tracing::debug!(target: "golive", "first frame drawn at {:.1} ms", crate::log::uptime_ms());
+        }
         // Probe results and save answers arrive on a channel; what they change is drawn at once.
         let mut arrived = false;
         while let Ok(msg) = runner.rx.try_recv() {
