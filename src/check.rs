@@ -90,7 +90,7 @@ pub async fn probe(
     session: &mut Session,
     jobs: Vec<Job>,
     opts: engine::Opts,
-    allow_commands: bool,
+    commands: Consent,
 ) -> (Option<Identity>, Vec<(usize, ProbeResult)>) {
     let needs_aws = jobs.iter().any(|j| registry::needs_aws(&j.specs));
     let mut identity = None;
@@ -129,11 +129,7 @@ pub async fn probe(
         }
     };
     let results = engine::run_all(
-        Arc::new(engine::Ctx::new(aws, session.target.clone()).allowing(if allow_commands {
-            Consent::All
-        } else {
-            Consent::Approved(session.approved_commands.clone())
-        })),
+        Arc::new(engine::Ctx::new(aws, session.target.clone()).allowing(commands)),
         jobs,
         opts,
         Arc::new(report),

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod checklist;
+pub mod consent;
 pub mod export;
 pub mod located;
 pub mod log;

@@ -3,9 +3,11 @@ use chrono::{SubsecRound, Utc};
 use clap::{Parser, Subcommand};
 use golive::check;
 use golive::checklist::{self, Checklist};
+use golive::consent;
 use golive::export;
 use golive::export::markdown;
 use golive::probe::engine;
+use golive::probe::local::command::Consent;
 use golive::session::{self, Session};
 use golive::tui::{self, app::App};
 use std::io::IsTerminal;
@@ -40,6 +42,9 @@ struct Cli {
     /// How much goes to the log file (in the platform state dir, e.g. ~/.local/state/golive/log)
     #[arg(long, global = true, value_enum, default_value_t = golive::log::Level::Info)]
     log_level: golive::log::Level,
+    /// Leave the mouse to the terminal (select and copy text as usual); keys do everything
+    #[arg(long, global = true)]
+    no_mouse: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -174,7 +179,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     let session_path = match (&cli.session, sessions_dir) {
         (Some(arg), Ok(dir)) => session::catalog::resolve(arg, &dir),
         (Some(arg), Err(_)) => arg.clone(),
-        (None, Ok(dir)) if interactive => match pick_session(&dir, checklist.get()?)? {
+        (None, Ok(dir)) if interactive => match pick_session(&dir, checklist.get()?, !cli.no_mouse)? {
             Some(path) => path,
             None => return Ok(0),
         },
@@ -202,13 +207,27 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             if apply_target(&cli.target, &mut session) {
                 disk = Some(session::save(&session_path, &session)?);
             }
+            let grants = match consent::default_path() {
+                Some(store) => consent::for_session(&store, &consent::session_key(&session_path))?,
+                None => vec![],
+            };
             let mut app = App::new(checklist, session, session_path, who, Utc::now);
             app.disk = disk;
+            app.grants = grants;
             for note in notes {
                 app.update(golive::tui::app::Msg::Notice(note));
             }
-            tui::run(app, opts)?;
-            Ok(0)
+            match tui::run(app, opts, !cli.no_mouse)? {
+                tui::Ended::Quit => Ok(0),
+                tui::Ended::Signal(sig) => {
+                    eprintln!("golive: stopped by signal {sig}; the session is saved");
+                    Ok(128 + sig as u8)
+                }
+                tui::Ended::TerminalLost(why) => {
+                    eprintln!("golive: the terminal went away ({why}); the session is saved");
+                    Ok(1)
+                }
+            }
         }
         Some(Command::Check { only, section, format, output, allow_commands }) => {
             let _lock = session::lock(&session_path, &who)?;
@@ -220,9 +239,19 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             apply_target(&cli.target, &mut session);
             let (jobs, skipped) = check::select(&checklist, &session, &check::Selection { only, section })?;
+            // Commands run with --allow-commands, or the consent this user gave on this machine.
+            let commands = if allow_commands {
+                Consent::All
+            } else {
+                let grants = match consent::default_path() {
+                    Some(store) => consent::for_session(&store, &consent::session_key(&session_path))?,
+                    None => vec![],
+                };
+                Consent::Approved(consent::allowed(&grants, session.target.repo.as_deref()))
+            };
             let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
             let (identity, results) =
-                rt.block_on(check::probe(&checklist, &mut session, jobs, opts, allow_commands));
+                rt.block_on(check::probe(&checklist, &mut session, jobs, opts, commands));
             check::record(&checklist, &mut session, &results, &who);
             let saved = session::save_over(&session_path, &session, disk);
             let run = check::Run { generated: Utc::now().trunc_subsecs(0), identity, results, skipped };
@@ -402,6 +431,13 @@ fn open_session(
         }
         notes.push(note + ".");
     }
+    if !session.carried_approvals.is_empty() {
+        notes.push(format!(
+            "{} carries approved_commands from an older golive: not honoured (consent to run a \
+             command is asked on your machine and kept there) and dropped on the next save.",
+            path.display()
+        ));
+    }
     let orphans = session::upgrade::orphans(&session, checklist);
     if !orphans.is_empty() {
         let what = match orphans.len() {
@@ -418,7 +454,7 @@ fn open_session(
 
 /// The session to open when none is named: the only one saved, or the user's choice of several.
 /// `None` when the user chose none.
-fn pick_session(dir: &Path, checklist: &Checklist) -> anyhow::Result<Option<PathBuf>> {
+fn pick_session(dir: &Path, checklist: &Checklist, mouse: bool) -> anyhow::Result<Option<PathBuf>> {
     let entries = session::catalog::list(dir, checklist)?;
     match entries.len() {
         0 => Ok(Some(dir.join("default.toml"))),
@@ -428,7 +464,7 @@ fn pick_session(dir: &Path, checklist: &Checklist) -> anyhow::Result<Option<Path
             entries.len(),
             dir.display()
         ),
-        _ => tui::picker::pick(&entries),
+        _ => tui::picker::pick(&entries, mouse),
     }
 }
 

@@ -14,3 +14,40 @@ pub fn printable(s: &str) -> String {
         })
         .collect()
 }
+
+/// Pasted text as an editor takes it: line ends made `\n`, a tab a space, every other control
+/// character dropped. A paste is text to keep, never keys to act on or escapes to pass on.
+pub fn pasted(s: &str) -> String {
+    s.replace("\r\n", "\n")
+        .chars()
+        .filter_map(|c| match c {
+            '\r' | '\n' => Some('\n'),
+            '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// Pasted text for a one-line field: its lines joined by a space (a trailing line end dropped);
+/// true when lines were joined, which the user should be told.
+pub fn pasted_line(s: &str) -> (String, bool) {
+    let text = pasted(s);
+    let lines: Vec<&str> = text.trim_end_matches('\n').split('\n').collect();
+    (lines.join(" "), lines.len() > 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_paste_keeps_text_and_drops_what_would_act() {
+        assert_eq!(pasted("a\r\nb\rc\td\x1b[31me\x07"), "a\nb\nc d[31me");
+        assert_eq!(
+            pasted_line("https://runbook.example/a\nfpq"),
+            ("https://runbook.example/a fpq".into(), true)
+        );
+        assert_eq!(pasted_line("https://runbook.example/a\n"), ("https://runbook.example/a".into(), false));
+    }
+}

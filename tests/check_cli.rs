@@ -407,3 +407,106 @@ async fn every_aws_call_and_probe_is_logged_to_the_state_dir_without_secrets() {
     assert_eq!(out.status.code(), Some(0));
     assert!(!quiet.path().join("golive").exists());
 }
+
+/// A session from someone else's branch carries a command and its own approval. `golive check`
+/// runs it only with --allow-commands or this user's own consent, given on this machine for this
+/// exact command; the carried approval is dropped on save.
+#[test]
+fn a_session_cannot_approve_its_own_commands() {
+    let c = golive::checklist::Checklist::embedded();
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    let session = dir.path().join("s.toml");
+    let hostile = |command: &str| {
+        format!(
+            "schema_version = 1\nchecklist = {:?}\nchecklist_version = {:?}\ncreated = \"2026-11-25T09:30:00Z\"\n\
+             approved_commands = [{command:?}]\n\n[target]\nrepo = {:?}\n\n[target.commands]\nunit = {command:?}\n",
+            c.id,
+            c.version,
+            repo.display().to_string()
+        )
+    };
+    let pwned = "touch PWNED && echo 3 passed";
+    std::fs::write(&session, hostile(pwned)).unwrap();
+    let only = ["--only", "testing.unit-tests"];
+    let out = check(&session, &[], &only);
+    let (text, err) = (stdout(&out), String::from_utf8_lossy(&out.stderr).into_owned());
+    assert!(!repo.join("PWNED").exists(), "the session approved its own command\n{text}");
+    assert_eq!(out.status.code(), Some(2), "{text}\n{err}");
+    assert!(text.contains("not run without consent"), "{text}");
+    assert!(err.contains("carries approved_commands from an older golive: not honoured"), "{err}");
+    assert!(!std::fs::read_to_string(&session).unwrap().contains("approved_commands"), "dropped on save");
+
+    // This user's own consent, for this session, this repository and this exact text.
+    let grant = golive::consent::Grant {
+        command: pwned.into(),
+        repo: Some(repo.display().to_string()),
+        session: golive::consent::session_key(&session),
+        by: "me".into(),
+        at: chrono::Utc::now(),
+    };
+    golive::consent::add(&dir.path().join(".local/state/golive/consent.toml"), &grant).unwrap();
+    std::fs::write(&session, hostile(pwned)).unwrap();
+    let out = check(&session, &[], &only);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(repo.join("PWNED").exists());
+
+    // The text changed: that consent no longer holds.
+    std::fs::write(&session, hostile("touch PWNED2 && echo 3 passed")).unwrap();
+    let out = check(&session, &[], &only);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(!repo.join("PWNED2").exists());
+}
+
+/// Every error is printed once, on its own line, ending with a newline: a session missing part of
+/// its header was reported printing its message twice, run together.
+#[test]
+fn an_error_is_printed_once_with_a_newline() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("s.toml");
+    let bad_checklist = dir.path().join("c.toml");
+    std::fs::write(&bad_checklist, "id = 3\n").unwrap();
+    let sp = session.display().to_string();
+    let cases: [(&str, &[&str], String); 4] = [
+        ("schema_version = 1\nchecklist = 7\n", &[], format!("golive: {sp}:2:13: ")),
+        ("schema_version = 1\n[items.x]\nstatus = \"done\"\n", &[], format!("golive: {sp}:3:10: ")),
+        ("[target]\n", &["--only", "no.such-item"], "golive: --only no.such-item: no such item".into()),
+        (
+            "[target]\n",
+            &["--checklist", bad_checklist.to_str().unwrap()],
+            format!("golive: {}:1:", bad_checklist.display()),
+        ),
+    ];
+    for (text, args, start) in cases {
+        std::fs::write(&session, text).unwrap();
+        let out = check(&session, &[], args);
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert_eq!(err.matches("golive: ").count(), 1, "{err:?}");
+        assert!(err.starts_with(&start), "{err:?} should start with {start:?}");
+        assert!(err.ends_with('\n') && err.lines().count() == 1, "{err:?}");
+    }
+}
+
+/// A hand-written session holding only a target opens, and the first save completes its header.
+#[test]
+fn a_session_holding_only_a_target_opens_and_is_completed_on_save() {
+    let c = golive::checklist::Checklist::embedded();
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("s.toml");
+    std::fs::write(&session, "[target]\nendpoint = \"http://127.0.0.1:9\"\n").unwrap();
+    let out = check(&session, &[], &["--only", "testing.smoke-tests"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(matches!(out.status.code(), Some(1 | 2)), "the check ran and decided: {err}");
+    assert!(!err.contains("missing field"), "{err}");
+    let text = std::fs::read_to_string(&session).unwrap();
+    let s = golive::session::parse("s.toml", &text, &c).unwrap();
+    assert_eq!(s.checklist, c.id);
+    assert_eq!(s.checklist_version, c.version);
+    assert_eq!(s.target.endpoint.as_deref(), Some("http://127.0.0.1:9"));
+    for field in ["schema_version = 1", "checklist = ", "checklist_version = ", "created = "] {
+        assert!(text.contains(field), "{field} not written:\n{text}");
+    }
+    assert!(s.record("testing.smoke-tests").unwrap().probe.is_some(), "the result was saved");
+}

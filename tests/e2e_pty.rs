@@ -112,3 +112,132 @@ fn kill_9_while_typing_a_note_keeps_what_was_typed() {
     let s = session::load(&session_path, &c).unwrap().unwrap();
     assert_eq!(s.record("security.api-authentication").unwrap().notes, "typed on launch day");
 }
+
+/// A paste is text for the field that has focus, never keys: pasting `URL⏎fpq` once submitted the
+/// evidence prompt, set the item fail, then pass, and quit. Into every prompt kind, the notes
+/// editor, the target form and the bare item list, pastes full of hotkey letters and line ends
+/// change no status and run nothing.
+#[test]
+fn a_paste_never_acts_as_keys() {
+    use golive::probe::{Outcome, ProbeResult};
+    let home = tempfile::tempdir().unwrap();
+    let session_path = home.path().join("s.toml");
+    let sp = session_path.to_str().unwrap();
+    let c = Checklist::embedded();
+    // The probe said fail: pressing p would ask why the person overrides it.
+    let mut s = session::Session::new(&c, chrono::Utc::now());
+    let failed = ProbeResult {
+        outcome: Outcome::Fail,
+        summary: "no authorizer".into(),
+        evidence: vec![],
+        at: chrono::Utc::now(),
+        duration_ms: 3,
+    };
+    s.apply_probe("security.api-authentication", "aws.example", failed);
+    session::save(&session_path, &s).unwrap();
+
+    let mut tui = Tui::spawn(&["--session", sp, "--who", "paster"], home.path(), 120, 40);
+    tui.wait_for("[✗] API Authentication");
+    // Bracketed paste is on while golive runs.
+    assert!(tui.with_screen(|s| s.bracketed_paste()));
+
+    // Nothing has focus: the paste changes nothing and says so.
+    tui.paste("x\rfpq");
+    tui.wait_for("Paste ignored");
+
+    // The evidence prompt takes the lines as one, and says so.
+    tui.send("a");
+    tui.wait_for("Evidence: URL, file path or text");
+    tui.paste("https://runbook.example/a\rfpq");
+    tui.wait_for("Pasted several lines as one");
+    tui.send("\r");
+    tui.wait_saved("Evidence added: https://runbook.example/a fpq");
+
+    // n/a reason, the override reason, search, the target form, the reviewer: each cancelled.
+    for (key, title) in [
+        ("-", "Why does this item not apply?"),
+        ("p", "Why override the probe's verdict?"),
+        ("/", "Search titles and descriptions"),
+        ("t", "Target · Tab next field"),
+    ] {
+        tui.send(key);
+        tui.wait_for(title);
+        tui.paste("pasted\rfpq\r-q");
+        tui.wait_for("pasted fpq -q");
+        tui.send("\x1b");
+        tui.wait_for("[✗] API Authentication");
+    }
+    tui.send("s");
+    tui.wait_for("Sign-off · Enter reviewer");
+    tui.send("\r");
+    tui.wait_for("Reviewer");
+    tui.paste("carol\rq");
+    tui.wait_for("carol q");
+    tui.send("\x1b");
+    tui.send("\x1b");
+
+    // The notes editor takes the paste whole, line ends and all.
+    tui.send("e");
+    tui.wait_for("Notes: API Authentication");
+    tui.paste("line one\rfpq\rline three");
+    tui.wait_for("line three");
+    tui.send("\x1b");
+    tui.wait_saved("Notes saved.");
+
+    // Still running, still failed as the probe said: q quits only when typed.
+    let screen = tui.wait_for("[✗] API Authentication");
+    assert!(!tui.exited(), "{screen}");
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    let s = session::load(&session_path, &c).unwrap().unwrap();
+    let rec = s.record("security.api-authentication").unwrap();
+    assert_eq!(rec.status, Status::Fail);
+    assert!(rec.status_by_probe, "a person's status was set: {rec:?}");
+    assert_eq!(
+        rec.evidence.iter().map(|e| e.value.as_str()).collect::<Vec<_>>(),
+        ["https://runbook.example/a fpq"]
+    );
+    assert_eq!(rec.notes, "line one\nfpq\nline three");
+    assert!(s.target.is_empty(), "{:?}", s.target);
+    assert!(s.signoff.values().all(|o| o.reviewer.is_empty()), "{:?}", s.signoff);
+    assert!(s.items.iter().all(|(id, r)| id == "security.api-authentication" || r.status == Status::Todo));
+}
+
+/// The TUI side of a session that approves its own command: golive asks the person at the
+/// keyboard, and a no runs nothing.
+#[test]
+fn a_session_that_approves_its_own_command_still_asks_and_no_runs_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    let repo = home.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    let session_path = home.path().join("s.toml");
+    let c = Checklist::embedded();
+    let command = "touch PWNED && echo 3 passed";
+    std::fs::write(
+        &session_path,
+        format!(
+            "schema_version = 1\nchecklist = {:?}\nchecklist_version = {:?}\ncreated = \"2026-11-25T09:30:00Z\"\n\
+             approved_commands = [{command:?}]\n\n[target]\nrepo = {:?}\n\n[target.commands]\nunit = {command:?}\n",
+            c.id,
+            c.version,
+            repo.display().to_string()
+        ),
+    )
+    .unwrap();
+    let mut tui = Tui::spawn(&["--session", session_path.to_str().unwrap()], home.path(), 120, 40);
+    tui.wait_for("not honoured");
+    tui.send("/Unit Tests\r");
+    tui.wait_for("testing.unit-tests");
+    tui.send("r");
+    tui.wait_for("Run `touch PWNED");
+    tui.send("n");
+    tui.wait_for("not run without consent");
+    assert!(!repo.join("PWNED").exists(), "ran without the person's consent");
+    // Refused once, not asked again in this run, and still nothing runs.
+    tui.send("r");
+    tui.wait_saved("not run without consent");
+    assert!(!repo.join("PWNED").exists());
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    assert!(!std::fs::read_to_string(&session_path).unwrap().contains("approved_commands"));
+}

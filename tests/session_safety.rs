@@ -1,5 +1,6 @@
 //! The session survives what launch day does to it: a second golive, a git pull under a running
-//! one, SIGTERM, SIGHUP and panics, each on the real binary in a pseudo-terminal.
+//! one, SIGTERM, SIGHUP, a terminal closed under it and panics, each on the real binary in a
+//! pseudo-terminal.
 
 mod common;
 
@@ -26,6 +27,7 @@ fn restored(tui: &Tui) {
         assert!(!s.alternate_screen(), "still on the alternate screen");
         assert_eq!(s.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
         assert!(!s.hide_cursor(), "cursor hidden");
+        assert!(!s.bracketed_paste(), "bracketed paste left on");
     });
 }
 
@@ -147,7 +149,9 @@ fn note_survives(sig: &str) {
     signal(&tui, sig);
     let status = tui.wait_exit();
     restored(&tui);
-    assert!(status.success(), "{sig}: {status:?}");
+    // Stopped, not quit: 128 + the signal's number, as a shell reports it.
+    let code = if sig == "-TERM" { 143 } else { 129 };
+    assert_eq!(status.exit_code(), code, "{sig}: {status:?}");
     assert_eq!(
         load(&path).record("security.api-authentication").unwrap().notes,
         "typed just before the signal"
@@ -162,6 +166,37 @@ fn sigterm_saves_what_was_typed_and_restores_the_terminal() {
 #[test]
 fn sighup_saves_what_was_typed_and_restores_the_terminal() {
     note_survives("-HUP");
+}
+
+/// An SSH window closed in a hurry: the terminal goes away under golive with a note half typed.
+/// golive must keep the note, let go of the session and exit; it used to spin on the dead
+/// terminal forever, holding the lock.
+#[test]
+fn a_terminal_that_goes_away_keeps_the_note_and_frees_the_session() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("s.toml");
+    let sp = path.to_str().unwrap();
+    let mut tui = Tui::spawn(&["--session", sp, "--who", "alice"], home.path(), 100, 30);
+    tui.wait_for("1 Security");
+    tui.send("e");
+    tui.wait_for("Notes: API Authentication");
+    tui.send("typed as the window closed");
+    tui.wait_for("typed as the window closed");
+    let closed = std::time::Instant::now();
+    tui.hang_up();
+    let status = tui.wait_exit();
+    let took = closed.elapsed();
+    assert!(took < std::time::Duration::from_secs(5), "exited {took:?} after the terminal closed");
+    assert!(!status.success(), "{status:?}");
+    assert_eq!(
+        load(&path).record("security.api-authentication").unwrap().notes,
+        "typed as the window closed"
+    );
+    // The lock went with it: the next golive opens the session.
+    let mut again = Tui::spawn(&["--session", sp, "--who", "bob"], home.path(), 100, 30);
+    again.wait_for("1 Security");
+    again.send("q");
+    assert!(again.wait_exit().success());
 }
 
 #[test]

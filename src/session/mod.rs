@@ -22,10 +22,16 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Session {
+    // A hand-written session may hold only a target, or part of the header: what is missing is
+    // filled in when it is read (see `store::check`) and written on the first save.
+    #[serde(default = "schema_version")]
     pub schema_version: i64,
     /// The id of the checklist this session answers.
+    #[serde(default)]
     pub checklist: String,
+    #[serde(default)]
     pub checklist_version: String,
+    #[serde(default = "now")]
     pub created: DateTime<Utc>,
     /// Where probes look (AWS profile, region, expected account).
     #[serde(default, skip_serializing_if = "Target::is_empty")]
@@ -38,12 +44,21 @@ pub struct Session {
     pub signoff: BTreeMap<String, SignOff>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub final_approval: Option<SignOff>,
-    /// Commands a person allowed command checks to run, exactly as approved.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub approved_commands: Vec<String>,
+    /// Consent an older golive kept in the session. Never honoured: a session travels, consent
+    /// does not (see `consent`). Read so such a file still opens, and dropped on the next save.
+    #[serde(rename = "approved_commands", default, skip_serializing)]
+    pub carried_approvals: Vec<String>,
     /// Append-only log of who changed what; note text itself is not copied here.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<Change>,
+}
+
+fn schema_version() -> i64 {
+    SCHEMA_VERSION
+}
+
+fn now() -> DateTime<Utc> {
+    chrono::SubsecRound::trunc_subsecs(Utc::now(), 0)
 }
 
 /// Where the user was, so reopening resumes there.
@@ -295,7 +310,7 @@ impl Session {
             items: BTreeMap::new(),
             signoff: BTreeMap::new(),
             final_approval: None,
-            approved_commands: Vec::new(),
+            carried_approvals: Vec::new(),
             history: Vec::new(),
         }
     }

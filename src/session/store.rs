@@ -71,7 +71,18 @@ fn check(
     checklist: &Checklist,
 ) -> Result<Session, Located> {
     let parsed = match parsed {
-        Ok(session) if session.schema_version == SCHEMA_VERSION && session.checklist == checklist.id => {
+        Ok(mut session)
+            if session.schema_version == SCHEMA_VERSION
+                && (session.checklist == checklist.id || session.checklist.is_empty())
+                && !holds_nothing(text) =>
+        {
+            // A header left out is this checklist's: the session is written whole on its first save.
+            if session.checklist.is_empty() {
+                session.checklist.clone_from(&checklist.id);
+            }
+            if session.checklist_version.is_empty() {
+                session.checklist_version.clone_from(&checklist.version);
+            }
             return Ok(session);
         }
         other => other,
@@ -108,6 +119,12 @@ fn check(
         ));
     }
     parsed.map_err(|e| Located::from_toml(file, text, &e))
+}
+
+/// A file of blank lines and comments (a truncated or stray file) is no session, though every field
+/// has a default.
+fn holds_nothing(text: &str) -> bool {
+    text.lines().map(str::trim).all(|l| l.is_empty() || l.starts_with('#'))
 }
 
 /// Writes the session; returns the fingerprint of what it wrote.

@@ -5,6 +5,7 @@
 use super::keymap::{self, Action, Ctx};
 use super::layout::{self, Areas};
 use crate::checklist::Checklist;
+use crate::consent::{self, Grant};
 use crate::mask;
 use crate::probe::aws::Identity;
 use crate::probe::engine::Event;
@@ -29,6 +30,8 @@ pub enum Msg {
         item: usize,
         evidence: Evidence,
     },
+    /// A consent was written to the person's store, or why not.
+    ConsentKept(Result<(), String>),
     /// A save finished: the fingerprint of what it wrote, or why it failed.
     Saved(Result<u64, String>),
     /// A save found the file changed by something else since golive read or wrote it: nothing
@@ -36,8 +39,12 @@ pub enum Msg {
     ChangedOnDisk,
     /// The other version was kept as a backup and this one written, or that version loaded.
     Resolved(Result<Resolution, String>),
+    /// Text pasted into the terminal (bracketed paste): one event, whatever it holds.
+    Paste(String),
     /// SIGTERM or SIGHUP: keep what was typed, save, quit.
     Shutdown,
+    /// Reading the terminal failed: it went away. Handled as `Shutdown`.
+    TerminalLost(String),
     Exported(Result<PathBuf, String>),
     /// No input for a moment: a good time to save a note being typed.
     Idle,
@@ -97,6 +104,8 @@ pub enum Effect {
         items: Vec<usize>,
     },
     CancelProbes,
+    /// Remember that the person allowed this command (in their consent store, not the session).
+    Consent(Grant),
     Quit,
 }
 
@@ -258,6 +267,8 @@ pub struct App {
     /// Commands asked about (index into this list in ConfirmKind); those refused are not asked
     /// again until golive restarts.
     pub offered_commands: Vec<String>,
+    /// The commands this person allowed for this session, from their own consent store.
+    pub grants: Vec<Grant>,
     /// The sweep waiting for answers about its commands.
     pending_sweep: Vec<usize>,
     runs: u64,
@@ -304,6 +315,7 @@ impl App {
             spinner: 0,
             offered_accounts: Vec::new(),
             offered_commands: Vec::new(),
+            grants: Vec::new(),
             pending_sweep: Vec::new(),
             runs: 0,
             last_sweep: Vec::new(),
@@ -382,6 +394,10 @@ impl App {
                 self.flash = None;
                 self.on_key(ev)
             }
+            Msg::Paste(text) => {
+                self.flash = None;
+                self.on_paste(&text)
+            }
             Msg::Mouse(ev) => self.on_mouse(ev),
             Msg::Resize(w, h) => {
                 self.size = Rect::new(0, 0, w, h);
@@ -439,7 +455,7 @@ impl App {
                 self.input = Some(Input::Confirm(ConfirmKind::ChangedOnDisk));
                 vec![]
             }
-            Msg::Shutdown => {
+            Msg::Shutdown | Msg::TerminalLost(_) => {
                 if matches!(self.input, Some(Input::Notes { .. })) {
                     self.finish_notes();
                 }
@@ -475,6 +491,11 @@ impl App {
                 vec![]
             }
             Msg::Probe { item, run, event } => self.on_probe(item, run, event),
+            Msg::ConsentKept(Ok(())) => vec![],
+            Msg::ConsentKept(Err(e)) => {
+                self.error(format!("Allowed for this run only: could not remember it ({e})."));
+                vec![]
+            }
             Msg::Exported(Err(e)) => {
                 self.error(format!("Export failed: {e}"));
                 vec![]
@@ -615,6 +636,39 @@ impl App {
             Action::Help => self.overlay = Overlay::Help { scroll: 0 },
             Action::Quit | Action::ForceQuit => return vec![Effect::Save, Effect::Quit],
             _ => {}
+        }
+        vec![]
+    }
+
+    /// A paste goes whole into the field that has focus and nowhere else: never to the keys, so
+    /// no status changes and nothing runs, whatever letters or line ends it holds.
+    fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        let one_line = |area: &mut TextArea<'static>| {
+            let (line, joined) = crate::text::pasted_line(text);
+            area.insert_str(line);
+            joined
+        };
+        let joined = match &mut self.input {
+            Some(Input::Notes { area, .. }) => {
+                area.insert_str(crate::text::pasted(text));
+                false
+            }
+            Some(Input::Prompt { kind, area }) => {
+                let joined = one_line(area);
+                if let PromptKind::Search { origin, .. } = *kind {
+                    let query = area.lines().join(" ");
+                    self.run_search(&query, origin);
+                }
+                joined
+            }
+            Some(Input::Form { fields, focus }) => one_line(&mut fields[*focus]),
+            Some(Input::Confirm(_)) | None => {
+                self.info("Paste ignored: nothing here takes text (e edits notes, a adds evidence).".into());
+                return vec![];
+            }
+        };
+        if joined {
+            self.info("Pasted several lines as one: this field holds one line.".into());
         }
         vec![]
     }
@@ -764,9 +818,16 @@ impl App {
                     ConfirmKind::DeleteEvidence { item, index } => (item, index),
                     ConfirmKind::RunCommand { command } => {
                         let command = self.offered_commands[command].clone();
-                        self.session.approved_commands.push(command.clone());
+                        let grant = Grant {
+                            command: command.clone(),
+                            repo: self.session.target.repo.clone(),
+                            session: consent::session_key(&self.session_path),
+                            by: self.who.clone(),
+                            at: self.now(),
+                        };
+                        self.grants.push(grant.clone());
                         self.log(None, format!("command allowed: {}", mask::mask(&command)));
-                        let mut fx = vec![Effect::Save];
+                        let mut fx = vec![Effect::Consent(grant), Effect::Save];
                         let sweep = std::mem::take(&mut self.pending_sweep);
                         fx.extend(self.run_probes(sweep));
                         return fx;
@@ -874,7 +935,7 @@ impl App {
             .iter()
             .flat_map(|&i| &self.checklist.items[i].probes)
             .filter_map(|spec| command_of(spec, &self.session.target))
-            .find(|c| !self.session.approved_commands.contains(c) && !self.offered_commands.contains(c));
+            .find(|c| !self.allowed_commands().contains(c) && !self.offered_commands.contains(c));
         if let Some(command) = unasked {
             self.offered_commands.push(command);
             self.pending_sweep = items;
@@ -892,6 +953,11 @@ impl App {
         }
         self.last_sweep = items.clone();
         vec![Effect::RunProbes { run, items }]
+    }
+
+    /// The commands this person allowed to run against the current target.
+    pub fn allowed_commands(&self) -> Vec<String> {
+        consent::allowed(&self.grants, self.session.target.repo.as_deref())
     }
 
     fn needs_aws(&self, item: usize) -> bool {

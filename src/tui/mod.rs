@@ -6,6 +6,7 @@ pub mod keymap;
 pub mod layout;
 pub mod picker;
 pub mod saver;
+pub mod terminal;
 pub mod ui;
 
 use crate::export;
@@ -16,23 +17,17 @@ use crate::probe::target::Target;
 use crate::probe::{Outcome, Verdict, registry};
 use crate::session;
 use app::{App, AwsView, Effect, Msg};
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind};
-use ratatui::crossterm::execute;
-use ratatui::crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
-use ratatui::{DefaultTerminal, Terminal};
 use saver::{Request, Saver};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use std::collections::VecDeque;
-use std::io::stdout;
-use std::sync::Once;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
+use terminal::TerminalGuard;
 
-const IDLE: Duration = Duration::from_millis(500);
+/// How long the loop sleeps without input: also how soon a signal or a hung-up terminal is seen.
+const IDLE: Duration = Duration::from_millis(250);
 const TICK: Duration = Duration::from_millis(100);
-/// How soon a save's answer is looked for: "saving…" should go as soon as the file is written.
-const SAVE_POLL: Duration = Duration::from_millis(5);
 
 /// Runs probe sweeps on a tokio runtime beside the UI thread and sends their events back as
 /// messages, so the UI never waits for the network.
@@ -59,7 +54,7 @@ impl Runner {
             .collect();
         let needs_aws = jobs.iter().any(|j| registry::needs_aws(&j.specs));
         let target = app.session.target.clone();
-        let consent = Consent::Approved(app.session.approved_commands.clone());
+        let consent = Consent::Approved(app.allowed_commands());
         let (tx, opts) = (self.tx.clone(), self.opts);
         self.sweeps.retain(|h| !h.is_finished());
         self.sweeps.push(self.rt.spawn(async move {
@@ -116,17 +111,34 @@ async fn connect_for_ui(target: &Target, timeout: Duration) -> (AwsView, Result<
     }
 }
 
-pub fn run(mut app: App, probe_opts: engine::Opts) -> anyhow::Result<()> {
+/// How the checklist ended, when it ended without an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ended {
+    /// The user quit.
+    Quit,
+    /// SIGTERM, SIGHUP or SIGINT: what was typed is saved.
+    Signal(i32),
+    /// The terminal went away (a closed window, a dropped SSH connection): what was typed is
+    /// saved and the session's lock released.
+    TerminalLost(String),
+}
+
+pub fn run(mut app: App, probe_opts: engine::Opts, mouse: bool) -> anyhow::Result<Ended> {
     let mut runner = Runner::new(probe_opts)?;
     let saver = Saver::start(app.session_path.clone(), app.checklist.clone(), app.disk, runner.tx.clone());
     // SIGTERM (a shutdown, kill) and SIGHUP (the SSH connection dropped) end golive the way q
     // does: what was typed is saved. Raw mode turns Ctrl-C into a key, so SIGINT comes only from
-    // kill -INT and is treated the same.
+    // kill -INT and is treated the same. A second SIGTERM ends golive at once, whatever it is
+    // doing: a shutdown must never wait on golive.
     let signal = Arc::new(AtomicUsize::new(0));
+    let terminated = Arc::new(AtomicBool::new(false));
+    signal_hook::flag::register_conditional_shutdown(SIGTERM, 128 + SIGTERM, terminated.clone())?;
+    signal_hook::flag::register(SIGTERM, terminated)?;
     for sig in [SIGTERM, SIGHUP, SIGINT] {
         signal_hook::flag::register_usize(sig, signal.clone(), sig as usize)?;
     }
-    let mut guard = TerminalGuard::enter()?;
+    let mut guard = TerminalGuard::enter(mouse)?;
+    terminal::connect(runner.tx.clone());
     // A panic unwinds to here: the session is saved as it stands (every acknowledged change
     // already is; this keeps a note being typed), then the panic goes on, the terminal restored
     // by the guard and the hook.
@@ -141,7 +153,7 @@ pub fn run(mut app: App, probe_opts: engine::Opts) -> anyhow::Result<()> {
             app.update(msg);
         }
     }
-    match outcome {
+    let ended = match outcome {
         Err(panic) => {
             app.update(Msg::Shutdown);
             if !app.conflict {
@@ -152,7 +164,7 @@ pub fn run(mut app: App, probe_opts: engine::Opts) -> anyhow::Result<()> {
         }
         Ok(result) => {
             if result.is_err() && !app.conflict {
-                // The terminal failed under us (a hang-up): save what we hold before reporting.
+                // Drawing failed under us: save what we hold before reporting.
                 app.update(Msg::Shutdown);
                 if let Ok(disk) = session::save_over(&app.session_path, &app.session, app.disk) {
                     app.disk = Some(disk);
@@ -168,17 +180,13 @@ pub fn run(mut app: App, probe_opts: engine::Opts) -> anyhow::Result<()> {
                     backup.display()
                 );
             }
-            result?;
-            match signal.load(Ordering::SeqCst) {
-                0 => {}
-                sig => eprintln!("golive: stopped by signal {sig}; the session is saved"),
-            }
+            result?
         }
-    }
+    };
     if let Some(e) = &app.save_error {
         anyhow::bail!("the session could not be saved to {}: {e}", app.session_path.display());
     }
-    Ok(())
+    Ok(ended)
 }
 
 fn ui_loop(
@@ -187,66 +195,61 @@ fn ui_loop(
     saver: &Saver,
     guard: &mut TerminalGuard,
     signal: &AtomicUsize,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Ended> {
     #[cfg(debug_assertions)]
     let panic_key = std::env::var("GOLIVE_DEBUG_PANIC_KEY").ok().and_then(|k| k.chars().next());
     let size = guard.terminal.size()?;
     app.update(Msg::Resize(size.width, size.height));
     let mut first_frame = true;
-    'ui: loop {
-        if signal.load(Ordering::SeqCst) != 0 {
-            process(app, runner, saver, Msg::Shutdown);
-            break;
-        }
+    loop {
         guard.terminal.draw(|f| ui::draw(app, f))?;
         if std::mem::take(&mut first_frame) {
             tracing::debug!(target: "golive", "first frame drawn at {:.1} ms", crate::log::uptime_ms());
         }
-        // Probe results and save answers arrive on a channel; what they change is drawn at once.
-        let mut arrived = false;
-        while let Ok(msg) = runner.rx.try_recv() {
-            arrived = true;
-            if process(app, runner, saver, msg) {
-                break 'ui;
-            }
-        }
-        if arrived {
-            continue;
-        }
-        // While probes run the spinner turns; while a save is out, its answer is looked for soon.
-        let wait = if app.saving > 0 {
-            SAVE_POLL
-        } else if app.running.is_empty() {
-            IDLE
-        } else {
-            TICK
+        // While probes run the spinner turns; otherwise the app only needs a nudge now and then.
+        let wait = if app.running.is_empty() { IDLE } else { TICK };
+        let first = runner.rx.recv_timeout(wait).ok();
+        // Everything that arrived together is applied before the next frame: a sweep's results
+        // or a paste's worth of keys cost one draw, not one each.
+        let arrived: Vec<Msg> =
+            first.into_iter().chain(std::iter::from_fn(|| runner.rx.try_recv().ok())).collect();
+        let idle = arrived.is_empty();
+        // A signal, or a terminal that hung up without one (SIGHUP ignored, or not yet come):
+        // keep what was typed and go.
+        let ended = match signal.load(Ordering::SeqCst) {
+            0 if !terminal::alive() => Some(Ended::TerminalLost("the terminal hung up".into())),
+            0 => None,
+            sig => Some(Ended::Signal(sig as i32)),
         };
-        if !event::poll(wait)? {
+        if let Some(ended) = ended {
+            process(app, runner, saver, Msg::Shutdown);
+            return Ok(ended);
+        }
+        if idle {
             // After a short pause without input the app may save a note being typed.
             let msg = if app.running.is_empty() { Msg::Idle } else { Msg::Tick };
             if process(app, runner, saver, msg) {
-                break;
+                return Ok(Ended::Quit);
             }
             continue;
         }
-        let msg = match event::read()? {
-            Event::Key(k) if k.kind != KeyEventKind::Release => Msg::Key(k),
-            Event::Mouse(m) => Msg::Mouse(m),
-            Event::Resize(w, h) => Msg::Resize(w, h),
-            _ => continue,
-        };
-        // Tests of the panic path: a key that panics, in debug builds only.
-        #[cfg(debug_assertions)]
-        if let (Some(k), Msg::Key(ev)) = (panic_key, &msg)
-            && ev.code == ratatui::crossterm::event::KeyCode::Char(k)
-        {
-            panic!("GOLIVE_DEBUG_PANIC_KEY pressed");
-        }
-        if process(app, runner, saver, msg) {
-            break;
+        for msg in arrived {
+            if let Msg::TerminalLost(why) = msg {
+                process(app, runner, saver, Msg::Shutdown);
+                return Ok(Ended::TerminalLost(why));
+            }
+            // Tests of the panic path: a key that panics, in debug builds only.
+            #[cfg(debug_assertions)]
+            if let (Some(k), Msg::Key(ev)) = (panic_key, &msg)
+                && ev.code == ratatui::crossterm::event::KeyCode::Char(k)
+            {
+                panic!("GOLIVE_DEBUG_PANIC_KEY pressed");
+            }
+            if process(app, runner, saver, msg) {
+                return Ok(Ended::Quit);
+            }
         }
     }
-    Ok(())
 }
 
 /// Feeds `msg` to the app and performs the effects, feeding their results back in. Returns true
@@ -289,46 +292,16 @@ pub fn process(app: &mut App, runner: &mut Runner, saver: &Saver, msg: Msg) -> b
                 }
                 Effect::RunProbes { run, items } => runner.start(app, run, items),
                 Effect::CancelProbes => runner.cancel(),
+                Effect::Consent(grant) => {
+                    let kept = match crate::consent::default_path() {
+                        Some(store) => crate::consent::add(&store, &grant).map_err(|e| format!("{e:#}")),
+                        None => Err("no home directory to keep it in".into()),
+                    };
+                    queue.push_back(Msg::ConsentKept(kept));
+                }
                 Effect::Quit => quit = true,
             }
         }
     }
     quit
-}
-
-/// Raw mode, the alternate screen and mouse capture for as long as it lives; dropping it (on
-/// quit, on error) or a panic restores the terminal.
-struct TerminalGuard {
-    terminal: DefaultTerminal,
-}
-
-impl TerminalGuard {
-    fn enter() -> anyhow::Result<TerminalGuard> {
-        static HOOK: Once = Once::new();
-        HOOK.call_once(|| {
-            let previous = std::panic::take_hook();
-            std::panic::set_hook(Box::new(move |info| {
-                restore();
-                previous(info);
-            }));
-        });
-        terminal::enable_raw_mode()?;
-        if let Err(e) = execute!(stdout(), EnterAlternateScreen, EnableMouseCapture) {
-            restore();
-            return Err(e.into());
-        }
-        let terminal = Terminal::new(ratatui::prelude::CrosstermBackend::new(stdout()))?;
-        Ok(TerminalGuard { terminal })
-    }
-}
-
-impl Drop for TerminalGuard {
-    fn drop(&mut self) {
-        restore();
-    }
-}
-
-fn restore() {
-    let _ = terminal::disable_raw_mode();
-    let _ = execute!(stdout(), DisableMouseCapture, LeaveAlternateScreen, ratatui::crossterm::cursor::Show);
 }

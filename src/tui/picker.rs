@@ -1,11 +1,12 @@
 //! The session picker: shown before the checklist when several sessions are saved and none was
 //! named, so nobody answers into the wrong launch by accident.
 
-use super::TerminalGuard;
+use super::app::Msg;
+use super::terminal::{self, TerminalGuard};
 use super::ui::theme;
 use crate::session::catalog::{Entry, table};
 use ratatui::Frame;
-use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind};
+use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
@@ -77,15 +78,20 @@ pub fn render(entries: &[Entry], selected: usize, frame: &mut Frame) {
 }
 
 /// Shows the picker until a session is chosen (`Some(path)`) or the user quits (`None`).
-pub fn pick(entries: &[Entry]) -> anyhow::Result<Option<PathBuf>> {
-    let mut guard = TerminalGuard::enter()?;
+pub fn pick(entries: &[Entry], mouse: bool) -> anyhow::Result<Option<PathBuf>> {
+    let mut guard = TerminalGuard::enter(mouse)?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    terminal::connect(tx);
     let mut selected = 0;
     loop {
         guard.terminal.draw(|f| render(entries, selected, f))?;
-        let Event::Key(k) = event::read()? else { continue };
-        if k.kind == KeyEventKind::Release {
-            continue;
-        }
+        let k = match rx.recv_timeout(std::time::Duration::from_millis(250)) {
+            Ok(Msg::Key(k)) => k,
+            Ok(Msg::TerminalLost(why)) => anyhow::bail!("the terminal went away: {why}"),
+            Ok(_) => continue,
+            Err(_) if !terminal::alive() => anyhow::bail!("the terminal went away"),
+            Err(_) => continue,
+        };
         let Some(p) = action(k.code) else { continue };
         debug_assert!(KEYS.iter().any(|(_, _, q)| *q == p));
         match update(selected, entries.len(), p) {

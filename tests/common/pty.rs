@@ -2,15 +2,21 @@
 
 use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
+use std::os::fd::{FromRawFd, OwnedFd};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 pub struct Tui {
     child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
+    writer: Option<Box<dyn Write + Send>>,
     parser: Arc<Mutex<vt100::Parser>>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
+    master: Option<Box<dyn portable_pty::MasterPty + Send>>,
+    /// Tells the reader to let go of its copy of the master, so the terminal can be closed.
+    closing: Arc<AtomicBool>,
+    reader: Option<JoinHandle<()>>,
 }
 
 impl Tui {
@@ -32,30 +38,63 @@ impl Tui {
         }
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().unwrap();
+        // The reader's own copy of the master, read only when poll says there is something, so
+        // it can be let go of on `hang_up` (a read blocked on it would hold the terminal open).
+        let fd = pty.master.as_raw_fd().expect("a unix pty");
+        // SAFETY: dup(2) of a descriptor the master owns; the copy is owned by `mine` alone.
+        let mine = unsafe { OwnedFd::from_raw_fd(libc::dup(fd)) };
+        let mut reader = std::fs::File::from(mine);
         let writer = pty.master.take_writer().unwrap();
         let parser =
             Arc::new(Mutex::new(vt100::Parser::new(rows.try_into().unwrap(), cols.try_into().unwrap(), 0)));
         let p = parser.clone();
-        std::thread::spawn(move || {
+        let closing = Arc::new(AtomicBool::new(false));
+        let stop = closing.clone();
+        let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
+            while !stop.load(Ordering::SeqCst) {
+                let mut fds = [libc::pollfd {
+                    fd: std::os::fd::AsRawFd::as_raw_fd(&reader),
+                    events: libc::POLLIN,
+                    revents: 0,
+                }];
+                // SAFETY: poll(2) on one pollfd that lives across the call.
+                if unsafe { libc::poll(fds.as_mut_ptr(), 1, 20) } <= 0 {
+                    continue;
                 }
-                p.lock().unwrap().process(&buf[..n]);
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => p.lock().unwrap().process(&buf[..n]),
+                }
             }
         });
-        Tui { child, writer, parser, _master: pty.master }
+        Tui { child, writer: Some(writer), parser, master: Some(pty.master), closing, reader: Some(reader) }
+    }
+
+    /// Closes the terminal under golive, as a closed window or a dropped SSH connection does:
+    /// every descriptor of the master side goes. The test sends no signal (the kernel may).
+    pub fn hang_up(&mut self) {
+        self.closing.store(true, Ordering::SeqCst);
+        if let Some(r) = self.reader.take() {
+            r.join().unwrap();
+        }
+        self.writer.take();
+        self.master.take();
     }
 
     pub fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
+        let writer = self.writer.as_mut().expect("the terminal is open");
+        writer.write_all(bytes.as_bytes()).unwrap();
+        writer.flush().unwrap();
         // A lone Esc is only read as Esc when nothing follows it at once.
         if bytes.ends_with('\x1b') {
             std::thread::sleep(Duration::from_millis(60));
         }
+    }
+
+    /// Pastes `text` as a terminal with bracketed paste does: one block between the markers.
+    pub fn paste(&mut self, text: &str) {
+        self.send(&format!("\x1b[200~{text}\x1b[201~"));
     }
 
     pub fn screen(&self) -> String {

@@ -1,6 +1,7 @@
 //! Commands that must succeed in the repository: the rollback dry run, the test suites. A command
 //! written in a checklist or a session file is code someone else chose: it runs only with consent
-//! (asked once per command in the TUI and remembered; `golive check --allow-commands`).
+//! (asked once per command in the TUI and remembered on the person's machine, never in the
+//! session; `golive check --allow-commands`).
 
 use super::repo;
 use crate::mask;
@@ -38,7 +39,7 @@ pub enum Consent {
     /// None: the probe says what it would run and how to allow it.
     #[default]
     Nothing,
-    /// Exactly these command texts (approved in the TUI, kept in the session).
+    /// Exactly these command texts (allowed by this person on this machine: see `consent`).
     Approved(Vec<String>),
     /// Every command (`golive check --allow-commands`).
     All,

@@ -113,7 +113,7 @@ pub fn confirm(app: &App, frame: &mut Frame, kind: ConfirmKind) {
             format!("Delete evidence {}: {what}?", index + 1)
         }
         ConfirmKind::RunCommand { command } => format!(
-            "Run `{}` in {}? A command check runs it with sh; yes is remembered in the session.",
+            "Run `{}` in {}? A command check runs it with sh; yes is remembered on this machine, for this session.",
             clean(&crate::mask::mask(&app.offered_commands[command])),
             clean(app.session.target.repo.as_deref().unwrap_or("the repository"))
         ),

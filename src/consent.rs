@@ -1,0 +1,104 @@
+//! Consent to run a command is the person's, given on their own machine: never data that travels
+//! with a session or a checklist (a session from someone else's branch could otherwise carry a
+//! command and its own approval). It is kept in the user's state dir (`consent.toml`, 0600),
+//! keyed by the exact command text, the repository it runs in and the session it was given for:
+//! change any of them and golive asks again.
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// One command a person allowed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    /// Exactly as it will run.
+    pub command: String,
+    /// The repository it runs in, as the target names it (`None`: none set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repo: Option<String>,
+    /// The session file, as an absolute path.
+    pub session: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default, rename = "allowed")]
+    grants: Vec<Grant>,
+}
+
+/// Where consent is kept: `~/.local/state/golive/consent.toml` on Linux.
+pub fn default_path() -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "golive")?;
+    Some(dirs.state_dir().unwrap_or(dirs.data_local_dir()).join("consent.toml"))
+}
+
+/// The session's key: its absolute path, links resolved where it exists.
+pub fn session_key(session: &Path) -> String {
+    let abs = std::path::absolute(session).unwrap_or_else(|_| session.to_path_buf());
+    abs.canonicalize().unwrap_or(abs).display().to_string()
+}
+
+/// The grants given for `session` (see [`session_key`]) in the store at `path`.
+pub fn for_session(path: &Path, session: &str) -> anyhow::Result<Vec<Grant>> {
+    Ok(read(path)?.grants.into_iter().filter(|g| g.session == session).collect())
+}
+
+/// The commands allowed to run for `session` in `repo`.
+pub fn allowed(grants: &[Grant], repo: Option<&str>) -> Vec<String> {
+    grants.iter().filter(|g| g.repo.as_deref() == repo).map(|g| g.command.clone()).collect()
+}
+
+/// Adds `grant` to the store at `path` (once).
+pub fn add(path: &Path, grant: &Grant) -> anyhow::Result<()> {
+    let mut file = read(path)?;
+    let same = |g: &Grant| g.command == grant.command && g.repo == grant.repo && g.session == grant.session;
+    if file.grants.iter().any(same) {
+        return Ok(());
+    }
+    file.grants.push(grant.clone());
+    let text = toml::to_string(&file).context("serialising consent")?;
+    // Written through a 0600 temp file: consent is nobody else's to read or change.
+    crate::session::write_atomic(path, text.as_bytes())
+}
+
+fn read(path: &Path) -> anyhow::Result<File> {
+    if !path.exists() {
+        return Ok(File::default());
+    }
+    let text = crate::located::read_text(path)?;
+    toml::from_str(&text)
+        .map_err(|e| crate::located::Located::from_toml(&path.display().to_string(), &text, &e).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_grant_holds_for_its_command_repo_and_session_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("state/consent.toml");
+        let grant = |command: &str, repo: Option<&str>, session: &str| Grant {
+            command: command.into(),
+            repo: repo.map(str::to_string),
+            session: session.into(),
+            by: "alice".into(),
+            at: DateTime::UNIX_EPOCH,
+        };
+        assert!(for_session(&store, "/s.toml").unwrap().is_empty());
+        add(&store, &grant("make test", Some("/repo"), "/s.toml")).unwrap();
+        add(&store, &grant("make test", Some("/repo"), "/s.toml")).unwrap();
+        add(&store, &grant("make lint", Some("/repo"), "/other.toml")).unwrap();
+        let mine = for_session(&store, "/s.toml").unwrap();
+        assert_eq!(mine.len(), 1);
+        assert_eq!(allowed(&mine, Some("/repo")), ["make test"]);
+        assert!(allowed(&mine, Some("/elsewhere")).is_empty());
+        assert!(allowed(&mine, None).is_empty());
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&store).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+}
