@@ -91,6 +91,7 @@ pub async fn probe(
     jobs: Vec<Job>,
     opts: engine::Opts,
     commands: Consent,
+    repo: Result<std::path::PathBuf, Verdict>,
 ) -> (Option<Identity>, Vec<(usize, ProbeResult)>) {
     let needs_aws = jobs.iter().any(|j| registry::needs_aws(&j.specs));
     let mut identity = None;
@@ -129,7 +130,7 @@ pub async fn probe(
         }
     };
     let results = engine::run_all(
-        Arc::new(engine::Ctx::new(aws, session.target.clone()).allowing(commands)),
+        Arc::new(engine::Ctx::new(aws, session.target.clone()).allowing(commands).with_repo(repo)),
         jobs,
         opts,
         Arc::new(report),

@@ -23,11 +23,23 @@ pub struct Grant {
     pub at: DateTime<Utc>,
 }
 
+/// A repository outside the session's checkout that a person confirmed for the session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepoGrant {
+    /// Absolute, as confirmed.
+    pub path: String,
+    pub session: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
     #[serde(default, rename = "allowed")]
     grants: Vec<Grant>,
+    #[serde(default, rename = "repo")]
+    repos: Vec<RepoGrant>,
 }
 
 /// Where consent is kept: `~/.local/state/golive/consent.toml` on Linux.
@@ -36,10 +48,15 @@ pub fn default_path() -> Option<PathBuf> {
     Some(dirs.state_dir().unwrap_or(dirs.data_local_dir()).join("consent.toml"))
 }
 
-/// The session's key: its absolute path, links resolved where it exists.
+/// The session's key: its absolute path, links resolved (in its directory, when the file does not
+/// exist yet), so every name of one file gives one key.
 pub fn session_key(session: &Path) -> String {
     let abs = std::path::absolute(session).unwrap_or_else(|_| session.to_path_buf());
-    abs.canonicalize().unwrap_or(abs).display().to_string()
+    let real = abs.canonicalize().ok().or_else(|| {
+        let dir = abs.parent()?.canonicalize().ok()?;
+        Some(dir.join(abs.file_name()?))
+    });
+    real.unwrap_or(abs).display().to_string()
 }
 
 /// The grants given for `session` (see [`session_key`]) in the store at `path`.
@@ -60,7 +77,26 @@ pub fn add(path: &Path, grant: &Grant) -> anyhow::Result<()> {
         return Ok(());
     }
     file.grants.push(grant.clone());
-    let text = toml::to_string(&file).context("serialising consent")?;
+    write(path, &file)
+}
+
+/// The repositories outside its checkout a person confirmed for `session`.
+pub fn repos_for(path: &Path, session: &str) -> anyhow::Result<Vec<PathBuf>> {
+    Ok(read(path)?.repos.into_iter().filter(|r| r.session == session).map(|r| PathBuf::from(r.path)).collect())
+}
+
+/// Adds `grant` to the store at `path` (once).
+pub fn add_repo(path: &Path, grant: &RepoGrant) -> anyhow::Result<()> {
+    let mut file = read(path)?;
+    if file.repos.iter().any(|r| r.path == grant.path && r.session == grant.session) {
+        return Ok(());
+    }
+    file.repos.push(grant.clone());
+    write(path, &file)
+}
+
+fn write(path: &Path, file: &File) -> anyhow::Result<()> {
+    let text = toml::to_string(file).context("serialising consent")?;
     // Written through a 0600 temp file: consent is nobody else's to read or change.
     crate::session::write_atomic(path, text.as_bytes())
 }

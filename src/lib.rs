@@ -4,6 +4,7 @@ pub mod check;
 pub mod checklist;
 pub mod consent;
 pub mod export;
+pub mod fsx;
 pub mod located;
 pub mod log;
 pub mod mask;

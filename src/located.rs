@@ -54,17 +54,17 @@ pub const MAX_FILE: u64 = 16 << 20;
 /// Reads a file as UTF-8 text; invalid UTF-8 is reported at the line and column of the first bad
 /// byte, because these files are hand-edited and a byte offset alone helps nobody.
 pub fn read_text(path: &Path) -> anyhow::Result<String> {
-    let size = std::fs::metadata(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?.len();
     // A checklist of 10,000 items with notes on each is a few MB; anything this big is a mistake
-    // (a log, a dump) and parsing it would only keep the user waiting.
-    if size > MAX_FILE {
-        anyhow::bail!(
-            "{}: {size} bytes is too large for a golive checklist or session (at most {} MiB)",
+    // (a log, a dump, a link to /dev/zero) and parsing it would only keep the user waiting. The
+    // size is counted as read: a device or a /proc file says 0.
+    let bytes = crate::fsx::read_bounded(path, MAX_FILE).map_err(|e| match e.kind() {
+        std::io::ErrorKind::FileTooLarge => anyhow::anyhow!(
+            "{}: {e} is too large for a golive checklist or session (at most {} MiB)",
             path.display(),
             MAX_FILE >> 20
-        );
-    }
-    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        ),
+        _ => anyhow::anyhow!("{}: {e}", path.display()),
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();

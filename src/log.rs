@@ -43,13 +43,20 @@ pub fn init(dir: &Path, level: Level) -> anyhow::Result<()> {
     if level == Level::Off {
         return Ok(());
     }
-    std::fs::create_dir_all(dir)?;
+    // The log names accounts, roles and resources: the user's to read, nobody else's.
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
     let file = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix("golive")
         .filename_suffix("log")
         .max_log_files(7)
         .build(dir)?;
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(0o600));
+        }
+    }
     let libraries = if level >= Level::Debug { level.filter() } else { LevelFilter::WARN };
     let filter = Targets::new().with_target("golive", level.filter()).with_default(libraries);
     tracing_subscriber::registry()

@@ -204,16 +204,15 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     "the checklist needs a terminal; in scripts use `golive check` or `golive export`"
                 );
             }
-            if apply_target(&cli.target, &mut session) {
+            let mut trust = Trust::load(&session_path, &who)?;
+            if apply_target(&cli.target, &mut session, &mut trust)? {
                 disk = Some(session::save(&session_path, &session)?);
             }
-            let grants = match consent::default_path() {
-                Some(store) => consent::for_session(&store, &consent::session_key(&session_path))?,
-                None => vec![],
-            };
             let mut app = App::new(checklist, session, session_path, who, Utc::now);
             app.disk = disk;
-            app.grants = grants;
+            app.grants = trust.grants;
+            app.repo_grants = trust.repos;
+            app.checkout = trust.checkout;
             for note in notes {
                 app.update(golive::tui::app::Msg::Notice(note));
             }
@@ -237,21 +236,21 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             for note in notes {
                 eprintln!("golive: {note}");
             }
-            apply_target(&cli.target, &mut session);
+            let mut trust = Trust::load(&session_path, &who)?;
+            apply_target(&cli.target, &mut session, &mut trust)?;
             let (jobs, skipped) = check::select(&checklist, &session, &check::Selection { only, section })?;
             // Commands run with --allow-commands, or the consent this user gave on this machine.
             let commands = if allow_commands {
                 Consent::All
             } else {
-                let grants = match consent::default_path() {
-                    Some(store) => consent::for_session(&store, &consent::session_key(&session_path))?,
-                    None => vec![],
-                };
-                Consent::Approved(consent::allowed(&grants, session.target.repo.as_deref()))
+                Consent::Approved(consent::allowed(&trust.grants, session.target.repo.as_deref()))
             };
+            let repo = trust.repo(&session);
             let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
             let (identity, results) =
-                rt.block_on(check::probe(&checklist, &mut session, jobs, opts, commands));
+                rt.block_on(check::probe(&checklist, &mut session, jobs, opts, commands, repo));
+            // A check stuck in a read it cannot leave must not hold the pipeline: it is dropped.
+            rt.shutdown_timeout(Duration::from_secs(1));
             check::record(&checklist, &mut session, &results, &who);
             let saved = session::save_over(&session_path, &session, disk);
             let run = check::Run { generated: Utc::now().trunc_subsecs(0), identity, results, skipped };
@@ -316,11 +315,28 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
 }
 
 /// Flags given on the command line become the session's target; true when it changed.
-fn apply_target(flags: &TargetFlags, s: &mut Session) -> bool {
+///
+/// `--repo` is the person's own word: inside the session's checkout it is kept relative to it (the
+/// team shares the session, each from their own clone); outside, it is kept as given and confirmed
+/// on this machine, so the session cannot carry it to someone else's.
+fn apply_target(flags: &TargetFlags, s: &mut Session, trust: &mut Trust) -> anyhow::Result<bool> {
     let before = s.target.clone();
     let t = &mut s.target;
-    // A relative repository path is kept absolute: the session may be opened from elsewhere.
-    let repo = flags.repo.as_ref().map(|r| std::path::absolute(r).unwrap_or(r.clone()).display().to_string());
+    let repo = match &flags.repo {
+        None => None,
+        Some(r) => {
+            let abs = std::path::absolute(r).unwrap_or(r.clone());
+            let abs = abs.canonicalize().unwrap_or(abs);
+            match abs.strip_prefix(&trust.checkout) {
+                Ok(rel) if rel.as_os_str().is_empty() => Some(".".to_string()),
+                Ok(rel) => Some(rel.display().to_string()),
+                Err(_) => {
+                    trust.confirm_repo(&abs)?;
+                    Some(abs.display().to_string())
+                }
+            }
+        }
+    };
     for (flag, field) in [
         (&flags.profile, &mut t.profile),
         (&flags.region, &mut t.region),
@@ -333,7 +349,49 @@ fn apply_target(flags: &TargetFlags, s: &mut Session) -> bool {
             field.clone_from(flag);
         }
     }
-    s.target != before
+    Ok(s.target != before)
+}
+
+/// What this person trusts for one session, kept on this machine (see `golive::consent`): the
+/// commands they allowed, the repositories outside the checkout they confirmed.
+struct Trust {
+    store: Option<PathBuf>,
+    session: String,
+    checkout: PathBuf,
+    grants: Vec<consent::Grant>,
+    repos: Vec<PathBuf>,
+    who: String,
+}
+
+impl Trust {
+    fn load(session_path: &Path, who: &str) -> anyhow::Result<Trust> {
+        let store = consent::default_path();
+        let session = consent::session_key(session_path);
+        let (grants, repos) = match &store {
+            Some(store) => (consent::for_session(store, &session)?, consent::repos_for(store, &session)?),
+            None => (vec![], vec![]),
+        };
+        let checkout = golive::probe::local::checkout_of(session_path);
+        Ok(Trust { store, session, checkout, grants, repos, who: who.to_string() })
+    }
+
+    fn confirm_repo(&mut self, path: &Path) -> anyhow::Result<()> {
+        let store = self.store.as_ref().context("no home directory to keep the confirmation in")?;
+        let grant = consent::RepoGrant {
+            path: path.display().to_string(),
+            session: self.session.clone(),
+            by: self.who.clone(),
+            at: Utc::now().trunc_subsecs(0),
+        };
+        consent::add_repo(store, &grant)?;
+        self.repos.push(path.to_path_buf());
+        Ok(())
+    }
+
+    /// The repository the session's target names, vetted against the checkout.
+    fn repo(&self, s: &Session) -> Result<PathBuf, golive::probe::Verdict> {
+        golive::probe::local::resolve_repo(s.target.repo.as_deref(), &self.checkout, &self.repos)
+    }
 }
 
 /// Writes a report to stdout. A reader that stops early (`golive export | head`) is not an error.

@@ -228,7 +228,7 @@ fn unreadable_files_are_refused_and_left_untouched() {
     assert_eq!(std::fs::metadata(&big).unwrap().len(), 50 << 20);
     // A directory where the session should be.
     let (_, s) = file_err(dir.path());
-    assert!(s.contains("Is a directory"), "{s}");
+    assert!(s.contains("not a regular file (a directory)"), "{s}");
 }
 
 const ESCAPES: &str = "\x1b[31mred\x1b[0m \x1b]0;owned title\x07 \x1b[2J\x08\x7f\u{9b}2J";

@@ -316,7 +316,8 @@ fn one_check_sweeps_aws_the_service_and_the_repository_and_commands_need_consent
     s.target.protected_paths = vec!["/admin".into()];
     s.target.domain = Some("localhost".into());
     s.target.dns_expect = Some("127.0.0.1".into());
-    s.target.repo = Some(repo.display().to_string());
+    // Relative to the session's checkout (its directory here), as a session from a branch has it.
+    s.target.repo = Some("repo".into());
     s.target.env_vars = vec!["PATH".into(), "HOME".into()];
     s.target.commands.insert("unit".into(), "touch unit-ran && echo 12 passed".into());
     s.target.commands.insert("integration".into(), "echo refused >&2; exit 3".into());
@@ -424,7 +425,7 @@ fn a_session_cannot_approve_its_own_commands() {
              approved_commands = [{command:?}]\n\n[target]\nrepo = {:?}\n\n[target.commands]\nunit = {command:?}\n",
             c.id,
             c.version,
-            repo.display().to_string()
+            "repo"
         )
     };
     let pwned = "touch PWNED && echo 3 passed";
@@ -441,7 +442,7 @@ fn a_session_cannot_approve_its_own_commands() {
     // This user's own consent, for this session, this repository and this exact text.
     let grant = golive::consent::Grant {
         command: pwned.into(),
-        repo: Some(repo.display().to_string()),
+        repo: Some("repo".into()),
         session: golive::consent::session_key(&session),
         by: "me".into(),
         at: chrono::Utc::now(),

@@ -220,7 +220,7 @@ fn a_session_that_approves_its_own_command_still_asks_and_no_runs_nothing() {
              approved_commands = [{command:?}]\n\n[target]\nrepo = {:?}\n\n[target.commands]\nunit = {command:?}\n",
             c.id,
             c.version,
-            repo.display().to_string()
+            "repo"
         ),
     )
     .unwrap();
@@ -229,7 +229,10 @@ fn a_session_that_approves_its_own_command_still_asks_and_no_runs_nothing() {
     tui.send("/Unit Tests\r");
     tui.wait_for("testing.unit-tests");
     tui.send("r");
-    tui.wait_for("Run `touch PWNED");
+    // The exact command, unmasked, where it would run, and what the shell makes of it.
+    let screen = tui.wait_for("touch PWNED && echo 3 passed");
+    assert!(screen.contains(&format!("in {}", repo.display())), "{screen}");
+    assert!(screen.contains("shell metacharacters: &"), "{screen}");
     tui.send("n");
     tui.wait_for("not run without consent");
     assert!(!repo.join("PWNED").exists(), "ran without the person's consent");

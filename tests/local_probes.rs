@@ -12,12 +12,19 @@ fn spec(kind: &str, params: &str) -> ProbeSpec {
     ProbeSpec { kind: kind.into(), params: toml::from_str(params).unwrap() }
 }
 
+/// The repository as a person at the keyboard gives it (`--repo`): confirmed, then vetted.
+fn vouched(target: &Target) -> Result<std::path::PathBuf, Verdict> {
+    let given: Vec<std::path::PathBuf> = target.repo.iter().map(std::path::PathBuf::from).collect();
+    golive::probe::local::resolve_repo(target.repo.as_deref(), std::path::Path::new("/nonexistent"), &given)
+}
+
 fn target(repo: &Path) -> Target {
     Target { repo: Some(repo.display().to_string()), ..Default::default() }
 }
 
 async fn run(target: Target, consent: Consent, spec: ProbeSpec) -> ProbeResult {
-    let ctx = Arc::new(Ctx::new(Err(Verdict::error("no AWS here")), target).allowing(consent));
+    let repo = vouched(&target);
+    let ctx = Arc::new(Ctx::new(Err(Verdict::error("no AWS here")), target).allowing(consent).with_repo(repo));
     engine::run_job(ctx, vec![spec], Duration::from_secs(5)).await
 }
 

@@ -32,7 +32,8 @@ async fn probe_output_is_masked_before_it_is_kept_anywhere() {
         .unwrap(),
     };
     let target = Target { repo: Some(repo.path().display().to_string()), ..Default::default() };
-    let ctx = Arc::new(Ctx::new(Err(Verdict::error("no AWS")), target));
+    let repo = Ok(repo.path().canonicalize().unwrap());
+    let ctx = Arc::new(Ctx::new(Err(Verdict::error("no AWS")), target).with_repo(repo));
     let result = engine::run_job(ctx, vec![spec], Duration::from_secs(5)).await;
     let shown = format!("{result:?}");
     for secret in [SK_KEY, SESSION_TOKEN, SECRET_KEY] {

@@ -51,9 +51,16 @@ fn fixture() -> tempfile::TempDir {
     dir
 }
 
+/// The repository as a person at the keyboard gives it (`--repo`): confirmed, then vetted.
+fn vouched(target: &Target) -> Result<std::path::PathBuf, Verdict> {
+    let given: Vec<std::path::PathBuf> = target.repo.iter().map(std::path::PathBuf::from).collect();
+    golive::probe::local::resolve_repo(target.repo.as_deref(), std::path::Path::new("/nonexistent"), &given)
+}
+
 async fn scan(target: Target) -> ProbeResult {
     let spec = ProbeSpec { kind: "secrets".into(), params: Default::default() };
-    let ctx = Arc::new(Ctx::new(Err(Verdict::error("no AWS here")), target));
+    let repo = vouched(&target);
+    let ctx = Arc::new(Ctx::new(Err(Verdict::error("no AWS here")), target).with_repo(repo));
     engine::run_job(ctx, vec![spec], Duration::from_secs(10)).await
 }
 

@@ -9,6 +9,7 @@ use chrono::{SubsecRound, Utc};
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::future::Future;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
@@ -22,6 +23,9 @@ pub struct Ctx {
     pub target: Target,
     /// Which commands command probes may run.
     pub commands: Consent,
+    /// The repository file, secrets and command probes look in, as the sweep resolved and vetted
+    /// it against the session's checkout (see `local::resolve_repo`), or why there is none.
+    pub repo: Result<PathBuf, Verdict>,
     /// What several probes of the sweep look at (the alarms, the tables, the tag filter's ARNs...):
     /// by kind of answer and key, each fetched once.
     shared: Mutex<HashMap<(TypeId, String), Arc<dyn Any + Send + Sync>>>,
@@ -29,7 +33,17 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn new(aws: Result<aws::Session, Verdict>, target: Target) -> Ctx {
-        Ctx { aws, target, commands: Consent::Nothing, shared: Default::default() }
+        // A repository path is a session's word, not a fact: it counts only once a sweep has
+        // vetted it (`with_repo`).
+        let repo = Err(match target.repo {
+            None => super::local::no_repo(),
+            Some(_) => Verdict::error("the repository was not checked against the session's checkout"),
+        });
+        Ctx { aws, target, commands: Consent::Nothing, repo, shared: Default::default() }
+    }
+
+    pub fn with_repo(self, repo: Result<PathBuf, Verdict>) -> Ctx {
+        Ctx { repo, ..self }
     }
 
     pub fn allowing(self, commands: Consent) -> Ctx {

@@ -154,7 +154,7 @@ pub fn save_over(path: &Path, session: &Session, expected: Option<u64>) -> Resul
 
 /// What the file at `path` holds, as a hash of its bytes; `None` when there is no file.
 pub fn fingerprint(path: &Path) -> std::io::Result<Option<u64>> {
-    match std::fs::read(path) {
+    match crate::fsx::read_bounded(path, crate::located::MAX_FILE) {
         Ok(bytes) => Ok(Some(fingerprint_of(&bytes))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e),

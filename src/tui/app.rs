@@ -6,7 +6,6 @@ use super::keymap::{self, Action, Ctx};
 use super::layout::{self, Areas};
 use crate::checklist::Checklist;
 use crate::consent::{self, Grant};
-use crate::mask;
 use crate::probe::aws::Identity;
 use crate::probe::engine::Event;
 use crate::probe::local::command::command_of;
@@ -106,6 +105,8 @@ pub enum Effect {
     CancelProbes,
     /// Remember that the person allowed this command (in their consent store, not the session).
     Consent(Grant),
+    /// Remember that the person set the repository to this directory outside the checkout.
+    ConfirmRepo(consent::RepoGrant),
     Quit,
 }
 
@@ -171,6 +172,8 @@ pub enum ConfirmKind {
     /// starting the sweep.
     RunCommand {
         command: usize,
+        /// How far the question is scrolled: a command is shown whole, however long.
+        scroll: u16,
     },
     /// Export although a note looks like it holds a credential.
     ExportWithLeaks,
@@ -269,6 +272,10 @@ pub struct App {
     pub offered_commands: Vec<String>,
     /// The commands this person allowed for this session, from their own consent store.
     pub grants: Vec<Grant>,
+    /// Repositories outside the checkout this person confirmed for this session.
+    pub repo_grants: Vec<PathBuf>,
+    /// The checkout the session belongs to: a repository path from the session is relative to it.
+    pub checkout: PathBuf,
     /// The sweep waiting for answers about its commands.
     pending_sweep: Vec<usize>,
     runs: u64,
@@ -285,6 +292,7 @@ impl App {
         clock: fn() -> DateTime<Utc>,
     ) -> App {
         let checklist = checklist.into();
+        let checkout = session_path.parent().map(PathBuf::from).unwrap_or_default();
         let selected = session.ui.item.as_deref().and_then(|id| checklist.index_of(id)).unwrap_or(0);
         let critical_only = session.ui.critical_only && checklist.items.iter().any(|i| i.critical);
         let last_in_section = checklist.sections.iter().map(|s| s.items.start).collect();
@@ -316,6 +324,8 @@ impl App {
             offered_accounts: Vec::new(),
             offered_commands: Vec::new(),
             grants: Vec::new(),
+            repo_grants: Vec::new(),
+            checkout,
             pending_sweep: Vec::new(),
             runs: 0,
             last_sweep: Vec::new(),
@@ -812,11 +822,21 @@ impl App {
     fn confirm_key(&mut self, action: Option<Action>) -> Vec<Effect> {
         let Some(Input::Confirm(kind)) = self.input else { return vec![] };
         match action {
+            Some(Action::Down | Action::Up) => {
+                if let Some(Input::Confirm(ConfirmKind::RunCommand { scroll, .. })) = &mut self.input {
+                    *scroll = if action == Some(Action::Down) {
+                        scroll.saturating_add(1)
+                    } else {
+                        scroll.saturating_sub(1)
+                    };
+                }
+                vec![]
+            }
             Some(Action::Confirm) => {
                 self.input = None;
                 let (item, index) = match kind {
                     ConfirmKind::DeleteEvidence { item, index } => (item, index),
-                    ConfirmKind::RunCommand { command } => {
+                    ConfirmKind::RunCommand { command, .. } => {
                         let command = self.offered_commands[command].clone();
                         let grant = Grant {
                             command: command.clone(),
@@ -826,7 +846,8 @@ impl App {
                             at: self.now(),
                         };
                         self.grants.push(grant.clone());
-                        self.log(None, format!("command allowed: {}", mask::mask(&command)));
+                        // The audit line names exactly what was allowed: never masked.
+                        self.log(None, format!("command allowed: {command}"));
                         let mut fx = vec![Effect::Consent(grant), Effect::Save];
                         let sweep = std::mem::take(&mut self.pending_sweep);
                         fx.extend(self.run_probes(sweep));
@@ -909,11 +930,29 @@ impl App {
                 if target == self.session.target {
                     return vec![];
                 }
+                let mut fx = vec![Effect::Save];
+                // A repository the person typed is theirs to vouch for, even outside the checkout.
+                if target.repo != self.session.target.repo
+                    && let Some(repo) = target.repo.as_deref().map(std::path::Path::new)
+                    && (repo.is_absolute() || repo.components().any(|c| c == std::path::Component::ParentDir))
+                {
+                    let path = self.checkout.join(repo);
+                    self.repo_grants.push(path.clone());
+                    fx.insert(
+                        0,
+                        Effect::ConfirmRepo(consent::RepoGrant {
+                            path: path.display().to_string(),
+                            session: consent::session_key(&self.session_path),
+                            by: self.who.clone(),
+                            at: self.now(),
+                        }),
+                    );
+                }
                 self.session.target = target;
                 self.aws = AwsView::NotConnected;
                 self.log(None, "target changed".into());
                 self.info("Target saved: probes use it from the next run.".into());
-                return vec![Effect::Save];
+                return fx;
             }
             _ => {
                 fields[*focus].input(ev);
@@ -940,7 +979,7 @@ impl App {
             self.offered_commands.push(command);
             self.pending_sweep = items;
             self.input =
-                Some(Input::Confirm(ConfirmKind::RunCommand { command: self.offered_commands.len() - 1 }));
+                Some(Input::Confirm(ConfirmKind::RunCommand { command: self.offered_commands.len() - 1, scroll: 0 }));
             return vec![];
         }
         self.runs += 1;

@@ -216,6 +216,8 @@ pub const BINDINGS: &[Binding] = &[
     b(Ctx::Form, &[Code(KeyCode::Enter)], A::Submit, "save", Some("save")),
     b(Ctx::Form, &[Code(KeyCode::Esc)], A::Cancel, "cancel", Some("cancel")),
     b(Ctx::Confirm, &[C('y')], A::Confirm, "yes", Some("yes")),
+    b(Ctx::Confirm, &[C('j'), Code(KeyCode::Down)], A::Down, "scroll a long question down", None),
+    b(Ctx::Confirm, &[C('k'), Code(KeyCode::Up)], A::Up, "scroll a long question up", None),
     b(Ctx::Confirm, &[C('n'), Code(KeyCode::Esc)], A::Cancel, "no", Some("no")),
 ];
 

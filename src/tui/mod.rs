@@ -12,7 +12,7 @@ pub mod ui;
 use crate::export;
 use crate::probe::aws;
 use crate::probe::engine::{self, Job};
-use crate::probe::local::command::Consent;
+use crate::probe::local::{self, command::Consent};
 use crate::probe::target::Target;
 use crate::probe::{Outcome, Verdict, registry};
 use crate::session;
@@ -55,6 +55,7 @@ impl Runner {
         let needs_aws = jobs.iter().any(|j| registry::needs_aws(&j.specs));
         let target = app.session.target.clone();
         let consent = Consent::Approved(app.allowed_commands());
+        let repo = local::resolve_repo(target.repo.as_deref(), &app.checkout, &app.repo_grants);
         let (tx, opts) = (self.tx.clone(), self.opts);
         self.sweeps.retain(|h| !h.is_finished());
         self.sweeps.push(self.rt.spawn(async move {
@@ -70,7 +71,7 @@ impl Runner {
             };
             // Dropping the set (when this task is aborted) aborts every probe in it.
             let mut set = engine::spawn(
-                Arc::new(engine::Ctx::new(aws, target).allowing(consent)),
+                Arc::new(engine::Ctx::new(aws, target).allowing(consent).with_repo(repo)),
                 jobs,
                 opts,
                 Arc::new(report),
@@ -295,6 +296,13 @@ pub fn process(app: &mut App, runner: &mut Runner, saver: &Saver, msg: Msg) -> b
                 Effect::Consent(grant) => {
                     let kept = match crate::consent::default_path() {
                         Some(store) => crate::consent::add(&store, &grant).map_err(|e| format!("{e:#}")),
+                        None => Err("no home directory to keep it in".into()),
+                    };
+                    queue.push_back(Msg::ConsentKept(kept));
+                }
+                Effect::ConfirmRepo(grant) => {
+                    let kept = match crate::consent::default_path() {
+                        Some(store) => crate::consent::add_repo(&store, &grant).map_err(|e| format!("{e:#}")),
                         None => Err("no home directory to keep it in".into()),
                     };
                     queue.push_back(Msg::ConsentKept(kept));

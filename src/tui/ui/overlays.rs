@@ -112,11 +112,7 @@ pub fn confirm(app: &App, frame: &mut Frame, kind: ConfirmKind) {
                 .unwrap_or_default();
             format!("Delete evidence {}: {what}?", index + 1)
         }
-        ConfirmKind::RunCommand { command } => format!(
-            "Run `{}` in {}? A command check runs it with sh; yes is remembered on this machine, for this session.",
-            clean(&crate::mask::mask(&app.offered_commands[command])),
-            clean(app.session.target.repo.as_deref().unwrap_or("the repository"))
-        ),
+        ConfirmKind::RunCommand { command, scroll } => return consent(app, frame, command, scroll),
         ConfirmKind::ChangedOnDisk => format!(
             "{} changed on disk since golive last read or wrote it (git pull? an editor?). \
              y: write yours over it, keeping theirs as a backup. n: load theirs, keeping yours as a backup.",
@@ -159,6 +155,55 @@ pub fn confirm(app: &App, frame: &mut Frame, kind: ConfirmKind) {
     let text = vec![Line::raw(question), Line::styled("y yes · n no", theme::KEY)];
     frame
         .render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).block(boxed(" Confirm ".into())), area);
+}
+
+/// Characters the shell gives a meaning to: a command holding them does more than run one program.
+const SHELL_META: &[char] = &[';', '&', '|', '$', '`', '<', '>', '(', ')', '{', '}', '*', '?', '[', '~', '!', '\\', '\n'];
+
+/// The consent question shows the command exactly as it will run: unmasked, whole (scrollable),
+/// with the directory it runs in and the shell metacharacters it holds, so a payload cannot hide
+/// behind a mask or the edge of a box.
+fn consent(app: &App, frame: &mut Frame, command: usize, scroll: u16) {
+    let text = &app.offered_commands[command];
+    let dir = match app.session.target.repo.as_deref() {
+        Some(r) => format!("in {}", app.checkout.join(r).display()),
+        None => "no repository is set: the check will not run it".into(),
+    };
+    let mut lines = vec![Line::styled("A command check asks to run, with sh -c:", theme::HEADING), Line::raw("")];
+    lines.extend(text.split('\n').map(|l| Line::styled(clean(l), theme::KEY)));
+    lines.push(Line::raw(""));
+    lines.push(Line::raw(clean(&dir)));
+    let mut meta: Vec<String> = Vec::new();
+    for c in text.chars().filter(|c| SHELL_META.contains(c)) {
+        let shown = if c == '\n' { "newline".to_string() } else { c.to_string() };
+        if !meta.contains(&shown) {
+            meta.push(shown);
+        }
+    }
+    if !meta.is_empty() {
+        lines.push(Line::styled(
+            format!("⚠ shell metacharacters: {}: read all of it before you answer", meta.join(" ")),
+            theme::ERROR,
+        ));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "y run it (remembered on this machine, for this session and this text) · n no · j/k scroll",
+        theme::KEY,
+    ));
+    let full = frame.area();
+    let width = full.width.saturating_sub(4).min(100);
+    let inner = width.saturating_sub(2).max(1) as usize;
+    // Lines as wrapped: long commands have no spaces to wrap at, so count by width.
+    let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+    let height = (rows as u16 + 2).min(full.height.saturating_sub(2));
+    let area = centered(full, width, height);
+    let scroll = scroll.min((rows as u16).saturating_sub(height.saturating_sub(2)));
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)).block(boxed(" Run a command? ".into())),
+        area,
+    );
 }
 
 pub fn form(frame: &mut Frame, fields: &[TextArea<'static>], focus: usize) {
