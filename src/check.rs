@@ -100,10 +100,10 @@ pub async fn probe(
             Ok(s) => {
                 identity = Some(s.identity.clone());
                 if session.target.account_id.is_none() {
-                    eprintln!(
-                        "golive: no expected AWS account in the session; recording {} from this run",
+                    crate::text::tell(&format!(
+                        "no expected AWS account in the session; recording {} from this run",
                         s.identity.account
-                    );
+                    ));
                     session.target.account_id = Some(s.identity.account.clone());
                 }
                 aws::check_account(s, session.target.account_id.as_deref())
@@ -130,7 +130,12 @@ pub async fn probe(
         }
     };
     let results = engine::run_all(
-        Arc::new(engine::Ctx::new(aws, session.target.clone()).allowing(commands).with_repo(repo)),
+        Arc::new(
+            engine::Ctx::new(aws, session.target.clone())
+                .allowing(commands)
+                .with_repo(repo)
+                .allowing_link_local(opts.allow_link_local),
+        ),
         jobs,
         opts,
         Arc::new(report),

@@ -82,7 +82,12 @@ pub fn add(path: &Path, grant: &Grant) -> anyhow::Result<()> {
 
 /// The repositories outside its checkout a person confirmed for `session`.
 pub fn repos_for(path: &Path, session: &str) -> anyhow::Result<Vec<PathBuf>> {
-    Ok(read(path)?.repos.into_iter().filter(|r| r.session == session).map(|r| PathBuf::from(r.path)).collect())
+    Ok(read(path)?
+        .repos
+        .into_iter()
+        .filter(|r| r.session == session)
+        .map(|r| PathBuf::from(r.path))
+        .collect())
 }
 
 /// Adds `grant` to the store at `path` (once).

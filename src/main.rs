@@ -42,6 +42,10 @@ struct Cli {
     /// How much goes to the log file (in the platform state dir, e.g. ~/.local/state/golive/log)
     #[arg(long, global = true, value_enum, default_value_t = golive::log::Level::Info)]
     log_level: golive::log::Level,
+    /// Let HTTP checks ask link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10,
+    /// fd00:ec2::254), which they refuse by default
+    #[arg(long, global = true)]
+    allow_link_local: bool,
     /// Leave the mouse to the terminal (select and copy text as usual); keys do everything
     #[arg(long, global = true)]
     no_mouse: bool,
@@ -140,11 +144,13 @@ fn account_id(s: &str) -> Result<String, String> {
 
 fn main() -> ExitCode {
     golive::log::uptime_ms();
+    // Before anything can print, log or store a probe result.
+    golive::mask::hide_environment();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("golive: {e:#}");
+            golive::text::tell(&format!("{e:#}"));
             // 2 is the check gate's "could not decide"; an unusable input is that too.
             ExitCode::from(2)
         }
@@ -156,7 +162,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     if let Some(dir) = golive::log::dir()
         && let Err(e) = golive::log::init(&dir, cli.log_level)
     {
-        eprintln!("golive: no log in {}: {e:#}", dir.display());
+        golive::text::tell(&format!("no log in {}: {e:#}", dir.display()));
     }
     tracing::info!(target: "golive", "golive {} started", env!("CARGO_PKG_VERSION"));
     if let Some(Command::Import { file, output, force }) = &cli.command {
@@ -188,6 +194,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     let opts = engine::Opts {
         max_parallel: cli.max_parallel as usize,
         timeout: Duration::from_secs(cli.probe_timeout),
+        allow_link_local: cli.allow_link_local,
     };
     let who = cli.who.clone().unwrap_or_else(login_name);
     match cli.command {
@@ -219,11 +226,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             match tui::run(app, opts, !cli.no_mouse)? {
                 tui::Ended::Quit => Ok(0),
                 tui::Ended::Signal(sig) => {
-                    eprintln!("golive: stopped by signal {sig}; the session is saved");
+                    golive::text::tell(&format!("stopped by signal {sig}; the session is saved"));
                     Ok(128 + sig as u8)
                 }
                 tui::Ended::TerminalLost(why) => {
-                    eprintln!("golive: the terminal went away ({why}); the session is saved");
+                    golive::text::tell(&format!("the terminal went away ({why}); the session is saved"));
                     Ok(1)
                 }
             }
@@ -234,7 +241,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let checklist = checklist.into_inner()?;
             let (mut session, disk, notes) = open_session(&session_path, &checklist, unchecked?, &who)?;
             for note in notes {
-                eprintln!("golive: {note}");
+                golive::text::tell(&note);
             }
             let mut trust = Trust::load(&session_path, &who)?;
             apply_target(&cli.target, &mut session, &mut trust)?;
@@ -269,7 +276,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             match output {
                 Some(path) => {
                     write_report(&path, &text)?;
-                    eprintln!("golive: {}", export::check::verdict_line(&run));
+                    golive::text::tell(&export::check::verdict_line(&run));
                 }
                 None => emit(&text)?,
             }
@@ -299,10 +306,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             };
             // The report goes where notes were never meant to: say so before writing it.
             for leak in session.leaks() {
-                eprintln!(
-                    "golive: warning: {} {} holds what looks like a credential ({}); the report carries it",
+                golive::text::tell(&format!(
+                    "warning: {} {} holds what looks like a credential ({}); the report carries it",
                     leak.item, leak.place, leak.what
-                );
+                ));
             }
             let text = markdown::render(&checklist, &session, &meta);
             match output {
@@ -394,10 +401,11 @@ impl Trust {
     }
 }
 
-/// Writes a report to stdout. A reader that stops early (`golive export | head`) is not an error.
+/// Writes a report to stdout, made safe for a terminal. A reader that stops early (`golive export | head`) is not an error.
 fn emit(text: &str) -> anyhow::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
+    let text = golive::text::for_terminal(text);
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         r => Ok(r?),
@@ -407,9 +415,9 @@ fn emit(text: &str) -> anyhow::Result<()> {
 fn write_report(path: &Path, text: &str) -> anyhow::Result<()> {
     // Into a device or pipe (`-o /dev/stdout`) the report is the output; say nothing beside it.
     let quiet = session::writes_through(path);
-    session::write_atomic(path, text.as_bytes())?;
+    session::write_output(path, golive::text::for_terminal(text).as_bytes())?;
     if !quiet {
-        eprintln!("golive: report written to {}", path.display());
+        golive::text::tell(&format!("report written to {}", path.display()));
     }
     Ok(())
 }
@@ -538,13 +546,13 @@ fn import(file: &Path, output: Option<&Path>, force: bool) -> anyhow::Result<u8>
             if out.exists() && !force {
                 anyhow::bail!("{} exists; pass --force to replace it", out.display());
             }
-            session::write_atomic(out, toml.as_bytes())?;
-            eprintln!(
-                "golive: {} items in {} sections written to {}",
+            session::write_output(out, toml.as_bytes())?;
+            golive::text::tell(&format!(
+                "{} items in {} sections written to {}",
                 parsed.items.len(),
                 parsed.sections.len(),
                 out.display()
-            );
+            ));
         }
     }
     Ok(0)

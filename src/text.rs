@@ -15,6 +15,25 @@ pub fn printable(s: &str) -> String {
         .collect()
 }
 
+/// Text on its way to a terminal outside the TUI (stdout, stderr, a report someone will `cat`):
+/// lines and tabs kept, every other control character (C0, DEL, C1) shown as by [`printable`], so
+/// no file, AWS answer or command output can move the cursor, retitle the window, write the
+/// clipboard (OSC 52) or clear the screen.
+pub fn for_terminal(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let lines: Vec<String> = s.split('\n').map(|l| printable(&l.replace('\t', " "))).collect();
+    std::borrow::Cow::Owned(lines.join("\n"))
+}
+
+/// Says `msg` on stderr, prefixed `golive: `, made safe for the terminal and ended by a newline.
+/// A stderr that is gone (the terminal closed) is not a reason to panic.
+pub fn tell(msg: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "golive: {}", for_terminal(msg));
+}
+
 /// Pasted text as an editor takes it: line ends made `\n`, a tab a space, every other control
 /// character dropped. A paste is text to keep, never keys to act on or escapes to pass on.
 pub fn pasted(s: &str) -> String {

@@ -353,10 +353,7 @@ fn one_check_sweeps_aws_the_service_and_the_repository_and_commands_need_consent
         }
         let unit = results.iter().find(|r| r["id"] == "testing.unit-tests").unwrap();
         let secrets = results.iter().find(|r| r["id"] == "security.secrets-management").unwrap();
-        assert!(
-            secrets.to_string().contains("settings.py:1: AWS access key id AKIA…[masked, 20 chars]"),
-            "{secrets:#}"
-        );
+        assert!(secrets.to_string().contains("settings.py:1: AWS access key id [masked]"), "{secrets:#}");
         assert!(!out.stdout.windows(20).any(|w| w == b"AKIAQ3EGRTXBWZ7MXK4P"), "the key itself never shows");
         if allowed {
             assert!(unit.to_string().contains("12 passed"), "{unit:#}");
@@ -406,7 +403,8 @@ async fn every_aws_call_and_probe_is_logged_to_the_state_dir_without_secrets() {
     env.push(("XDG_STATE_HOME".into(), quiet.path().display().to_string()));
     let out = check(&session, &env, &[&only[..], &["--log-level", "off"]].concat());
     assert_eq!(out.status.code(), Some(0));
-    assert!(!quiet.path().join("golive").exists());
+    // (The session's lock lives in the state dir too, so the dir itself may be there.)
+    assert!(!quiet.path().join("golive/log").exists());
 }
 
 /// A session from someone else's branch carries a command and its own approval. `golive check`
@@ -423,9 +421,7 @@ fn a_session_cannot_approve_its_own_commands() {
         format!(
             "schema_version = 1\nchecklist = {:?}\nchecklist_version = {:?}\ncreated = \"2026-11-25T09:30:00Z\"\n\
              approved_commands = [{command:?}]\n\n[target]\nrepo = {:?}\n\n[target.commands]\nunit = {command:?}\n",
-            c.id,
-            c.version,
-            "repo"
+            c.id, c.version, "repo"
         )
     };
     let pwned = "touch PWNED && echo 3 passed";

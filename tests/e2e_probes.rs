@@ -29,7 +29,8 @@ async fn r_capital_r_and_a_run_probes_and_results_survive_a_restart() {
     tui.wait_for("[x] Spending Limits ★ ✓");
     // A: everything; first it asks about the checklist's rollback command (declined here).
     tui.send("A");
-    tui.wait_for("Run `./rollback.sh --dry-run` in the repository?");
+    tui.wait_for("A command check asks to run");
+    tui.wait_for("./rollback.sh --dry-run");
     tui.send("n");
     let screen = tui.wait_for("[x] Budget Alerts ★ ✓");
     assert!(screen.contains("Done 3/98"), "{screen}");
@@ -56,7 +57,7 @@ fn esc_cancels_a_sweep_against_an_endpoint_that_never_answers_and_keys_keep_work
     let mut tui = Tui::spawn_env(&args, home.path(), 160, 40, &env);
     tui.wait_for("1 Security");
     tui.send("A");
-    tui.wait_for("Run `./rollback.sh --dry-run`");
+    tui.wait_for("A command check asks to run");
     tui.send("n");
     tui.wait_for("aws: connecting…");
     // The UI answers while the sweep hangs.

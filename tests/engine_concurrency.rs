@@ -103,7 +103,7 @@ async fn sweep(server: &Server, n: usize, max_parallel: usize) -> Vec<Outcome> {
             specs: vec![ProbeSpec { kind: "aws.sts.assumed-role".into(), params: Default::default() }],
         })
         .collect();
-    let opts = Opts { max_parallel, timeout: Duration::from_secs(30) };
+    let opts = Opts { max_parallel, timeout: Duration::from_secs(30), ..Opts::default() };
     engine::run_all(ctx, jobs, opts, Arc::new(|_, _| {})).await.into_iter().map(|(_, r)| r.outcome).collect()
 }
 

@@ -24,7 +24,8 @@ fn target(repo: &Path) -> Target {
 
 async fn run(target: Target, consent: Consent, spec: ProbeSpec) -> ProbeResult {
     let repo = vouched(&target);
-    let ctx = Arc::new(Ctx::new(Err(Verdict::error("no AWS here")), target).allowing(consent).with_repo(repo));
+    let ctx =
+        Arc::new(Ctx::new(Err(Verdict::error("no AWS here")), target).allowing(consent).with_repo(repo));
     engine::run_job(ctx, vec![spec], Duration::from_secs(5)).await
 }
 
@@ -135,7 +136,7 @@ async fn command_passes_on_exit_0_and_masks_secrets_in_its_output() {
     let r = run(with_command(repo.path(), "rollback", cmd), Consent::Approved(vec![cmd.into()]), s).await;
     assert_eq!(r.outcome, Outcome::Pass, "{r:#?}");
     assert!(r.summary.starts_with("`sh ./rollback.sh --dry-run` exited 0 in "), "{r:#?}");
-    assert_eq!(r.evidence[1..], ["| dry run as --dry-run", "| key AKIA…[masked, 20 chars] used"]);
+    assert_eq!(r.evidence[1..], ["| dry run as --dry-run", "| key [masked] used"]);
     assert!(!format!("{r:?}").contains("AKIAQYLPMN5HHHFPZAM2"));
 }
 

@@ -78,12 +78,12 @@ async fn every_planted_secret_is_found_masked_and_no_near_miss_is() {
     assert_eq!(
         evidence,
         [
-            "agent/client.py:1: sk- API key sk-a…[masked, 48 chars]",
-            "app/settings.toml:1: hard-coded secret Tr0u…[masked, 18 chars]",
-            "deploy/config.py:1: AWS access key id AKIA…[masked, 20 chars]",
-            "deploy/config.py:2: AWS secret access key wJal…[masked, 40 chars]",
-            "keys/id_rsa:1: private key block ----…[masked, 31 chars]",
-            "scripts/call.sh:1: bearer token eyJh…[masked, 50 chars]",
+            "agent/client.py:1: sk- API key [masked]",
+            "app/settings.toml:1: hard-coded secret [masked]",
+            "deploy/config.py:1: AWS access key id [masked]",
+            "deploy/config.py:2: AWS secret access key [masked]",
+            "keys/id_rsa:1: private key block [masked]",
+            "scripts/call.sh:1: bearer token [masked]",
         ]
     );
     assert!(r.summary.starts_with("6 hard-coded secrets in "), "{r:#?}");

@@ -212,6 +212,13 @@ fn non_empty(value: &Spanned<String>, what: &str) -> Result<(), String> {
     if value.get_ref().trim().is_empty() { Err(format!("{what} is empty")) } else { Ok(()) }
 }
 
+/// Whether `s` is an id: lowercase letters, digits, '.', '-', '_'; at most 200 characters.
+pub fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 200
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'))
+}
+
 /// Ids key the user's answers in session files, so they are restricted to characters that read
 /// the same in TOML keys, URLs and shells, and must be unique; `seen` maps each to its offset.
 fn unique_id(
@@ -225,7 +232,9 @@ fn unique_id(
         let (line, _) = crate::located::line_col(text, first);
         return Err(format!("duplicate {what} id {s:?} (first at line {line})"));
     }
-    let ok = !s.is_empty()
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
-    if ok { Ok(()) } else { Err(format!("invalid id {s:?}: use lowercase letters, digits, '.', '-', '_'")) }
+    if is_id(s) {
+        Ok(())
+    } else {
+        Err(format!("invalid id {s:?}: use lowercase letters, digits, '.', '-', '_'"))
+    }
 }

@@ -3,7 +3,7 @@
 pub mod import;
 mod load;
 
-pub use load::{DEFAULT_NAME, is_markdown, load_file, parse};
+pub use load::{DEFAULT_NAME, is_id, is_markdown, load_file, parse};
 
 use crate::probe::ProbeSpec;
 use std::collections::HashMap;

@@ -98,7 +98,19 @@ pub fn json(c: &Checklist, run: &Run) -> String {
         "results": results,
         "skipped": skipped,
     });
-    serde_json::to_string_pretty(&doc).expect("JSON values always serialise") + "\n"
+    let text = serde_json::to_string_pretty(&doc).expect("JSON values always serialise") + "\n";
+    // serde_json leaves DEL and the C1 controls raw; a terminal acts on them. Escaped, the
+    // document says the same and shows safely. They occur only inside strings.
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{7f}'..='\u{9f}' => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// One testsuite per section, one testcase per probed item: fail is a `<failure>`, error and
@@ -191,6 +203,10 @@ fn xml(s: &str) -> String {
             '\'' => out.push_str("&apos;"),
             '\n' | '\t' | '\r' => out.push(c),
             c if (c as u32) < 0x20 => out.push('\u{FFFD}'),
+            // Allowed in XML 1.0, acted on by terminals: written as references.
+            '\u{7f}'..='\u{9f}' => {
+                let _ = write!(out, "&#x{:x};", c as u32);
+            }
             c => out.push(c),
         }
     }

@@ -51,7 +51,12 @@ fn orphans(out: &mut String, checklist: &Checklist, session: &Session) {
     );
     for id in ids {
         let Some(rec) = session.record(id) else { continue };
-        let _ = write!(out, "- `{}`", id.replace('`', "'"));
+        // Ids are checked on load; anything else (an older file, another tool) is escaped text.
+        if crate::checklist::is_id(id) {
+            let _ = write!(out, "- `{id}`");
+        } else {
+            let _ = write!(out, "- {}", escape_inline(&crate::text::printable(id)));
+        }
         status_line(out, rec.status, Some(rec));
         out.push('\n');
         notes_and_evidence(out, rec);

@@ -23,6 +23,8 @@ pub struct Ctx {
     pub target: Target,
     /// Which commands command probes may run.
     pub commands: Consent,
+    /// Whether HTTP probes may ask link-local and metadata addresses (`--allow-link-local`).
+    pub allow_link_local: bool,
     /// The repository file, secrets and command probes look in, as the sweep resolved and vetted
     /// it against the session's checkout (see `local::resolve_repo`), or why there is none.
     pub repo: Result<PathBuf, Verdict>,
@@ -39,11 +41,24 @@ impl Ctx {
             None => super::local::no_repo(),
             Some(_) => Verdict::error("the repository was not checked against the session's checkout"),
         });
-        Ctx { aws, target, commands: Consent::Nothing, repo, shared: Default::default() }
+        Ctx {
+            aws,
+            target,
+            commands: Consent::Nothing,
+            allow_link_local: false,
+            repo,
+            shared: Default::default(),
+        }
     }
 
     pub fn with_repo(self, repo: Result<PathBuf, Verdict>) -> Ctx {
         Ctx { repo, ..self }
+    }
+
+    /// Lets HTTP probes ask link-local and metadata addresses: the person's choice, on the command
+    /// line, never a file's.
+    pub fn allowing_link_local(self, allow: bool) -> Ctx {
+        Ctx { allow_link_local: allow, ..self }
     }
 
     pub fn allowing(self, commands: Consent) -> Ctx {
@@ -77,11 +92,13 @@ impl Ctx {
 pub struct Opts {
     pub max_parallel: usize,
     pub timeout: Duration,
+    /// `--allow-link-local`: see `Ctx::allowing_link_local`.
+    pub allow_link_local: bool,
 }
 
 impl Default for Opts {
     fn default() -> Self {
-        Opts { max_parallel: 16, timeout: Duration::from_secs(15) }
+        Opts { max_parallel: 16, timeout: Duration::from_secs(15), allow_link_local: false }
     }
 }
 

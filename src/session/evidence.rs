@@ -35,10 +35,8 @@ fn expand(v: &str, base: &Path) -> PathBuf {
 }
 
 fn hash_file(path: &Path) -> Option<(u64, String)> {
-    if !path.is_file() {
-        return None;
-    }
-    let mut f = std::fs::File::open(path).ok()?;
+    // A regular file only: a device or a FIFO would never end.
+    let mut f = crate::fsx::open_regular(path).ok()?;
     let mut h = Sha256::new();
     let size = std::io::copy(&mut f, &mut h).ok()?;
     Some((size, format!("{:x}", h.finalize())))

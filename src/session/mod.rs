@@ -10,7 +10,7 @@ pub mod upgrade;
 pub use lock::{SessionLock, lock};
 pub use store::{
     BACKUPS, SCHEMA_VERSION, SaveError, Unchecked, fingerprint, keep, load, parse, read, save, save_over,
-    write_atomic, writes_through,
+    write_atomic, write_output, writes_through,
 };
 
 use crate::probe::target::Target;

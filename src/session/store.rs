@@ -83,7 +83,7 @@ fn check(
             if session.checklist_version.is_empty() {
                 session.checklist_version.clone_from(&checklist.version);
             }
-            return Ok(session);
+            return vetted(file, text, session);
         }
         other => other,
     };
@@ -118,7 +118,45 @@ fn check(
             ),
         ));
     }
-    parsed.map_err(|e| Located::from_toml(file, text, &e))
+    vetted(file, text, parsed.map_err(|e| Located::from_toml(file, text, &e))?)
+}
+
+/// What serde cannot check: a session's keys are ids (a key holding a newline would forge the
+/// report's structure around an orphaned answer), and evidence hashes are SHA-256 in hex.
+fn vetted(file: &str, text: &str, session: Session) -> Result<Session, Located> {
+    let at = |needle: &str| text.find(needle).unwrap_or(0);
+    for (id, rec) in &session.items {
+        // As a TOML basic string (JSON's escapes are TOML's): how the file most likely spells it.
+        let quoted = serde_json::to_string(id).unwrap_or_default();
+        if !crate::checklist::is_id(id) {
+            return Err(Located::at(
+                file,
+                text,
+                at(&quoted),
+                format!(
+                    "item key {} is not an id (lowercase letters, digits, '.', '-', '_')",
+                    crate::text::printable(&quoted)
+                ),
+            ));
+        }
+        for e in &rec.evidence {
+            if let Some(sha) = &e.sha256
+                && !(sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit()))
+            {
+                let quoted = serde_json::to_string(sha).unwrap_or_default();
+                return Err(Located::at(
+                    file,
+                    text,
+                    at(&quoted),
+                    format!(
+                        "evidence of {id}: sha256 {} is not 64 hex digits",
+                        crate::text::printable(&quoted)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(session)
 }
 
 /// A file of blank lines and comments (a truncated or stray file) is no session, though every field
@@ -194,10 +232,9 @@ pub fn writes_through(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
-/// Writes `bytes` to `path` through a 0600 temp file in the same directory, fsynced and renamed
-/// over the target, then fsyncs the directory so the rename itself survives a power cut. A device
-/// or pipe (see [`writes_through`]) is written into directly.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+/// Writes an output the person named (`-o FILE`): into a device or pipe they named (see
+/// [`writes_through`]), else as [`write_atomic`] does.
+pub fn write_output(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     if writes_through(path) {
         let mut f = std::fs::OpenOptions::new()
             .write(true)
@@ -205,6 +242,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
             .with_context(|| format!("opening {}", path.display()))?;
         return f.write_all(bytes).with_context(|| format!("writing {}", path.display()));
     }
+    write_atomic(path, bytes)
+}
+
+/// Writes `bytes` to `path` through a 0600 temp file in the same directory, fsynced and renamed
+/// over the target, then fsyncs the directory so the rename itself survives a power cut. Never
+/// through what is at `path`: a link or a device there is replaced, not written into.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

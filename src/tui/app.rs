@@ -978,8 +978,10 @@ impl App {
         if let Some(command) = unasked {
             self.offered_commands.push(command);
             self.pending_sweep = items;
-            self.input =
-                Some(Input::Confirm(ConfirmKind::RunCommand { command: self.offered_commands.len() - 1, scroll: 0 }));
+            self.input = Some(Input::Confirm(ConfirmKind::RunCommand {
+                command: self.offered_commands.len() - 1,
+                scroll: 0,
+            }));
             return vec![];
         }
         self.runs += 1;

@@ -32,7 +32,8 @@ const TICK: Duration = Duration::from_millis(100);
 /// Runs probe sweeps on a tokio runtime beside the UI thread and sends their events back as
 /// messages, so the UI never waits for the network.
 pub struct Runner {
-    rt: tokio::runtime::Runtime,
+    /// Always `Some` until dropped.
+    rt: Option<tokio::runtime::Runtime>,
     opts: engine::Opts,
     tx: mpsc::Sender<Msg>,
     rx: mpsc::Receiver<Msg>,
@@ -43,7 +44,7 @@ impl Runner {
     pub fn new(opts: engine::Opts) -> anyhow::Result<Runner> {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
         let (tx, rx) = mpsc::channel();
-        Ok(Runner { rt, opts, tx, rx, sweeps: Vec::new() })
+        Ok(Runner { rt: Some(rt), opts, tx, rx, sweeps: Vec::new() })
     }
 
     fn start(&mut self, app: &App, run: u64, items: Vec<usize>) {
@@ -58,7 +59,8 @@ impl Runner {
         let repo = local::resolve_repo(target.repo.as_deref(), &app.checkout, &app.repo_grants);
         let (tx, opts) = (self.tx.clone(), self.opts);
         self.sweeps.retain(|h| !h.is_finished());
-        self.sweeps.push(self.rt.spawn(async move {
+        let rt = self.rt.as_ref().expect("the runtime lives as long as the runner");
+        self.sweeps.push(rt.spawn(async move {
             let aws = if needs_aws {
                 let (view, aws) = connect_for_ui(&target, opts.timeout).await;
                 let _ = tx.send(Msg::Aws(view));
@@ -71,7 +73,12 @@ impl Runner {
             };
             // Dropping the set (when this task is aborted) aborts every probe in it.
             let mut set = engine::spawn(
-                Arc::new(engine::Ctx::new(aws, target).allowing(consent).with_repo(repo)),
+                Arc::new(
+                    engine::Ctx::new(aws, target)
+                        .allowing(consent)
+                        .with_repo(repo)
+                        .allowing_link_local(opts.allow_link_local),
+                ),
                 jobs,
                 opts,
                 Arc::new(report),
@@ -83,6 +90,16 @@ impl Runner {
     fn cancel(&mut self) {
         for h in self.sweeps.drain(..) {
             h.abort();
+        }
+    }
+}
+
+impl Drop for Runner {
+    /// A probe stuck in a read it cannot leave (a blocking read is not cancelled by a timeout) must
+    /// not keep golive from quitting: the runtime is let go, not waited for.
+    fn drop(&mut self) {
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_background();
         }
     }
 }
@@ -164,11 +181,15 @@ pub fn run(mut app: App, probe_opts: engine::Opts, mouse: bool) -> anyhow::Resul
             std::panic::resume_unwind(panic);
         }
         Ok(result) => {
+            tracing::info!(target: "golive", "checklist ended: {:?}", result.as_ref().map_err(|e| e.to_string()));
             if result.is_err() && !app.conflict {
                 // Drawing failed under us: save what we hold before reporting.
                 app.update(Msg::Shutdown);
-                if let Ok(disk) = session::save_over(&app.session_path, &app.session, app.disk) {
-                    app.disk = Some(disk);
+                match session::save_over(&app.session_path, &app.session, app.disk) {
+                    Ok(disk) => app.disk = Some(disk),
+                    // Someone else's change is on disk: keep ours beside it, below.
+                    Err(session::SaveError::Changed) => app.conflict = true,
+                    Err(session::SaveError::Failed(e)) => app.save_error = Some(format!("{e:#}")),
                 }
             }
             drop(guard);
@@ -281,15 +302,27 @@ pub fn process(app: &mut App, runner: &mut Runner, saver: &Saver, msg: Msg) -> b
                         generated: app.now(),
                     };
                     let text = export::markdown::render(&app.checklist, &app.session, &meta);
-                    let r = session::write_atomic(&path, text.as_bytes())
-                        .map(|_| path)
-                        .map_err(|e| format!("{e:#}"));
+                    // The report goes beside the session, in someone's checkout: a link or a device
+                    // committed there under the report's name is refused, never written through.
+                    let r = match std::fs::symlink_metadata(&path) {
+                        Ok(m) if !m.is_file() => Err(anyhow::anyhow!(
+                            "{} is a link or a device, not a report: not written",
+                            path.display()
+                        )),
+                        _ => session::write_atomic(&path, text.as_bytes()),
+                    }
+                    .map(|_| path)
+                    .map_err(|e| format!("{e:#}"));
                     queue.push_back(Msg::Exported(r));
                 }
                 Effect::InspectEvidence { item, evidence } => {
-                    let base = std::env::current_dir().unwrap_or_default();
-                    let evidence = session::evidence::inspect(evidence, &base);
-                    queue.push_back(Msg::EvidenceReady { item, evidence });
+                    // Hashing a large file takes a while: never on the UI thread.
+                    let tx = runner.tx.clone();
+                    std::thread::spawn(move || {
+                        let base = std::env::current_dir().unwrap_or_default();
+                        let evidence = session::evidence::inspect(evidence, &base);
+                        let _ = tx.send(Msg::EvidenceReady { item, evidence });
+                    });
                 }
                 Effect::RunProbes { run, items } => runner.start(app, run, items),
                 Effect::CancelProbes => runner.cancel(),

@@ -104,8 +104,14 @@ impl Writer {
                     self.disk = Some(disk);
                     Msg::Saved(Ok(disk))
                 }
-                Err(SaveError::Changed) => Msg::ChangedOnDisk,
-                Err(SaveError::Failed(e)) => Msg::Saved(Err(format!("{e:#}"))),
+                Err(SaveError::Changed) => {
+                    tracing::warn!(target: "golive", "save refused: {} changed on disk", self.path.display());
+                    Msg::ChangedOnDisk
+                }
+                Err(SaveError::Failed(e)) => {
+                    tracing::warn!(target: "golive", "save failed: {e:#}");
+                    Msg::Saved(Err(format!("{e:#}")))
+                }
             },
             Request::KeepMine(s) => Msg::Resolved(self.keep_mine(&s)),
             Request::TakeTheirs(s) => Msg::Resolved(self.take_theirs(&s)),

@@ -21,7 +21,9 @@ use std::sync::{Mutex, Once, mpsc};
 /// Raw mode, the alternate screen, bracketed paste and (unless turned off) mouse capture for as
 /// long as it lives; dropping it (on quit, on error) or a panic restores the terminal.
 pub struct TerminalGuard {
-    pub terminal: DefaultTerminal,
+    /// Never dropped: ratatui's drop shows the cursor and, when that fails because the terminal is
+    /// gone, prints to stderr, which panics when stderr is that terminal. `restore` does its work.
+    pub terminal: std::mem::ManuallyDrop<DefaultTerminal>,
 }
 
 /// Whether the guard captures the mouse (and so whether `restore` must give it back).
@@ -34,6 +36,8 @@ impl TerminalGuard {
             let previous = std::panic::take_hook();
             std::panic::set_hook(Box::new(move |info| {
                 restore();
+                // The terminal may be gone (that is often why): the log keeps what happened.
+                tracing::error!(target: "golive", "panic: {info}\n{}", std::backtrace::Backtrace::force_capture());
                 previous(info);
             }));
         });
@@ -49,7 +53,7 @@ impl TerminalGuard {
             return Err(e.into());
         }
         let terminal = Terminal::new(ratatui::prelude::CrosstermBackend::new(stdout()))?;
-        Ok(TerminalGuard { terminal })
+        Ok(TerminalGuard { terminal: std::mem::ManuallyDrop::new(terminal) })
     }
 }
 

@@ -44,7 +44,11 @@ impl Tui {
         // SAFETY: dup(2) of a descriptor the master owns; the copy is owned by `mine` alone.
         let mine = unsafe { OwnedFd::from_raw_fd(libc::dup(fd)) };
         let mut reader = std::fs::File::from(mine);
-        let writer = pty.master.take_writer().unwrap();
+        // Our own copy to write with: portable-pty's writer sends a newline and EOF when dropped,
+        // which no closed window or dropped connection does.
+        // SAFETY: dup(2) of a descriptor the master owns; the copy is owned by the File alone.
+        let writer: Box<dyn Write + Send> =
+            Box::new(std::fs::File::from(unsafe { OwnedFd::from_raw_fd(libc::dup(fd)) }));
         let parser =
             Arc::new(Mutex::new(vt100::Parser::new(rows.try_into().unwrap(), cols.try_into().unwrap(), 0)));
         let p = parser.clone();

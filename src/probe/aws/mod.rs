@@ -145,7 +145,14 @@ pub async fn connect_with(config: SdkConfig, timeout: Duration, profile: &str) -
                 one_line(&error_chain(&e))
             )));
         }
-        Ok(Ok(_)) => {}
+        Ok(Ok(creds)) => {
+            // Whatever prints them (a command's output, an error body) prints them masked.
+            crate::mask::hide(creds.access_key_id());
+            crate::mask::hide(creds.secret_access_key());
+            if let Some(token) = creds.session_token() {
+                crate::mask::hide(token);
+            }
+        }
     }
     let sts = aws_sdk_sts::Client::new(&config);
     let out = match tokio::time::timeout(timeout, sts.get_caller_identity().send()).await {

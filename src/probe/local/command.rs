@@ -98,6 +98,17 @@ async fn run(ctx: Arc<Ctx>, params: toml::Table) -> Verdict {
         .arg(&command)
         .current_dir(&dir)
         .stdin(Stdio::null())
+        // golive's AWS credentials are golive's: a command from a checklist or a session does not
+        // inherit them (a CI job's role could otherwise be used by whatever the file says).
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_SECURITY_TOKEN")
+        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
+        .env_remove("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+        .env_remove("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+        .env_remove("AWS_CONTAINER_AUTHORIZATION_TOKEN")
+        .env_remove("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         // Its own process group, so a timeout can kill what it started too.

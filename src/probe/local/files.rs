@@ -47,6 +47,9 @@ pub const EXISTS: Kind = Kind {
     },
 };
 
+/// The largest file a pattern is looked for in.
+const MAX_PATTERN_FILE: u64 = 8 << 20;
+
 /// How many matching files the evidence lists.
 const SHOWN: usize = 10;
 
@@ -87,7 +90,8 @@ fn exists(ctx: &Arc<Ctx>, name: &str, paths: Vec<String>, pattern: Option<&str>)
             continue;
         }
         if let Some(re) = &regex {
-            let text = std::fs::read(entry.path()).unwrap_or_default();
+            // Bounded, regular files only: what the walk finds is the repository's to choose.
+            let text = crate::fsx::read_bounded(entry.path(), MAX_PATTERN_FILE).unwrap_or_default();
             if !re.is_match(&String::from_utf8_lossy(&text)) {
                 without += 1;
                 continue;

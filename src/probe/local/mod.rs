@@ -51,10 +51,7 @@ pub fn resolve_repo(repo: Option<&str>, checkout: &Path, confirmed: &[PathBuf]) 
         _ => return Err(Verdict::error(format!("repository {repo} is not a directory"))),
     };
     if forbidden(&dir) {
-        return Err(Verdict::error(format!(
-            "repository {repo} is {}: golive never scans it",
-            dir.display()
-        )));
+        return Err(Verdict::error(format!("repository {repo} is {}: golive never scans it", dir.display())));
     }
     let inside = !given.is_absolute()
         && given.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir))

@@ -7,7 +7,6 @@ use crate::mask;
 use crate::probe::engine::Ctx;
 use crate::probe::registry::Kind;
 use crate::probe::{Outcome, Verdict};
-use std::io::Read;
 use std::sync::Arc;
 
 pub const SCAN: Kind = Kind {
@@ -48,19 +47,14 @@ fn scan(ctx: &Arc<Ctx>) -> Verdict {
     let mut findings = Vec::new();
     let mut bad_files: Vec<String> = Vec::new();
     for entry in super::files(&root) {
-        if entry.metadata().is_ok_and(|m| m.len() > MAX_FILE) {
-            continue;
-        }
-        let mut bytes = Vec::new();
-        if std::fs::File::open(entry.path()).and_then(|mut f| f.read_to_end(&mut bytes)).is_err()
-            || bytes.contains(&0)
-        {
+        let Ok(bytes) = crate::fsx::read_bounded(entry.path(), MAX_FILE) else { continue };
+        if bytes.contains(&0) {
             continue;
         }
         files += 1;
         let rel = entry.path().strip_prefix(&root).unwrap_or(entry.path()).display().to_string();
         for (n, line) in String::from_utf8_lossy(&bytes).lines().enumerate() {
-            for f in mask::find(line) {
+            for f in mask::find(line).into_iter().filter(|f| f.rule.scan) {
                 if allowed(&rel, n + 1) {
                     continue;
                 }

@@ -1,7 +1,7 @@
 //! HTTP checks against the service's endpoint: health and smoke paths answer, protected paths
 //! refuse a request without credentials.
 
-use super::{ca_pem, endpoint};
+use super::{ca_pem, endpoint, off_limits};
 use crate::probe::engine::Ctx;
 use crate::probe::registry::{Kind, Param, ParamType, list, text};
 use crate::probe::{Outcome, Verdict};
@@ -25,6 +25,58 @@ pub const GET: Kind = Kind {
     own_timeout: false,
     run: |ctx, p| Box::pin(get(ctx, p)),
 };
+
+/// How much of a body is read to match `body` against: a health answer is small, and an endless
+/// one must not fill memory.
+const MAX_BODY: usize = 1 << 20;
+
+/// Resolves names for the probe, leaving out addresses no probe asks unless the person allows it
+/// (see `off_limits`): a name that points at instance metadata is refused after resolution.
+struct Guarded;
+
+impl reqwest::dns::Resolve for Guarded {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let all: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let open: Vec<std::net::SocketAddr> =
+                all.iter().copied().filter(|a| !off_limits(a.ip())).collect();
+            if open.is_empty() && !all.is_empty() {
+                return Err(refused(&host, all[0].ip()).into());
+            }
+            Ok(Box::new(open.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+fn refused(host: &str, ip: std::net::IpAddr) -> String {
+    format!("{host} is {ip}, a link-local or metadata address: not probed without --allow-link-local")
+}
+
+/// `path` on the endpoint's own origin: a path from a file may not name another host (an absolute
+/// URL or `//host`) or leave the endpoint by its scheme.
+fn on_origin(base: &reqwest::Url, path: &str) -> Result<reqwest::Url, String> {
+    if !path.starts_with('/') || path.starts_with("//") || path.contains('\\') {
+        return Err(format!("path {path:?} must start with a single / (a path on the endpoint)"));
+    }
+    let url = base.join(path).map_err(|e| format!("path {path:?}: {e}"))?;
+    if url.origin() != base.origin() {
+        return Err(format!("path {path:?} leaves the endpoint's origin"));
+    }
+    Ok(url)
+}
+
+/// Up to `MAX_BODY` bytes of the body, as text.
+async fn body_text(mut resp: reqwest::Response) -> String {
+    let mut body = Vec::new();
+    while body.len() < MAX_BODY {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk[..chunk.len().min(MAX_BODY - body.len())]),
+            _ => break,
+        }
+    }
+    String::from_utf8_lossy(&body).into_owned()
+}
 
 /// Headers worth seeing in the evidence of a launch check.
 const SHOWN_HEADERS: [&str; 3] = ["content-type", "server", "strict-transport-security"];
@@ -59,8 +111,17 @@ async fn get(ctx: Arc<Ctx>, p: toml::Table) -> Verdict {
         Ok(b) => b,
         Err(e) => return Verdict::error(format!("bad body pattern: {e}")),
     };
+    if !ctx.allow_link_local
+        && let Some(ip) = base.host_str().and_then(|h| h.trim_matches(['[', ']']).parse().ok())
+        && off_limits(ip)
+    {
+        return Verdict::error(refused(base.host_str().unwrap_or_default(), ip));
+    }
     let mut builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
-    match ca_pem(&ctx) {
+    if !ctx.allow_link_local {
+        builder = builder.dns_resolver(Guarded);
+    }
+    match ca_pem(&ctx).await {
         Ok(Some(pem)) => match reqwest::Certificate::from_pem_bundle(&pem) {
             Ok(certs) => builder = builder.tls_certs_only(certs),
             Err(e) => return Verdict::error(format!("the CA file holds no usable certificate: {e}")),
@@ -75,9 +136,9 @@ async fn get(ctx: Arc<Ctx>, p: toml::Table) -> Verdict {
     let mut evidence = Vec::new();
     let mut bad = Vec::new();
     for path in &paths {
-        let url = match base.join(path) {
+        let url = match on_origin(&base, path) {
             Ok(u) => u,
-            Err(e) => return Verdict::error(format!("path {path:?}: {e}")),
+            Err(e) => return Verdict::error(e),
         };
         let start = Instant::now();
         let resp = match client.get(url.clone()).send().await {
@@ -95,7 +156,7 @@ async fn get(ctx: Arc<Ctx>, p: toml::Table) -> Verdict {
                 resp.headers().get(*h).map(|v| format!("{h}: {}", v.to_str().unwrap_or("(binary)")))
             })
             .collect();
-        let text = if body.is_some() { resp.text().await.unwrap_or_default() } else { String::new() };
+        let text = if body.is_some() { body_text(resp).await } else { String::new() };
         let ms = start.elapsed().as_millis();
         let mut line = format!("GET {url}: {status} in {ms} ms");
         if !headers.is_empty() {

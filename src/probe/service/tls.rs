@@ -27,9 +27,9 @@ pub const HANDSHAKE: Kind = Kind {
     run: |ctx, p| Box::pin(handshake(ctx, int(&p, "warn_days", 30), int(&p, "fail_days", 7))),
 };
 
-fn roots(ctx: &Ctx) -> Result<(RootCertStore, String), Verdict> {
+async fn roots(ctx: &Ctx) -> Result<(RootCertStore, String), Verdict> {
     let mut store = RootCertStore::empty();
-    if let Some(pem) = ca_pem(ctx)? {
+    if let Some(pem) = ca_pem(ctx).await? {
         for cert in CertificateDer::pem_slice_iter(&pem) {
             let cert = cert.map_err(|e| Verdict::error(format!("the CA file does not parse: {e}")))?;
             store
@@ -54,7 +54,7 @@ async fn handshake(ctx: Arc<Ctx>, warn_days: i64, fail_days: i64) -> Verdict {
         Ok(hp) => hp,
         Err(v) => return v,
     };
-    let (store, trusted) = match roots(&ctx) {
+    let (store, trusted) = match roots(&ctx).await {
         Ok(r) => r,
         Err(v) => return v,
     };

@@ -63,7 +63,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                             format!(
                                 "file {} ({size} bytes, sha256 {})",
                                 clean(&e.value),
-                                &sha[..sha.len().min(12)]
+                                clean(&sha.chars().take(12).collect::<String>())
                             )
                         }
                         _ => format!("file {}", clean(&e.value)),

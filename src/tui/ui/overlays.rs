@@ -158,7 +158,8 @@ pub fn confirm(app: &App, frame: &mut Frame, kind: ConfirmKind) {
 }
 
 /// Characters the shell gives a meaning to: a command holding them does more than run one program.
-const SHELL_META: &[char] = &[';', '&', '|', '$', '`', '<', '>', '(', ')', '{', '}', '*', '?', '[', '~', '!', '\\', '\n'];
+const SHELL_META: &[char] =
+    &[';', '&', '|', '$', '`', '<', '>', '(', ')', '{', '}', '*', '?', '[', '~', '!', '\\', '\n'];
 
 /// The consent question shows the command exactly as it will run: unmasked, whole (scrollable),
 /// with the directory it runs in and the shell metacharacters it holds, so a payload cannot hide
@@ -169,7 +170,8 @@ fn consent(app: &App, frame: &mut Frame, command: usize, scroll: u16) {
         Some(r) => format!("in {}", app.checkout.join(r).display()),
         None => "no repository is set: the check will not run it".into(),
     };
-    let mut lines = vec![Line::styled("A command check asks to run, with sh -c:", theme::HEADING), Line::raw("")];
+    let mut lines =
+        vec![Line::styled("A command check asks to run, with sh -c:", theme::HEADING), Line::raw("")];
     lines.extend(text.split('\n').map(|l| Line::styled(clean(l), theme::KEY)));
     lines.push(Line::raw(""));
     lines.push(Line::raw(clean(&dir)));
@@ -201,7 +203,10 @@ fn consent(app: &App, frame: &mut Frame, command: usize, scroll: u16) {
     let scroll = scroll.min((rows as u16).saturating_sub(height.saturating_sub(2)));
     frame.render_widget(Clear, area);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)).block(boxed(" Run a command? ".into())),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(boxed(" Run a command? ".into())),
         area,
     );
 }
