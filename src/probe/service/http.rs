@@ -12,8 +12,10 @@ pub const GET: Kind = Kind {
     name: "http",
     doc: "GETs each path on the target's endpoint (paths; or from = \"smoke\": the target's smoke_paths, \
           default /health; or from = \"protected\": its protected_paths, sent without credentials) and \
-          passes when every status is in expect (default 2xx) and the body matches body if given. \
-          Redirects are not followed. Evidence: status, latency, selected headers.",
+          passes when every status is in expect (default 2xx) and the body (its first MiB) matches \
+          body if given. Paths stay on the endpoint's origin; link-local and metadata addresses are \
+          refused without --allow-link-local. Redirects are not followed. Evidence: status, latency, \
+          selected headers.",
     params: &[
         Param { name: "paths", ty: ParamType::StrList, doc: "paths to request" },
         Param { name: "from", ty: ParamType::Str, doc: "smoke or protected: take the paths from the target" },
