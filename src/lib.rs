@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod checklist;
+pub mod cli;
 pub mod consent;
 pub mod export;
 pub mod fsx;

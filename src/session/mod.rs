@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod evidence;
 mod lock;
+pub mod open;
 mod store;
 pub mod upgrade;
 

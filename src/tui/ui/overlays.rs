@@ -167,7 +167,11 @@ const SHELL_META: &[char] =
 fn consent(app: &App, frame: &mut Frame, command: usize, scroll: u16) {
     let text = &app.offered_commands[command];
     let dir = match app.session.target.repo.as_deref() {
-        Some(r) => format!("in {}", app.checkout.join(r).display()),
+        Some(r) => {
+            let dir: std::path::PathBuf =
+                app.checkout.join(r).components().filter(|c| *c != std::path::Component::CurDir).collect();
+            format!("in {}", dir.display())
+        }
         None => "no repository is set: the check will not run it".into(),
     };
     let mut lines =

@@ -1,0 +1,131 @@
+//! The command line (clap): what each flag and subcommand means. `--help` is this file.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Walk a team through a production go-live checklist: statuses, notes, evidence and sign-off,
+/// saved after every change to a TOML session file and exported as a markdown report.
+#[derive(Parser)]
+#[command(name = "golive", version)]
+pub struct Cli {
+    /// Session: a name in the data dir (`launch-eu` is ~/.local/share/golive/sessions/launch-eu.toml)
+    /// or a path [default: the one saved session, a choice when there are several, else `default`]
+    #[arg(long, global = true, value_name = "NAME|PATH")]
+    pub session: Option<PathBuf>,
+    /// Checklist definition: TOML, or a markdown checklist (.md) imported as it is read
+    /// [default: the embedded AgentCore production checklist]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub checklist: Option<PathBuf>,
+    /// Name recorded with every change [default: your login name]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub who: Option<String>,
+    #[command(flatten)]
+    pub target: TargetFlags,
+    /// How many probes run at once
+    #[arg(long, global = true, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_parallel: u16,
+    /// Seconds each probe may take before it counts as an error
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 15)]
+    pub probe_timeout: u64,
+    /// How much goes to the log file (in the platform state dir, e.g. ~/.local/state/golive/log)
+    #[arg(long, global = true, value_enum, default_value_t = crate::log::Level::Info)]
+    pub log_level: crate::log::Level,
+    /// Let HTTP checks ask link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10,
+    /// fd00:ec2::254), which they refuse by default
+    #[arg(long, global = true)]
+    pub allow_link_local: bool,
+    /// Leave the mouse to the terminal (select and copy text as usual); keys do everything
+    #[arg(long, global = true)]
+    pub no_mouse: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Open the interactive checklist (the default)
+    Tui,
+    /// Run the automated checks without a terminal and print a report; the exit status is the
+    /// gate: 0 every automated check passed (warnings allowed), 1 at least one failed, 2 none
+    /// failed but at least one could not be decided (error or needs-config), or golive could not
+    /// run at all (a bad session or checklist file). Results are saved in the session.
+    Check {
+        /// Only these item ids
+        #[arg(long, value_name = "ID", num_args = 1..)]
+        only: Vec<String>,
+        /// Only this section (1-9)
+        #[arg(long, value_name = "N")]
+        section: Option<usize>,
+        /// Report format
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Output file [default: stdout]
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Run the commands that command checks name (from the checklist and the session's
+        /// target); without this they are reported as not run
+        #[arg(long)]
+        allow_commands: bool,
+    },
+    /// List every probe kind: what it checks, its parameters, the checklist's items that use it
+    /// and an example (markdown; the README's probe reference is this output)
+    Probes,
+    /// Write the markdown report of a session
+    Export {
+        /// Output file [default: stdout]
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Turn a markdown checklist into a golive checklist (TOML) to attach probes to
+    Import {
+        /// The markdown checklist
+        file: PathBuf,
+        /// Output file [default: stdout]; an existing file is not replaced without --force
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Replace the output file if it exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// List the saved sessions in the data dir: name, checklist, progress, last change
+    Sessions,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Junit,
+    Markdown,
+}
+
+/// Settings that become the session's target (and are saved there).
+#[derive(clap::Args, Debug)]
+pub struct TargetFlags {
+    /// AWS profile for probes
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region for probes
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// The AWS account probes must find; any other is refused
+    #[arg(long, global = true, value_name = "ID", value_parser = account_id)]
+    pub account: Option<String>,
+    /// The service's public base URL, for HTTP checks
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// The domain DNS and TLS checks look at [default: the endpoint's host]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub domain: Option<String>,
+    /// The service's repository, for file, secrets and command checks
+    #[arg(long, global = true, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+}
+
+fn account_id(s: &str) -> Result<String, String> {
+    if s.len() == 12 && s.chars().all(|c| c.is_ascii_digit()) {
+        Ok(s.to_string())
+    } else {
+        Err("an AWS account id is 12 digits".into())
+    }
+}

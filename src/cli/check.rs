@@ -1,0 +1,84 @@
+//! `golive check`: the automated checks without a terminal, for pipelines; the exit status is the
+//! gate.
+
+use super::Loading;
+use super::args::{Format, TargetFlags};
+use super::output::{emit, write_report};
+use super::trust::{Trust, apply_target};
+use crate::check;
+use crate::consent;
+use crate::export::{self, markdown};
+use crate::probe::engine;
+use crate::probe::local::command::Consent;
+use crate::session;
+use chrono::{SubsecRound, Utc};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The subcommand's own flags.
+pub struct Args {
+    pub only: Vec<String>,
+    pub section: Option<usize>,
+    pub format: Format,
+    pub output: Option<PathBuf>,
+    pub allow_commands: bool,
+}
+
+pub fn run(
+    path: &Path,
+    checklist: Loading,
+    flags: &TargetFlags,
+    who: &str,
+    opts: engine::Opts,
+    args: Args,
+) -> anyhow::Result<u8> {
+    let (_lock, checklist, opened) = super::open(path, checklist, who)?;
+    let session::open::Opened { mut session, disk, notes } = opened;
+    for note in notes {
+        crate::text::tell(&note);
+    }
+    let mut trust = Trust::load(path, who)?;
+    apply_target(flags, &mut session, &mut trust)?;
+    let selection = check::Selection { only: args.only, section: args.section };
+    let (jobs, skipped) = check::select(&checklist, &session, &selection)?;
+    // Commands run with --allow-commands, or the consent this user gave on this machine.
+    let commands = if args.allow_commands {
+        Consent::All
+    } else {
+        Consent::Approved(consent::allowed(&trust.grants, session.target.repo.as_deref()))
+    };
+    let repo = trust.repo(&session);
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let (identity, results) = rt.block_on(check::probe(&checklist, &mut session, jobs, opts, commands, repo));
+    // A check stuck in a read it cannot leave must not hold the pipeline: it is dropped.
+    rt.shutdown_timeout(Duration::from_secs(1));
+    check::record(&checklist, &mut session, &results, who);
+    let saved = session::save_over(path, &session, disk);
+    let run = check::Run { generated: Utc::now().trunc_subsecs(0), identity, results, skipped };
+    let text = match args.format {
+        Format::Text => export::check::text(&checklist, &run),
+        Format::Json => export::check::json(&checklist, &run),
+        Format::Junit => export::check::junit(&checklist, &run),
+        Format::Markdown => {
+            let meta = markdown::Meta { session_path: &path.display().to_string(), generated: run.generated };
+            markdown::render(&checklist, &session, &meta)
+        }
+    };
+    match args.output {
+        Some(out) => {
+            write_report(&out, &text)?;
+            crate::text::tell(&export::check::verdict_line(&run));
+        }
+        None => emit(&text)?,
+    }
+    match saved {
+        Ok(_) => Ok(run.exit_code()),
+        // The report stands; the results are not worth someone else's edit.
+        Err(session::SaveError::Changed) => anyhow::bail!(
+            "{} changed on disk while the checks ran: their change is kept and these results \
+             are not saved (the report above has them)",
+            path.display()
+        ),
+        Err(session::SaveError::Failed(e)) => Err(e),
+    }
+}

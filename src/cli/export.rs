@@ -1,0 +1,32 @@
+//! `golive export`: the markdown report of a session, read only.
+
+use super::Loading;
+use super::output::{emit, write_report};
+use crate::export::markdown;
+use crate::session;
+use anyhow::Context;
+use chrono::{SubsecRound, Utc};
+use std::path::Path;
+
+pub fn run(path: &Path, checklist: Loading, who: &str, output: Option<&Path>) -> anyhow::Result<u8> {
+    let checklist = checklist.into_inner()?;
+    let mut session =
+        session::load(path, &checklist)?.with_context(|| format!("no session at {}", path.display()))?;
+    // Read-only: the report shows the upgraded answers; the file is upgraded when opened.
+    session::upgrade::upgrade(&mut session, &checklist, Utc::now().trunc_subsecs(0), who);
+    let meta =
+        markdown::Meta { session_path: &path.display().to_string(), generated: Utc::now().trunc_subsecs(0) };
+    // The report goes where notes were never meant to: say so before writing it.
+    for leak in session.leaks() {
+        crate::text::tell(&format!(
+            "warning: {} {} holds what looks like a credential ({}); the report carries it",
+            leak.item, leak.place, leak.what
+        ));
+    }
+    let text = markdown::render(&checklist, &session, &meta);
+    match output {
+        Some(out) => write_report(out, &text)?,
+        None => emit(&text)?,
+    }
+    Ok(0)
+}

@@ -1,0 +1,48 @@
+//! `golive` (or `golive tui`): the interactive checklist on this terminal.
+
+use super::trust::{Trust, apply_target};
+use super::{Loading, args::TargetFlags};
+use crate::probe::engine;
+use crate::session;
+use crate::tui::{self, app::App};
+use chrono::Utc;
+use std::io::IsTerminal;
+use std::path::Path;
+
+pub fn run(
+    path: &Path,
+    checklist: Loading,
+    flags: &TargetFlags,
+    who: &str,
+    opts: engine::Opts,
+    mouse: bool,
+) -> anyhow::Result<u8> {
+    let (_lock, checklist, opened) = super::open(path, checklist, who)?;
+    let session::open::Opened { mut session, mut disk, notes } = opened;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!("the checklist needs a terminal; in scripts use `golive check` or `golive export`");
+    }
+    let mut trust = Trust::load(path, who)?;
+    if apply_target(flags, &mut session, &mut trust)? {
+        disk = Some(session::save(path, &session)?);
+    }
+    let mut app = App::new(checklist, session, path.to_path_buf(), who.to_string(), Utc::now);
+    app.disk = disk;
+    app.grants = trust.grants;
+    app.repo_grants = trust.repos;
+    app.checkout = trust.checkout;
+    for note in notes {
+        app.update(tui::app::Msg::Notice(note));
+    }
+    match tui::run(app, opts, mouse)? {
+        tui::Ended::Quit => Ok(0),
+        tui::Ended::Signal(sig) => {
+            crate::text::tell(&format!("stopped by signal {sig}; the session is saved"));
+            Ok(128 + sig as u8)
+        }
+        tui::Ended::TerminalLost(why) => {
+            crate::text::tell(&format!("the terminal went away ({why}); the session is saved"));
+            Ok(1)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! Opening a session file: read, checked against the checklist, upgraded to its version (the file
+//! as it was kept first as a backup), and what the person should be told about it.
+
+use super::{Session, Unchecked};
+use crate::checklist::Checklist;
+use anyhow::Context;
+use chrono::{SubsecRound, Utc};
+use std::path::Path;
+
+/// A session as opened: its answers, the fingerprint of the file read (`None`: no file yet) and
+/// the notices for the person (an upgrade, orphaned answers, approvals no longer honoured).
+pub struct Opened {
+    pub session: Session,
+    pub disk: Option<u64>,
+    pub notes: Vec<String>,
+}
+
+/// Loads the session (a new one when there is no file) and brings it up to the checklist's
+/// version, keeping the file as it was as a backup first. Returns what the user should be told.
+pub fn open(
+    path: &Path,
+    checklist: &Checklist,
+    unchecked: Option<Unchecked>,
+    who: &str,
+) -> anyhow::Result<Opened> {
+    let now = Utc::now().trunc_subsecs(0);
+    let mut notes = Vec::new();
+    if checklist.imported {
+        notes.push(format!(
+            "{} is read as markdown, without probes: `golive import {0} -o checklist.toml` writes the TOML to add them to.",
+            checklist.source
+        ));
+    }
+    let Some(unchecked) = unchecked else {
+        return Ok(Opened { session: Session::new(checklist, now), disk: None, notes });
+    };
+    let mut disk = Some(unchecked.fingerprint);
+    let mut session = unchecked.check(checklist)?;
+    if let Some(up) = super::upgrade::upgrade(&mut session, checklist, now, who) {
+        let before = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let backup = super::keep(path, &before)?;
+        disk = Some(super::save_over(path, &session, disk).map_err(|e| match e {
+            super::SaveError::Changed => {
+                anyhow::anyhow!("{} changed while golive opened it", path.display())
+            }
+            super::SaveError::Failed(e) => e,
+        })?);
+        let mut note = format!(
+            "Checklist upgraded from version {} to {} (the session as it was is kept as {})",
+            up.from,
+            up.to,
+            backup.display()
+        );
+        match up.moved.len() {
+            0 => {}
+            1 => note.push_str("; 1 answer moved to its renamed item"),
+            n => note.push_str(&format!("; {n} answers moved to their renamed items")),
+        }
+        notes.push(note + ".");
+    }
+    if !session.carried_approvals.is_empty() {
+        notes.push(format!(
+            "{} carries approved_commands from an older golive: not honoured (consent to run a \
+             command is asked on your machine and kept there) and dropped on the next save.",
+            path.display()
+        ));
+    }
+    let orphans = super::upgrade::orphans(&session, checklist);
+    if !orphans.is_empty() {
+        let what = match orphans.len() {
+            1 => "1 answer belongs to an item".to_string(),
+            n => format!("{n} answers belong to items"),
+        };
+        notes.push(format!(
+            "{what} no longer in the checklist, kept and listed in the report: {}.",
+            orphans.join(", ")
+        ));
+    }
+    Ok(Opened { session, disk, notes })
+}
