@@ -2,11 +2,12 @@
 //! the TUI's; the report goes to stdout; the exit code is the gate.
 
 use crate::checklist::Checklist;
-use crate::probe::aws::{self, Identity};
+use crate::probe::aws::Identity;
 use crate::probe::engine::{self, Event, Job};
 use crate::probe::local::command::Consent;
 use crate::probe::{Outcome, ProbeResult, Verdict, registry};
 use crate::session::{Session, Status};
+use crate::sweep::{self, AccountPolicy};
 use chrono::{DateTime, SubsecRound, Utc};
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -77,7 +78,7 @@ pub fn select(c: &Checklist, session: &Session, sel: &Selection) -> anyhow::Resu
                 let who = r.by.as_deref().unwrap_or("someone");
                 skipped.push((i, format!("n/a by {who}: {}", r.reason.as_deref().unwrap_or(""))));
             }
-            _ => jobs.push(Job { item: i, specs: item.probes.clone() }),
+            _ => jobs.extend(sweep::plan(c, [i]).0),
         }
     }
     Ok((jobs, skipped))
@@ -94,24 +95,19 @@ pub async fn probe(
     repo: Result<std::path::PathBuf, Verdict>,
 ) -> (Option<Identity>, Vec<(usize, ProbeResult)>) {
     let needs_aws = jobs.iter().any(|j| registry::needs_aws(&j.specs));
-    let mut identity = None;
-    let aws = if needs_aws {
-        match aws::connect(&session.target, opts.timeout).await {
-            Ok(s) => {
-                identity = Some(s.identity.clone());
-                if session.target.account_id.is_none() {
-                    crate::text::tell(&format!(
-                        "no expected AWS account in the session; recording {} from this run",
-                        s.identity.account
-                    ));
-                    session.target.account_id = Some(s.identity.account.clone());
-                }
-                aws::check_account(s, session.target.account_id.as_deref())
-            }
-            Err(v) => Err(v),
+    let (identity, aws) = if needs_aws {
+        let expected = session.target.account_id.clone();
+        let conn = sweep::connect(&mut session.target, opts.timeout, AccountPolicy::RecordFirst).await;
+        if expected.is_none()
+            && let Some(found) = &session.target.account_id
+        {
+            crate::text::tell(&format!(
+                "no expected AWS account in the session; recording {found} from this run"
+            ));
         }
+        (conn.identity().cloned(), conn.into_aws())
     } else {
-        Err(Verdict::error("no AWS probe in this run"))
+        (None, Err(Verdict::error("no AWS probe in this run")))
     };
     let total = jobs.len();
     let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -120,46 +116,25 @@ pub async fn probe(
     let report = move |item: usize, ev: Event| {
         if let (true, Event::Done(r)) = (progress, &ev) {
             let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-            eprintln!(
+            let line = format!(
                 "[{n}/{total}] {} {:<12} {} ({} ms)",
                 r.outcome.glyph(),
                 r.outcome.word(),
                 ids[item],
                 r.duration_ms
             );
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "{}", crate::text::for_terminal(&line));
         }
     };
-    let results = engine::run_all(
-        Arc::new(
-            engine::Ctx::new(aws, session.target.clone())
-                .allowing(commands)
-                .with_repo(repo)
-                .allowing_link_local(opts.allow_link_local),
-        ),
-        jobs,
-        opts,
-        Arc::new(report),
-    )
-    .await;
+    let ctx = sweep::context(aws, session.target.clone(), commands, repo, opts);
+    let results = engine::run_all(Arc::new(ctx), jobs, opts, Arc::new(report)).await;
     (identity, results)
 }
 
 /// Puts the results into the session (status where no person set one) and logs status changes.
 pub fn record(c: &Checklist, session: &mut Session, results: &[(usize, ProbeResult)], who: &str) {
     for (i, r) in results {
-        let item = &c.items[*i];
-        let kind = item.probe_kinds();
-        let before = session.status(&item.id);
-        session.apply_probe(&item.id, &kind, r.clone());
-        let after = session.status(&item.id);
-        if before != after {
-            let now = Utc::now().trunc_subsecs(0);
-            session.log(
-                now,
-                who,
-                Some(&item.id),
-                format!("status {} -> {} by probe {kind}", before.word(), after.word()),
-            );
-        }
+        sweep::record(c, session, *i, r.clone(), who, Utc::now().trunc_subsecs(0));
     }
 }

@@ -12,5 +12,6 @@ pub mod mask;
 pub mod probe;
 pub mod progress;
 pub mod session;
+pub mod sweep;
 pub mod text;
 pub mod tui;

@@ -1017,18 +1017,9 @@ impl App {
             }
             Event::Done(result) => {
                 self.running.remove(&item);
-                let it = &self.checklist.items[item];
-                let (id, kind) = (it.id.clone(), it.probe_kinds());
-                let before = self.session.status(&id);
                 let outcome = result.outcome;
-                self.session.apply_probe(&id, &kind, result);
-                let after = self.session.status(&id);
-                if before != after {
-                    self.log(
-                        Some(&id),
-                        format!("status {} -> {} by probe {kind}", before.word(), after.word()),
-                    );
-                }
+                let now = self.now();
+                crate::sweep::record(&self.checklist, &mut self.session, item, result, &self.who, now);
                 if self.running.is_empty() {
                     let title = self.checklist.items[item].title.clone();
                     self.info(format!("Probes done; last: {} {title}", outcome.word()));

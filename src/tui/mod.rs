@@ -10,12 +10,10 @@ pub mod terminal;
 pub mod ui;
 
 use crate::export;
-use crate::probe::aws;
-use crate::probe::engine::{self, Job};
+use crate::probe::engine;
 use crate::probe::local::{self, command::Consent};
-use crate::probe::target::Target;
-use crate::probe::{Outcome, Verdict, registry};
 use crate::session;
+use crate::sweep::{self, AccountPolicy, Connection};
 use app::{App, AwsView, Effect, Msg};
 use saver::{Request, Saver};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
@@ -48,13 +46,8 @@ impl Runner {
     }
 
     fn start(&mut self, app: &App, run: u64, items: Vec<usize>) {
-        let jobs: Vec<Job> = items
-            .iter()
-            .filter(|&&i| app.checklist.items[i].is_automated())
-            .map(|&i| Job { item: i, specs: app.checklist.items[i].probes.clone() })
-            .collect();
-        let needs_aws = jobs.iter().any(|j| registry::needs_aws(&j.specs));
-        let target = app.session.target.clone();
+        let (jobs, needs_aws) = sweep::plan(&app.checklist, items);
+        let mut target = app.session.target.clone();
         let consent = Consent::Approved(app.allowed_commands());
         let repo = local::resolve_repo(target.repo.as_deref(), &app.checkout, &app.repo_grants);
         let (tx, opts) = (self.tx.clone(), self.opts);
@@ -62,9 +55,9 @@ impl Runner {
         let rt = self.rt.as_ref().expect("the runtime lives as long as the runner");
         self.sweeps.push(rt.spawn(async move {
             let aws = if needs_aws {
-                let (view, aws) = connect_for_ui(&target, opts.timeout).await;
-                let _ = tx.send(Msg::Aws(view));
-                aws
+                let conn = sweep::connect(&mut target, opts.timeout, AccountPolicy::Ask).await;
+                let _ = tx.send(Msg::Aws(view(&conn)));
+                conn.into_aws()
             } else {
                 Err(crate::probe::Verdict::error("no AWS probe in this run"))
             };
@@ -72,17 +65,8 @@ impl Runner {
                 let _ = tx.send(Msg::Probe { item, run, event });
             };
             // Dropping the set (when this task is aborted) aborts every probe in it.
-            let mut set = engine::spawn(
-                Arc::new(
-                    engine::Ctx::new(aws, target)
-                        .allowing(consent)
-                        .with_repo(repo)
-                        .allowing_link_local(opts.allow_link_local),
-                ),
-                jobs,
-                opts,
-                Arc::new(report),
-            );
+            let ctx = sweep::context(aws, target, consent, repo, opts);
+            let mut set = engine::spawn(Arc::new(ctx), jobs, opts, Arc::new(report));
             while set.join_next().await.is_some() {}
         }));
     }
@@ -104,27 +88,13 @@ impl Drop for Runner {
     }
 }
 
-/// Connects and decides whether AWS probes may run: only in the session's expected account, and
-/// when none is set yet, only after the user confirms the one found.
-async fn connect_for_ui(target: &Target, timeout: Duration) -> (AwsView, Result<aws::Session, Verdict>) {
-    match aws::connect(target, timeout).await {
-        Err(v) => (AwsView::Refused { identity: None, why: v.summary.clone() }, Err(v)),
-        Ok(session) => {
-            let identity = session.identity.clone();
-            match &target.account_id {
-                None => (
-                    AwsView::Unconfirmed(identity.clone()),
-                    Err(Verdict::new(
-                        Outcome::NeedsConfig,
-                        format!("account {} not confirmed as the expected account", identity.account),
-                        vec![],
-                    )),
-                ),
-                Some(want) => match aws::check_account(session, Some(want)) {
-                    Ok(s) => (AwsView::Connected(identity), Ok(s)),
-                    Err(v) => (AwsView::Refused { identity: Some(identity), why: v.summary.clone() }, Err(v)),
-                },
-            }
+/// What the header shows of a connection.
+fn view(conn: &Connection) -> AwsView {
+    match conn {
+        Connection::Ready(s) => AwsView::Connected(s.identity.clone()),
+        Connection::Unconfirmed(id, _) => AwsView::Unconfirmed(id.clone()),
+        Connection::Refused(identity, why) => {
+            AwsView::Refused { identity: identity.clone(), why: why.summary.clone() }
         }
     }
 }
