@@ -26,11 +26,9 @@ pub fn run(
     if apply_target(flags, &mut session, &mut trust)? {
         disk = Some(session::save(path, &session)?);
     }
-    let mut app = App::new(checklist, session, path.to_path_buf(), who.to_string(), Utc::now);
-    app.disk = disk;
-    app.grants = trust.grants;
-    app.repo_grants = trust.repos;
-    app.checkout = trust.checkout;
+    let mut app = App::new(checklist, session, path.to_path_buf(), who.to_string(), Utc::now)
+        .with_disk(disk)
+        .with_trust(trust.grants, trust.repos, trust.checkout);
     for note in notes {
         app.update(tui::app::Msg::Notice(note));
     }

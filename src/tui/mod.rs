@@ -135,7 +135,8 @@ pub fn run(mut app: App, probe_opts: engine::Opts, mouse: bool) -> anyhow::Resul
     }));
     runner.cancel();
     // Every save asked for is written before golive goes; their answers update the app.
-    app.disk = saver.finish();
+    // Its answers (drained below) bring the app's fingerprint up to date.
+    saver.finish();
     while let Ok(msg) = runner.rx.try_recv() {
         if matches!(msg, Msg::Saved(_) | Msg::ChangedOnDisk | Msg::Resolved(_)) {
             app.update(msg);
@@ -155,12 +156,12 @@ pub fn run(mut app: App, probe_opts: engine::Opts, mouse: bool) -> anyhow::Resul
             if result.is_err() && !app.conflict {
                 // Drawing failed under us: save what we hold before reporting.
                 app.update(Msg::Shutdown);
-                match session::save_over(&app.session_path, &app.session, app.disk) {
-                    Ok(disk) => app.disk = Some(disk),
+                let _ = match session::save_over(&app.session_path, &app.session, app.disk) {
+                    Ok(disk) => app.update(Msg::Saved(Ok(disk))),
                     // Someone else's change is on disk: keep ours beside it, below.
-                    Err(session::SaveError::Changed) => app.conflict = true,
-                    Err(session::SaveError::Failed(e)) => app.save_error = Some(format!("{e:#}")),
-                }
+                    Err(session::SaveError::Changed) => app.update(Msg::ChangedOnDisk),
+                    Err(session::SaveError::Failed(e)) => app.update(Msg::Saved(Err(format!("{e:#}")))),
+                };
             }
             drop(guard);
             if app.conflict {
@@ -254,16 +255,16 @@ pub fn process(app: &mut App, runner: &mut Runner, saver: &Saver, msg: Msg) -> b
             match effect {
                 // Written on the saver's thread; the answer comes back as a message.
                 Effect::Save => {
-                    app.saving += 1;
                     saver.send(Request::Save(Box::new(app.session.clone())));
+                    queue.push_front(Msg::SaveSent);
                 }
                 Effect::Overwrite => {
-                    app.saving += 1;
                     saver.send(Request::KeepMine(Box::new(app.session.clone())));
+                    queue.push_front(Msg::SaveSent);
                 }
                 Effect::Reload => {
-                    app.saving += 1;
                     saver.send(Request::TakeTheirs(Box::new(app.session.clone())));
+                    queue.push_front(Msg::SaveSent);
                 }
                 Effect::Export => {
                     let path = export::report_path(&app.session_path);
