@@ -48,16 +48,7 @@ pub fn default_path() -> Option<PathBuf> {
     Some(dirs.state_dir().unwrap_or(dirs.data_local_dir()).join("consent.toml"))
 }
 
-/// The session's key: its absolute path, links resolved (in its directory, when the file does not
-/// exist yet), so every name of one file gives one key.
-pub fn session_key(session: &Path) -> String {
-    let abs = std::path::absolute(session).unwrap_or_else(|_| session.to_path_buf());
-    let real = abs.canonicalize().ok().or_else(|| {
-        let dir = abs.parent()?.canonicalize().ok()?;
-        Some(dir.join(abs.file_name()?))
-    });
-    real.unwrap_or(abs).display().to_string()
-}
+pub use crate::session::key as session_key;
 
 /// The grants given for `session` (see [`session_key`]) in the store at `path`.
 pub fn for_session(path: &Path, session: &str) -> anyhow::Result<Vec<Grant>> {

@@ -10,8 +10,10 @@ pub mod located;
 pub mod log;
 pub mod mask;
 pub mod probe;
-pub mod progress;
 pub mod session;
 pub mod sweep;
 pub mod text;
 pub mod tui;
+
+/// Status counts live with the session they count; kept at the root for their many readers.
+pub use session::progress;

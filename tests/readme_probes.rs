@@ -3,7 +3,7 @@
 //! README does not.
 
 use golive::checklist::Checklist;
-use golive::probe::reference;
+use golive::export::probes as reference;
 use golive::probe::registry::KINDS;
 
 #[test]

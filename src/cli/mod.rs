@@ -33,7 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     // The checklist loads on its own thread while the session is found, locked and read.
     let mut checklist = Loading::start(cli.checklist.clone());
     if let Some(Command::Probes) = cli.command {
-        emit(&crate::probe::reference::markdown(checklist.get()?))?;
+        emit(&crate::export::probes::markdown(checklist.get()?))?;
         return Ok(0);
     }
     let sessions_dir = session::catalog::dir();

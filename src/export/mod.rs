@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod markdown;
+pub mod probes;
 
 use std::path::{Path, PathBuf};
 

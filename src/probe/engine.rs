@@ -1,92 +1,15 @@
 //! Runs probes: all of a sweep start at once on tokio, bounded by a semaphore, each under a
 //! timeout. Results are reported through a callback as they come; cancelling aborts the tasks.
 
-use super::local::command::Consent;
 use super::registry::{self, Kind};
-use super::target::Target;
-use super::{Outcome, ProbeResult, ProbeSpec, Verdict, aws};
+use super::{Outcome, ProbeResult, ProbeSpec, Verdict};
 use chrono::{SubsecRound, Utc};
-use std::any::{Any, TypeId};
-use std::collections::HashMap;
-use std::future::Future;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-/// What every probe of a sweep may use.
-pub struct Ctx {
-    /// The AWS session, or why AWS probes cannot run (no credentials, wrong account...).
-    pub aws: Result<aws::Session, Verdict>,
-    /// Where to look: scope settings and explicit resource names.
-    pub target: Target,
-    /// Which commands command probes may run.
-    pub commands: Consent,
-    /// Whether HTTP probes may ask link-local and metadata addresses (`--allow-link-local`).
-    pub allow_link_local: bool,
-    /// The repository file, secrets and command probes look in, as the sweep resolved and vetted
-    /// it against the session's checkout (see `local::resolve_repo`), or why there is none.
-    pub repo: Result<PathBuf, Verdict>,
-    /// What several probes of the sweep look at (the alarms, the tables, the tag filter's ARNs...):
-    /// by kind of answer and key, each fetched once.
-    shared: Mutex<HashMap<(TypeId, String), Arc<dyn Any + Send + Sync>>>,
-}
-
-impl Ctx {
-    pub fn new(aws: Result<aws::Session, Verdict>, target: Target) -> Ctx {
-        // A repository path is a session's word, not a fact: it counts only once a sweep has
-        // vetted it (`with_repo`).
-        let repo = Err(match target.repo {
-            None => super::local::no_repo(),
-            Some(_) => Verdict::error("the repository was not checked against the session's checkout"),
-        });
-        Ctx {
-            aws,
-            target,
-            commands: Consent::Nothing,
-            allow_link_local: false,
-            repo,
-            shared: Default::default(),
-        }
-    }
-
-    pub fn with_repo(self, repo: Result<PathBuf, Verdict>) -> Ctx {
-        Ctx { repo, ..self }
-    }
-
-    /// Lets HTTP probes ask link-local and metadata addresses: the person's choice, on the command
-    /// line, never a file's.
-    pub fn allowing_link_local(self, allow: bool) -> Ctx {
-        Ctx { allow_link_local: allow, ..self }
-    }
-
-    pub fn allowing(self, commands: Consent) -> Ctx {
-        Ctx { commands, ..self }
-    }
-
-    /// The answer to `key` for this sweep: the first probe to ask runs `fetch`, the others wait
-    /// for its answer (a failure included) instead of asking AWS again. Five probes read the
-    /// alarms, four the load balancers and the tables: a full sweep made 72 calls, 24 of them
-    /// repeats, and the API's rate limits count every one. A fetch whose probe is cancelled
-    /// (timed out) is taken over by the next that asks.
-    pub async fn shared<T, F, Fut>(&self, key: &str, fetch: F) -> Result<T, Verdict>
-    where
-        T: Clone + Send + Sync + 'static,
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<T, Verdict>>,
-    {
-        let cell = {
-            let mut map = self.shared.lock().unwrap_or_else(|p| p.into_inner());
-            let any = map
-                .entry((TypeId::of::<T>(), key.to_string()))
-                .or_insert_with(|| Arc::new(tokio::sync::OnceCell::<Result<T, Verdict>>::new()))
-                .clone();
-            any.downcast::<tokio::sync::OnceCell<Result<T, Verdict>>>().expect("keyed by its type")
-        };
-        cell.get_or_init(fetch).await.clone()
-    }
-}
+pub use super::ctx::Ctx;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Opts {
@@ -236,7 +159,7 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     fn ctx() -> Arc<Ctx> {
-        Arc::new(Ctx::new(Err(Verdict::error("no AWS here")), Target::default()))
+        Arc::new(Ctx::new(Err(Verdict::error("no AWS here")), crate::probe::target::Target::default()))
     }
 
     #[tokio::test]

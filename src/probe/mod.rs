@@ -3,9 +3,10 @@
 //! probes (AWS services, ...) has its own module and only probes.
 
 pub mod aws;
+pub mod ctx;
 pub mod engine;
+pub mod kind;
 pub mod local;
-pub mod reference;
 pub mod registry;
 pub mod service;
 pub mod target;

@@ -2,8 +2,8 @@
 //! them, and the TUI offers them when more than one exists and none is named.
 
 use super::Session;
+use super::progress::Tally;
 use crate::checklist::Checklist;
-use crate::progress::Tally;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 

@@ -31,7 +31,7 @@ fn lock_dir() -> anyhow::Result<PathBuf> {
 
 /// The lock file of `session`: one per session file, however it is named on the command line.
 pub fn lock_path(session: &Path) -> anyhow::Result<PathBuf> {
-    let key = crate::consent::session_key(session);
+    let key = super::key(session);
     let hash = Sha256::digest(key.as_bytes());
     let name: String = hash[..16].iter().map(|b| format!("{b:02x}")).collect();
     Ok(lock_dir()?.join(format!("{name}.lock")))

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod evidence;
 mod lock;
 pub mod open;
+pub mod progress;
 mod store;
 pub mod upgrade;
 
@@ -358,4 +359,15 @@ impl Session {
     pub fn log(&mut self, at: DateTime<Utc>, by: &str, item: Option<&str>, change: String) {
         self.history.push(Change { at, by: by.to_string(), item: item.map(str::to_string), change });
     }
+}
+
+/// The session's key: its absolute path, links resolved (in its directory, when the file does not
+/// exist yet), so every name of one file gives one key.
+pub fn key(session: &std::path::Path) -> String {
+    let abs = std::path::absolute(session).unwrap_or_else(|_| session.to_path_buf());
+    let real = abs.canonicalize().ok().or_else(|| {
+        let dir = abs.parent()?.canonicalize().ok()?;
+        Some(dir.join(abs.file_name()?))
+    });
+    real.unwrap_or(abs).display().to_string()
 }

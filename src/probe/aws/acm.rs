@@ -1,7 +1,7 @@
 //! ACM: the certificates in use are issued, renew themselves and are not about to expire.
 
 use super::{describe, session};
-use crate::probe::registry::{Kind, Param, ParamType, int};
+use crate::probe::kind::{Kind, Param, ParamType, int};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_acm::Client;
 use aws_sdk_acm::types::{CertificateDetail, CertificateStatus, RenewalEligibility};

@@ -1,8 +1,8 @@
 //! Application Auto Scaling: services and tables scale, and never below two of anything.
 
 use super::{describe, session};
-use crate::probe::engine::Ctx;
-use crate::probe::registry::{Kind, Param, ParamType, int};
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::{Kind, Param, ParamType, int};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_applicationautoscaling::Client;
 use aws_sdk_applicationautoscaling::types::{ScalableTarget, ServiceNamespace};

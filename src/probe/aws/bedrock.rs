@@ -2,8 +2,8 @@
 //! filtering). moto implements neither call: these probes are tested with recorded responses.
 
 use super::{describe, session};
-use crate::probe::engine::Ctx;
-use crate::probe::registry::Kind;
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::Kind;
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_bedrock::Client;
 

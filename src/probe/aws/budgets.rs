@@ -1,8 +1,8 @@
 //! AWS Budgets: alerts before the money is gone, and a hard spending limit.
 
 use super::describe;
-use crate::probe::engine::Ctx;
-use crate::probe::registry::{Kind, Param, ParamType, ProbeFuture, percent};
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::{Kind, Param, ParamType, ProbeFuture, percent};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_budgets::Client;
 use aws_sdk_budgets::types::{Budget, BudgetType, Notification, NotificationType, ThresholdType};

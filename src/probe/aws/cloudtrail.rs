@@ -1,8 +1,8 @@
 //! CloudTrail: API activity is recorded in every region.
 
 use super::{describe, session};
-use crate::probe::engine::Ctx;
-use crate::probe::registry::Kind;
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::Kind;
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_cloudtrail::Client;
 use std::sync::Arc;

@@ -1,8 +1,8 @@
 //! CloudWatch: alarms that page someone, runbooks, dashboards, the service's metrics.
 
 use super::{describe, session};
-use crate::probe::engine::Ctx;
-use crate::probe::registry::{Kind, Param, ParamType, int, list, text};
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::{Kind, Param, ParamType, int, list, text};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_cloudwatch::Client;
 use aws_sdk_cloudwatch::primitives::DateTime;

@@ -1,8 +1,8 @@
 //! DynamoDB: encryption, point-in-time recovery, replicas, TTL on the tables in scope.
 
 use super::{arn, describe, nothing_in_scope, scope_tagged, session};
-use crate::probe::engine::Ctx;
-use crate::probe::registry::{Kind, Param, ParamType, flag};
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::{Kind, Param, ParamType, flag};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{

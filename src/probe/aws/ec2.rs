@@ -4,8 +4,8 @@
 //! and say which build they need.
 
 use crate::probe::Verdict;
-use crate::probe::engine::Ctx;
-use crate::probe::registry::{Kind, Param, ParamType};
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::{Kind, Param, ParamType};
 use std::sync::Arc;
 
 pub const PRIVATE_SUBNETS: Kind = Kind {
@@ -66,7 +66,7 @@ enum Check {
 #[cfg(not(feature = "ec2"))]
 async fn run(_: Arc<Ctx>, _: Check, _: toml::Table) -> Verdict {
     // The engine answers for kinds this build lacks before calling them; this is the same answer.
-    Verdict::new(crate::probe::Outcome::Warn, crate::probe::registry::not_built("ec2"), vec![])
+    Verdict::new(crate::probe::Outcome::Warn, crate::probe::kind::not_built("ec2"), vec![])
 }
 
 #[cfg(feature = "ec2")]
@@ -76,7 +76,7 @@ async fn run(ctx: Arc<Ctx>, check: Check, params: toml::Table) -> Verdict {
         Check::PrivateSubnets => imp::private_subnets(&ctx, &client).await,
         Check::SecurityGroups => imp::security_groups(&ctx, &client).await,
         Check::VpcEndpoints => {
-            let mut services = crate::probe::registry::list(&params, "services");
+            let mut services = crate::probe::kind::list(&params, "services");
             if services.is_empty() {
                 services = vec!["dynamodb".into(), "bedrock-runtime".into()];
             }
@@ -90,7 +90,7 @@ async fn run(ctx: Arc<Ctx>, check: Check, params: toml::Table) -> Verdict {
 #[cfg(feature = "ec2")]
 mod imp {
     use super::super::{arn, describe, nothing_in_scope, scope_tagged};
-    use crate::probe::engine::Ctx;
+    use crate::probe::ctx::Ctx;
     use crate::probe::{Outcome, Verdict};
     use aws_sdk_ec2::Client;
     use aws_sdk_ec2::types::{IpPermission, RouteTable, SecurityGroup, Subnet, Tag};

@@ -1,8 +1,8 @@
 //! Load balancers (ELBv2) and their web ACLs (WAFv2): TLS, WAF, rate limits, zones, health checks.
 
 use super::{describe, session};
-use crate::probe::engine::Ctx;
-use crate::probe::registry::Kind;
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::Kind;
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_elasticloadbalancingv2::Client;
 use aws_sdk_elasticloadbalancingv2::types::{

@@ -1,8 +1,8 @@
 //! IAM: the task role's policies grant no more than needed.
 
 use super::{describe, session};
-use crate::probe::engine::Ctx;
-use crate::probe::registry::Kind;
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::Kind;
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_iam::Client;
 use serde_json::Value;

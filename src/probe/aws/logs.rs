@@ -1,8 +1,8 @@
 //! CloudWatch Logs: retention on every log group in scope, and structured (JSON) log events.
 
 use super::{describe, nothing_in_scope, scope_tagged, session};
-use crate::probe::engine::Ctx;
-use crate::probe::registry::{Kind, Param, ParamType, text};
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::{Kind, Param, ParamType, text};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_cloudwatchlogs::Client;
 use std::sync::Arc;

@@ -7,6 +7,7 @@ pub mod bedrock;
 pub mod budgets;
 pub mod cloudtrail;
 pub mod cloudwatch;
+pub mod conn;
 pub mod dynamodb;
 pub mod ec2;
 pub mod elbv2;
@@ -19,13 +20,14 @@ pub mod sts;
 pub mod tagging;
 pub mod xray;
 
-use super::engine::Ctx;
+use super::ctx::Ctx;
 pub use super::target::Target;
 use super::{Outcome, Verdict, error_chain};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_sts::config::http::HttpResponse;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+pub use conn::{Identity, Session};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -82,20 +84,6 @@ pub fn nothing_in_scope(target: &Target, what: &str, setting: &str) -> Verdict {
         format!("{}: set {setting}, name_prefix or tags in the target", target.scope_words(what)),
         vec![],
     )
-}
-
-/// Who the credentials belong to, from STS GetCallerIdentity.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Identity {
-    pub account: String,
-    pub arn: String,
-    pub region: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct Session {
-    pub config: SdkConfig,
-    pub identity: Identity,
 }
 
 /// Loads the standard credential chain for the target and asks STS who we are.

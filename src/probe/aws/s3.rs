@@ -1,8 +1,8 @@
 //! S3: default encryption and lifecycle rules on the service's buckets.
 
 use super::{describe, nothing_in_scope, scope_tagged, session};
-use crate::probe::engine::Ctx;
-use crate::probe::registry::{Kind, Param, ParamType, flag};
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::{Kind, Param, ParamType, flag};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_s3::Client;
 use aws_sdk_s3::error::ProvideErrorMetadata;

@@ -1,8 +1,8 @@
 //! Secrets Manager: the service's secrets are kept there.
 
 use super::{describe, nothing_in_scope, scope_tagged, session};
-use crate::probe::engine::Ctx;
-use crate::probe::registry::Kind;
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::Kind;
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_secretsmanager::Client;
 use std::sync::Arc;

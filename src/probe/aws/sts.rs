@@ -1,8 +1,8 @@
 //! STS: who the credentials belong to.
 
 use super::describe;
-use crate::probe::engine::Ctx;
-use crate::probe::registry::{Kind, ProbeFuture};
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::{Kind, ProbeFuture};
 use crate::probe::{Outcome, Verdict};
 use std::sync::Arc;
 

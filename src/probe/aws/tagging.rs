@@ -2,8 +2,8 @@
 //! narrows by), and the cost allocation tags on them.
 
 use super::{describe, session};
-use crate::probe::engine::Ctx;
-use crate::probe::registry::{Kind, Param, ParamType, list};
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::{Kind, Param, ParamType, list};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_resourcegroupstagging::Client;
 use aws_sdk_resourcegroupstagging::types::TagFilter;

@@ -1,7 +1,7 @@
 //! X-Ray: traces arrive, and sampling keeps their cost in check.
 
 use super::{describe, session};
-use crate::probe::registry::{Kind, Param, ParamType, int};
+use crate::probe::kind::{Kind, Param, ParamType, int};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_xray::Client;
 use aws_sdk_xray::primitives::DateTime;

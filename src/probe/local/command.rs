@@ -5,8 +5,8 @@
 
 use super::repo;
 use crate::mask;
-use crate::probe::engine::Ctx;
-use crate::probe::registry::{Kind, Param, ParamType, int, text};
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::{Kind, Param, ParamType, int, text};
 use crate::probe::target::Target;
 use crate::probe::{Outcome, ProbeSpec, Verdict};
 use std::process::Stdio;
@@ -33,27 +33,7 @@ pub const RUN: Kind = Kind {
     run: |ctx, p| Box::pin(run(ctx, p)),
 };
 
-/// Which commands may run.
-#[derive(Debug, Clone, Default)]
-pub enum Consent {
-    /// None: the probe says what it would run and how to allow it.
-    #[default]
-    Nothing,
-    /// Exactly these command texts (allowed by this person on this machine: see `consent`).
-    Approved(Vec<String>),
-    /// Every command (`golive check --allow-commands`).
-    All,
-}
-
-impl Consent {
-    pub fn allows(&self, command: &str) -> bool {
-        match self {
-            Consent::Nothing => false,
-            Consent::Approved(list) => list.iter().any(|c| c == command),
-            Consent::All => true,
-        }
-    }
-}
+pub use crate::probe::ctx::Consent;
 
 /// The command a spec runs against this target, if it has one.
 pub fn command_of(spec: &ProbeSpec, target: &Target) -> Option<String> {

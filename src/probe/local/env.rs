@@ -1,8 +1,8 @@
 //! Environment variables the service needs. Values are never read into a verdict: a variable is
 //! set or not, and that is all golive records.
 
-use crate::probe::engine::Ctx;
-use crate::probe::registry::{Kind, Param, ParamType, list};
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::{Kind, Param, ParamType, list};
 use crate::probe::{Outcome, Verdict};
 use std::sync::Arc;
 

@@ -2,8 +2,8 @@
 //! diagrams, API docs, CI workflows.
 
 use super::repo;
-use crate::probe::engine::Ctx;
-use crate::probe::registry::{Kind, Param, ParamType, list, text};
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::{Kind, Param, ParamType, list, text};
 use crate::probe::{Outcome, Verdict};
 use globset::{GlobBuilder, GlobSetBuilder};
 use std::sync::Arc;

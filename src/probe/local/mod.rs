@@ -6,8 +6,8 @@ pub mod env;
 pub mod files;
 pub mod secrets;
 
-use super::engine::Ctx;
-use super::{Outcome, Verdict};
+use super::Verdict;
+use super::ctx::Ctx;
 use std::path::{Component, Path, PathBuf};
 
 /// The repository the sweep vetted, or why there is none to look at.
@@ -15,9 +15,7 @@ pub fn repo(ctx: &Ctx) -> Result<PathBuf, Verdict> {
     ctx.repo.clone()
 }
 
-pub fn no_repo() -> Verdict {
-    Verdict::new(Outcome::NeedsConfig, "no repository: set its path in the target (t) or with --repo", vec![])
-}
+pub use super::ctx::no_repo;
 
 /// The checkout a session file belongs to: the nearest directory above it holding `.git`, else the
 /// directory the session is in. A repository path from the session is taken relative to it.

@@ -4,8 +4,8 @@
 
 use super::repo;
 use crate::mask;
-use crate::probe::engine::Ctx;
-use crate::probe::registry::Kind;
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::Kind;
 use crate::probe::{Outcome, Verdict};
 use std::sync::Arc;
 

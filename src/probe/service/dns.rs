@@ -2,8 +2,8 @@
 //! meant (a CNAME to the load balancer, an alias with the same addresses, or a given address).
 
 use super::host_port;
-use crate::probe::engine::Ctx;
-use crate::probe::registry::Kind;
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::Kind;
 use crate::probe::target::name_server;
 use crate::probe::{Outcome, Verdict};
 use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig};

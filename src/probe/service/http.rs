@@ -2,8 +2,8 @@
 //! refuse a request without credentials.
 
 use super::{ca_pem, endpoint, off_limits};
-use crate::probe::engine::Ctx;
-use crate::probe::registry::{Kind, Param, ParamType, list, text};
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::{Kind, Param, ParamType, list, text};
 use crate::probe::{Outcome, Verdict};
 use std::sync::Arc;
 use std::time::Instant;

@@ -4,7 +4,7 @@ pub mod dns;
 pub mod http;
 pub mod tls;
 
-use super::engine::Ctx;
+use super::ctx::Ctx;
 use super::{Outcome, Verdict};
 
 /// The service's base URL, or why there is none.

@@ -2,8 +2,8 @@
 //! and how long the certificate has left.
 
 use super::{ca_pem, host_port};
-use crate::probe::engine::Ctx;
-use crate::probe::registry::{Kind, Param, ParamType, int};
+use crate::probe::ctx::Ctx;
+use crate::probe::kind::{Kind, Param, ParamType, int};
 use crate::probe::{Outcome, Verdict};
 use std::sync::Arc;
 use tokio_rustls::TlsConnector;

@@ -2,9 +2,9 @@
 //! parameters, the checklist items using it and an example, written from the registry so the
 //! documentation cannot drift from the code.
 
-use super::ProbeSpec;
-use super::registry::KINDS;
 use crate::checklist::Checklist;
+use crate::probe::ProbeSpec;
+use crate::probe::registry::KINDS;
 
 /// Markdown, one entry per probe kind, naming the items of `checklist` that use each.
 pub fn markdown(checklist: &Checklist) -> String {
