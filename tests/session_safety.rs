@@ -136,17 +136,23 @@ fn an_edited_file_that_no_longer_loads_is_reported_and_ours_stays() {
     assert!(tui.wait_exit().success());
 }
 
-/// A note typed but not yet saved (no pause, no Esc) when the signal arrives is kept.
-fn note_survives(sig: &str) {
+/// alice's golive with `note` typed into the first item's notes, not yet saved (no pause, no Esc);
+/// returns the screen that shows it.
+fn typing(note: &str) -> (tempfile::TempDir, std::path::PathBuf, Tui, String) {
     let home = tempfile::tempdir().unwrap();
     let path = home.path().join("s.toml");
-    let sp = path.to_str().unwrap();
-    let mut tui = Tui::spawn(&["--session", sp, "--who", "alice"], home.path(), 100, 30);
+    let mut tui = Tui::spawn(&["--session", path.to_str().unwrap(), "--who", "alice"], home.path(), 100, 30);
     tui.wait_for("1 Security");
     tui.send("e");
     tui.wait_for("Notes: API Authentication");
-    tui.send("typed just before the signal");
-    tui.wait_for("typed just before the signal");
+    tui.send(note);
+    let screen = tui.wait_for(note);
+    (home, path, tui, screen)
+}
+
+/// A note typed but not yet saved when the signal arrives is kept.
+fn note_survives(sig: &str) {
+    let (_home, path, mut tui, _) = typing("typed just before the signal");
     signal(&tui, sig);
     let status = tui.wait_exit();
     restored(&tui);
@@ -174,15 +180,8 @@ fn sighup_saves_what_was_typed_and_restores_the_terminal() {
 /// terminal forever, holding the lock.
 #[test]
 fn a_terminal_that_goes_away_keeps_the_note_and_frees_the_session() {
-    let home = tempfile::tempdir().unwrap();
-    let path = home.path().join("s.toml");
+    let (home, path, mut tui, before) = typing("typed as the window closed");
     let sp = path.to_str().unwrap();
-    let mut tui = Tui::spawn(&["--session", sp, "--who", "alice"], home.path(), 100, 30);
-    tui.wait_for("1 Security");
-    tui.send("e");
-    tui.wait_for("Notes: API Authentication");
-    tui.send("typed as the window closed");
-    let before = tui.wait_for("typed as the window closed");
     let closed = std::time::Instant::now();
     tui.hang_up();
     let status = tui.wait_exit();

@@ -4,7 +4,6 @@
 use super::Loading;
 use super::args::{Format, TargetFlags};
 use super::output::{emit, write_report};
-use super::trust::{Trust, apply_target};
 use crate::check;
 use crate::consent;
 use crate::export::{self, markdown};
@@ -32,13 +31,11 @@ pub fn run(
     opts: engine::Opts,
     args: Args,
 ) -> anyhow::Result<u8> {
-    let (_lock, checklist, opened) = super::open(path, checklist, who)?;
+    let super::Open { _lock, checklist, opened, trust, .. } = super::open(path, checklist, flags, who)?;
     let session::open::Opened { mut session, disk, notes } = opened;
     for note in notes {
         crate::text::tell(&note);
     }
-    let mut trust = Trust::load(path, who)?;
-    apply_target(flags, &mut session, &mut trust)?;
     let selection = check::Selection { only: args.only, section: args.section };
     let (jobs, skipped) = check::select(&checklist, &session, &selection)?;
     // Commands run with --allow-commands, or the consent this user gave on this machine.

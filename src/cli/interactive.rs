@@ -1,6 +1,5 @@
 //! `golive` (or `golive tui`): the interactive checklist on this terminal.
 
-use super::trust::{Trust, apply_target};
 use super::{Loading, args::TargetFlags};
 use crate::probe::engine;
 use crate::session;
@@ -17,13 +16,13 @@ pub fn run(
     opts: engine::Opts,
     mouse: bool,
 ) -> anyhow::Result<u8> {
-    let (_lock, checklist, opened) = super::open(path, checklist, who)?;
-    let session::open::Opened { mut session, mut disk, notes } = opened;
+    let super::Open { _lock, checklist, opened, trust, target_changed } =
+        super::open(path, checklist, flags, who)?;
+    let session::open::Opened { session, mut disk, notes } = opened;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!("the checklist needs a terminal; in scripts use `golive check` or `golive export`");
     }
-    let mut trust = Trust::load(path, who)?;
-    if apply_target(flags, &mut session, &mut trust)? {
+    if target_changed {
         disk = Some(session::save(path, &session)?);
     }
     let mut app = App::new(checklist, session, path.to_path_buf(), who.to_string(), Utc::now)

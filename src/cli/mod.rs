@@ -73,21 +73,30 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
+/// A session opened for writing, with the target flags applied.
+struct Open {
+    /// Held until the pipeline ends.
+    _lock: session::SessionLock,
+    checklist: Checklist,
+    opened: session::open::Opened,
+    trust: trust::Trust,
+    /// The flags changed the target: the session is worth saving now.
+    target_changed: bool,
+}
+
 /// Locks and opens the session at `path` for `who`, upgrading it to the checklist (which finishes
-/// loading meanwhile).
-fn open(
-    path: &Path,
-    checklist: Loading,
-    who: &str,
-) -> anyhow::Result<(session::SessionLock, Checklist, session::open::Opened)> {
+/// loading meanwhile), and applies the target flags.
+fn open(path: &Path, checklist: Loading, flags: &args::TargetFlags, who: &str) -> anyhow::Result<Open> {
     let lock = session::lock(path, who)?;
     // Read first: a bad session file is the more useful error, wherever golive runs.
     let unchecked = session::read(path);
     tracing::debug!(target: "golive", "session parsed at {:.1} ms", crate::log::uptime_ms());
     let checklist = checklist.into_inner()?;
-    let opened = session::open::open(path, &checklist, unchecked?, who)?;
+    let mut opened = session::open::open(path, &checklist, unchecked?, who)?;
     tracing::debug!(target: "golive", "checklist and session loaded at {:.1} ms", crate::log::uptime_ms());
-    Ok((lock, checklist, opened))
+    let mut trust = trust::Trust::load(path, who)?;
+    let target_changed = trust::apply_target(flags, &mut opened.session, &mut trust)?;
+    Ok(Open { _lock: lock, checklist, opened, trust, target_changed })
 }
 
 /// The checklist, loading on its own thread until it is needed.
