@@ -83,10 +83,10 @@ impl Ctx {
     }
 
     /// The answer to `key` for this sweep: the first probe to ask runs `fetch`, the others wait
-    /// for its answer (a failure included) instead of asking AWS again. Five probes read the
-    /// alarms, four the load balancers and the tables: a full sweep made 72 calls, 24 of them
-    /// repeats, and the API's rate limits count every one. A fetch whose probe is cancelled
-    /// (timed out) is taken over by the next that asks.
+    /// for its answer (a failure included) instead of asking AWS again: several probes read the
+    /// same alarms, load balancers and tables, and the API's rate limits count every call
+    /// (BENCHMARKS.md has the calls a sweep makes). A fetch whose probe is cancelled (timed out)
+    /// is taken over by the next that asks.
     pub async fn shared<T, F, Fut>(&self, key: &str, fetch: F) -> Result<T, Verdict>
     where
         T: Clone + Send + Sync + 'static,

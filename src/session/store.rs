@@ -29,8 +29,8 @@ pub fn load(path: &Path, checklist: &Checklist) -> anyhow::Result<Option<Session
     }
 }
 
-/// A session file read and parsed, not yet checked against a checklist: at 10,000 items parsing
-/// takes about 100 ms, so golive does it while the checklist loads on another thread.
+/// A session file read and parsed, not yet checked against a checklist: parsing a large session is
+/// slow enough (BENCHMARKS.md) that golive does it while the checklist loads on another thread.
 pub struct Unchecked {
     file: String,
     text: String,

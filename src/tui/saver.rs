@@ -1,5 +1,5 @@
 //! The one writer of the session file, on its own thread, so the UI never waits for a save (a
-//! 10,000-item session takes tens of milliseconds to serialise and write). Requests are written
+//! large session takes a while to serialise and write; BENCHMARKS.md has the figures). Requests are written
 //! in order; saves waiting behind a newer save are folded into it. Every request is answered with
 //! a message, and the header says "saving…" until all are: what the screen shows as saved is on
 //! disk.
