@@ -5,7 +5,7 @@ mod common;
 use common::{app, ctrl, key, press, typed};
 use golive::session::{EvidenceKind, SignStatus, Status};
 use golive::tui::app::{Effect, Input, Msg, Overlay, Pane};
-use golive::tui::keymap::Ctx;
+use golive::tui::keymap::KeyScope;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 fn selected_id(app: &golive::tui::app::App) -> String {
@@ -77,7 +77,7 @@ fn statuses_are_set_with_who_and_when_and_saved() {
 fn not_applicable_needs_a_reason() {
     let mut a = app();
     assert!(typed(&mut a, "-").is_empty());
-    assert_eq!(a.ctx(), Ctx::Prompt);
+    assert_eq!(a.key_scope(), KeyScope::Prompt);
     assert!(press(&mut a, KeyCode::Enter).is_empty(), "an empty reason is refused");
     assert_eq!(a.session.status("security.api-authentication"), Status::Todo);
     assert!(a.flash.as_ref().unwrap().text.contains("needs a reason"));
@@ -95,7 +95,7 @@ fn not_applicable_needs_a_reason() {
 fn notes_editor_takes_every_key_and_esc_keeps_the_text() {
     let mut a = app();
     typed(&mut a, "e");
-    assert_eq!(a.ctx(), Ctx::Notes);
+    assert_eq!(a.key_scope(), KeyScope::Notes);
     assert!(typed(&mut a, "qxs?/").is_empty(), "command letters are text here");
     press(&mut a, KeyCode::Enter);
     typed(&mut a, "second line");
@@ -144,7 +144,7 @@ fn evidence_is_inspected_then_added_and_deleted_after_confirmation() {
 
     // d deletes the selected entry (the newest) after y.
     typed(&mut a, "d");
-    assert_eq!(a.ctx(), Ctx::Confirm);
+    assert_eq!(a.key_scope(), KeyScope::Confirm);
     assert!(typed(&mut a, "n").is_empty());
     assert_eq!(a.session.record("security.api-authentication").unwrap().evidence.len(), 2);
     // In the detail pane j/k pick the entry.
@@ -235,7 +235,7 @@ fn export_and_help() {
     a.update(Msg::Exported(Ok("/srv/launch/session-report.md".into())));
     assert_eq!(a.flash.as_ref().unwrap().text, "Report written to /srv/launch/session-report.md");
     typed(&mut a, "?");
-    assert_eq!(a.ctx(), Ctx::Help);
+    assert_eq!(a.key_scope(), KeyScope::Help);
     typed(&mut a, "jj");
     assert_eq!(a.overlay, Overlay::Help { scroll: 2 });
     typed(&mut a, "?");
@@ -316,7 +316,7 @@ fn a_note_being_typed_is_saved_when_the_user_pauses() {
     assert_eq!(a.update(Msg::Idle), vec![Effect::Save]);
     assert_eq!(a.session.record("security.api-authentication").unwrap().notes, "half a thought");
     assert!(a.update(Msg::Idle).is_empty(), "unchanged: no second save");
-    assert_eq!(a.ctx(), Ctx::Notes, "still editing");
+    assert_eq!(a.key_scope(), KeyScope::Notes, "still editing");
     typed(&mut a, ", finished");
     assert_eq!(press(&mut a, KeyCode::Esc), vec![Effect::Save]);
     assert_eq!(a.session.record("security.api-authentication").unwrap().notes, "half a thought, finished");
@@ -338,7 +338,7 @@ fn a_paste_goes_to_the_focused_field_and_never_acts() {
     // One-line prompt: the lines joined, said so; Enter is the person's.
     typed(&mut a, "a");
     assert!(paste(&mut a, "https://runbook.example/a\rfpq").is_empty());
-    assert_eq!(a.ctx(), Ctx::Prompt);
+    assert_eq!(a.key_scope(), KeyScope::Prompt);
     assert!(a.flash.as_ref().unwrap().text.starts_with("Pasted several lines as one"));
     let Some(Input::Prompt { area, .. }) = &a.input else { panic!() };
     assert_eq!(area.lines(), ["https://runbook.example/a fpq"]);
@@ -360,9 +360,9 @@ fn a_paste_goes_to_the_focused_field_and_never_acts() {
     let [Effect::InspectEvidence { item, evidence }] = fx.as_slice() else { panic!("{fx:?}") };
     a.update(Msg::EvidenceReady { item: *item, evidence: evidence.clone() });
     typed(&mut a, "d");
-    assert_eq!(a.ctx(), Ctx::Confirm);
+    assert_eq!(a.key_scope(), KeyScope::Confirm);
     assert!(paste(&mut a, "y").is_empty());
-    assert_eq!(a.ctx(), Ctx::Confirm);
+    assert_eq!(a.key_scope(), KeyScope::Confirm);
     assert_eq!(a.session.status("security.api-authentication"), Status::Todo);
 }
 
@@ -563,7 +563,7 @@ mod probes {
         );
         // Saying pass against the probe's fail needs a reason.
         assert!(typed(&mut a, "p").is_empty());
-        assert_eq!(a.ctx(), Ctx::Prompt);
+        assert_eq!(a.key_scope(), KeyScope::Prompt);
         typed(&mut a, "CI user is being replaced today");
         assert_eq!(press(&mut a, KeyCode::Enter), vec![Effect::Save]);
         let rec = a.session.record("security.service-linked-roles").unwrap();
@@ -627,14 +627,14 @@ mod probes {
     fn the_target_form_edits_profile_region_and_account() {
         let mut a = app();
         typed(&mut a, "t");
-        assert_eq!(a.ctx(), Ctx::Form);
+        assert_eq!(a.key_scope(), KeyScope::Form);
         typed(&mut a, "prod-admin");
         press(&mut a, KeyCode::Tab);
         typed(&mut a, "eu-west-1");
         press(&mut a, KeyCode::Tab);
         typed(&mut a, "1234");
         assert!(press(&mut a, KeyCode::Enter).is_empty(), "12 digits or nothing");
-        assert_eq!(a.ctx(), Ctx::Form);
+        assert_eq!(a.key_scope(), KeyScope::Form);
         typed(&mut a, "56789012");
         press(&mut a, KeyCode::Tab);
         typed(&mut a, "agent-");

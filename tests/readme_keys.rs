@@ -1,13 +1,13 @@
 //! The README's key tables are the key table: this test fails, printing the expected text, when
 //! a binding changes and the README does not.
 
-use golive::tui::keymap::{Ctx, in_ctx};
+use golive::tui::keymap::{KeyScope, in_scope};
 
 fn tables() -> String {
     let mut out = String::new();
-    for ctx in Ctx::ALL {
+    for ctx in KeyScope::ALL {
         out.push_str(&format!("**{}**\n\n| Key | Action |\n|---|---|\n", ctx.title()));
-        for b in in_ctx(ctx) {
+        for b in in_scope(ctx) {
             out.push_str(&format!("| `{}` | {} |\n", b.label(), b.desc));
         }
         out.push('\n');

@@ -6,7 +6,7 @@ use common::{app, press, render, screen_text, typed};
 use golive::probe::{Outcome, ProbeResult};
 use golive::session::{Evidence, EvidenceKind};
 use golive::tui::app::Msg;
-use golive::tui::keymap::{BINDINGS, Ctx};
+use golive::tui::keymap::{BINDINGS, KeyScope};
 use ratatui::crossterm::event::KeyCode;
 
 fn busy_app() -> golive::tui::app::App {
@@ -100,7 +100,7 @@ fn help_lists_exactly_the_key_table() {
         .collect();
     let entries: Vec<&String> = lines.iter().filter(|l| l.starts_with("  ")).collect();
     assert_eq!(entries.len(), BINDINGS.len());
-    let in_help_order = Ctx::ALL.into_iter().flat_map(golive::tui::keymap::in_ctx);
+    let in_help_order = KeyScope::ALL.into_iter().flat_map(golive::tui::keymap::in_scope);
     for (line, b) in entries.iter().zip(in_help_order) {
         assert_eq!(line.split_whitespace().next().unwrap(), b.label());
         assert!(line.ends_with(b.desc), "{line}");
@@ -112,7 +112,7 @@ fn footer_hints_come_from_the_key_table() {
     let mut a = app();
     let text = screen_text(&render(&mut a, 200, 30));
     let footer = text.lines().last().unwrap();
-    for b in BINDINGS.iter().filter(|b| b.ctx == Ctx::Main) {
+    for b in BINDINGS.iter().filter(|b| b.scope == KeyScope::Main) {
         match b.hint {
             Some(h) => assert!(footer.contains(&format!("{} {h}", b.label())), "{footer}"),
             None => assert!(!footer.contains(b.desc)),

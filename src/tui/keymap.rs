@@ -47,7 +47,7 @@ pub enum Action {
 
 /// Where a binding applies. `Global` bindings apply everywhere, even inside the editors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ctx {
+pub enum KeyScope {
     Global,
     Main,
     SignOff,
@@ -58,20 +58,28 @@ pub enum Ctx {
     Confirm,
 }
 
-impl Ctx {
-    pub const ALL: [Ctx; 8] =
-        [Ctx::Main, Ctx::SignOff, Ctx::Notes, Ctx::Prompt, Ctx::Form, Ctx::Confirm, Ctx::Help, Ctx::Global];
+impl KeyScope {
+    pub const ALL: [KeyScope; 8] = [
+        KeyScope::Main,
+        KeyScope::SignOff,
+        KeyScope::Notes,
+        KeyScope::Prompt,
+        KeyScope::Form,
+        KeyScope::Confirm,
+        KeyScope::Help,
+        KeyScope::Global,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
-            Ctx::Global => "Everywhere",
-            Ctx::Main => "Checklist",
-            Ctx::SignOff => "Sign-off view",
-            Ctx::Help => "Help",
-            Ctx::Notes => "Notes editor (all other keys type)",
-            Ctx::Prompt => "Input line (all other keys type)",
-            Ctx::Form => "Target form (all other keys type)",
-            Ctx::Confirm => "Confirmation",
+            KeyScope::Global => "Everywhere",
+            KeyScope::Main => "Checklist",
+            KeyScope::SignOff => "Sign-off view",
+            KeyScope::Help => "Help",
+            KeyScope::Notes => "Notes editor (all other keys type)",
+            KeyScope::Prompt => "Input line (all other keys type)",
+            KeyScope::Form => "Target form (all other keys type)",
+            KeyScope::Confirm => "Confirmation",
         }
     }
 }
@@ -122,7 +130,7 @@ impl Key {
 }
 
 pub struct Binding {
-    pub ctx: Ctx,
+    pub scope: KeyScope,
     pub keys: &'static [Key],
     pub action: Action,
     pub desc: &'static str,
@@ -140,99 +148,129 @@ use Action as A;
 use Key::{Char as C, Code, Ctrl};
 
 const fn b(
-    ctx: Ctx,
+    scope: KeyScope,
     keys: &'static [Key],
     action: Action,
     desc: &'static str,
     hint: Option<&'static str>,
 ) -> Binding {
-    Binding { ctx, keys, action, desc, hint }
+    Binding { scope, keys, action, desc, hint }
 }
 
 pub const BINDINGS: &[Binding] = &[
-    b(Ctx::Global, &[Ctrl('c')], A::ForceQuit, "quit now (everything is saved)", None),
-    b(Ctx::Main, &[C('j'), Code(KeyCode::Down)], A::Down, "move down", Some("move")),
-    b(Ctx::Main, &[C('k'), Code(KeyCode::Up)], A::Up, "move up", None),
-    b(Ctx::Main, &[C('g'), Code(KeyCode::Home)], A::Top, "go to top", None),
-    b(Ctx::Main, &[C('G'), Code(KeyCode::End)], A::Bottom, "go to bottom", None),
-    b(Ctx::Main, &[Code(KeyCode::Tab)], A::NextPane, "next pane", Some("pane")),
-    b(Ctx::Main, &[Code(KeyCode::BackTab)], A::PrevPane, "previous pane", None),
-    b(Ctx::Main, &[Key::Digits], A::JumpSection, "jump to section", None),
-    b(Ctx::Main, &[C(' ')], A::CycleStatus, "cycle status: todo, pass, fail, blocked", Some("status")),
-    b(Ctx::Main, &[C('p')], A::SetStatus(Status::Pass), "set pass", Some("pass")),
-    b(Ctx::Main, &[C('f')], A::SetStatus(Status::Fail), "set fail", Some("fail")),
-    b(Ctx::Main, &[C('b')], A::SetStatus(Status::Blocked), "set blocked", Some("blocked")),
-    b(Ctx::Main, &[C('-')], A::SetStatus(Status::NotApplicable), "set n/a (asks for a reason)", Some("n/a")),
-    b(Ctx::Main, &[C('u')], A::SetStatus(Status::Todo), "set back to todo", None),
-    b(Ctx::Main, &[C('r')], A::RunProbe, "run the item's probe", Some("probe")),
-    b(Ctx::Main, &[C('R')], A::RunSection, "run the section's probes", None),
-    b(Ctx::Main, &[C('A')], A::RunAll, "run all probes", Some("all probes")),
-    b(Ctx::Main, &[Code(KeyCode::Esc)], A::CancelProbes, "cancel running probes", None),
-    b(Ctx::Main, &[C('t')], A::EditTarget, "edit the target: AWS profile, region, account, scope", None),
-    b(Ctx::Main, &[C('e')], A::EditNotes, "edit notes", Some("notes")),
-    b(Ctx::Main, &[C('a')], A::AddEvidence, "add evidence: URL, file path or text", Some("evidence")),
-    b(Ctx::Main, &[C('d')], A::DeleteEvidence, "delete the selected evidence (asks first)", None),
+    b(KeyScope::Global, &[Ctrl('c')], A::ForceQuit, "quit now (everything is saved)", None),
+    b(KeyScope::Main, &[C('j'), Code(KeyCode::Down)], A::Down, "move down", Some("move")),
+    b(KeyScope::Main, &[C('k'), Code(KeyCode::Up)], A::Up, "move up", None),
+    b(KeyScope::Main, &[C('g'), Code(KeyCode::Home)], A::Top, "go to top", None),
+    b(KeyScope::Main, &[C('G'), Code(KeyCode::End)], A::Bottom, "go to bottom", None),
+    b(KeyScope::Main, &[Code(KeyCode::Tab)], A::NextPane, "next pane", Some("pane")),
+    b(KeyScope::Main, &[Code(KeyCode::BackTab)], A::PrevPane, "previous pane", None),
+    b(KeyScope::Main, &[Key::Digits], A::JumpSection, "jump to section", None),
+    b(KeyScope::Main, &[C(' ')], A::CycleStatus, "cycle status: todo, pass, fail, blocked", Some("status")),
+    b(KeyScope::Main, &[C('p')], A::SetStatus(Status::Pass), "set pass", Some("pass")),
+    b(KeyScope::Main, &[C('f')], A::SetStatus(Status::Fail), "set fail", Some("fail")),
+    b(KeyScope::Main, &[C('b')], A::SetStatus(Status::Blocked), "set blocked", Some("blocked")),
     b(
-        Ctx::Main,
+        KeyScope::Main,
+        &[C('-')],
+        A::SetStatus(Status::NotApplicable),
+        "set n/a (asks for a reason)",
+        Some("n/a"),
+    ),
+    b(KeyScope::Main, &[C('u')], A::SetStatus(Status::Todo), "set back to todo", None),
+    b(KeyScope::Main, &[C('r')], A::RunProbe, "run the item's probe", Some("probe")),
+    b(KeyScope::Main, &[C('R')], A::RunSection, "run the section's probes", None),
+    b(KeyScope::Main, &[C('A')], A::RunAll, "run all probes", Some("all probes")),
+    b(KeyScope::Main, &[Code(KeyCode::Esc)], A::CancelProbes, "cancel running probes", None),
+    b(KeyScope::Main, &[C('t')], A::EditTarget, "edit the target: AWS profile, region, account, scope", None),
+    b(KeyScope::Main, &[C('e')], A::EditNotes, "edit notes", Some("notes")),
+    b(KeyScope::Main, &[C('a')], A::AddEvidence, "add evidence: URL, file path or text", Some("evidence")),
+    b(KeyScope::Main, &[C('d')], A::DeleteEvidence, "delete the selected evidence (asks first)", None),
+    b(
+        KeyScope::Main,
         &[Code(KeyCode::PageDown), Ctrl('d')],
         A::ScrollDetailDown,
         "scroll the detail pane down",
         None,
     ),
-    b(Ctx::Main, &[Code(KeyCode::PageUp), Ctrl('u')], A::ScrollDetailUp, "scroll the detail pane up", None),
-    b(Ctx::Main, &[C('/')], A::Search, "search titles and descriptions", Some("search")),
-    b(Ctx::Main, &[C('n')], A::NextMatch, "next match", None),
-    b(Ctx::Main, &[C('N')], A::PrevMatch, "previous match", None),
-    b(Ctx::Main, &[C('c')], A::ToggleCritical, "critical items only (Quick Reference)", Some("critical")),
-    b(Ctx::Main, &[C('s')], A::SignOff, "sign-off view", Some("sign-off")),
-    b(Ctx::Main, &[C('x')], A::Export, "export the markdown report", Some("export")),
-    b(Ctx::Main, &[C('?')], A::Help, "show all keys", Some("help")),
-    b(Ctx::Main, &[C('q')], A::Quit, "save and quit", Some("quit")),
-    b(Ctx::SignOff, &[C('j'), Code(KeyCode::Down)], A::Down, "next area", Some("move")),
-    b(Ctx::SignOff, &[C('k'), Code(KeyCode::Up)], A::Up, "previous area", None),
-    b(Ctx::SignOff, &[Code(KeyCode::Enter), C('r')], A::EditReviewer, "set the reviewer", Some("reviewer")),
     b(
-        Ctx::SignOff,
+        KeyScope::Main,
+        &[Code(KeyCode::PageUp), Ctrl('u')],
+        A::ScrollDetailUp,
+        "scroll the detail pane up",
+        None,
+    ),
+    b(KeyScope::Main, &[C('/')], A::Search, "search titles and descriptions", Some("search")),
+    b(KeyScope::Main, &[C('n')], A::NextMatch, "next match", None),
+    b(KeyScope::Main, &[C('N')], A::PrevMatch, "previous match", None),
+    b(
+        KeyScope::Main,
+        &[C('c')],
+        A::ToggleCritical,
+        "critical items only (Quick Reference)",
+        Some("critical"),
+    ),
+    b(KeyScope::Main, &[C('s')], A::SignOff, "sign-off view", Some("sign-off")),
+    b(KeyScope::Main, &[C('x')], A::Export, "export the markdown report", Some("export")),
+    b(KeyScope::Main, &[C('?')], A::Help, "show all keys", Some("help")),
+    b(KeyScope::Main, &[C('q')], A::Quit, "save and quit", Some("quit")),
+    b(KeyScope::SignOff, &[C('j'), Code(KeyCode::Down)], A::Down, "next area", Some("move")),
+    b(KeyScope::SignOff, &[C('k'), Code(KeyCode::Up)], A::Up, "previous area", None),
+    b(
+        KeyScope::SignOff,
+        &[Code(KeyCode::Enter), C('r')],
+        A::EditReviewer,
+        "set the reviewer",
+        Some("reviewer"),
+    ),
+    b(
+        KeyScope::SignOff,
         &[C(' ')],
         A::CycleSignOff,
         "cycle pending, approved, rejected (dated today)",
         Some("status"),
     ),
-    b(Ctx::SignOff, &[Code(KeyCode::Esc), C('s'), C('q')], A::Close, "back to the checklist", Some("back")),
-    b(Ctx::Help, &[C('j'), Code(KeyCode::Down)], A::Down, "scroll down", Some("scroll")),
-    b(Ctx::Help, &[C('k'), Code(KeyCode::Up)], A::Up, "scroll up", None),
-    b(Ctx::Help, &[Code(KeyCode::Esc), C('?'), C('q')], A::Close, "close help", Some("close")),
     b(
-        Ctx::Notes,
+        KeyScope::SignOff,
+        &[Code(KeyCode::Esc), C('s'), C('q')],
+        A::Close,
+        "back to the checklist",
+        Some("back"),
+    ),
+    b(KeyScope::Help, &[C('j'), Code(KeyCode::Down)], A::Down, "scroll down", Some("scroll")),
+    b(KeyScope::Help, &[C('k'), Code(KeyCode::Up)], A::Up, "scroll up", None),
+    b(KeyScope::Help, &[Code(KeyCode::Esc), C('?'), C('q')], A::Close, "close help", Some("close")),
+    b(
+        KeyScope::Notes,
         &[Code(KeyCode::Esc), Ctrl('s')],
         A::FinishEdit,
         "keep the notes and stop editing",
         Some("done"),
     ),
-    b(Ctx::Prompt, &[Code(KeyCode::Enter)], A::Submit, "accept", Some("accept")),
-    b(Ctx::Prompt, &[Code(KeyCode::Esc)], A::Cancel, "cancel", Some("cancel")),
-    b(Ctx::Form, &[Code(KeyCode::Tab), Code(KeyCode::Down)], A::NextField, "next field", Some("next")),
-    b(Ctx::Form, &[Code(KeyCode::BackTab), Code(KeyCode::Up)], A::PrevField, "previous field", None),
-    b(Ctx::Form, &[Code(KeyCode::Enter)], A::Submit, "save", Some("save")),
-    b(Ctx::Form, &[Code(KeyCode::Esc)], A::Cancel, "cancel", Some("cancel")),
-    b(Ctx::Confirm, &[C('y')], A::Confirm, "yes", Some("yes")),
-    b(Ctx::Confirm, &[C('j'), Code(KeyCode::Down)], A::Down, "scroll a long question down", None),
-    b(Ctx::Confirm, &[C('k'), Code(KeyCode::Up)], A::Up, "scroll a long question up", None),
-    b(Ctx::Confirm, &[C('n'), Code(KeyCode::Esc)], A::Cancel, "no", Some("no")),
+    b(KeyScope::Prompt, &[Code(KeyCode::Enter)], A::Submit, "accept", Some("accept")),
+    b(KeyScope::Prompt, &[Code(KeyCode::Esc)], A::Cancel, "cancel", Some("cancel")),
+    b(KeyScope::Form, &[Code(KeyCode::Tab), Code(KeyCode::Down)], A::NextField, "next field", Some("next")),
+    b(KeyScope::Form, &[Code(KeyCode::BackTab), Code(KeyCode::Up)], A::PrevField, "previous field", None),
+    b(KeyScope::Form, &[Code(KeyCode::Enter)], A::Submit, "save", Some("save")),
+    b(KeyScope::Form, &[Code(KeyCode::Esc)], A::Cancel, "cancel", Some("cancel")),
+    b(KeyScope::Confirm, &[C('y')], A::Confirm, "yes", Some("yes")),
+    b(KeyScope::Confirm, &[C('j'), Code(KeyCode::Down)], A::Down, "scroll a long question down", None),
+    b(KeyScope::Confirm, &[C('k'), Code(KeyCode::Up)], A::Up, "scroll a long question up", None),
+    b(KeyScope::Confirm, &[C('n'), Code(KeyCode::Esc)], A::Cancel, "no", Some("no")),
 ];
 
 /// The action bound to `ev` in `ctx`; global bindings win so Ctrl-C works in every mode.
-pub fn lookup(ctx: Ctx, ev: &KeyEvent) -> Option<Action> {
+pub fn lookup(ctx: KeyScope, ev: &KeyEvent) -> Option<Action> {
     BINDINGS
         .iter()
-        .filter(|b| b.ctx == Ctx::Global)
-        .chain(BINDINGS.iter().filter(|b| b.ctx == ctx))
+        .filter(|b| b.scope == KeyScope::Global)
+        .chain(BINDINGS.iter().filter(|b| b.scope == ctx))
         .find(|b| b.keys.iter().any(|k| k.matches(ev)))
         .map(|b| b.action)
 }
 
-pub fn in_ctx(ctx: Ctx) -> impl Iterator<Item = &'static Binding> {
-    BINDINGS.iter().filter(move |b| b.ctx == ctx)
+pub fn in_scope(ctx: KeyScope) -> impl Iterator<Item = &'static Binding> {
+    BINDINGS.iter().filter(move |b| b.scope == ctx)
 }
 
 #[cfg(test)]
@@ -241,9 +279,11 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
-        for ctx in Ctx::ALL.into_iter().filter(|c| *c != Ctx::Global) {
-            let keys: Vec<Key> =
-                in_ctx(ctx).chain(in_ctx(Ctx::Global)).flat_map(|b| b.keys.iter().copied()).collect();
+        for ctx in KeyScope::ALL.into_iter().filter(|c| *c != KeyScope::Global) {
+            let keys: Vec<Key> = in_scope(ctx)
+                .chain(in_scope(KeyScope::Global))
+                .flat_map(|b| b.keys.iter().copied())
+                .collect();
             for (i, k) in keys.iter().enumerate() {
                 assert!(!keys[i + 1..].contains(k), "{k:?} bound twice in {ctx:?}");
             }
@@ -253,11 +293,11 @@ mod tests {
     #[test]
     fn shifted_letters_and_ctrl_keys_dispatch() {
         let ev = |c, m| KeyEvent::new(KeyCode::Char(c), m);
-        assert_eq!(lookup(Ctx::Main, &ev('G', KeyModifiers::SHIFT)), Some(Action::Bottom));
-        assert_eq!(lookup(Ctx::Main, &ev('c', KeyModifiers::CONTROL)), Some(Action::ForceQuit));
-        assert_eq!(lookup(Ctx::Main, &ev('c', KeyModifiers::NONE)), Some(Action::ToggleCritical));
-        assert_eq!(lookup(Ctx::Main, &ev('7', KeyModifiers::NONE)), Some(Action::JumpSection));
-        assert_eq!(lookup(Ctx::Notes, &ev('q', KeyModifiers::NONE)), None);
-        assert_eq!(lookup(Ctx::Notes, &ev('s', KeyModifiers::CONTROL)), Some(Action::FinishEdit));
+        assert_eq!(lookup(KeyScope::Main, &ev('G', KeyModifiers::SHIFT)), Some(Action::Bottom));
+        assert_eq!(lookup(KeyScope::Main, &ev('c', KeyModifiers::CONTROL)), Some(Action::ForceQuit));
+        assert_eq!(lookup(KeyScope::Main, &ev('c', KeyModifiers::NONE)), Some(Action::ToggleCritical));
+        assert_eq!(lookup(KeyScope::Main, &ev('7', KeyModifiers::NONE)), Some(Action::JumpSection));
+        assert_eq!(lookup(KeyScope::Notes, &ev('q', KeyModifiers::NONE)), None);
+        assert_eq!(lookup(KeyScope::Notes, &ev('s', KeyModifiers::CONTROL)), Some(Action::FinishEdit));
     }
 }

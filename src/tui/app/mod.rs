@@ -2,7 +2,7 @@
 //! here touches the terminal, the clock (it is injected) or the disk; the loop in `tui::run`
 //! performs the effects.
 
-use super::keymap::{self, Action, Ctx};
+use super::keymap::{self, Action, KeyScope};
 use super::layout::{self, Areas};
 use crate::checklist::Checklist;
 use crate::consent::{self, Grant};
@@ -155,15 +155,15 @@ impl App {
     }
 
     /// The context whose key bindings apply now.
-    pub fn ctx(&self) -> Ctx {
+    pub fn key_scope(&self) -> KeyScope {
         match (&self.input, self.overlay) {
-            (Some(Input::Notes { .. }), _) => Ctx::Notes,
-            (Some(Input::Prompt { .. }), _) => Ctx::Prompt,
-            (Some(Input::Confirm(_)), _) => Ctx::Confirm,
-            (Some(Input::Form { .. }), _) => Ctx::Form,
-            (None, Overlay::Help { .. }) => Ctx::Help,
-            (None, Overlay::SignOff { .. }) => Ctx::SignOff,
-            (None, Overlay::None) => Ctx::Main,
+            (Some(Input::Notes { .. }), _) => KeyScope::Notes,
+            (Some(Input::Prompt { .. }), _) => KeyScope::Prompt,
+            (Some(Input::Confirm(_)), _) => KeyScope::Confirm,
+            (Some(Input::Form { .. }), _) => KeyScope::Form,
+            (None, Overlay::Help { .. }) => KeyScope::Help,
+            (None, Overlay::SignOff { .. }) => KeyScope::SignOff,
+            (None, Overlay::None) => KeyScope::Main,
         }
     }
 
@@ -295,16 +295,16 @@ impl App {
     }
 
     fn on_key(&mut self, ev: KeyEvent) -> Vec<Effect> {
-        let ctx = self.ctx();
+        let ctx = self.key_scope();
         let action = keymap::lookup(ctx, &ev);
         match ctx {
-            Ctx::Notes => self.notes_key(action, ev),
-            Ctx::Prompt => self.prompt_key(action, ev),
-            Ctx::Form => self.form_key(action, ev),
-            Ctx::Confirm => self.confirm_key(action),
-            Ctx::Help => self.help_key(action),
-            Ctx::SignOff => self.signoff_key(action),
-            Ctx::Main | Ctx::Global => match action {
+            KeyScope::Notes => self.notes_key(action, ev),
+            KeyScope::Prompt => self.prompt_key(action, ev),
+            KeyScope::Form => self.form_key(action, ev),
+            KeyScope::Confirm => self.confirm_key(action),
+            KeyScope::Help => self.help_key(action),
+            KeyScope::SignOff => self.signoff_key(action),
+            KeyScope::Main | KeyScope::Global => match action {
                 Some(a) => self.main_action(a, ev),
                 None => vec![],
             },

@@ -14,7 +14,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let hints: Vec<(String, &str)> =
-        keymap::in_ctx(app.ctx()).filter_map(|b| b.hint.map(|h| (b.label(), h))).collect();
+        keymap::in_scope(app.key_scope()).filter_map(|b| b.hint.map(|h| (b.label(), h))).collect();
     // The last two hints (help and quit on the main screen) always show; the rest as room allows.
     let width_of = |(k, h): &(String, &str)| k.chars().count() + h.chars().count() + 3;
     let split = hints.len().saturating_sub(2);

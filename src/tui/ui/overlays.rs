@@ -4,7 +4,7 @@ use super::{clean, theme};
 use crate::probe::target::FIELDS;
 use crate::session::EvidenceKind;
 use crate::tui::app::{App, AwsView, ConfirmKind, PromptKind};
-use crate::tui::keymap::{self, Ctx};
+use crate::tui::keymap::{self, KeyScope};
 use crate::tui::layout::centered;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -23,12 +23,12 @@ fn boxed(title: String) -> Block<'static> {
 /// The help lists the key table, context by context: the same entries that dispatch keys.
 pub fn help_lines() -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    for ctx in Ctx::ALL {
+    for ctx in KeyScope::ALL {
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }
         lines.push(Line::styled(ctx.title(), theme::HEADING));
-        for b in keymap::in_ctx(ctx) {
+        for b in keymap::in_scope(ctx) {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {:<16}", b.label()), theme::KEY),
                 Span::raw(b.desc),
