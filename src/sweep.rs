@@ -36,7 +36,7 @@ pub enum AccountPolicy {
 #[derive(Debug)]
 pub enum Connection {
     /// Probes may run in this account.
-    Ready(Box<aws::Session>),
+    Ready(Box<aws::AwsConn>),
     /// Credentials found, for an account the session does not expect yet: the person decides.
     Unconfirmed(Identity, Verdict),
     /// No AWS probe may run: no credentials, another account...; the identity when there is one.
@@ -53,7 +53,7 @@ impl Connection {
     }
 
     /// What the probes get: the session, or why AWS probes cannot run.
-    pub fn into_aws(self) -> Result<aws::Session, Verdict> {
+    pub fn into_aws(self) -> Result<aws::AwsConn, Verdict> {
         match self {
             Connection::Ready(s) => Ok(*s),
             Connection::Unconfirmed(_, v) | Connection::Refused(_, v) => Err(v),
@@ -87,7 +87,7 @@ pub async fn connect(target: &mut Target, timeout: std::time::Duration, policy: 
 
 /// The context every probe of a sweep shares.
 pub fn context(
-    aws: Result<aws::Session, Verdict>,
+    aws: Result<aws::AwsConn, Verdict>,
     target: Target,
     commands: Consent,
     repo: Result<PathBuf, Verdict>,

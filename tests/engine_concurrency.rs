@@ -3,7 +3,7 @@
 
 use aws_config::{BehaviorVersion, Region};
 use aws_credential_types::Credentials;
-use golive::probe::aws::{Identity, Session};
+use golive::probe::aws::{AwsConn, Identity};
 use golive::probe::engine::{self, Ctx, Job, Opts};
 use golive::probe::{Outcome, ProbeSpec};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -96,7 +96,7 @@ async fn sweep(server: &Server, n: usize, max_parallel: usize) -> Vec<Outcome> {
         .load()
         .await;
     let identity = Identity { account: "123456789012".into(), arn: "arn".into(), region: "us-east-1".into() };
-    let ctx = Arc::new(Ctx::new(Ok(Session { config, identity }), Default::default()));
+    let ctx = Arc::new(Ctx::new(Ok(AwsConn { config, identity }), Default::default()));
     let jobs = (0..n)
         .map(|item| Job {
             item,

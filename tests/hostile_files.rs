@@ -53,7 +53,7 @@ async fn probe(ctx: Ctx, spec: ProbeSpec) -> ProbeResult {
     engine::run_job(Arc::new(ctx), vec![spec], Duration::from_secs(5)).await
 }
 
-fn no_aws() -> Result<golive::probe::aws::Session, Verdict> {
+fn no_aws() -> Result<golive::probe::aws::AwsConn, Verdict> {
     Err(Verdict::error("no AWS here"))
 }
 

@@ -1,7 +1,7 @@
 //! What every probe of a sweep may use: the AWS connection, the target, the consent to run
 //! commands, the vetted repository, and answers several probes share. A leaf of the probe layer.
 
-use super::aws::conn::Session;
+use super::aws::conn::AwsConn;
 use super::target::Target;
 use super::{Outcome, Verdict};
 use std::any::{Any, TypeId};
@@ -35,7 +35,7 @@ impl Consent {
 /// What every probe of a sweep may use.
 pub struct Ctx {
     /// The AWS session, or why AWS probes cannot run (no credentials, wrong account...).
-    pub aws: Result<Session, Verdict>,
+    pub aws: Result<AwsConn, Verdict>,
     /// Where to look: scope settings and explicit resource names.
     pub target: Target,
     /// Which commands command probes may run.
@@ -51,7 +51,7 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(aws: Result<Session, Verdict>, target: Target) -> Ctx {
+    pub fn new(aws: Result<AwsConn, Verdict>, target: Target) -> Ctx {
         // A repository path is a session's word, not a fact: it counts only once a sweep has
         // vetted it (`with_repo`).
         let repo = Err(match target.repo {

@@ -12,7 +12,7 @@ pub struct Identity {
 }
 
 #[derive(Debug, Clone)]
-pub struct Session {
+pub struct AwsConn {
     pub config: SdkConfig,
     pub identity: Identity,
 }

@@ -27,7 +27,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_sts::config::http::HttpResponse;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
-pub use conn::{Identity, Session};
+pub use conn::{AwsConn, Identity};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -73,7 +73,7 @@ pub fn arn(ctx: &Ctx, service: &str, resource: &str) -> String {
 }
 
 /// The AWS session of a probe run; the engine only runs AWS probes when there is one.
-pub fn session(ctx: &Ctx) -> &Session {
+pub fn session(ctx: &Ctx) -> &AwsConn {
     ctx.aws.as_ref().expect("the engine gates AWS probes on a session")
 }
 
@@ -87,7 +87,7 @@ pub fn nothing_in_scope(target: &Target, what: &str, setting: &str) -> Verdict {
 }
 
 /// Loads the standard credential chain for the target and asks STS who we are.
-pub async fn connect(target: &Target, timeout: Duration) -> Result<Session, Verdict> {
+pub async fn connect(target: &Target, timeout: Duration) -> Result<AwsConn, Verdict> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
     if let Some(p) = &target.profile {
         loader = loader.profile_name(p);
@@ -108,7 +108,7 @@ pub async fn connect(target: &Target, timeout: Duration) -> Result<Session, Verd
 
 /// Checks that `config` has a region and credentials, then asks STS who they belong to.
 /// `profile` names the profile the chain looked in, for the message when nothing was found.
-pub async fn connect_with(config: SdkConfig, timeout: Duration, profile: &str) -> Result<Session, Verdict> {
+pub async fn connect_with(config: SdkConfig, timeout: Duration, profile: &str) -> Result<AwsConn, Verdict> {
     let Some(region) = config.region().map(|r| r.to_string()) else {
         return Err(Verdict::new(
             Outcome::NeedsConfig,
@@ -157,11 +157,11 @@ pub async fn connect_with(config: SdkConfig, timeout: Duration, profile: &str) -
         arn: out.arn().unwrap_or_default().to_string(),
         region,
     };
-    Ok(Session { config, identity })
+    Ok(AwsConn { config, identity })
 }
 
 /// Refuses a session in another account than the expected one.
-pub fn check_account(session: Session, expected: Option<&str>) -> Result<Session, Verdict> {
+pub fn check_account(session: AwsConn, expected: Option<&str>) -> Result<AwsConn, Verdict> {
     match expected {
         Some(want) if want != session.identity.account => Err(Verdict::error(format!(
             "refused: the credentials are for account {} ({}), not the expected account {want}",
