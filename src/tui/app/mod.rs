@@ -26,7 +26,7 @@ mod state;
 mod sweep;
 
 pub use msg::{AwsView, Effect, Msg, Resolution};
-pub use state::{ConfirmKind, Flash, Input, Level, Overlay, Pane, PromptKind, Row, Search};
+pub use state::{ConfirmKind, Flash, FlashLevel, Input, Overlay, Pane, PromptKind, Row, Search};
 
 pub struct App {
     /// Shared with the saver, which reads a reloaded file against it.
@@ -322,11 +322,11 @@ impl App {
     }
 
     fn info(&mut self, text: String) {
-        self.flash = Some(Flash { text, level: Level::Info });
+        self.flash = Some(Flash { text, level: FlashLevel::Info });
     }
 
     fn error(&mut self, text: String) {
-        self.flash = Some(Flash { text, level: Level::Error });
+        self.flash = Some(Flash { text, level: FlashLevel::Error });
     }
 }
 

@@ -97,7 +97,7 @@ pub enum Input {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
+pub enum FlashLevel {
     Info,
     Error,
 }
@@ -105,7 +105,7 @@ pub enum Level {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Flash {
     pub text: String,
-    pub level: Level,
+    pub level: FlashLevel,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 use super::{clean, theme};
-use crate::tui::app::{App, Level};
+use crate::tui::app::{App, FlashLevel};
 use crate::tui::keymap;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 /// A message when there is one, else the hints of the current context from the key table.
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if let Some(f) = &app.flash {
-        let style = if f.level == Level::Error { theme::ERROR } else { theme::INFO };
+        let style = if f.level == FlashLevel::Error { theme::ERROR } else { theme::INFO };
         frame.render_widget(Paragraph::new(Line::styled(format!(" {}", clean(&f.text)), style)), area);
         return;
     }
