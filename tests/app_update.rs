@@ -248,7 +248,7 @@ fn a_failed_save_is_kept_on_screen_until_a_save_works() {
     a.update(Msg::Saved(Err("disk full".into())));
     typed(&mut a, "j");
     assert_eq!(a.save_error.as_deref(), Some("disk full"));
-    a.update(Msg::Saved(Ok(0)));
+    a.update(Msg::Saved(Ok(golive::session::Fingerprint::of(b""))));
     assert_eq!(a.save_error, None);
 }
 

@@ -11,8 +11,8 @@ pub mod upgrade;
 
 pub use lock::{SessionLock, lock};
 pub use store::{
-    BACKUPS, SCHEMA_VERSION, SaveError, Unchecked, fingerprint, keep, load, parse, read, save, save_over,
-    write_atomic, write_output, writes_through,
+    BACKUPS, Fingerprint, SCHEMA_VERSION, SaveError, Unchecked, fingerprint, keep, load, parse, read, save,
+    save_over, write_atomic, write_output, writes_through,
 };
 
 use crate::probe::target::Target;

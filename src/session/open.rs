@@ -11,7 +11,7 @@ use std::path::Path;
 /// the notices for the person (an upgrade, orphaned answers, approvals no longer honoured).
 pub struct Opened {
     pub session: Session,
-    pub disk: Option<u64>,
+    pub disk: Option<super::Fingerprint>,
     pub notes: Vec<String>,
 }
 

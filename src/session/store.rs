@@ -36,7 +36,7 @@ pub struct Unchecked {
     text: String,
     parsed: Result<Session, toml::de::Error>,
     /// The fingerprint of the bytes read (see [`fingerprint`]).
-    pub fingerprint: u64,
+    pub fingerprint: Fingerprint,
 }
 
 /// Reads and parses the session at `path`; `Ok(None)` when there is no file yet.
@@ -47,7 +47,7 @@ pub fn read(path: &Path) -> anyhow::Result<Option<Unchecked>> {
     let text = read_text(path)?;
     Ok(Some(Unchecked {
         file: path.display().to_string(),
-        fingerprint: fingerprint_of(text.as_bytes()),
+        fingerprint: Fingerprint::of(text.as_bytes()),
         parsed: toml::from_str(&text),
         text,
     }))
@@ -166,10 +166,10 @@ fn holds_nothing(text: &str) -> bool {
 }
 
 /// Writes the session; returns the fingerprint of what it wrote.
-pub fn save(path: &Path, session: &Session) -> anyhow::Result<u64> {
+pub fn save(path: &Path, session: &Session) -> anyhow::Result<Fingerprint> {
     let text = toml::to_string(session).context("serialising the session")?;
     write_atomic(path, text.as_bytes())?;
-    Ok(fingerprint_of(text.as_bytes()))
+    Ok(Fingerprint::of(text.as_bytes()))
 }
 
 /// Why a guarded save did not write.
@@ -182,7 +182,11 @@ pub enum SaveError {
 
 /// Saves only over the file golive last read or wrote (`expected`, `None` for no file), so a
 /// change made by something else is never silently overwritten. Returns the new fingerprint.
-pub fn save_over(path: &Path, session: &Session, expected: Option<u64>) -> Result<u64, SaveError> {
+pub fn save_over(
+    path: &Path,
+    session: &Session,
+    expected: Option<Fingerprint>,
+) -> Result<Fingerprint, SaveError> {
     match fingerprint(path) {
         Ok(now) if now == expected => save(path, session).map_err(SaveError::Failed),
         Ok(_) => Err(SaveError::Changed),
@@ -191,19 +195,26 @@ pub fn save_over(path: &Path, session: &Session, expected: Option<u64>) -> Resul
 }
 
 /// What the file at `path` holds, as a hash of its bytes; `None` when there is no file.
-pub fn fingerprint(path: &Path) -> std::io::Result<Option<u64>> {
+pub fn fingerprint(path: &Path) -> std::io::Result<Option<Fingerprint>> {
     match crate::fsx::read_bounded(path, crate::located::MAX_FILE) {
-        Ok(bytes) => Ok(Some(fingerprint_of(&bytes))),
+        Ok(bytes) => Ok(Some(Fingerprint::of(&bytes))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e),
     }
 }
 
-fn fingerprint_of(bytes: &[u8]) -> u64 {
-    use std::hash::{DefaultHasher, Hasher};
-    let mut h = DefaultHasher::new();
-    h.write(bytes);
-    h.finish()
+/// What a session file held when golive last read or wrote it: a hash of its bytes, compared
+/// before every save so a change made by something else is never overwritten unseen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fingerprint(u64);
+
+impl Fingerprint {
+    pub fn of(bytes: &[u8]) -> Fingerprint {
+        use std::hash::{DefaultHasher, Hasher};
+        let mut h = DefaultHasher::new();
+        h.write(bytes);
+        Fingerprint(h.finish())
+    }
 }
 
 /// How many earlier versions `keep` holds beside the session (`FILE.bak.1` is the newest).

@@ -6,7 +6,7 @@
 
 use super::app::{Msg, Resolution};
 use crate::checklist::Checklist;
-use crate::session::{self, SaveError, Session};
+use crate::session::{self, Fingerprint, SaveError, Session};
 use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
@@ -21,7 +21,7 @@ pub enum Request {
 
 pub struct Saver {
     tx: mpsc::Sender<Request>,
-    handle: JoinHandle<Option<u64>>,
+    handle: JoinHandle<Option<Fingerprint>>,
 }
 
 impl Saver {
@@ -29,7 +29,7 @@ impl Saver {
     pub fn start(
         path: PathBuf,
         checklist: Arc<Checklist>,
-        disk: Option<u64>,
+        disk: Option<Fingerprint>,
         reply: mpsc::Sender<Msg>,
     ) -> Saver {
         let (tx, rx) = mpsc::channel();
@@ -46,7 +46,7 @@ impl Saver {
     }
 
     /// Waits until every request is written; returns the file's fingerprint as last written.
-    pub fn finish(self) -> Option<u64> {
+    pub fn finish(self) -> Option<Fingerprint> {
         drop(self.tx);
         self.handle.join().unwrap_or(None)
     }
@@ -55,12 +55,12 @@ impl Saver {
 struct Writer {
     path: PathBuf,
     checklist: Arc<Checklist>,
-    disk: Option<u64>,
+    disk: Option<Fingerprint>,
     reply: mpsc::Sender<Msg>,
 }
 
 impl Writer {
-    fn run(mut self, rx: mpsc::Receiver<Request>) -> Option<u64> {
+    fn run(mut self, rx: mpsc::Receiver<Request>) -> Option<Fingerprint> {
         let mut next = rx.recv().ok();
         while let Some(mut request) = next.take() {
             // Saves queued behind this one are older than the newest: write only the newest.

@@ -9,7 +9,7 @@ use crate::consent::{self, Grant};
 use crate::probe::engine::Event;
 use crate::probe::local::command::command_of;
 use crate::probe::registry;
-use crate::session::{Evidence, EvidenceKind, Session, SignOff, Status};
+use crate::session::{Evidence, EvidenceKind, Fingerprint, Session, SignOff, Status};
 use chrono::{DateTime, SubsecRound, Utc};
 use ratatui::crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
@@ -51,7 +51,7 @@ pub struct App {
     pub save_error: Option<String>,
     /// The fingerprint of the session file as golive last read or wrote it (`None`: no file);
     /// a save over anything else asks first.
-    pub disk: Option<u64>,
+    pub disk: Option<Fingerprint>,
     /// A save was refused because the file changed on disk, and no choice has been made yet.
     pub conflict: bool,
     /// Saves asked for and not yet answered: the header says "saving…" until they are.
@@ -136,7 +136,7 @@ impl App {
     }
 
     /// The session file as golive read it (its fingerprint; `None`: no file yet).
-    pub fn with_disk(self, disk: Option<u64>) -> App {
+    pub fn with_disk(self, disk: Option<Fingerprint>) -> App {
         App { disk, ..self }
     }
 

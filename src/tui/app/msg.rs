@@ -3,7 +3,7 @@
 use crate::consent::{self, Grant};
 use crate::probe::aws::Identity;
 use crate::probe::engine::Event;
-use crate::session::{Evidence, Session};
+use crate::session::{Evidence, Fingerprint, Session};
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 use std::path::PathBuf;
 
@@ -22,7 +22,7 @@ pub enum Msg {
     /// The loop handed a save to the writer: "saving…" until its answer comes.
     SaveSent,
     /// A save finished: the fingerprint of what it wrote, or why it failed.
-    Saved(Result<u64, String>),
+    Saved(Result<Fingerprint, String>),
     /// A save found the file changed by something else since golive read or wrote it: nothing
     /// was written.
     ChangedOnDisk,
@@ -54,9 +54,9 @@ pub enum Msg {
 #[derive(Debug)]
 pub enum Resolution {
     /// Ours written; theirs kept at the path.
-    KeptMine { backup: PathBuf, disk: u64 },
+    KeptMine { backup: PathBuf, disk: Fingerprint },
     /// Theirs loaded; ours kept at the path.
-    TookTheirs { backup: PathBuf, session: Box<Session>, disk: Option<u64> },
+    TookTheirs { backup: PathBuf, session: Box<Session>, disk: Option<Fingerprint> },
 }
 
 /// What the header shows about AWS.
