@@ -61,7 +61,7 @@ pub fn select(c: &Checklist, session: &Session, sel: &Selection) -> anyhow::Resu
             c.sections.len()
         );
     }
-    let mut jobs = Vec::new();
+    let mut chosen = Vec::new();
     let mut skipped = Vec::new();
     for (i, item) in c.items.iter().enumerate() {
         if !item.is_automated() {
@@ -78,10 +78,10 @@ pub fn select(c: &Checklist, session: &Session, sel: &Selection) -> anyhow::Resu
                 let who = r.by.as_deref().unwrap_or("someone");
                 skipped.push((i, format!("n/a by {who}: {}", r.reason.as_deref().unwrap_or(""))));
             }
-            _ => jobs.extend(sweep::plan(c, [i]).0),
+            _ => chosen.push(i),
         }
     }
-    Ok((jobs, skipped))
+    Ok((sweep::plan(c, chosen).0, skipped))
 }
 
 /// Runs the jobs. AWS probes run only in the expected account; when the session has none yet, the

@@ -50,6 +50,11 @@ pub fn default_path() -> Option<PathBuf> {
 
 pub use crate::session::key as session_key;
 
+/// The store at [`default_path`], or why there is none.
+pub fn store() -> anyhow::Result<PathBuf> {
+    default_path().context("no home directory to keep consent in")
+}
+
 /// The grants given for `session` (see [`session_key`]) in the store at `path`.
 pub fn for_session(path: &Path, session: &str) -> anyhow::Result<Vec<Grant>> {
     Ok(read(path)?.grants.into_iter().filter(|g| g.session == session).collect())

@@ -298,18 +298,12 @@ pub fn process(app: &mut App, runner: &mut Runner, saver: &Saver, msg: Msg) -> b
                 Effect::RunProbes { run, items } => runner.start(app, run, items),
                 Effect::CancelProbes => runner.cancel(),
                 Effect::Consent(grant) => {
-                    let kept = match crate::consent::default_path() {
-                        Some(store) => crate::consent::add(&store, &grant).map_err(|e| format!("{e:#}")),
-                        None => Err("no home directory to keep it in".into()),
-                    };
-                    queue.push_back(Msg::ConsentKept(kept));
+                    let kept = crate::consent::store().and_then(|s| crate::consent::add(&s, &grant));
+                    queue.push_back(Msg::ConsentKept(kept.map_err(|e| format!("{e:#}"))));
                 }
                 Effect::ConfirmRepo(grant) => {
-                    let kept = match crate::consent::default_path() {
-                        Some(store) => crate::consent::add_repo(&store, &grant).map_err(|e| format!("{e:#}")),
-                        None => Err("no home directory to keep it in".into()),
-                    };
-                    queue.push_back(Msg::ConsentKept(kept));
+                    let kept = crate::consent::store().and_then(|s| crate::consent::add_repo(&s, &grant));
+                    queue.push_back(Msg::ConsentKept(kept.map_err(|e| format!("{e:#}"))));
                 }
                 Effect::Quit => quit = true,
             }
