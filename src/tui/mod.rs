@@ -46,10 +46,11 @@ impl Runner {
     }
 
     fn start(&mut self, app: &App, run: u64, items: Vec<usize>) {
-        let (jobs, needs_aws) = sweep::plan(&app.checklist, items);
-        let mut target = app.session.target.clone();
+        let (jobs, needs_aws) = sweep::plan(app.checklist(), items);
+        let mut target = app.session().target.clone();
         let consent = Consent::Approved(app.allowed_commands());
-        let repo = local::resolve_repo(target.repo.as_deref(), &app.checkout, &app.repo_grants);
+        let repo =
+            local::resolve_repo(target.repo.as_deref(), &app.trust().checkout, &app.trust().repo_grants);
         let (tx, opts) = (self.tx.clone(), self.opts);
         self.sweeps.retain(|h| !h.is_finished());
         let rt = self.rt.as_ref().expect("the runtime lives as long as the runner");
@@ -113,7 +114,12 @@ pub enum Ended {
 
 pub fn run(mut app: App, probe_opts: engine::Opts, mouse: bool) -> anyhow::Result<Ended> {
     let mut runner = Runner::new(probe_opts)?;
-    let saver = Saver::start(app.session_path.clone(), app.checklist.clone(), app.disk, runner.tx.clone());
+    let saver = Saver::start(
+        app.session_path().to_path_buf(),
+        app.checklist().clone(),
+        app.save().disk,
+        runner.tx.clone(),
+    );
     // SIGTERM (a shutdown, kill) and SIGHUP (the SSH connection dropped) end golive the way q
     // does: what was typed is saved. Raw mode turns Ctrl-C into a key, so SIGINT comes only from
     // kill -INT and is treated the same. A second SIGTERM ends golive at once, whatever it is
@@ -145,18 +151,18 @@ pub fn run(mut app: App, probe_opts: engine::Opts, mouse: bool) -> anyhow::Resul
     let ended = match outcome {
         Err(panic) => {
             app.update(Msg::Shutdown);
-            if !app.conflict {
-                let _ = session::save_over(&app.session_path, &app.session, app.disk);
+            if !app.save().conflict {
+                let _ = session::save_over(app.session_path(), app.session(), app.save().disk);
             }
             drop(guard);
             std::panic::resume_unwind(panic);
         }
         Ok(result) => {
             tracing::info!(target: "golive", "checklist ended: {:?}", result.as_ref().map_err(|e| e.to_string()));
-            if result.is_err() && !app.conflict {
+            if result.is_err() && !app.save().conflict {
                 // Drawing failed under us: save what we hold before reporting.
                 app.update(Msg::Shutdown);
-                let _ = match session::save_over(&app.session_path, &app.session, app.disk) {
+                let _ = match session::save_over(app.session_path(), app.session(), app.save().disk) {
                     Ok(disk) => app.update(Msg::Saved(Ok(disk))),
                     // Someone else's change is on disk: keep ours beside it, below.
                     Err(session::SaveError::Changed) => app.update(Msg::ChangedOnDisk),
@@ -164,20 +170,20 @@ pub fn run(mut app: App, probe_opts: engine::Opts, mouse: bool) -> anyhow::Resul
                 };
             }
             drop(guard);
-            if app.conflict {
-                let mine = toml::to_string(&app.session)?;
-                let backup = session::keep(&app.session_path, mine.as_bytes())?;
+            if app.save().conflict {
+                let mine = toml::to_string(&app.session())?;
+                let backup = session::keep(app.session_path(), mine.as_bytes())?;
                 anyhow::bail!(
                     "{} changed on disk and golive stopped before you chose: your version is in {}",
-                    app.session_path.display(),
+                    app.session_path().display(),
                     backup.display()
                 );
             }
             result?
         }
     };
-    if let Some(e) = &app.save_error {
-        anyhow::bail!("the session could not be saved to {}: {e}", app.session_path.display());
+    if let Some(e) = &app.save().error {
+        anyhow::bail!("the session could not be saved to {}: {e}", app.session_path().display());
     }
     Ok(ended)
 }
@@ -200,7 +206,7 @@ fn ui_loop(
             tracing::debug!(target: "golive", "first frame drawn at {:.1} ms", crate::log::uptime_ms());
         }
         // While probes run the spinner turns; otherwise the app only needs a nudge now and then.
-        let wait = if app.running.is_empty() { IDLE } else { TICK };
+        let wait = if app.runs().running.is_empty() { IDLE } else { TICK };
         let first = runner.rx.recv_timeout(wait).ok();
         // Everything that arrived together is applied before the next frame: a sweep's results
         // or a paste's worth of keys cost one draw, not one each.
@@ -220,7 +226,7 @@ fn ui_loop(
         }
         if idle {
             // After a short pause without input the app may save a note being typed.
-            let msg = if app.running.is_empty() { Msg::Idle } else { Msg::Tick };
+            let msg = if app.runs().running.is_empty() { Msg::Idle } else { Msg::Tick };
             if process(app, runner, saver, msg) {
                 return Ok(Ended::Quit);
             }
@@ -255,24 +261,24 @@ pub fn process(app: &mut App, runner: &mut Runner, saver: &Saver, msg: Msg) -> b
             match effect {
                 // Written on the saver's thread; the answer comes back as a message.
                 Effect::Save => {
-                    saver.send(Request::Save(Box::new(app.session.clone())));
+                    saver.send(Request::Save(Box::new(app.session().clone())));
                     queue.push_front(Msg::SaveSent);
                 }
                 Effect::Overwrite => {
-                    saver.send(Request::KeepMine(Box::new(app.session.clone())));
+                    saver.send(Request::KeepMine(Box::new(app.session().clone())));
                     queue.push_front(Msg::SaveSent);
                 }
                 Effect::Reload => {
-                    saver.send(Request::TakeTheirs(Box::new(app.session.clone())));
+                    saver.send(Request::TakeTheirs(Box::new(app.session().clone())));
                     queue.push_front(Msg::SaveSent);
                 }
                 Effect::Export => {
-                    let path = export::report_path(&app.session_path);
+                    let path = export::report_path(app.session_path());
                     let meta = export::markdown::Meta {
-                        session_path: &app.session_path.display().to_string(),
+                        session_path: &app.session_path().display().to_string(),
                         generated: app.now(),
                     };
-                    let text = export::markdown::render(&app.checklist, &app.session, &meta);
+                    let text = export::markdown::render(app.checklist(), app.session(), &meta);
                     // The report goes beside the session, in someone's checkout: a link or a device
                     // committed there under the report's name is refused, never written through.
                     let r = match std::fs::symlink_metadata(&path) {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use golive::checklist::Checklist;
 use golive::session::Session;
-use golive::tui::app::{App, Effect, Msg};
+use golive::tui::app::{App, Effect, Msg, Resolution};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -15,12 +15,31 @@ pub fn fixed_now() -> DateTime<Utc> {
 }
 
 pub fn app() -> App {
+    app_with(Session::new(&Checklist::embedded(), fixed_now()))
+}
+
+/// The app opened on `session`.
+pub fn app_with(session: Session) -> App {
     let checklist = Checklist::embedded();
-    let session = Session::new(&checklist, fixed_now());
     let mut app =
         App::new(checklist, session, PathBuf::from("/srv/launch/session.toml"), "alice".into(), fixed_now);
     app.update(Msg::Resize(120, 40));
     app
+}
+
+/// The session file changed on disk (`edit` says how) and the person loaded that version: the
+/// way a session's contents change other than by keys.
+pub fn reload(app: &mut App, edit: impl FnOnce(&mut Session)) {
+    let mut session = app.session().clone();
+    edit(&mut session);
+    let backup = PathBuf::from("/srv/launch/session.toml.mine");
+    app.update(Msg::Resolved(Ok(Resolution::TookTheirs { backup, session: Box::new(session), disk: None })));
+    clear_flash(app);
+}
+
+/// A key bound to nothing: it only clears the flash line, as any key does.
+pub fn clear_flash(app: &mut App) {
+    app.update(key(KeyCode::F(12)));
 }
 
 pub fn key(code: KeyCode) -> Msg {

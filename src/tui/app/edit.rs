@@ -58,8 +58,8 @@ impl App {
         let mut fx = self.save_draft();
         let Some(Input::Notes { item, original, .. }) = self.input.take() else { return fx };
         let id = self.checklist.items[item].id.clone();
-        if self.session.record(&id).map_or("", |r| r.notes.as_str()) != original {
-            self.log(Some(&id), "notes edited".into());
+        let by = By { who: &self.who, at: self.now() };
+        if self.session.notes_edited(&id, &original, by) {
             self.info("Notes saved.".into());
             fx = vec![Effect::Save];
         }
@@ -71,13 +71,8 @@ impl App {
     pub(super) fn save_draft(&mut self) -> Vec<Effect> {
         let Some(Input::Notes { item, area, .. }) = &self.input else { return vec![] };
         let text = area.lines().join("\n").trim_end().to_string();
-        let id = self.checklist.items[*item].id.clone();
-        if self.session.record(&id).map_or("", |r| r.notes.as_str()) == text {
-            return vec![];
-        }
-        self.session.record_mut(&id).notes = text;
-        self.session.tidy(&id);
-        vec![Effect::Save]
+        let id = &self.checklist.items[*item].id;
+        if self.session.draft_notes(id, text) { vec![Effect::Save] } else { vec![] }
     }
 
     pub(super) fn prompt_key(&mut self, action: Option<Action>, ev: KeyEvent) -> Vec<Effect> {
@@ -93,7 +88,7 @@ impl App {
                 self.input = None;
                 if let PromptKind::Search { origin, origin_critical } = kind {
                     self.search = Search::default();
-                    self.critical_only = origin_critical;
+                    self.nav.critical_only = origin_critical;
                     self.select(origin);
                 }
                 vec![]
@@ -160,15 +155,13 @@ impl App {
             }
             PromptKind::Reviewer { row } => {
                 let text = if text.is_empty() { self.who.clone() } else { text };
-                let now = self.now();
-                let (area, slot) = self.signoff_slot(row);
-                if slot.reviewer == text {
-                    return vec![];
+                let checklist = self.checklist.clone();
+                let by = By { who: &self.who, at: self.now() };
+                if self.session.set_reviewer(signoff_slot(&checklist, row), &text, by) {
+                    vec![Effect::Save]
+                } else {
+                    vec![]
                 }
-                slot.reviewer = text.clone();
-                slot.date.get_or_insert(now.date_naive());
-                self.log(None, format!("sign-off {area}: reviewer {text:?}"));
-                vec![Effect::Save]
             }
         }
     }
@@ -191,7 +184,7 @@ impl App {
                 let (item, index) = match kind {
                     ConfirmKind::DeleteEvidence { item, index } => (item, index),
                     ConfirmKind::RunCommand { command, .. } => {
-                        let command = self.offered_commands[command].clone();
+                        let command = self.runs.offered_commands[command].clone();
                         let grant = Grant {
                             command: command.clone(),
                             repo: self.session.target.repo.clone(),
@@ -199,43 +192,38 @@ impl App {
                             by: self.who.clone(),
                             at: self.now(),
                         };
-                        self.grants.push(grant.clone());
-                        // The audit line names exactly what was allowed: never masked.
-                        self.log(None, format!("command allowed: {command}"));
+                        self.trust.grants.push(grant.clone());
+                        let by = By { who: &self.who, at: self.now() };
+                        self.session.command_allowed(&command, by);
                         let mut fx = vec![Effect::Consent(grant), Effect::Save];
-                        let sweep = std::mem::take(&mut self.pending_sweep);
+                        let sweep = self.runs.take_pending();
                         fx.extend(self.run_probes(sweep));
                         return fx;
                     }
                     ConfirmKind::ExportWithLeaks => return vec![Effect::Export],
                     ConfirmKind::ChangedOnDisk => return vec![Effect::Overwrite],
                     ConfirmKind::TrustAccount { account } => {
-                        let account = self.offered_accounts[account].clone();
-                        self.session.target.account_id = Some(account.clone());
-                        self.log(None, format!("expected AWS account set to {account}"));
+                        let account = self.runs.offered_accounts[account].clone();
+                        let by = By { who: &self.who, at: self.now() };
+                        self.session.trust_account(&account, by);
                         self.info(format!("Probing account {account}: t changes it."));
                         let mut fx = vec![Effect::Save];
-                        fx.extend(self.run_probes(self.last_sweep.clone()));
+                        fx.extend(self.run_probes(self.runs.last()));
                         return fx;
                     }
                 };
                 let id = self.checklist.items[item].id.clone();
-                let rec = self.session.record_mut(&id);
-                if index < rec.evidence.len() {
-                    let gone = rec.evidence.remove(index);
-                    self.evidence_sel = index.saturating_sub(1);
-                    self.session.tidy(&id);
-                    self.log(Some(&id), format!("evidence removed ({})", kind_word(gone.kind)));
-                    self.info(format!("Evidence deleted: {}", gone.value));
-                    return vec![Effect::Save];
-                }
-                vec![]
+                let by = By { who: &self.who, at: self.now() };
+                let Some(gone) = self.session.remove_evidence(&id, index, by) else { return vec![] };
+                self.nav.evidence_sel = index.saturating_sub(1);
+                self.info(format!("Evidence deleted: {}", gone.value));
+                vec![Effect::Save]
             }
             Some(Action::Cancel) => {
                 self.input = None;
                 if let ConfirmKind::RunCommand { .. } = kind {
                     // Refused: the sweep goes on; that check reports it was not allowed.
-                    let sweep = std::mem::take(&mut self.pending_sweep);
+                    let sweep = self.runs.take_pending();
                     return self.run_probes(sweep);
                 }
                 if let ConfirmKind::ChangedOnDisk = kind {
@@ -245,7 +233,7 @@ impl App {
                     self.info("Not exported: remove the credential from the note (e edits it).".into());
                 }
                 if let ConfirmKind::TrustAccount { account } = kind {
-                    let account = &self.offered_accounts[account];
+                    let account = &self.runs.offered_accounts[account];
                     self.error(format!(
                         "Account {account} not trusted: AWS probes will not run (t sets the account)."
                     ));
@@ -290,8 +278,8 @@ impl App {
                     && let Some(repo) = target.repo.as_deref().map(std::path::Path::new)
                     && (repo.is_absolute() || repo.components().any(|c| c == std::path::Component::ParentDir))
                 {
-                    let path = self.checkout.join(repo);
-                    self.repo_grants.push(path.clone());
+                    let path = self.trust.checkout.join(repo);
+                    self.trust.repo_grants.push(path.clone());
                     fx.insert(
                         0,
                         Effect::ConfirmRepo(consent::RepoGrant {
@@ -302,9 +290,9 @@ impl App {
                         }),
                     );
                 }
-                self.session.target = target;
-                self.aws = AwsView::NotConnected;
-                self.log(None, "target changed".into());
+                let by = By { who: &self.who, at: self.now() };
+                self.session.set_target(target, by);
+                self.runs.aws = AwsView::NotConnected;
                 self.info("Target saved: probes use it from the next run.".into());
                 return fx;
             }
@@ -319,5 +307,13 @@ impl App {
         let mut area = TextArea::new(vec![initial.to_string()]);
         area.move_cursor(ratatui_textarea::CursorMove::End);
         self.input = Some(Input::Prompt { kind, area: Box::new(area) });
+    }
+}
+
+/// The sign-off a row of the sign-off view holds: an area, or the final approval after them.
+pub(super) fn signoff_slot(checklist: &Checklist, row: usize) -> SignSlot<'_> {
+    match checklist.signoff_areas.get(row) {
+        Some(area) => SignSlot::Area(area),
+        None => SignSlot::Final,
     }
 }

@@ -26,11 +26,11 @@ impl App {
             }
             Action::SetStatus(s) => return self.person_sets(s),
             Action::RunProbe => {
-                if !self.checklist.items[self.selected].is_automated() {
+                if !self.checklist.items[self.nav.selected].is_automated() {
                     self.info("This item has no automated check.".into());
                     return vec![];
                 }
-                return self.run_probes(vec![self.selected]);
+                return self.run_probes(vec![self.nav.selected]);
             }
             Action::RunSection => {
                 let items = self.checklist.sections[self.section()].items.clone().collect();
@@ -38,11 +38,10 @@ impl App {
             }
             Action::RunAll => return self.run_probes((0..self.checklist.items.len()).collect()),
             Action::CancelProbes => {
-                if self.running.is_empty() {
+                let n = self.runs.cancel();
+                if n == 0 {
                     return vec![];
                 }
-                let n = self.running.len();
-                self.running.clear();
                 self.info(format!("Cancelled {n} probe{}.", if n == 1 { "" } else { "s" }));
                 return vec![Effect::CancelProbes];
             }
@@ -67,28 +66,28 @@ impl App {
                 area.move_cursor(ratatui_textarea::CursorMove::Bottom);
                 area.move_cursor(ratatui_textarea::CursorMove::End);
                 self.input =
-                    Some(Input::Notes { item: self.selected, area: Box::new(area), original: notes });
+                    Some(Input::Notes { item: self.nav.selected, area: Box::new(area), original: notes });
             }
-            Action::AddEvidence => self.prompt(PromptKind::Evidence { item: self.selected }, ""),
+            Action::AddEvidence => self.prompt(PromptKind::Evidence { item: self.nav.selected }, ""),
             Action::DeleteEvidence => {
                 let n = self.session.record(&self.item_id()).map_or(0, |r| r.evidence.len());
                 if n == 0 {
                     self.info("This item has no evidence to delete.".into());
                 } else {
-                    let index = self.evidence_sel.min(n - 1);
+                    let index = self.nav.evidence_sel.min(n - 1);
                     self.input =
-                        Some(Input::Confirm(ConfirmKind::DeleteEvidence { item: self.selected, index }));
+                        Some(Input::Confirm(ConfirmKind::DeleteEvidence { item: self.nav.selected, index }));
                 }
             }
             Action::ScrollDetailDown => {
-                self.detail_scroll = self.detail_scroll.saturating_add(self.half_page())
+                self.nav.detail_scroll = self.nav.detail_scroll.saturating_add(self.half_page())
             }
             Action::ScrollDetailUp => {
-                self.detail_scroll = self.detail_scroll.saturating_sub(self.half_page())
+                self.nav.detail_scroll = self.nav.detail_scroll.saturating_sub(self.half_page())
             }
             Action::Search => {
                 let origin =
-                    PromptKind::Search { origin: self.selected, origin_critical: self.critical_only };
+                    PromptKind::Search { origin: self.nav.selected, origin_critical: self.nav.critical_only };
                 let query = self.search.query.clone();
                 self.prompt(origin, &query);
             }
@@ -98,15 +97,15 @@ impl App {
                 if !self.checklist.items.iter().any(|i| i.critical) {
                     self.info("This checklist marks no item as critical.".into());
                 } else {
-                    self.critical_only = !self.critical_only;
-                    if self.critical_only && !self.checklist.items[self.selected].critical {
+                    self.nav.critical_only = !self.nav.critical_only;
+                    if self.nav.critical_only && !self.checklist.items[self.nav.selected].critical {
                         // The first critical item from the current section on.
                         let s = self.section();
                         let visible = self.visible_items();
                         let pick = visible.iter().find(|&&i| self.checklist.items[i].section >= s);
                         self.select(*pick.unwrap_or(&visible[0]));
                     } else {
-                        self.select(self.selected);
+                        self.select(self.nav.selected);
                     }
                 }
             }
@@ -151,12 +150,9 @@ impl App {
                 }
             }
             Some(Action::CycleSignOff) => {
-                let now = self.now();
-                let (area, slot) = self.signoff_slot(row);
-                slot.status = slot.status.cycled();
-                slot.date = Some(now.date_naive());
-                let word = slot.status.word();
-                self.log(None, format!("sign-off {area}: {word}"));
+                let checklist = self.checklist.clone();
+                let by = By { who: &self.who, at: self.now() };
+                self.session.cycle_signoff(edit::signoff_slot(&checklist, row), by);
                 return vec![Effect::Save];
             }
             Some(Action::Close) => self.overlay = Overlay::None,
@@ -168,24 +164,12 @@ impl App {
 
     /// The sign-off of a row of the sign-off view: an area, or the final approval after them.
     pub fn signoff_get(&self, row: usize) -> SignOff {
-        match self.checklist.signoff_areas.get(row) {
-            Some(area) => self.session.signoff.get(area).cloned().unwrap_or_default(),
-            None => self.session.final_approval.clone().unwrap_or_default(),
-        }
-    }
-
-    pub(super) fn signoff_slot(&mut self, row: usize) -> (String, &mut SignOff) {
-        match self.checklist.signoff_areas.get(row) {
-            Some(area) => (area.clone(), self.session.signoff.entry(area.clone()).or_default()),
-            None => {
-                ("Final Approval".into(), self.session.final_approval.get_or_insert_with(SignOff::default))
-            }
-        }
+        self.session.sign_off(edit::signoff_slot(&self.checklist, row))
     }
 
     /// A person sets a status. Overriding a probe's verdict asks why; n/a always does.
     pub(super) fn person_sets(&mut self, status: Status) -> Vec<Effect> {
-        let item = self.selected;
+        let item = self.nav.selected;
         if status == Status::NotApplicable {
             let reason = self.session.record(&self.item_id()).and_then(|r| r.reason.clone());
             self.prompt(PromptKind::NaReason { item }, reason.as_deref().unwrap_or(""));
@@ -204,24 +188,11 @@ impl App {
     }
 
     pub(super) fn set_status(&mut self, item: usize, status: Status, reason: Option<String>) -> Vec<Effect> {
-        let now = self.now();
         let id = self.checklist.items[item].id.clone();
-        let who = self.who.clone();
-        let rec = self.session.record_mut(&id);
-        let old = rec.status;
-        if old == status && rec.reason == reason && !rec.status_by_probe {
-            return vec![];
+        let by = By { who: &self.who, at: self.now() };
+        match self.session.set_status(&id, status, reason, by) {
+            Some(_) => vec![Effect::Save],
+            None => vec![],
         }
-        rec.status_by_probe = false;
-        rec.status = status;
-        rec.reason = reason.clone();
-        rec.by = Some(who);
-        rec.at = Some(now);
-        let mut change = format!("status {} -> {}", old.word(), status.word());
-        if let Some(r) = reason {
-            change.push_str(&format!(" ({r})"));
-        }
-        self.log(Some(&id), change);
-        vec![Effect::Save]
     }
 }

@@ -9,6 +9,7 @@ use crate::consent::{self, Grant};
 use crate::probe::engine::Event;
 use crate::probe::local::command::command_of;
 use crate::probe::registry;
+use crate::session::edit::{By, SignSlot};
 use crate::session::{Evidence, EvidenceKind, Fingerprint, Session, SignOff, Status};
 use chrono::{DateTime, SubsecRound, Utc};
 use ratatui::crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
@@ -26,58 +27,33 @@ mod state;
 mod sweep;
 
 pub use msg::{AwsView, Effect, Msg, Resolution};
-pub use state::{ConfirmKind, Flash, FlashLevel, Input, Overlay, Pane, PromptKind, Row, Search};
+pub use nav::Nav;
+pub use state::{
+    ConfirmKind, Flash, FlashLevel, Input, Overlay, Pane, PromptKind, Row, SaveState, Search, Trust,
+};
+pub use sweep::Runs;
 
+/// The whole state of the TUI. Only `update` (and what it calls) changes it: the loop that
+/// performs effects reports back through messages, and draw functions read it through the
+/// accessors below.
 pub struct App {
     /// Shared with the saver, which reads a reloaded file against it.
-    pub checklist: Arc<Checklist>,
-    pub session: Session,
-    pub session_path: PathBuf,
-    pub who: String,
-    pub clock: fn() -> DateTime<Utc>,
-    pub size: Rect,
-    pub focus: Pane,
-    /// Index into `checklist.items`.
-    pub selected: usize,
-    pub critical_only: bool,
-    pub overlay: Overlay,
-    pub input: Option<Input>,
-    pub search: Search,
-    pub evidence_sel: usize,
-    pub detail_scroll: u16,
-    pub items_offset: usize,
-    pub flash: Option<Flash>,
-    /// The last save failed: shown until a save succeeds, because the user must know.
-    pub save_error: Option<String>,
-    /// The fingerprint of the session file as golive last read or wrote it (`None`: no file);
-    /// a save over anything else asks first.
-    pub disk: Option<Fingerprint>,
-    /// A save was refused because the file changed on disk, and no choice has been made yet.
-    pub conflict: bool,
-    /// Saves asked for and not yet answered: the header says "saving…" until they are.
-    pub saving: usize,
+    checklist: Arc<Checklist>,
+    session: Session,
+    session_path: PathBuf,
+    who: String,
+    clock: fn() -> DateTime<Utc>,
+    size: Rect,
+    nav: Nav,
+    search: Search,
+    overlay: Overlay,
+    input: Option<Input>,
+    flash: Option<Flash>,
     /// Lines kept under the header for the whole run (see `Msg::Notice`).
-    pub banner: Vec<String>,
-    pub aws: AwsView,
-    /// Items whose probe is queued or running: their sweep and whether it has started.
-    pub running: BTreeMap<usize, (u64, bool)>,
-    pub spinner: usize,
-    /// Ids of the accounts offered for trust (index into this list in ConfirmKind).
-    pub offered_accounts: Vec<String>,
-    /// Commands asked about (index into this list in ConfirmKind); those refused are not asked
-    /// again until golive restarts.
-    pub offered_commands: Vec<String>,
-    /// The commands this person allowed for this session, from their own consent store.
-    pub grants: Vec<Grant>,
-    /// Repositories outside the checkout this person confirmed for this session.
-    pub repo_grants: Vec<PathBuf>,
-    /// The checkout the session belongs to: a repository path from the session is relative to it.
-    pub checkout: PathBuf,
-    /// The sweep waiting for answers about its commands.
-    pending_sweep: Vec<usize>,
-    runs: u64,
-    last_sweep: Vec<usize>,
-    last_in_section: Vec<usize>,
+    banner: Vec<String>,
+    runs: Runs,
+    save: SaveState,
+    trust: Trust,
 }
 
 impl App {
@@ -91,8 +67,9 @@ impl App {
         let checklist = checklist.into();
         let checkout = session_path.parent().map(PathBuf::from).unwrap_or_default();
         let selected = session.ui.item.as_deref().and_then(|id| checklist.index_of(id)).unwrap_or(0);
-        let critical_only = session.ui.critical_only && checklist.items.iter().any(|i| i.critical);
-        let last_in_section = checklist.sections.iter().map(|s| s.items.start).collect();
+        // The critical view is kept only when it holds the remembered item.
+        let critical_only = session.ui.critical_only && checklist.items[selected].critical;
+        let nav = Nav::new(&checklist, selected, critical_only);
         let mut app = App {
             checklist,
             session,
@@ -100,58 +77,90 @@ impl App {
             who,
             clock,
             size: Rect::new(0, 0, 80, 24),
-            focus: Pane::Items,
-            selected,
-            critical_only,
+            nav,
+            search: Search::default(),
             overlay: Overlay::None,
             input: None,
-            search: Search::default(),
-            evidence_sel: 0,
-            detail_scroll: 0,
-            items_offset: 0,
             flash: None,
-            save_error: None,
-            disk: None,
-            conflict: false,
-            saving: 0,
             banner: Vec::new(),
-            aws: AwsView::NotConnected,
-            running: BTreeMap::new(),
-            spinner: 0,
-            offered_accounts: Vec::new(),
-            offered_commands: Vec::new(),
-            grants: Vec::new(),
-            repo_grants: Vec::new(),
-            checkout,
-            pending_sweep: Vec::new(),
-            runs: 0,
-            last_sweep: Vec::new(),
-            last_in_section,
+            runs: Runs::new(),
+            save: SaveState::default(),
+            trust: Trust { checkout, ..Trust::default() },
         };
-        if app.critical_only && !app.checklist.items[app.selected].critical {
-            app.critical_only = false;
-        }
-        app.select(app.selected);
+        app.select(selected);
         app
     }
 
     /// The session file as golive read it (its fingerprint; `None`: no file yet).
-    pub fn with_disk(self, disk: Option<Fingerprint>) -> App {
-        App { disk, ..self }
+    pub fn with_disk(mut self, disk: Option<Fingerprint>) -> App {
+        self.save.disk = disk;
+        self
     }
 
     /// What the person trusts on this machine for this session: commands allowed, repositories
     /// outside the checkout confirmed, and the checkout itself.
     pub fn with_trust(self, grants: Vec<Grant>, repo_grants: Vec<PathBuf>, checkout: PathBuf) -> App {
-        App { grants, repo_grants, checkout, ..self }
+        App { trust: Trust { grants, repo_grants, checkout }, ..self }
+    }
+
+    pub fn checklist(&self) -> &Arc<Checklist> {
+        &self.checklist
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    pub fn session_path(&self) -> &std::path::Path {
+        &self.session_path
+    }
+
+    pub fn who(&self) -> &str {
+        &self.who
+    }
+
+    pub fn nav(&self) -> &Nav {
+        &self.nav
+    }
+
+    pub fn search(&self) -> &Search {
+        &self.search
+    }
+
+    pub fn overlay(&self) -> Overlay {
+        self.overlay
+    }
+
+    pub fn input(&self) -> Option<&Input> {
+        self.input.as_ref()
+    }
+
+    pub fn flash(&self) -> Option<&Flash> {
+        self.flash.as_ref()
+    }
+
+    pub fn banner(&self) -> &[String] {
+        &self.banner
+    }
+
+    pub fn runs(&self) -> &Runs {
+        &self.runs
+    }
+
+    pub fn save(&self) -> &SaveState {
+        &self.save
+    }
+
+    pub fn trust(&self) -> &Trust {
+        &self.trust
     }
 
     pub fn areas(&self) -> Areas {
-        layout::areas(self.size, self.focus == Pane::Detail, self.banner.len())
+        layout::areas(self.size, self.nav.focus == Pane::Detail, self.banner.len())
     }
 
     pub fn section(&self) -> usize {
-        self.checklist.items[self.selected].section
+        self.nav.section(&self.checklist)
     }
 
     /// The context whose key bindings apply now.
@@ -193,54 +202,41 @@ impl App {
             }
             Msg::EvidenceReady { item, evidence } => {
                 let id = self.checklist.items[item].id.clone();
-                let what = format!("evidence added ({})", kind_word(evidence.kind));
                 self.info(format!("Evidence added: {}", evidence.value));
-                let rec = self.session.record_mut(&id);
-                rec.evidence.push(evidence);
-                self.evidence_sel = rec.evidence.len() - 1;
-                self.log(Some(&id), what);
+                let by = By { who: &self.who, at: self.now() };
+                self.nav.evidence_sel = self.session.add_evidence(&id, evidence, by);
                 vec![Effect::Save]
             }
             Msg::SaveSent => {
-                self.saving += 1;
+                self.save.sent();
                 vec![]
             }
             Msg::Saved(Ok(disk)) => {
-                self.saving = self.saving.saturating_sub(1);
-                self.save_error = None;
-                self.disk = Some(disk);
+                self.save.saved(disk);
                 vec![]
             }
             Msg::ChangedOnDisk => {
-                self.saving = self.saving.saturating_sub(1);
+                self.save.conflicted();
                 if !matches!(self.input, Some(Input::Confirm(ConfirmKind::ChangedOnDisk))) {
                     self.save_draft();
                     self.input = Some(Input::Confirm(ConfirmKind::ChangedOnDisk));
                 }
-                self.conflict = true;
-                self.save_error = Some("the file changed on disk; not saved until you choose".into());
                 vec![]
             }
             Msg::Resolved(Ok(Resolution::KeptMine { backup, disk })) => {
-                self.saving = self.saving.saturating_sub(1);
-                self.conflict = false;
-                self.save_error = None;
-                self.disk = Some(disk);
+                self.save.settled(Some(disk));
                 self.info(format!("Saved yours; the version on disk is kept as {}.", backup.display()));
                 vec![]
             }
             Msg::Resolved(Ok(Resolution::TookTheirs { backup, session, disk })) => {
-                self.saving = self.saving.saturating_sub(1);
-                self.conflict = false;
-                self.save_error = None;
-                self.disk = disk;
+                self.save.settled(disk);
                 self.session = *session;
-                self.select(self.selected.min(self.checklist.items.len() - 1));
+                self.select(self.nav.selected.min(self.checklist.items.len() - 1));
                 self.info(format!("Loaded the version on disk; yours is kept as {}.", backup.display()));
                 vec![]
             }
             Msg::Resolved(Err(e)) => {
-                self.saving = self.saving.saturating_sub(1);
+                self.save.answered();
                 // Nothing changed: ask again, with the reason on screen.
                 self.error(e);
                 self.input = Some(Input::Confirm(ConfirmKind::ChangedOnDisk));
@@ -253,8 +249,7 @@ impl App {
                 vec![Effect::Save, Effect::Quit]
             }
             Msg::Saved(Err(e)) => {
-                self.saving = self.saving.saturating_sub(1);
-                self.save_error = Some(e);
+                self.save.failed(e);
                 vec![]
             }
             Msg::Exported(Ok(path)) => {
@@ -267,18 +262,17 @@ impl App {
                 vec![]
             }
             Msg::Tick => {
-                self.spinner = self.spinner.wrapping_add(1);
+                self.runs.tick();
                 vec![]
             }
             Msg::Aws(view) => {
                 if let AwsView::Unconfirmed(id) = &view {
-                    self.offered_accounts.push(id.account.clone());
-                    let account = self.offered_accounts.len() - 1;
+                    let account = self.runs.offer_account(id.account.clone());
                     if self.input.is_none() {
                         self.input = Some(Input::Confirm(ConfirmKind::TrustAccount { account }));
                     }
                 }
-                self.aws = view;
+                self.runs.aws = view;
                 vec![]
             }
             Msg::Probe { item, run, event } => self.on_probe(item, run, event),
@@ -312,13 +306,7 @@ impl App {
     }
 
     pub fn item_id(&self) -> String {
-        self.checklist.items[self.selected].id.clone()
-    }
-
-    fn log(&mut self, item: Option<&str>, change: String) {
-        let now = self.now();
-        let who = self.who.clone();
-        self.session.log(now, &who, item, change);
+        self.checklist.items[self.nav.selected].id.clone()
     }
 
     fn info(&mut self, text: String) {
@@ -327,13 +315,5 @@ impl App {
 
     fn error(&mut self, text: String) {
         self.flash = Some(Flash { text, level: FlashLevel::Error });
-    }
-}
-
-fn kind_word(k: EvidenceKind) -> &'static str {
-    match k {
-        EvidenceKind::Url => "url",
-        EvidenceKind::File => "file",
-        EvidenceKind::Text => "text",
     }
 }

@@ -1,8 +1,10 @@
 //! The small pieces of view state: panes, overlays, the editors that have the keyboard, the
-//! flash line, search and the rows of the items pane.
+//! flash line, search, the rows of the items pane, the save state and what the person trusts.
 
-use crate::session::Status;
+use crate::consent::Grant;
+use crate::session::{Fingerprint, Status};
 use ratatui_textarea::TextArea;
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -123,4 +125,73 @@ pub enum Row {
         group: Option<usize>,
     },
     Item(usize),
+}
+
+/// What the app knows about writing the session file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SaveState {
+    /// The fingerprint of the file as golive last read or wrote it (`None`: no file); a save over
+    /// anything else asks first.
+    pub disk: Option<Fingerprint>,
+    /// Saves asked for and not yet answered: the header says "saving…" until they are.
+    pub in_flight: usize,
+    /// A save was refused because the file changed on disk, and no choice has been made yet.
+    pub conflict: bool,
+    /// The last save failed: shown until a save succeeds, because the person must know.
+    pub error: Option<String>,
+}
+
+impl SaveState {
+    pub(super) fn sent(&mut self) {
+        self.in_flight += 1;
+    }
+
+    /// A save was answered, written or not.
+    pub(super) fn answered(&mut self) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+    }
+
+    /// A save was written: the file on disk is now `disk`.
+    pub(super) fn saved(&mut self, disk: Fingerprint) {
+        self.answered();
+        self.disk = Some(disk);
+        self.error = None;
+    }
+
+    /// A conflict was settled: the file on disk is now `disk` (as golive wrote it or took it).
+    pub(super) fn settled(&mut self, disk: Option<Fingerprint>) {
+        self.answered();
+        self.disk = disk;
+        self.conflict = false;
+        self.error = None;
+    }
+
+    pub(super) fn conflicted(&mut self) {
+        self.answered();
+        self.conflict = true;
+        self.error = Some("the file changed on disk; not saved until you choose".into());
+    }
+
+    pub(super) fn failed(&mut self, error: String) {
+        self.answered();
+        self.error = Some(error);
+    }
+}
+
+/// What the person trusts on this machine for this session.
+#[derive(Debug, Clone, Default)]
+pub struct Trust {
+    /// The commands this person allowed for this session, from their own consent store.
+    pub grants: Vec<Grant>,
+    /// Repositories outside the checkout this person confirmed for this session.
+    pub repo_grants: Vec<PathBuf>,
+    /// The checkout the session belongs to: a repository path from the session is relative to it.
+    pub checkout: PathBuf,
+}
+
+impl Trust {
+    /// The commands allowed to run in `repo`.
+    pub fn allowed(&self, repo: Option<&str>) -> Vec<String> {
+        crate::consent::allowed(&self.grants, repo)
+    }
 }

@@ -8,11 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let focused = app.focus == Pane::Detail;
-    let c = &app.checklist;
-    let item = &c.items[app.selected];
+    let focused = app.nav().focus == Pane::Detail;
+    let c = &app.checklist();
+    let item = &c.items[app.nav().selected];
     let group = c.group_of(item);
-    let rec = app.session.record(&item.id);
+    let rec = app.session().record(&item.id);
     let mut lines: Vec<Line> = Vec::new();
 
     let mut title = vec![Span::styled(item.title.clone(), theme::TITLE)];
@@ -56,7 +56,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     match rec.map(|r| &r.evidence).filter(|e| !e.is_empty()) {
         Some(evidence) => {
             for (n, e) in evidence.iter().enumerate() {
-                let mark = if focused && n == app.evidence_sel { "›" } else { " " };
+                let mark = if focused && n == app.nav().evidence_sel { "›" } else { " " };
                 let text = match e.kind {
                     EvidenceKind::File => match (e.size, &e.sha256) {
                         (Some(size), Some(sha)) => {
@@ -71,7 +71,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     EvidenceKind::Url => clean(&e.value),
                     EvidenceKind::Text => clean(&e.value),
                 };
-                let style = if focused && n == app.evidence_sel { theme::SELECTED } else { theme::TEXT };
+                let style =
+                    if focused && n == app.nav().evidence_sel { theme::SELECTED } else { theme::TEXT };
                 lines.push(Line::from(vec![
                     Span::raw(format!("{mark}{}. ", n + 1)),
                     Span::styled(text, style),
@@ -83,10 +84,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     lines.push(Line::raw(""));
     lines.push(Line::styled("Probe", theme::HEADING));
-    match app.running.get(&app.selected) {
-        Some((_, true)) => {
-            lines.push(Line::styled(format!("{} running…", super::items::spinner(app.spinner)), theme::MATCH))
-        }
+    match app.runs().running.get(&app.nav().selected) {
+        Some((_, true)) => lines.push(Line::styled(
+            format!("{} running…", super::items::spinner(app.runs().spinner)),
+            theme::MATCH,
+        )),
         Some((_, false)) => lines.push(Line::styled("… queued", theme::DIM)),
         None => {}
     }
@@ -142,7 +144,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     let block = pane(" Detail ".into(), focused);
     frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((app.detail_scroll, 0)),
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((app.nav().detail_scroll, 0)),
         area,
     );
 }

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 /// A message when there is one, else the hints of the current context from the key table.
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    if let Some(f) = &app.flash {
+    if let Some(f) = &app.flash() {
         let style = if f.level == FlashLevel::Error { theme::ERROR } else { theme::INFO };
         frame.render_widget(Paragraph::new(Line::styled(format!(" {}", clean(&f.text)), style)), area);
         return;

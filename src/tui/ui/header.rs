@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
-    let c = &app.checklist;
+    let c = &app.checklist();
     let mut first = vec![
         Span::styled(" golive ", theme::BRAND),
         Span::styled(format!(" {} ", c.name), theme::TITLE),
@@ -23,20 +23,20 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
         ),
     ];
     // Until the saver answers, the last change is not yet on disk: say so.
-    if app.saving > 0 {
+    if app.save().in_flight > 0 {
         first.push(Span::styled(" saving… ", theme::MATCH));
     }
     first.push(aws(app));
-    match &app.save_error {
+    match &app.save().error {
         Some(e) => first.push(Span::styled(format!(" NOT SAVED: {} ", clean(e)), theme::ERROR)),
         None => first.push(Span::styled(
-            format!(" session {}", clean(&app.session_path.display().to_string())),
+            format!(" session {}", clean(&app.session_path().display().to_string())),
             theme::DIM,
         )),
     }
 
     let (t, crit) = (progress.total, progress.critical);
-    let signed = app.session.signoff.values().filter(|s| s.status == SignStatus::Approved).count();
+    let signed = app.session().signoff.values().filter(|s| s.status == SignStatus::Approved).count();
     let mut second =
         vec![Span::styled(format!(" Done {}/{} ({}%) ", t.done(), t.total(), t.percent()), theme::BOLD)];
     let counts = [
@@ -59,11 +59,11 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
         second.push(Span::styled("│ ", theme::DIM));
         second.push(Span::raw(format!("sign-off {signed}/{}", c.signoff_areas.len())));
     }
-    if app.critical_only {
+    if app.nav().critical_only {
         second.push(Span::styled(" CRITICAL ONLY", theme::MATCH));
     }
     let mut lines = vec![Line::from(first), Line::from(second)];
-    for b in app.banner.iter().take(crate::tui::layout::MAX_BANNER) {
+    for b in app.banner().iter().take(crate::tui::layout::MAX_BANNER) {
         lines.push(Line::from(Span::styled(format!(" {} ", clean(b)), theme::MATCH)));
     }
     frame.render_widget(Paragraph::new(lines), area);
@@ -72,7 +72,7 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
 /// The AWS account probes run in; a refusal is shown loudly, because probing the wrong account is
 /// the mistake this exists to prevent.
 fn aws(app: &App) -> Span<'static> {
-    match &app.aws {
+    match &app.runs().aws {
         AwsView::NotConnected => Span::styled(" aws: not connected ", theme::DIM),
         AwsView::Connecting => Span::styled(" aws: connecting… ", theme::DIM),
         AwsView::Connected(id) => {

@@ -8,10 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
-    let focused = app.focus == Pane::Items;
-    let c = &app.checklist;
-    let t = if app.critical_only { progress.critical } else { progress.sections[app.section()] };
-    let title = if app.critical_only {
+    let focused = app.nav().focus == Pane::Items;
+    let c = &app.checklist();
+    let t = if app.nav().critical_only { progress.critical } else { progress.sections[app.section()] };
+    let title = if app.nav().critical_only {
         format!(" Critical items · {}/{} ", t.done(), t.total())
     } else {
         let s = app.section();
@@ -21,7 +21,7 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
     let lines: Vec<Line> = app
         .rows()
         .into_iter()
-        .skip(app.items_offset)
+        .skip(app.nav().items_offset)
         .take(inner_height(area))
         .map(|row| match row {
             Row::Heading { section, group: Some(g) } => {
@@ -37,10 +37,10 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
 }
 
 fn item_line(app: &App, i: usize, focused: bool, width: usize) -> Line<'static> {
-    let item = &app.checklist.items[i];
-    let rec = app.session.record(&item.id);
+    let item = &app.checklist().items[i];
+    let rec = app.session().record(&item.id);
     let status = rec.map(|r| r.status).unwrap_or_default();
-    let is_match = app.search.matches.contains(&i);
+    let is_match = app.search().matches.contains(&i);
     let mut spans = vec![
         Span::raw(if is_match { "›" } else { " " }),
         Span::styled(status.glyph(), theme::status(status)),
@@ -50,8 +50,10 @@ fn item_line(app: &App, i: usize, focused: bool, width: usize) -> Line<'static> 
     if item.critical {
         spans.push(Span::styled(" ★", theme::MATCH));
     }
-    match (app.running.get(&i), rec.and_then(|r| r.probe.as_ref())) {
-        (Some((_, true)), _) => spans.push(Span::styled(format!(" {}", spinner(app.spinner)), theme::MATCH)),
+    match (app.runs().running.get(&i), rec.and_then(|r| r.probe.as_ref())) {
+        (Some((_, true)), _) => {
+            spans.push(Span::styled(format!(" {}", spinner(app.runs().spinner)), theme::MATCH))
+        }
         (Some((_, false)), _) => spans.push(Span::styled(" …", theme::DIM)),
         (None, Some(p)) => spans.push(Span::styled(format!(" {}", p.outcome.glyph()), theme::DIM)),
         (None, None) if item.is_automated() => spans.push(Span::styled(" ·", theme::DIM)),
@@ -60,7 +62,7 @@ fn item_line(app: &App, i: usize, focused: bool, width: usize) -> Line<'static> 
     if rec.is_some_and(|r| !r.notes.is_empty()) {
         spans.push(Span::styled(" ✎", theme::DIM));
     }
-    if i != app.selected {
+    if i != app.nav().selected {
         return Line::from(spans);
     }
     // The selection bar spans the whole row.

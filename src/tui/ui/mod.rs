@@ -15,18 +15,18 @@ use ratatui::widgets::{Block, BorderType, Borders};
 
 pub fn draw(app: &App, frame: &mut Frame) {
     let a = app.areas();
-    let progress = Progress::of(&app.checklist, &app.session);
+    let progress = Progress::of(app.checklist(), app.session());
     header::render(app, &progress, frame, a.header);
     sections::render(app, &progress, frame, a.sections);
     items::render(app, &progress, frame, a.items);
     detail::render(app, frame, a.detail);
     footer::render(app, frame, a.footer);
-    match app.overlay {
+    match app.overlay() {
         Overlay::Help { scroll } => overlays::help(frame, scroll),
         Overlay::SignOff { row } => overlays::signoff(app, frame, row),
         Overlay::None => {}
     }
-    match &app.input {
+    match &app.input() {
         Some(Input::Notes { item, area, .. }) => overlays::notes(app, frame, *item, area),
         Some(Input::Prompt { kind, area }) => overlays::prompt(frame, *kind, area),
         Some(Input::Confirm(kind)) => overlays::confirm(app, frame, *kind),

@@ -49,7 +49,7 @@ pub fn signoff(app: &App, frame: &mut Frame, selected: usize) {
     let rows = app.signoff_rows();
     let area = centered(frame.area(), 78, rows as u16 + 6);
     frame.render_widget(Clear, area);
-    let areas = app.checklist.signoff_areas.iter().map(String::as_str).chain(["Final Approval"]);
+    let areas = app.checklist().signoff_areas.iter().map(String::as_str).chain(["Final Approval"]);
     let table_rows: Vec<Row> = areas
         .enumerate()
         .map(|(n, name)| {
@@ -76,7 +76,7 @@ pub fn notes(app: &App, frame: &mut Frame, item: usize, area_widget: &TextArea<'
     let full = frame.area();
     let area = centered(full, full.width.saturating_sub(4).min(100), full.height.saturating_sub(4).min(20));
     frame.render_widget(Clear, area);
-    let title = format!(" Notes: {} · Esc or Ctrl-S to finish ", app.checklist.items[item].title);
+    let title = format!(" Notes: {} · Esc or Ctrl-S to finish ", app.checklist().items[item].title);
     let block = boxed(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -96,9 +96,9 @@ pub fn prompt(frame: &mut Frame, kind: PromptKind, area_widget: &TextArea<'stati
 pub fn confirm(app: &App, frame: &mut Frame, kind: ConfirmKind) {
     let question = match kind {
         ConfirmKind::DeleteEvidence { item, index } => {
-            let id = &app.checklist.items[item].id;
+            let id = &app.checklist().items[item].id;
             let what = app
-                .session
+                .session()
                 .record(id)
                 .and_then(|r| r.evidence.get(index))
                 .map(|e| {
@@ -116,15 +116,15 @@ pub fn confirm(app: &App, frame: &mut Frame, kind: ConfirmKind) {
         ConfirmKind::ChangedOnDisk => format!(
             "{} changed on disk since golive last read or wrote it (git pull? an editor?). \
              y: write yours over it, keeping theirs as a backup. n: load theirs, keeping yours as a backup.",
-            clean(&app.session_path.display().to_string())
+            clean(&app.session_path().display().to_string())
         ),
         ConfirmKind::ExportWithLeaks => {
-            let leaks = app.session.leaks();
+            let leaks = app.session().leaks();
             let first = &leaks[0];
             let title = app
-                .checklist
+                .checklist()
                 .index_of(&first.item)
-                .map_or(first.item.clone(), |i| app.checklist.items[i].title.clone());
+                .map_or(first.item.clone(), |i| app.checklist().items[i].title.clone());
             let more = match leaks.len() {
                 1 => String::new(),
                 n => format!(" ({} more)", n - 1),
@@ -137,14 +137,14 @@ pub fn confirm(app: &App, frame: &mut Frame, kind: ConfirmKind) {
             )
         }
         ConfirmKind::TrustAccount { account } => {
-            let arn = match &app.aws {
+            let arn = match &app.runs().aws {
                 AwsView::Unconfirmed(id) => id.arn.clone(),
                 _ => String::new(),
             };
             format!(
                 "Probe AWS account {} ({})? It becomes this session's expected account; \
                  golive refuses any other.",
-                app.offered_accounts[account],
+                app.runs().offered_accounts[account],
                 clean(&arn)
             )
         }
@@ -165,11 +165,16 @@ const SHELL_META: &[char] =
 /// with the directory it runs in and the shell metacharacters it holds, so a payload cannot hide
 /// behind a mask or the edge of a box.
 fn consent(app: &App, frame: &mut Frame, command: usize, scroll: u16) {
-    let text = &app.offered_commands[command];
-    let dir = match app.session.target.repo.as_deref() {
+    let text = &app.runs().offered_commands[command];
+    let dir = match app.session().target.repo.as_deref() {
         Some(r) => {
-            let dir: std::path::PathBuf =
-                app.checkout.join(r).components().filter(|c| *c != std::path::Component::CurDir).collect();
+            let dir: std::path::PathBuf = app
+                .trust()
+                .checkout
+                .join(r)
+                .components()
+                .filter(|c| *c != std::path::Component::CurDir)
+                .collect();
             format!("in {}", dir.display())
         }
         None => "no repository is set: the check will not run it".into(),

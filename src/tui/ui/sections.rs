@@ -8,16 +8,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
-    let focused = app.focus == Pane::Sections;
+    let focused = app.nav().focus == Pane::Sections;
     let width = area.width.saturating_sub(2) as usize;
     let current = app.section();
     let lines: Vec<Line> = app
-        .checklist
+        .checklist()
         .sections
         .iter()
         .enumerate()
         .map(|(n, s)| {
-            let t = if app.critical_only { progress.sections_critical[n] } else { progress.sections[n] };
+            let t =
+                if app.nav().critical_only { progress.sections_critical[n] } else { progress.sections[n] };
             let mut right = format!(" {}/{}", t.done(), t.total());
             if t.fail > 0 {
                 right.push_str(&format!(" ✗{}", t.fail));
@@ -45,8 +46,8 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
 
 /// The room under the sections shows where sign-off stands, so nobody has to open the view.
 fn signoff_summary(app: &App, lines: &mut Vec<Line<'static>>, width: usize) {
-    let areas = &app.checklist.signoff_areas;
-    let approved = app.session.signoff.values().filter(|s| s.status == SignStatus::Approved).count();
+    let areas = &app.checklist().signoff_areas;
+    let approved = app.session().signoff.values().filter(|s| s.status == SignStatus::Approved).count();
     lines.push(Line::raw(""));
     lines.push(Line::styled(format!("Sign-off {approved}/{} · s", areas.len()), theme::HEADING));
     let names = areas.iter().map(String::as_str).chain(["Final Approval"]);
