@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 pub type ProbeFuture = Pin<Box<dyn Future<Output = Verdict> + Send>>;
 
+#[derive(Clone, Copy)]
 pub struct Kind {
     pub name: &'static str,
     /// Exactly what the probe checks, shown with the item.
@@ -44,6 +45,38 @@ pub enum ParamType {
 }
 
 impl Kind {
+    /// A kind that looks at AWS: it runs only with an identity in the expected account.
+    pub const fn aws(
+        name: &'static str,
+        doc: &'static str,
+        run: fn(Arc<Ctx>, toml::Table) -> ProbeFuture,
+    ) -> Kind {
+        Kind { name, doc, params: &[], aws: true, feature: None, own_timeout: false, run }
+    }
+
+    /// A kind that looks at something else: a file, a command, a service over the network.
+    pub const fn local(
+        name: &'static str,
+        doc: &'static str,
+        run: fn(Arc<Ctx>, toml::Table) -> ProbeFuture,
+    ) -> Kind {
+        Kind { name, doc, params: &[], aws: false, feature: None, own_timeout: false, run }
+    }
+
+    pub const fn with_params(self, params: &'static [Param]) -> Kind {
+        Kind { params, ..self }
+    }
+
+    /// Compiled only under the cargo feature `feature`.
+    pub const fn under_feature(self, feature: &'static str) -> Kind {
+        Kind { feature: Some(feature), ..self }
+    }
+
+    /// Keeps its own time limit instead of the engine's.
+    pub const fn with_own_timeout(self) -> Kind {
+        Kind { own_timeout: true, ..self }
+    }
+
     /// The cargo feature this build lacks to run the kind, if any. Such kinds stay known so one
     /// checklist loads in every build; running one says what build it needs.
     pub fn missing_feature(&self) -> Option<&'static str> {
@@ -102,3 +135,12 @@ pub const BUILT_FEATURES: &[&str] = &[
     #[cfg(feature = "ec2")]
     "ec2",
 ];
+
+/// What a probe's body returns: `Err` is a verdict reached early (nothing in scope, a lookup
+/// that failed), so a body writes `?` where a lookup may end the probe. [`judged`] makes either
+/// the probe's verdict.
+pub type Judged = Result<Verdict, Verdict>;
+
+pub fn judged(body: impl Future<Output = Judged> + Send + 'static) -> ProbeFuture {
+    Box::pin(async move { body.await.unwrap_or_else(|early| early) })
+}

@@ -6,26 +6,23 @@ use crate::probe::{Outcome, Verdict};
 use aws_sdk_acm::Client;
 use aws_sdk_acm::types::{CertificateDetail, CertificateStatus, RenewalEligibility};
 
-pub const CERTIFICATES: Kind = Kind {
-    name: "aws.acm.certificates",
-    doc: "ACM ListCertificates and DescribeCertificate on the certificates in use (all of them when none \
-          is in use yet): each is ISSUED and valid for more than warn_days (default 30; under 7 days \
-          fails), and eligible for managed renewal (imported certificates are a warning: they do not \
-          renew by themselves).",
-    params: &[Param {
-        name: "warn_days",
-        ty: ParamType::Days,
-        doc: "warn when a certificate expires sooner (default 30)",
-    }],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, p| {
+pub const CERTIFICATES: Kind = Kind::aws(
+    "aws.acm.certificates",
+    "ACM ListCertificates and DescribeCertificate on the certificates in use (all of them when none \
+     is in use yet): each is ISSUED and valid for more than warn_days (default 30; under 7 days \
+     fails), and eligible for managed renewal (imported certificates are a warning: they do not \
+     renew by themselves).",
+    |ctx, p| {
         Box::pin(
             async move { certificates(&Client::new(&session(&ctx).config), int(&p, "warn_days", 30)).await },
         )
     },
-};
+)
+.with_params(&[Param {
+    name: "warn_days",
+    ty: ParamType::Days,
+    doc: "warn when a certificate expires sooner (default 30)",
+}]);
 
 pub async fn certificates(client: &Client, warn_days: i64) -> Verdict {
     let mut arns = Vec::new();

@@ -11,33 +11,26 @@ use std::sync::Arc;
 /// The namespaces an AgentCore service scales in: its ECS services and its DynamoDB tables.
 const NAMESPACES: [ServiceNamespace; 2] = [ServiceNamespace::Ecs, ServiceNamespace::Dynamodb];
 
-pub const MIN_CAPACITY: Kind = Kind {
-    name: "aws.autoscaling.min-capacity",
-    doc: "Application Auto Scaling DescribeScalableTargets (ECS services, DynamoDB tables) in scope: \
-          every target keeps at least min_capacity (default 2) running, so no single instance is a \
-          single point of failure.",
-    params: &[Param {
-        name: "min_capacity",
-        ty: ParamType::Count,
-        doc: "the least minimum capacity that passes (default 2)",
-    }],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, p| Box::pin(min_capacity(ctx, int(&p, "min_capacity", 2))),
-};
+pub const MIN_CAPACITY: Kind = Kind::aws(
+    "aws.autoscaling.min-capacity",
+    "Application Auto Scaling DescribeScalableTargets (ECS services, DynamoDB tables) in scope: \
+     every target keeps at least min_capacity (default 2) running, so no single instance is a \
+     single point of failure.",
+    |ctx, p| Box::pin(min_capacity(ctx, int(&p, "min_capacity", 2))),
+)
+.with_params(&[Param {
+    name: "min_capacity",
+    ty: ParamType::Count,
+    doc: "the least minimum capacity that passes (default 2)",
+}]);
 
-pub const POLICIES: Kind = Kind {
-    name: "aws.autoscaling.policies",
-    doc: "Application Auto Scaling DescribeScalableTargets and DescribeScalingPolicies: every scalable \
-          target in scope (ECS services, DynamoDB tables) has at least one scaling policy (the seed's \
-          guidance: min 2, max 50, target 70 % CPU).",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(policies(ctx)),
-};
+pub const POLICIES: Kind = Kind::aws(
+    "aws.autoscaling.policies",
+    "Application Auto Scaling DescribeScalableTargets and DescribeScalingPolicies: every scalable \
+     target in scope (ECS services, DynamoDB tables) has at least one scaling policy (the seed's \
+     guidance: min 2, max 50, target 70 % CPU).",
+    |ctx, _| Box::pin(policies(ctx)),
+);
 
 async fn targets(ctx: &Ctx, client: &Client) -> Result<Vec<ScalableTarget>, Verdict> {
     ctx.shared("autoscaling.targets", || list_targets(ctx, client)).await

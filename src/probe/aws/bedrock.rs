@@ -7,28 +7,20 @@ use crate::probe::kind::Kind;
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_bedrock::Client;
 
-pub const PROVISIONED: Kind = Kind {
-    name: "aws.bedrock.provisioned-throughput",
-    doc: "Bedrock ListProvisionedModelThroughputs: lists provisioned throughput in the region with model \
-          units and status, for information: pass when some exists, warn (never fail) when all use is \
-          on demand.",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(async move { provisioned(&client(&ctx)).await }),
-};
+pub const PROVISIONED: Kind = Kind::aws(
+    "aws.bedrock.provisioned-throughput",
+    "Bedrock ListProvisionedModelThroughputs: lists provisioned throughput in the region with model \
+     units and status, for information: pass when some exists, warn (never fail) when all use is \
+     on demand.",
+    |ctx, _| Box::pin(async move { provisioned(&client(&ctx)).await }),
+);
 
-pub const GUARDRAILS: Kind = Kind {
-    name: "aws.bedrock.guardrails",
-    doc: "Bedrock ListGuardrails: at least one guardrail exists in the region (name prefix narrows); \
-          whether the agent applies it on every call is for a person to confirm.",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(async move { guardrails(&client(&ctx), &ctx).await }),
-};
+pub const GUARDRAILS: Kind = Kind::aws(
+    "aws.bedrock.guardrails",
+    "Bedrock ListGuardrails: at least one guardrail exists in the region (name prefix narrows); \
+     whether the agent applies it on every call is for a person to confirm.",
+    |ctx, _| Box::pin(async move { guardrails(&client(&ctx), &ctx).await }),
+);
 
 fn client(ctx: &Ctx) -> Client {
     Client::new(&session(ctx).config)

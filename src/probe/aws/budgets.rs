@@ -8,32 +8,25 @@ use aws_sdk_budgets::Client;
 use aws_sdk_budgets::types::{Budget, BudgetType, Notification, NotificationType, ThresholdType};
 use std::sync::Arc;
 
-pub const ALERTS: Kind = Kind {
-    name: "aws.budgets.alerts",
-    doc: "AWS Budgets (DescribeBudgets, DescribeNotificationsForBudget): at least one budget has a \
-          notification at or below max_threshold_percent of its limit. Its subscribers are listed \
-          where DescribeSubscribersForNotification answers; a notification nobody receives is a warning.",
-    params: &[Param {
-        name: "max_threshold_percent",
-        ty: ParamType::Percent,
-        doc: "the highest alert threshold that passes, in percent of the budget limit (default 80)",
-    }],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: run_alerts,
-};
+pub const ALERTS: Kind = Kind::aws(
+    "aws.budgets.alerts",
+    "AWS Budgets (DescribeBudgets, DescribeNotificationsForBudget): at least one budget has a \
+     notification at or below max_threshold_percent of its limit. Its subscribers are listed \
+     where DescribeSubscribersForNotification answers; a notification nobody receives is a warning.",
+    run_alerts,
+)
+.with_params(&[Param {
+    name: "max_threshold_percent",
+    ty: ParamType::Percent,
+    doc: "the highest alert threshold that passes, in percent of the budget limit (default 80)",
+}]);
 
-pub const SPENDING_LIMIT: Kind = Kind {
-    name: "aws.budgets.spending-limit",
-    doc: "AWS Budgets: a COST budget with a limit above zero and an ACTUAL or FORECASTED notification, \
-          so spending past the limit is announced (AWS does not stop spending by itself).",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: run_spending_limit,
-};
+pub const SPENDING_LIMIT: Kind = Kind::aws(
+    "aws.budgets.spending-limit",
+    "AWS Budgets: a COST budget with a limit above zero and an ACTUAL or FORECASTED notification, \
+     so spending past the limit is announced (AWS does not stop spending by itself).",
+    run_spending_limit,
+);
 
 fn run_alerts(ctx: Arc<Ctx>, params: toml::Table) -> ProbeFuture {
     Box::pin(async move {

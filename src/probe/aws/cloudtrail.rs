@@ -7,15 +7,11 @@ use crate::probe::{Outcome, Verdict};
 use aws_sdk_cloudtrail::Client;
 use std::sync::Arc;
 
-pub const LOGGING: Kind = Kind {
-    name: "aws.cloudtrail.logging",
-    doc: "CloudTrail DescribeTrails and GetTrailStatus: at least one multi-region trail is logging.",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(logging(ctx)),
-};
+pub const LOGGING: Kind = Kind::aws(
+    "aws.cloudtrail.logging",
+    "CloudTrail DescribeTrails and GetTrailStatus: at least one multi-region trail is logging.",
+    |ctx, _| Box::pin(logging(ctx)),
+);
 
 async fn logging(ctx: Arc<Ctx>) -> Verdict {
     let client = Client::new(&session(&ctx).config);

@@ -8,95 +8,70 @@ use aws_sdk_cloudwatch::Client;
 use aws_sdk_cloudwatch::primitives::DateTime;
 use aws_sdk_cloudwatch::types::{HistoryItemType, MetricAlarm, StateValue, Statistic};
 
-pub const ALARM: Kind = Kind {
-    name: "aws.cloudwatch.alarm",
-    doc: "CloudWatch DescribeAlarms: an alarm in scope whose name contains `name` (the seed's \
-          HighErrorRate for critical, HighLatency for warning alerts) exists, with actions enabled and \
-          at least one alarm action (who gets paged).",
-    params: &[Param { name: "name", ty: ParamType::Str, doc: "part of the alarm's name, any case" }],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, p| {
+pub const ALARM: Kind = Kind::aws(
+    "aws.cloudwatch.alarm",
+    "CloudWatch DescribeAlarms: an alarm in scope whose name contains `name` (the seed's \
+     HighErrorRate for critical, HighLatency for warning alerts) exists, with actions enabled and \
+     at least one alarm action (who gets paged).",
+    |ctx, p| {
         let name = text(&p, "name", "HighErrorRate").to_string();
         Box::pin(async move { alarm(&client(&ctx), &ctx, &name).await })
     },
-};
+)
+.with_params(&[Param { name: "name", ty: ParamType::Str, doc: "part of the alarm's name, any case" }]);
 
-pub const RUNBOOKS: Kind = Kind {
-    name: "aws.cloudwatch.runbooks",
-    doc: "CloudWatch DescribeAlarms: every alarm in scope links a runbook (an http(s) URL) in its description.",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(async move { runbooks(&client(&ctx), &ctx).await }),
-};
+pub const RUNBOOKS: Kind = Kind::aws(
+    "aws.cloudwatch.runbooks",
+    "CloudWatch DescribeAlarms: every alarm in scope links a runbook (an http(s) URL) in its description.",
+    |ctx, _| Box::pin(async move { runbooks(&client(&ctx), &ctx).await }),
+);
 
-pub const TESTED: Kind = Kind {
-    name: "aws.cloudwatch.alarms-tested",
-    doc: "CloudWatch DescribeAlarms and DescribeAlarmHistory: every alarm in scope has been in ALARM at \
-          least once (is now, or its state history says so), so it is known to fire.",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(async move { tested(&client(&ctx), &ctx).await }),
-};
+pub const TESTED: Kind = Kind::aws(
+    "aws.cloudwatch.alarms-tested",
+    "CloudWatch DescribeAlarms and DescribeAlarmHistory: every alarm in scope has been in ALARM at \
+     least once (is now, or its state history says so), so it is known to fire.",
+    |ctx, _| Box::pin(async move { tested(&client(&ctx), &ctx).await }),
+);
 
-pub const ACTIVE: Kind = Kind {
-    name: "aws.cloudwatch.monitoring-active",
-    doc: "CloudWatch DescribeAlarms and ListDashboards: alarms in scope exist, all with actions enabled \
-          and none in INSUFFICIENT_DATA, and at least one dashboard in scope exists.",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(async move { active(&client(&ctx), &ctx).await }),
-};
+pub const ACTIVE: Kind = Kind::aws(
+    "aws.cloudwatch.monitoring-active",
+    "CloudWatch DescribeAlarms and ListDashboards: alarms in scope exist, all with actions enabled \
+     and none in INSUFFICIENT_DATA, and at least one dashboard in scope exists.",
+    |ctx, _| Box::pin(async move { active(&client(&ctx), &ctx).await }),
+);
 
-pub const DASHBOARDS: Kind = Kind {
-    name: "aws.cloudwatch.dashboards",
-    doc: "CloudWatch ListDashboards: at least one dashboard in scope (name_prefix).",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(async move { dashboards(&client(&ctx), &ctx).await }),
-};
+pub const DASHBOARDS: Kind = Kind::aws(
+    "aws.cloudwatch.dashboards",
+    "CloudWatch ListDashboards: at least one dashboard in scope (name_prefix).",
+    |ctx, _| Box::pin(async move { dashboards(&client(&ctx), &ctx).await }),
+);
 
-pub const METRICS: Kind = Kind {
-    name: "aws.cloudwatch.metrics",
-    doc: "CloudWatch ListMetrics in the target's metrics_namespace: every metric named in `metrics` \
-          exists (the seed's REQUIRED_METRICS).",
-    params: &[Param { name: "metrics", ty: ParamType::StrList, doc: "metric names that must exist" }],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, p| {
+pub const METRICS: Kind = Kind::aws(
+    "aws.cloudwatch.metrics",
+    "CloudWatch ListMetrics in the target's metrics_namespace: every metric named in `metrics` \
+     exists (the seed's REQUIRED_METRICS).",
+    |ctx, p| {
         let names = list(&p, "metrics");
         Box::pin(async move { metrics(&client(&ctx), &ctx, &names).await })
     },
-};
+)
+.with_params(&[Param { name: "metrics", ty: ParamType::StrList, doc: "metric names that must exist" }]);
 
-pub const BASELINE: Kind = Kind {
-    name: "aws.cloudwatch.baseline",
-    doc: "CloudWatch GetMetricStatistics: the key metric (`metric`, default requests_total) in the \
-          target's metrics_namespace has datapoints on at least `days` of the past 7 days (default 1), \
-          so \"normal\" is known.",
-    params: &[
-        Param { name: "metric", ty: ParamType::Str, doc: "the key metric (default requests_total)" },
-        Param { name: "days", ty: ParamType::Days, doc: "days of the past 7 that need data (default 1)" },
-    ],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, p| {
+pub const BASELINE: Kind = Kind::aws(
+    "aws.cloudwatch.baseline",
+    "CloudWatch GetMetricStatistics: the key metric (`metric`, default requests_total) in the \
+     target's metrics_namespace has datapoints on at least `days` of the past 7 days (default 1), \
+     so \"normal\" is known.",
+    |ctx, p| {
         let metric = text(&p, "metric", "requests_total").to_string();
         let days = int(&p, "days", 1);
         Box::pin(async move { baseline(&client(&ctx), &ctx, &metric, days).await })
     },
-};
+)
+.with_params(&[
+    Param { name: "metric", ty: ParamType::Str, doc: "the key metric (default requests_total)" },
+    Param { name: "days", ty: ParamType::Days, doc: "days of the past 7 that need data (default 1)" },
+]);
 
 fn client(ctx: &Ctx) -> Client {
     Client::new(&session(ctx).config)

@@ -9,58 +9,44 @@ use aws_sdk_dynamodb::types::{
     PointInTimeRecoveryStatus, SseStatus, SseType, TableDescription, TimeToLiveStatus,
 };
 
-pub const ENCRYPTION: Kind = Kind {
-    name: "aws.dynamodb.encryption",
-    doc: "DynamoDB DescribeTable on every table in scope: encrypted at rest with server-side encryption \
-          not disabled; the evidence says with which key (AWS owned, AWS managed KMS, customer KMS). \
-          DynamoDB always encrypts, so the checklist sets require_kms = true: a table on the AWS owned \
-          key then fails.",
-    params: &[Param {
-        name: "require_kms",
-        ty: ParamType::Bool,
-        doc: "fail tables not encrypted with a KMS key",
-    }],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, p| Box::pin(async move { encryption(&client(&ctx), &ctx, flag(&p, "require_kms")).await }),
-};
+pub const ENCRYPTION: Kind = Kind::aws(
+    "aws.dynamodb.encryption",
+    "DynamoDB DescribeTable on every table in scope: encrypted at rest with server-side encryption \
+     not disabled; the evidence says with which key (AWS owned, AWS managed KMS, customer KMS). \
+     DynamoDB always encrypts, so the checklist sets require_kms = true: a table on the AWS owned \
+     key then fails.",
+    |ctx, p| Box::pin(async move { encryption(&client(&ctx), &ctx, flag(&p, "require_kms")).await }),
+)
+.with_params(&[Param {
+    name: "require_kms",
+    ty: ParamType::Bool,
+    doc: "fail tables not encrypted with a KMS key",
+}]);
 
-pub const PITR: Kind = Kind {
-    name: "aws.dynamodb.pitr",
-    doc: "DynamoDB DescribeContinuousBackups: point-in-time recovery is enabled on every table in scope.",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(async move { pitr(&client(&ctx), &ctx).await }),
-};
+pub const PITR: Kind = Kind::aws(
+    "aws.dynamodb.pitr",
+    "DynamoDB DescribeContinuousBackups: point-in-time recovery is enabled on every table in scope.",
+    |ctx, _| Box::pin(async move { pitr(&client(&ctx), &ctx).await }),
+);
 
-pub const REPLICAS: Kind = Kind {
-    name: "aws.dynamodb.replicas",
-    doc: "DynamoDB DescribeTable: every table in scope has global table replicas in another region. \
-          Tables without replicas are a warning, or a failure with required = true.",
-    params: &[Param {
-        name: "required",
-        ty: ParamType::Bool,
-        doc: "fail (not warn) when a table has no replica",
-    }],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, p| Box::pin(async move { replicas(&client(&ctx), &ctx, flag(&p, "required")).await }),
-};
+pub const REPLICAS: Kind = Kind::aws(
+    "aws.dynamodb.replicas",
+    "DynamoDB DescribeTable: every table in scope has global table replicas in another region. \
+     Tables without replicas are a warning, or a failure with required = true.",
+    |ctx, p| Box::pin(async move { replicas(&client(&ctx), &ctx, flag(&p, "required")).await }),
+)
+.with_params(&[Param {
+    name: "required",
+    ty: ParamType::Bool,
+    doc: "fail (not warn) when a table has no replica",
+}]);
 
-pub const TTL: Kind = Kind {
-    name: "aws.dynamodb.ttl",
-    doc: "DynamoDB DescribeTimeToLive: every table in scope expires items with a TTL attribute, so data \
-          is kept only as long as needed.",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(async move { ttl(&client(&ctx), &ctx).await }),
-};
+pub const TTL: Kind = Kind::aws(
+    "aws.dynamodb.ttl",
+    "DynamoDB DescribeTimeToLive: every table in scope expires items with a TTL attribute, so data \
+     is kept only as long as needed.",
+    |ctx, _| Box::pin(async move { ttl(&client(&ctx), &ctx).await }),
+);
 
 fn client(ctx: &Ctx) -> Client {
     Client::new(&session(ctx).config)

@@ -8,52 +8,41 @@ use crate::probe::ctx::Ctx;
 use crate::probe::kind::{Kind, Param, ParamType};
 use std::sync::Arc;
 
-pub const PRIVATE_SUBNETS: Kind = Kind {
-    name: "aws.ec2.private-subnets",
-    doc: "EC2 DescribeSubnets and DescribeRouteTables: every subnet in scope (Name tag prefix or tags) \
-          does not map public IPs on launch and routes to no internet gateway.",
-    params: &[],
-    aws: true,
-    feature: Some("ec2"),
-    own_timeout: false,
-    run: |ctx, p| Box::pin(run(ctx, Check::PrivateSubnets, p)),
-};
+pub const PRIVATE_SUBNETS: Kind = Kind::aws(
+    "aws.ec2.private-subnets",
+    "EC2 DescribeSubnets and DescribeRouteTables: every subnet in scope (Name tag prefix or tags) \
+     does not map public IPs on launch and routes to no internet gateway.",
+    |ctx, p| Box::pin(run(ctx, Check::PrivateSubnets, p)),
+)
+.under_feature("ec2");
 
-pub const SECURITY_GROUPS: Kind = Kind {
-    name: "aws.ec2.security-groups",
-    doc: "EC2 DescribeSecurityGroups: no security group in scope (name prefix or tags) allows ingress \
-          from 0.0.0.0/0 or ::/0, except TCP 80/443 on a group a load balancer uses.",
-    params: &[],
-    aws: true,
-    feature: Some("ec2"),
-    own_timeout: false,
-    run: |ctx, p| Box::pin(run(ctx, Check::SecurityGroups, p)),
-};
+pub const SECURITY_GROUPS: Kind = Kind::aws(
+    "aws.ec2.security-groups",
+    "EC2 DescribeSecurityGroups: no security group in scope (name prefix or tags) allows ingress \
+     from 0.0.0.0/0 or ::/0, except TCP 80/443 on a group a load balancer uses.",
+    |ctx, p| Box::pin(run(ctx, Check::SecurityGroups, p)),
+)
+.under_feature("ec2");
 
-pub const VPC_ENDPOINTS: Kind = Kind {
-    name: "aws.ec2.vpc-endpoints",
-    doc: "EC2 DescribeVpcEndpoints: an available endpoint exists for each service (default dynamodb and \
-          bedrock-runtime), so that traffic stays off the internet.",
-    params: &[Param {
-        name: "services",
-        ty: ParamType::StrList,
-        doc: "endpoint service names without the com.amazonaws.REGION. prefix",
-    }],
-    aws: true,
-    feature: Some("ec2"),
-    own_timeout: false,
-    run: |ctx, p| Box::pin(run(ctx, Check::VpcEndpoints, p)),
-};
+pub const VPC_ENDPOINTS: Kind = Kind::aws(
+    "aws.ec2.vpc-endpoints",
+    "EC2 DescribeVpcEndpoints: an available endpoint exists for each service (default dynamodb and \
+     bedrock-runtime), so that traffic stays off the internet.",
+    |ctx, p| Box::pin(run(ctx, Check::VpcEndpoints, p)),
+)
+.with_params(&[Param {
+    name: "services",
+    ty: ParamType::StrList,
+    doc: "endpoint service names without the com.amazonaws.REGION. prefix",
+}])
+.under_feature("ec2");
 
-pub const EBS_ENCRYPTION: Kind = Kind {
-    name: "aws.ec2.ebs-encryption",
-    doc: "EC2 GetEbsEncryptionByDefault: new EBS volumes in the region are encrypted by default.",
-    params: &[],
-    aws: true,
-    feature: Some("ec2"),
-    own_timeout: false,
-    run: |ctx, p| Box::pin(run(ctx, Check::EbsEncryption, p)),
-};
+pub const EBS_ENCRYPTION: Kind = Kind::aws(
+    "aws.ec2.ebs-encryption",
+    "EC2 GetEbsEncryptionByDefault: new EBS volumes in the region are encrypted by default.",
+    |ctx, p| Box::pin(run(ctx, Check::EbsEncryption, p)),
+)
+.under_feature("ec2");
 
 #[derive(Debug, Clone, Copy)]
 enum Check {

@@ -10,60 +10,40 @@ use aws_sdk_elasticloadbalancingv2::types::{
     TargetHealthStateEnum,
 };
 
-pub const WAF: Kind = Kind {
-    name: "aws.elbv2.waf",
-    doc: "ELBv2 DescribeLoadBalancers and WAFv2 GetWebACLForResource: every internet-facing application \
-          load balancer in scope has a web ACL.",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(async move { waf(&ctx, false).await }),
-};
+pub const WAF: Kind = Kind::aws(
+    "aws.elbv2.waf",
+    "ELBv2 DescribeLoadBalancers and WAFv2 GetWebACLForResource: every internet-facing application \
+     load balancer in scope has a web ACL.",
+    |ctx, _| Box::pin(async move { waf(&ctx, false).await }),
+);
 
-pub const RATE_LIMIT: Kind = Kind {
-    name: "aws.wafv2.rate-limit",
-    doc: "WAFv2 GetWebACLForResource: the web ACL of every internet-facing application load balancer in \
-          scope has a rate-based rule.",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(async move { waf(&ctx, true).await }),
-};
+pub const RATE_LIMIT: Kind = Kind::aws(
+    "aws.wafv2.rate-limit",
+    "WAFv2 GetWebACLForResource: the web ACL of every internet-facing application load balancer in \
+     scope has a rate-based rule.",
+    |ctx, _| Box::pin(async move { waf(&ctx, true).await }),
+);
 
-pub const TLS: Kind = Kind {
-    name: "aws.elbv2.tls",
-    doc: "ELBv2 DescribeListeners on every load balancer in scope: no plain HTTP listener except one that \
-          redirects to HTTPS; HTTPS/TLS listeners use a TLS 1.2+ security policy (TLS13, TLS-1-2 or \
-          FS-1-2 policies).",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(async move { tls(&ctx).await }),
-};
+pub const TLS: Kind = Kind::aws(
+    "aws.elbv2.tls",
+    "ELBv2 DescribeListeners on every load balancer in scope: no plain HTTP listener except one that \
+     redirects to HTTPS; HTTPS/TLS listeners use a TLS 1.2+ security policy (TLS13, TLS-1-2 or \
+     FS-1-2 policies).",
+    |ctx, _| Box::pin(async move { tls(&ctx).await }),
+);
 
-pub const MULTI_AZ: Kind = Kind {
-    name: "aws.elbv2.multi-az",
-    doc: "ELBv2 DescribeLoadBalancers: every load balancer in scope spans at least two availability zones.",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(async move { multi_az(&ctx).await }),
-};
+pub const MULTI_AZ: Kind = Kind::aws(
+    "aws.elbv2.multi-az",
+    "ELBv2 DescribeLoadBalancers: every load balancer in scope spans at least two availability zones.",
+    |ctx, _| Box::pin(async move { multi_az(&ctx).await }),
+);
 
-pub const HEALTH_CHECKS: Kind = Kind {
-    name: "aws.elbv2.health-checks",
-    doc: "ELBv2 DescribeTargetGroups and DescribeTargetHealth: every target group in scope has health \
-          checks on (with a path for HTTP/HTTPS) and at least one healthy target.",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(async move { health_checks(&ctx).await }),
-};
+pub const HEALTH_CHECKS: Kind = Kind::aws(
+    "aws.elbv2.health-checks",
+    "ELBv2 DescribeTargetGroups and DescribeTargetHealth: every target group in scope has health \
+     checks on (with a path for HTTP/HTTPS) and at least one healthy target.",
+    |ctx, _| Box::pin(async move { health_checks(&ctx).await }),
+);
 
 fn client(ctx: &Ctx) -> Client {
     Client::new(&session(ctx).config)

@@ -8,28 +8,20 @@ use aws_sdk_iam::Client;
 use serde_json::Value;
 use std::sync::Arc;
 
-pub const NO_WILDCARD_ACTIONS: Kind = Kind {
-    name: "aws.iam.no-wildcard-actions",
-    doc: "IAM: no Allow statement in the task role's inline or attached policies grants Action \"*\" or \
-          a whole service (\"s3:*\"). The role is the target's task_role.",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(check(ctx, Rule::Actions)),
-};
+pub const NO_WILDCARD_ACTIONS: Kind = Kind::aws(
+    "aws.iam.no-wildcard-actions",
+    "IAM: no Allow statement in the task role's inline or attached policies grants Action \"*\" or \
+     a whole service (\"s3:*\"). The role is the target's task_role.",
+    |ctx, _| Box::pin(check(ctx, Rule::Actions)),
+);
 
-pub const NO_WILDCARD_RESOURCES: Kind = Kind {
-    name: "aws.iam.no-wildcard-resources",
-    doc: "IAM: no Allow statement in the task role's policies grants a write action (anything but \
-          Get/List/Describe/Query/Scan/BatchGet/Head/View) on Resource \"*\". The role is the target's \
-          task_role.",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(check(ctx, Rule::Resources)),
-};
+pub const NO_WILDCARD_RESOURCES: Kind = Kind::aws(
+    "aws.iam.no-wildcard-resources",
+    "IAM: no Allow statement in the task role's policies grants a write action (anything but \
+     Get/List/Describe/Query/Scan/BatchGet/Head/View) on Resource \"*\". The role is the target's \
+     task_role.",
+    |ctx, _| Box::pin(check(ctx, Rule::Resources)),
+);
 
 #[derive(Clone, Copy)]
 enum Rule {

@@ -7,34 +7,27 @@ use crate::probe::{Outcome, Verdict};
 use aws_sdk_cloudwatchlogs::Client;
 use std::sync::Arc;
 
-pub const RETENTION: Kind = Kind {
-    name: "aws.logs.retention",
-    doc: "CloudWatch Logs DescribeLogGroups: every log group in scope has a retention setting (never \
-          'never expire').",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(retention(ctx)),
-};
+pub const RETENTION: Kind = Kind::aws(
+    "aws.logs.retention",
+    "CloudWatch Logs DescribeLogGroups: every log group in scope has a retention setting (never \
+     'never expire').",
+    |ctx, _| Box::pin(retention(ctx)),
+);
 
-pub const STRUCTURED: Kind = Kind {
-    name: "aws.logs.structured",
-    doc: "CloudWatch Logs FilterLogEvents over the last 24 hours of each log group in scope (up to 50 \
-          events): every event is a JSON object carrying the request id field (default request_id).",
-    params: &[Param {
-        name: "field",
-        ty: ParamType::Str,
-        doc: "the request id field every event must carry",
-    }],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, p| {
+pub const STRUCTURED: Kind = Kind::aws(
+    "aws.logs.structured",
+    "CloudWatch Logs FilterLogEvents over the last 24 hours of each log group in scope (up to 50 \
+     events): every event is a JSON object carrying the request id field (default request_id).",
+    |ctx, p| {
         let field = text(&p, "field", "request_id").to_string();
         Box::pin(structured(ctx, field))
     },
-};
+)
+.with_params(&[Param {
+    name: "field",
+    ty: ParamType::Str,
+    doc: "the request id field every event must carry",
+}]);
 
 /// Log groups in scope with their retention in days.
 async fn groups(ctx: &Ctx, client: &Client) -> Result<Vec<(String, Option<i32>)>, Verdict> {

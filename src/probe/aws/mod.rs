@@ -129,7 +129,7 @@ pub async fn connect_with(config: SdkConfig, timeout: Duration, profile: &str) -
         Ok(Err(e)) => {
             return Err(Verdict::error(format!(
                 "no AWS credentials: tried environment variables, the shared config and credentials \
-                 files (profile {profile}), SSO, web identity, ECS and EC2 instance metadata: {}",
+            files (profile {profile}), SSO, web identity, ECS and EC2 instance metadata: {}",
                 one_line(&error_chain(&e))
             )));
         }

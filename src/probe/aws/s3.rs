@@ -8,27 +8,20 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use std::sync::Arc;
 
-pub const ENCRYPTION: Kind = Kind {
-    name: "aws.s3.encryption",
-    doc: "S3 GetBucketEncryption: every bucket in scope (buckets in the target, or by name prefix / tags) \
-          has default encryption; with require_kms, SSE-KMS.",
-    params: &[Param { name: "require_kms", ty: ParamType::Bool, doc: "fail on SSE-S3 (AES256)" }],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, p| Box::pin(encryption(ctx, flag(&p, "require_kms"))),
-};
+pub const ENCRYPTION: Kind = Kind::aws(
+    "aws.s3.encryption",
+    "S3 GetBucketEncryption: every bucket in scope (buckets in the target, or by name prefix / tags) \
+     has default encryption; with require_kms, SSE-KMS.",
+    |ctx, p| Box::pin(encryption(ctx, flag(&p, "require_kms"))),
+)
+.with_params(&[Param { name: "require_kms", ty: ParamType::Bool, doc: "fail on SSE-S3 (AES256)" }]);
 
-pub const LIFECYCLE: Kind = Kind {
-    name: "aws.s3.lifecycle",
-    doc: "S3 GetBucketLifecycleConfiguration: every bucket in scope has at least one enabled lifecycle \
-          rule (expiration or transition), so data is not kept forever.",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(lifecycle(ctx)),
-};
+pub const LIFECYCLE: Kind = Kind::aws(
+    "aws.s3.lifecycle",
+    "S3 GetBucketLifecycleConfiguration: every bucket in scope has at least one enabled lifecycle \
+     rule (expiration or transition), so data is not kept forever.",
+    |ctx, _| Box::pin(lifecycle(ctx)),
+);
 
 /// The buckets in scope: the target's names, else those listed in the region by prefix and tags.
 async fn buckets(ctx: &Ctx, client: &Client) -> Result<Vec<String>, Verdict> {

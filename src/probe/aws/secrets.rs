@@ -7,17 +7,13 @@ use crate::probe::{Outcome, Verdict};
 use aws_sdk_secretsmanager::Client;
 use std::sync::Arc;
 
-pub const EXIST: Kind = Kind {
-    name: "aws.secretsmanager.secrets",
-    doc: "Secrets Manager DescribeSecret: every secret named in the target (or, without names, at least \
-          one secret whose name starts with name_prefix) exists; rotation is noted. Hard-coded secrets \
-          in code are the secrets scan's job.",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(secrets(ctx)),
-};
+pub const EXIST: Kind = Kind::aws(
+    "aws.secretsmanager.secrets",
+    "Secrets Manager DescribeSecret: every secret named in the target (or, without names, at least \
+     one secret whose name starts with name_prefix) exists; rotation is noted. Hard-coded secrets \
+     in code are the secrets scan's job.",
+    |ctx, _| Box::pin(secrets(ctx)),
+);
 
 async fn secrets(ctx: Arc<Ctx>) -> Verdict {
     let client = Client::new(&session(&ctx).config);

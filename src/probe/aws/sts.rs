@@ -6,16 +6,12 @@ use crate::probe::kind::{Kind, ProbeFuture};
 use crate::probe::{Outcome, Verdict};
 use std::sync::Arc;
 
-pub const ASSUMED_ROLE: Kind = Kind {
-    name: "aws.sts.assumed-role",
-    doc: "STS GetCallerIdentity: the caller is an assumed IAM role (arn:...:assumed-role/...), not an \
-          IAM user's long-lived keys or the root user.",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: run_assumed_role,
-};
+pub const ASSUMED_ROLE: Kind = Kind::aws(
+    "aws.sts.assumed-role",
+    "STS GetCallerIdentity: the caller is an assumed IAM role (arn:...:assumed-role/...), not an \
+     IAM user's long-lived keys or the root user.",
+    run_assumed_role,
+);
 
 fn run_assumed_role(ctx: Arc<Ctx>, _params: toml::Table) -> ProbeFuture {
     Box::pin(async move {

@@ -10,21 +10,18 @@ use aws_sdk_resourcegroupstagging::types::TagFilter;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-pub const COST_TAGS: Kind = Kind {
-    name: "aws.tagging.cost-tags",
-    doc: "Resource Groups Tagging GetResources: every resource in scope (the target's tag filter and/or \
-          name prefix) carries each cost allocation tag key (keys, default: the target's cost_tags). \
-          The Tagging API lists only resources that carry at least one tag.",
-    params: &[Param {
-        name: "keys",
-        ty: ParamType::StrList,
-        doc: "tag keys every resource must carry (default: cost_tags in the target)",
-    }],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, p| Box::pin(cost_tags(ctx, list(&p, "keys"))),
-};
+pub const COST_TAGS: Kind = Kind::aws(
+    "aws.tagging.cost-tags",
+    "Resource Groups Tagging GetResources: every resource in scope (the target's tag filter and/or \
+     name prefix) carries each cost allocation tag key (keys, default: the target's cost_tags). \
+     The Tagging API lists only resources that carry at least one tag.",
+    |ctx, p| Box::pin(cost_tags(ctx, list(&p, "keys"))),
+)
+.with_params(&[Param {
+    name: "keys",
+    ty: ParamType::StrList,
+    doc: "tag keys every resource must carry (default: cost_tags in the target)",
+}]);
 
 /// Every resource the Tagging API lists for the target's tag filter (all tagged resources without
 /// one), by ARN with its tags.

@@ -6,30 +6,23 @@ use crate::probe::{Outcome, Verdict};
 use aws_sdk_xray::Client;
 use aws_sdk_xray::primitives::DateTime;
 
-pub const TRACES: Kind = Kind {
-    name: "aws.xray.traces",
-    doc: "X-Ray GetTraceSummaries: traces were recorded in the last `hours` (default 24), so distributed \
-          tracing is on.",
-    params: &[Param { name: "hours", ty: ParamType::Count, doc: "how far back to look (default 24)" }],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, p| {
+pub const TRACES: Kind = Kind::aws(
+    "aws.xray.traces",
+    "X-Ray GetTraceSummaries: traces were recorded in the last `hours` (default 24), so distributed \
+     tracing is on.",
+    |ctx, p| {
         let hours = int(&p, "hours", 24);
         Box::pin(async move { traces(&Client::new(&session(&ctx).config), hours).await })
     },
-};
+)
+.with_params(&[Param { name: "hours", ty: ParamType::Count, doc: "how far back to look (default 24)" }]);
 
-pub const SAMPLING: Kind = Kind {
-    name: "aws.xray.sampling",
-    doc: "X-Ray GetSamplingRules: sampling rules exist and none samples 100 % (the default rule's fixed \
-          rate is below 1.0), so production traffic is not traced in full.",
-    params: &[],
-    aws: true,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(async move { sampling(&Client::new(&session(&ctx).config)).await }),
-};
+pub const SAMPLING: Kind = Kind::aws(
+    "aws.xray.sampling",
+    "X-Ray GetSamplingRules: sampling rules exist and none samples 100 % (the default rule's fixed \
+     rate is below 1.0), so production traffic is not traced in full.",
+    |ctx, _| Box::pin(async move { sampling(&Client::new(&session(&ctx).config)).await }),
+);
 
 pub async fn traces(client: &Client, hours: i64) -> Verdict {
     let now = chrono::Utc::now().timestamp();

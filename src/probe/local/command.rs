@@ -16,22 +16,20 @@ use tokio::io::AsyncReadExt;
 
 const NAME: &str = "command";
 
-pub const RUN: Kind = Kind {
-    name: NAME,
-    doc: "Runs the command (commands.NAME in the target, else the checklist's command) with sh in the \
-          repository, with consent only; passes on exit 0 within timeout_seconds (default 600), \
-          killing the command and its children on timeout. Evidence: exit code, duration and the \
-          last lines of output with secrets masked.",
-    params: &[
-        Param { name: "name", ty: ParamType::Str, doc: "the command's key in the target's commands" },
-        Param { name: "command", ty: ParamType::Str, doc: "the command when the target sets none" },
-        Param { name: "timeout_seconds", ty: ParamType::Count, doc: "how long it may run" },
-    ],
-    aws: false,
-    feature: None,
-    own_timeout: true,
-    run: |ctx, p| Box::pin(run(ctx, p)),
-};
+pub const RUN: Kind = Kind::local(
+    NAME,
+    "Runs the command (commands.NAME in the target, else the checklist's command) with sh in the \
+     repository, with consent only; passes on exit 0 within timeout_seconds (default 600), \
+     killing the command and its children on timeout. Evidence: exit code, duration and the \
+     last lines of output with secrets masked.",
+    |ctx, p| Box::pin(run(ctx, p)),
+)
+.with_params(&[
+    Param { name: "name", ty: ParamType::Str, doc: "the command's key in the target's commands" },
+    Param { name: "command", ty: ParamType::Str, doc: "the command when the target sets none" },
+    Param { name: "timeout_seconds", ty: ParamType::Count, doc: "how long it may run" },
+])
+.with_own_timeout();
 
 pub use crate::probe::ctx::Consent;
 

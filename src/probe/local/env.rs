@@ -6,16 +6,13 @@ use crate::probe::kind::{Kind, Param, ParamType, list};
 use crate::probe::{Outcome, Verdict};
 use std::sync::Arc;
 
-pub const SET: Kind = Kind {
-    name: "env",
-    doc: "Each named environment variable (names, default: env_vars in the target) is set and not \
-          empty in golive's environment; values are never shown or saved.",
-    params: &[Param { name: "names", ty: ParamType::StrList, doc: "variable names" }],
-    aws: false,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, p| Box::pin(async move { set(&ctx, list(&p, "names")) }),
-};
+pub const SET: Kind = Kind::local(
+    "env",
+    "Each named environment variable (names, default: env_vars in the target) is set and not \
+     empty in golive's environment; values are never shown or saved.",
+    |ctx, p| Box::pin(async move { set(&ctx, list(&p, "names")) }),
+)
+.with_params(&[Param { name: "names", ty: ParamType::StrList, doc: "variable names" }]);
 
 fn set(ctx: &Arc<Ctx>, names: Vec<String>) -> Verdict {
     let names = if names.is_empty() { ctx.target.env_vars.clone() } else { names };

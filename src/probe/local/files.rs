@@ -8,32 +8,12 @@ use crate::probe::{Outcome, Verdict};
 use globset::{GlobBuilder, GlobSetBuilder};
 use std::sync::Arc;
 
-pub const EXISTS: Kind = Kind {
-    name: "file",
-    doc: "A file in the repository matches one of the globs (paths; the target's files.NAME overrides \
-          them), and, with pattern, one of them contains a match of that regular expression. \
-          .gitignore is respected.",
-    params: &[
-        Param {
-            name: "name",
-            ty: ParamType::Str,
-            doc: "what the files are, and their key in the target's files",
-        },
-        Param {
-            name: "paths",
-            ty: ParamType::StrList,
-            doc: "globs relative to the repository, case-insensitive",
-        },
-        Param {
-            name: "pattern",
-            ty: ParamType::Str,
-            doc: "a regular expression a matching file must contain",
-        },
-    ],
-    aws: false,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, p| {
+pub const EXISTS: Kind = Kind::local(
+    "file",
+    "A file in the repository matches one of the globs (paths; the target's files.NAME overrides \
+     them), and, with pattern, one of them contains a match of that regular expression. \
+     .gitignore is respected.",
+    |ctx, p| {
         Box::pin(async move {
             let (name, paths, pattern) =
                 (text(&p, "name", "files").to_string(), list(&p, "paths"), p.get("pattern"));
@@ -45,7 +25,20 @@ pub const EXISTS: Kind = Kind {
                 .unwrap_or_else(|e| Verdict::error(format!("file check stopped: {e}")))
         })
     },
-};
+)
+.with_params(&[
+    Param {
+        name: "name",
+        ty: ParamType::Str,
+        doc: "what the files are, and their key in the target's files",
+    },
+    Param {
+        name: "paths",
+        ty: ParamType::StrList,
+        doc: "globs relative to the repository, case-insensitive",
+    },
+    Param { name: "pattern", ty: ParamType::Str, doc: "a regular expression a matching file must contain" },
+]);
 
 /// The largest file a pattern is looked for in.
 const MAX_PATTERN_FILE: u64 = 8 << 20;

@@ -61,7 +61,7 @@ pub fn resolve_repo(repo: Option<&str>, checkout: &Path, confirmed: &[PathBuf]) 
         let (checkout, dir) = (checkout.display(), dir.display());
         Err(Verdict::error(format!(
             "repository {repo} is outside this session's checkout ({checkout}); a session file's path is \
-             relative to its checkout: to use {dir} anyway, give --repo {dir} yourself (or set it with t)"
+        relative to its checkout: to use {dir} anyway, give --repo {dir} yourself (or set it with t)"
         )))
     }
 }

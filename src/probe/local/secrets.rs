@@ -9,18 +9,14 @@ use crate::probe::kind::Kind;
 use crate::probe::{Outcome, Verdict};
 use std::sync::Arc;
 
-pub const SCAN: Kind = Kind {
-    name: "secrets",
-    doc: "Scans the repository's text files (respecting .gitignore; files over 1 MiB and binary files \
-          skipped) for AWS access key ids and secret keys, private key blocks, sk- API keys, bearer \
-          tokens and high-entropy api_key / password / secret / token assignments; passes when none is \
-          found outside the target's secrets_allow (FILE or FILE:LINE). Evidence: FILE:LINE, the rule \
-          and the secret masked.",
-    params: &[],
-    aws: false,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| {
+pub const SCAN: Kind = Kind::local(
+    "secrets",
+    "Scans the repository's text files (respecting .gitignore; files over 1 MiB and binary files \
+     skipped) for AWS access key ids and secret keys, private key blocks, sk- API keys, bearer \
+     tokens and high-entropy api_key / password / secret / token assignments; passes when none is \
+     found outside the target's secrets_allow (FILE or FILE:LINE). Evidence: FILE:LINE, the rule \
+     and the secret masked.",
+    |ctx, _| {
         Box::pin(async move {
             // Reading a whole repository is blocking work.
             tokio::task::spawn_blocking(move || scan(&ctx))
@@ -28,7 +24,7 @@ pub const SCAN: Kind = Kind {
                 .unwrap_or_else(|e| Verdict::error(format!("secrets scan stopped: {e}")))
         })
     },
-};
+);
 
 /// Larger files are data or build output, not hand-written configuration.
 const MAX_FILE: u64 = 1 << 20;

@@ -16,20 +16,16 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub const RESOLVES: Kind = Kind {
-    name: "dns",
-    doc: "Resolves the target's domain (or the endpoint's host) through the system's resolvers or the \
-          target's name server: passes when it resolves and, when the target names an expected \
-          answer, when that answer is a CNAME in the chain, an address it resolves to, or a name \
-          resolving to the same addresses (a Route 53 alias). Fails on NXDOMAIN, no address or \
-          another answer; a name server that does not answer is an error. Evidence: the CNAME \
-          chain, the addresses with their TTLs, the name server asked.",
-    params: &[],
-    aws: false,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, _| Box::pin(resolves(ctx)),
-};
+pub const RESOLVES: Kind = Kind::local(
+    "dns",
+    "Resolves the target's domain (or the endpoint's host) through the system's resolvers or the \
+     target's name server: passes when it resolves and, when the target names an expected \
+     answer, when that answer is a CNAME in the chain, an address it resolves to, or a name \
+     resolving to the same addresses (a Route 53 alias). Fails on NXDOMAIN, no address or \
+     another answer; a name server that does not answer is an error. Evidence: the CNAME \
+     chain, the addresses with their TTLs, the name server asked.",
+    |ctx, _| Box::pin(resolves(ctx)),
+);
 
 /// Each name server gets one try of this long: a launch-day answer, not a patient one.
 const TIMEOUT: Duration = Duration::from_secs(5);

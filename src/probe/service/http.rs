@@ -8,25 +8,22 @@ use crate::probe::{Outcome, Verdict};
 use std::sync::Arc;
 use std::time::Instant;
 
-pub const GET: Kind = Kind {
-    name: "http",
-    doc: "GETs each path on the target's endpoint (paths; or from = \"smoke\": the target's smoke_paths, \
-          default /health; or from = \"protected\": its protected_paths, sent without credentials) and \
-          passes when every status is in expect (default 2xx) and the body (its first MiB) matches \
-          body if given. Paths stay on the endpoint's origin; link-local and metadata addresses are \
-          refused without --allow-link-local. Redirects are not followed. Evidence: status, latency, \
-          selected headers.",
-    params: &[
-        Param { name: "paths", ty: ParamType::StrList, doc: "paths to request" },
-        Param { name: "from", ty: ParamType::Str, doc: "smoke or protected: take the paths from the target" },
-        Param { name: "expect", ty: ParamType::StrList, doc: "statuses that pass: 200, 401, 2xx..." },
-        Param { name: "body", ty: ParamType::Str, doc: "a regular expression the body must match" },
-    ],
-    aws: false,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, p| Box::pin(get(ctx, p)),
-};
+pub const GET: Kind = Kind::local(
+    "http",
+    "GETs each path on the target's endpoint (paths; or from = \"smoke\": the target's smoke_paths, \
+     default /health; or from = \"protected\": its protected_paths, sent without credentials) and \
+     passes when every status is in expect (default 2xx) and the body (its first MiB) matches \
+     body if given. Paths stay on the endpoint's origin; link-local and metadata addresses are \
+     refused without --allow-link-local. Redirects are not followed. Evidence: status, latency, \
+     selected headers.",
+    |ctx, p| Box::pin(get(ctx, p)),
+)
+.with_params(&[
+    Param { name: "paths", ty: ParamType::StrList, doc: "paths to request" },
+    Param { name: "from", ty: ParamType::Str, doc: "smoke or protected: take the paths from the target" },
+    Param { name: "expect", ty: ParamType::StrList, doc: "statuses that pass: 200, 401, 2xx..." },
+    Param { name: "body", ty: ParamType::Str, doc: "a regular expression the body must match" },
+]);
 
 /// How much of a body is read to match `body` against: a health answer is small, and an endless
 /// one must not fill memory.

@@ -11,21 +11,18 @@ use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
 use tokio_rustls::rustls::{self, ClientConfig, RootCertStore};
 
-pub const HANDSHAKE: Kind = Kind {
-    name: "tls",
-    doc: "Connects with rustls to the target's domain (or the endpoint's host) on 443: passes when TLS 1.2 \
-          or newer is negotiated, the chain verifies against the platform roots (or the target's CA \
-          file) for that name, and the certificate is valid for warn_days more (default 30; under \
-          fail_days, default 7, fails). Evidence: version, cipher suite, issuer, not-after.",
-    params: &[
-        Param { name: "warn_days", ty: ParamType::Days, doc: "warn when the certificate expires sooner" },
-        Param { name: "fail_days", ty: ParamType::Days, doc: "fail when the certificate expires sooner" },
-    ],
-    aws: false,
-    feature: None,
-    own_timeout: false,
-    run: |ctx, p| Box::pin(handshake(ctx, int(&p, "warn_days", 30), int(&p, "fail_days", 7))),
-};
+pub const HANDSHAKE: Kind = Kind::local(
+    "tls",
+    "Connects with rustls to the target's domain (or the endpoint's host) on 443: passes when TLS 1.2 \
+     or newer is negotiated, the chain verifies against the platform roots (or the target's CA \
+     file) for that name, and the certificate is valid for warn_days more (default 30; under \
+     fail_days, default 7, fails). Evidence: version, cipher suite, issuer, not-after.",
+    |ctx, p| Box::pin(handshake(ctx, int(&p, "warn_days", 30), int(&p, "fail_days", 7))),
+)
+.with_params(&[
+    Param { name: "warn_days", ty: ParamType::Days, doc: "warn when the certificate expires sooner" },
+    Param { name: "fail_days", ty: ParamType::Days, doc: "fail when the certificate expires sooner" },
+]);
 
 async fn roots(ctx: &Ctx) -> Result<(RootCertStore, String), Verdict> {
     let mut store = RootCertStore::empty();
