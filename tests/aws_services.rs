@@ -585,9 +585,11 @@ mod recorded {
             mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&alarms, &history])
         };
         let ctx = Ctx::new(Err(golive::probe::Verdict::error("not used")), Target::default());
-        let v = golive::probe::aws::cloudwatch::tested(&client(true), &ctx).await;
+        let v: golive::probe::Verdict =
+            golive::probe::aws::cloudwatch::tested(&client(true), &ctx).await.into();
         assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Pass, "all 1 alarms have fired at least once"));
-        let v = golive::probe::aws::cloudwatch::tested(&client(false), &ctx).await;
+        let v: golive::probe::Verdict =
+            golive::probe::aws::cloudwatch::tested(&client(false), &ctx).await.into();
         assert_eq!(
             (v.outcome, v.summary.as_str()),
             (Outcome::Fail, "never tested (never in ALARM): agent-HighErrorRate")
@@ -611,7 +613,7 @@ mod recorded {
         let client = mock_client!(aws_sdk_dynamodb, RuleMode::MatchAny, [&list, &describe]);
         let target = Target { name_prefix: Some("agent-".into()), ..Default::default() };
         let ctx = golive::probe::engine::Ctx::new(Err(golive::probe::Verdict::error("not used")), target);
-        let v = dynamodb::replicas(&client, &ctx, true).await;
+        let v: golive::probe::Verdict = dynamodb::replicas(&client, &ctx, true).await.into();
         assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Pass, "replicas on all 1 tables in scope"));
         assert_eq!(v.evidence, ["table agent-sessions: replicas in eu-west-1"]);
     }

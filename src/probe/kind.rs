@@ -142,5 +142,12 @@ pub const BUILT_FEATURES: &[&str] = &[
 pub type Judged = Result<Verdict, Verdict>;
 
 pub fn judged(body: impl Future<Output = Judged> + Send + 'static) -> ProbeFuture {
-    Box::pin(async move { body.await.unwrap_or_else(|early| early) })
+    Box::pin(async move { Verdict::from(body.await) })
+}
+
+/// A body's early verdict is as much its verdict as its last one.
+impl From<Judged> for Verdict {
+    fn from(judged: Judged) -> Verdict {
+        judged.unwrap_or_else(|early| early)
+    }
 }

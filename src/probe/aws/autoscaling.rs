@@ -2,7 +2,7 @@
 
 use super::{describe, session};
 use crate::probe::ctx::Ctx;
-use crate::probe::kind::{Kind, Param, ParamType, int};
+use crate::probe::kind::{Judged, Kind, Param, ParamType, int, judged};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_applicationautoscaling::Client;
 use aws_sdk_applicationautoscaling::types::{ScalableTarget, ServiceNamespace};
@@ -16,7 +16,7 @@ pub const MIN_CAPACITY: Kind = Kind::aws(
     "Application Auto Scaling DescribeScalableTargets (ECS services, DynamoDB tables) in scope: \
      every target keeps at least min_capacity (default 2) running, so no single instance is a \
      single point of failure.",
-    |ctx, p| Box::pin(min_capacity(ctx, int(&p, "min_capacity", 2))),
+    |ctx, p| judged(min_capacity(ctx, int(&p, "min_capacity", 2))),
 )
 .with_params(&[Param {
     name: "min_capacity",
@@ -29,7 +29,7 @@ pub const POLICIES: Kind = Kind::aws(
     "Application Auto Scaling DescribeScalableTargets and DescribeScalingPolicies: every scalable \
      target in scope (ECS services, DynamoDB tables) has at least one scaling policy (the seed's \
      guidance: min 2, max 50, target 70 % CPU).",
-    |ctx, _| Box::pin(policies(ctx)),
+    |ctx, _| judged(policies(ctx)),
 );
 
 async fn targets(ctx: &Ctx, client: &Client) -> Result<Vec<ScalableTarget>, Verdict> {
@@ -88,12 +88,9 @@ fn line(t: &ScalableTarget) -> String {
     )
 }
 
-async fn min_capacity(ctx: Arc<Ctx>, min: i64) -> Verdict {
+async fn min_capacity(ctx: Arc<Ctx>, min: i64) -> Judged {
     let client = Client::new(&session(&ctx).config);
-    let targets = match targets(&ctx, &client).await {
-        Ok(t) => t,
-        Err(v) => return v,
-    };
+    let targets = targets(&ctx, &client).await?;
     let evidence: Vec<String> = targets.iter().map(line).collect();
     let low: Vec<String> = targets
         .iter()
@@ -101,15 +98,12 @@ async fn min_capacity(ctx: Arc<Ctx>, min: i64) -> Verdict {
         .map(|t| format!("{} (min {})", t.resource_id(), t.min_capacity()))
         .collect();
     let ok = format!("all {} scalable targets keep at least {min}", targets.len());
-    Verdict::unless(&low, Outcome::Fail, ok, &format!("minimum capacity below {min}"), evidence)
+    Ok(Verdict::unless(&low, Outcome::Fail, ok, &format!("minimum capacity below {min}"), evidence))
 }
 
-async fn policies(ctx: Arc<Ctx>) -> Verdict {
+async fn policies(ctx: Arc<Ctx>) -> Judged {
     let client = Client::new(&session(&ctx).config);
-    let targets = match targets(&ctx, &client).await {
-        Ok(t) => t,
-        Err(v) => return v,
-    };
+    let targets = targets(&ctx, &client).await?;
     let mut evidence = Vec::new();
     let mut without = Vec::new();
     for t in &targets {
@@ -123,7 +117,7 @@ async fn policies(ctx: Arc<Ctx>) -> Verdict {
         {
             Ok(o) => o,
             Err(e) => {
-                return Verdict::error(describe("Application Auto Scaling DescribeScalingPolicies", &e));
+                return Ok(Verdict::error(describe("Application Auto Scaling DescribeScalingPolicies", &e)));
             }
         };
         let names: Vec<&str> = out.scaling_policies().iter().map(|p| p.policy_name()).collect();
@@ -137,5 +131,5 @@ async fn policies(ctx: Arc<Ctx>) -> Verdict {
         }
     }
     let ok = format!("all {} scalable targets have a scaling policy", targets.len());
-    Verdict::unless(&without, Outcome::Fail, ok, "no scaling policy", evidence)
+    Ok(Verdict::unless(&without, Outcome::Fail, ok, "no scaling policy", evidence))
 }

@@ -2,7 +2,7 @@
 
 use super::{describe, session};
 use crate::probe::ctx::Ctx;
-use crate::probe::kind::{Kind, Param, ParamType, int, list, text};
+use crate::probe::kind::{Judged, Kind, Param, ParamType, int, judged, list, text};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_cloudwatch::Client;
 use aws_sdk_cloudwatch::primitives::DateTime;
@@ -15,7 +15,7 @@ pub const ALARM: Kind = Kind::aws(
      at least one alarm action (who gets paged).",
     |ctx, p| {
         let name = text(&p, "name", "HighErrorRate").to_string();
-        Box::pin(async move { alarm(&client(&ctx), &ctx, &name).await })
+        judged(async move { alarm(&client(&ctx), &ctx, &name).await })
     },
 )
 .with_params(&[Param { name: "name", ty: ParamType::Str, doc: "part of the alarm's name, any case" }]);
@@ -23,21 +23,21 @@ pub const ALARM: Kind = Kind::aws(
 pub const RUNBOOKS: Kind = Kind::aws(
     "aws.cloudwatch.runbooks",
     "CloudWatch DescribeAlarms: every alarm in scope links a runbook (an http(s) URL) in its description.",
-    |ctx, _| Box::pin(async move { runbooks(&client(&ctx), &ctx).await }),
+    |ctx, _| judged(async move { runbooks(&client(&ctx), &ctx).await }),
 );
 
 pub const TESTED: Kind = Kind::aws(
     "aws.cloudwatch.alarms-tested",
     "CloudWatch DescribeAlarms and DescribeAlarmHistory: every alarm in scope has been in ALARM at \
      least once (is now, or its state history says so), so it is known to fire.",
-    |ctx, _| Box::pin(async move { tested(&client(&ctx), &ctx).await }),
+    |ctx, _| judged(async move { tested(&client(&ctx), &ctx).await }),
 );
 
 pub const ACTIVE: Kind = Kind::aws(
     "aws.cloudwatch.monitoring-active",
     "CloudWatch DescribeAlarms and ListDashboards: alarms in scope exist, all with actions enabled \
      and none in INSUFFICIENT_DATA, and at least one dashboard in scope exists.",
-    |ctx, _| Box::pin(async move { active(&client(&ctx), &ctx).await }),
+    |ctx, _| judged(async move { active(&client(&ctx), &ctx).await }),
 );
 
 pub const DASHBOARDS: Kind = Kind::aws(
@@ -52,7 +52,7 @@ pub const METRICS: Kind = Kind::aws(
      exists (the seed's REQUIRED_METRICS).",
     |ctx, p| {
         let names = list(&p, "metrics");
-        Box::pin(async move { metrics(&client(&ctx), &ctx, &names).await })
+        judged(async move { metrics(&client(&ctx), &ctx, &names).await })
     },
 )
 .with_params(&[Param { name: "metrics", ty: ParamType::StrList, doc: "metric names that must exist" }]);
@@ -65,7 +65,7 @@ pub const BASELINE: Kind = Kind::aws(
     |ctx, p| {
         let metric = text(&p, "metric", "requests_total").to_string();
         let days = int(&p, "days", 1);
-        Box::pin(async move { baseline(&client(&ctx), &ctx, &metric, days).await })
+        judged(async move { baseline(&client(&ctx), &ctx, &metric, days).await })
     },
 )
 .with_params(&[
@@ -127,21 +127,18 @@ fn alarm_line(a: &MetricAlarm) -> String {
     )
 }
 
-async fn alarm(client: &Client, ctx: &Ctx, name: &str) -> Verdict {
-    let all = match alarms(client, ctx).await {
-        Ok(a) => a,
-        Err(v) => return v,
-    };
+async fn alarm(client: &Client, ctx: &Ctx, name: &str) -> Judged {
+    let all = alarms(client, ctx).await?;
     let want = name.to_lowercase();
     let matching: Vec<&MetricAlarm> =
         all.iter().filter(|a| a.alarm_name().is_some_and(|n| n.to_lowercase().contains(&want))).collect();
     if matching.is_empty() {
         let evidence = all.iter().map(alarm_line).collect();
-        return Verdict::new(
+        return Ok(Verdict::new(
             Outcome::Fail,
             format!("no alarm named like {name} ({} alarms in scope)", all.len()),
             evidence,
-        );
+        ));
     }
     let evidence: Vec<String> = matching.iter().map(|a| alarm_line(a)).collect();
     let paging: Vec<&str> = matching
@@ -151,21 +148,22 @@ async fn alarm(client: &Client, ctx: &Ctx, name: &str) -> Verdict {
         .collect();
     if paging.is_empty() {
         let names: Vec<&str> = matching.iter().filter_map(|a| a.alarm_name()).collect();
-        Verdict::new(
+        Ok(Verdict::new(
             Outcome::Fail,
             format!("{} notifies nobody: no enabled alarm action", names.join(", ")),
             evidence,
-        )
+        ))
     } else {
-        Verdict::new(Outcome::Pass, format!("{} alarms with actions: {}", name, paging.join(", ")), evidence)
+        Ok(Verdict::new(
+            Outcome::Pass,
+            format!("{} alarms with actions: {}", name, paging.join(", ")),
+            evidence,
+        ))
     }
 }
 
-async fn runbooks(client: &Client, ctx: &Ctx) -> Verdict {
-    let all = match some_alarms(client, ctx).await {
-        Ok(a) => a,
-        Err(v) => return v,
-    };
+async fn runbooks(client: &Client, ctx: &Ctx) -> Judged {
+    let all = some_alarms(client, ctx).await?;
     let has_link = |a: &MetricAlarm| {
         a.alarm_description().is_some_and(|d| d.contains("https://") || d.contains("http://"))
     };
@@ -180,20 +178,17 @@ async fn runbooks(client: &Client, ctx: &Ctx) -> Verdict {
         })
         .collect();
     let missing: Vec<&str> = all.iter().filter(|a| !has_link(a)).filter_map(|a| a.alarm_name()).collect();
-    Verdict::unless(
+    Ok(Verdict::unless(
         &missing,
         Outcome::Fail,
         format!("all {} alarms link a runbook", all.len()),
         "no runbook link",
         evidence,
-    )
+    ))
 }
 
-pub async fn tested(client: &Client, ctx: &Ctx) -> Verdict {
-    let all = match some_alarms(client, ctx).await {
-        Ok(a) => a,
-        Err(v) => return v,
-    };
+pub async fn tested(client: &Client, ctx: &Ctx) -> Judged {
+    let all = some_alarms(client, ctx).await?;
     let mut evidence = Vec::new();
     let mut never = Vec::new();
     for a in &all {
@@ -209,7 +204,7 @@ pub async fn tested(client: &Client, ctx: &Ctx) -> Verdict {
                 .await
             {
                 Ok(o) => o,
-                Err(e) => return Verdict::error(describe("CloudWatch DescribeAlarmHistory", &e)),
+                Err(e) => return Ok(Verdict::error(describe("CloudWatch DescribeAlarmHistory", &e))),
             };
             out.alarm_history_items()
                 .iter()
@@ -222,7 +217,7 @@ pub async fn tested(client: &Client, ctx: &Ctx) -> Verdict {
         }
     }
     let ok = format!("all {} alarms have fired at least once", all.len());
-    Verdict::unless(&never, Outcome::Fail, ok, "never tested (never in ALARM)", evidence)
+    Ok(Verdict::unless(&never, Outcome::Fail, ok, "never tested (never in ALARM)", evidence))
 }
 
 async fn dashboard_names(client: &Client, ctx: &Ctx) -> Result<Vec<String>, Verdict> {
@@ -252,16 +247,10 @@ async fn dashboards(client: &Client, ctx: &Ctx) -> Verdict {
     }
 }
 
-async fn active(client: &Client, ctx: &Ctx) -> Verdict {
-    let all = match some_alarms(client, ctx).await {
-        Ok(a) => a,
-        Err(v) => return v,
-    };
+async fn active(client: &Client, ctx: &Ctx) -> Judged {
+    let all = some_alarms(client, ctx).await?;
     let mut evidence: Vec<String> = all.iter().map(alarm_line).collect();
-    let boards = match dashboard_names(client, ctx).await {
-        Ok(b) => b,
-        Err(v) => return v,
-    };
+    let boards = dashboard_names(client, ctx).await?;
     evidence.extend(boards.iter().map(|n| format!("dashboard {n}")));
     let mut problems: Vec<String> = all
         .iter()
@@ -278,13 +267,13 @@ async fn active(client: &Client, ctx: &Ctx) -> Verdict {
         problems.push(ctx.target.scope_words("dashboards"));
     }
     if problems.is_empty() {
-        Verdict::new(
+        Ok(Verdict::new(
             Outcome::Pass,
             format!("{} alarms active, {} dashboards", all.len(), boards.len()),
             evidence,
-        )
+        ))
     } else {
-        Verdict::new(Outcome::Fail, problems.join("; "), evidence)
+        Ok(Verdict::new(Outcome::Fail, problems.join("; "), evidence))
     }
 }
 
@@ -298,22 +287,16 @@ fn namespace(ctx: &Ctx) -> Result<String, Verdict> {
     })
 }
 
-async fn metrics(client: &Client, ctx: &Ctx, names: &[String]) -> Verdict {
-    let ns = match namespace(ctx) {
-        Ok(n) => n,
-        Err(v) => return v,
-    };
-    let present = match metric_names(client, ctx, &ns).await {
-        Ok(p) => p,
-        Err(v) => return v,
-    };
+async fn metrics(client: &Client, ctx: &Ctx, names: &[String]) -> Judged {
+    let ns = namespace(ctx)?;
+    let present = metric_names(client, ctx, &ns).await?;
     let evidence = names
         .iter()
         .map(|n| format!("metric {ns}/{n}: {}", if present.contains(n) { "present" } else { "missing" }))
         .collect();
     let missing: Vec<&str> = names.iter().filter(|n| !present.contains(n)).map(String::as_str).collect();
     let ok = format!("all {} metrics present in {ns}", names.len());
-    Verdict::unless(&missing, Outcome::Fail, ok, &format!("missing in {ns}"), evidence)
+    Ok(Verdict::unless(&missing, Outcome::Fail, ok, &format!("missing in {ns}"), evidence))
 }
 
 /// The names of the metrics in a namespace.
@@ -339,11 +322,8 @@ async fn metric_names(client: &Client, ctx: &Ctx, ns: &str) -> Result<Vec<String
     .await
 }
 
-async fn baseline(client: &Client, ctx: &Ctx, metric: &str, days: i64) -> Verdict {
-    let ns = match namespace(ctx) {
-        Ok(n) => n,
-        Err(v) => return v,
-    };
+async fn baseline(client: &Client, ctx: &Ctx, metric: &str, days: i64) -> Judged {
+    let ns = namespace(ctx)?;
     let now = chrono::Utc::now().timestamp();
     let out = client
         .get_metric_statistics()
@@ -357,17 +337,21 @@ async fn baseline(client: &Client, ctx: &Ctx, metric: &str, days: i64) -> Verdic
         .await;
     let out = match out {
         Ok(o) => o,
-        Err(e) => return Verdict::error(describe("CloudWatch GetMetricStatistics", &e)),
+        Err(e) => return Ok(Verdict::error(describe("CloudWatch GetMetricStatistics", &e))),
     };
     let with_data = out.datapoints().len() as i64;
     let evidence = vec![format!("metric {ns}/{metric}: data on {with_data} of the past 7 days")];
     if with_data >= days {
-        Verdict::new(Outcome::Pass, format!("{metric} has data on {with_data} of the past 7 days"), evidence)
+        Ok(Verdict::new(
+            Outcome::Pass,
+            format!("{metric} has data on {with_data} of the past 7 days"),
+            evidence,
+        ))
     } else {
-        Verdict::new(
+        Ok(Verdict::new(
             Outcome::Fail,
             format!("{metric} has data on {with_data} of the past 7 days (needs {days})"),
             evidence,
-        )
+        ))
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{arn, describe, nothing_in_scope, scope_tagged, session};
 use crate::probe::ctx::Ctx;
-use crate::probe::kind::{Kind, Param, ParamType, flag};
+use crate::probe::kind::{Judged, Kind, Param, ParamType, flag, judged};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
@@ -15,7 +15,7 @@ pub const ENCRYPTION: Kind = Kind::aws(
      not disabled; the evidence says with which key (AWS owned, AWS managed KMS, customer KMS). \
      DynamoDB always encrypts, so the checklist sets require_kms = true: a table on the AWS owned \
      key then fails.",
-    |ctx, p| Box::pin(async move { encryption(&client(&ctx), &ctx, flag(&p, "require_kms")).await }),
+    |ctx, p| judged(async move { encryption(&client(&ctx), &ctx, flag(&p, "require_kms")).await }),
 )
 .with_params(&[Param {
     name: "require_kms",
@@ -26,14 +26,14 @@ pub const ENCRYPTION: Kind = Kind::aws(
 pub const PITR: Kind = Kind::aws(
     "aws.dynamodb.pitr",
     "DynamoDB DescribeContinuousBackups: point-in-time recovery is enabled on every table in scope.",
-    |ctx, _| Box::pin(async move { pitr(&client(&ctx), &ctx).await }),
+    |ctx, _| judged(async move { pitr(&client(&ctx), &ctx).await }),
 );
 
 pub const REPLICAS: Kind = Kind::aws(
     "aws.dynamodb.replicas",
     "DynamoDB DescribeTable: every table in scope has global table replicas in another region. \
      Tables without replicas are a warning, or a failure with required = true.",
-    |ctx, p| Box::pin(async move { replicas(&client(&ctx), &ctx, flag(&p, "required")).await }),
+    |ctx, p| judged(async move { replicas(&client(&ctx), &ctx, flag(&p, "required")).await }),
 )
 .with_params(&[Param {
     name: "required",
@@ -45,7 +45,7 @@ pub const TTL: Kind = Kind::aws(
     "aws.dynamodb.ttl",
     "DynamoDB DescribeTimeToLive: every table in scope expires items with a TTL attribute, so data \
      is kept only as long as needed.",
-    |ctx, _| Box::pin(async move { ttl(&client(&ctx), &ctx).await }),
+    |ctx, _| judged(async move { ttl(&client(&ctx), &ctx).await }),
 );
 
 fn client(ctx: &Ctx) -> Client {
@@ -93,40 +93,33 @@ async fn list_tables(ctx: &Ctx, client: &Client) -> Result<Vec<String>, Verdict>
 
 /// Runs `check` on every table in scope; each returns (ok, evidence line). All ok passes, else
 /// `bad` with the tables that were not.
-async fn every_table<F, Fut>(client: &Client, ctx: &Ctx, what: &str, bad: Outcome, check: F) -> Verdict
+async fn every_table<F, Fut>(client: &Client, ctx: &Ctx, what: &str, bad: Outcome, check: F) -> Judged
 where
     F: Fn(Client, String) -> Fut,
     Fut: std::future::Future<Output = Result<(bool, String), Verdict>>,
 {
-    let names = match tables(ctx, client).await {
-        Ok(n) => n,
-        Err(v) => return v,
-    };
+    let names = tables(ctx, client).await?;
     let mut evidence = Vec::new();
     let mut failing = Vec::new();
     for name in &names {
-        match check(client.clone(), name.clone()).await {
-            Ok((ok, line)) => {
-                evidence.push(line);
-                if !ok {
-                    failing.push(name.as_str());
-                }
-            }
-            Err(v) => return v,
+        let (ok, line) = check(client.clone(), name.clone()).await?;
+        evidence.push(line);
+        if !ok {
+            failing.push(name.as_str());
         }
     }
     if failing.is_empty() {
-        Verdict::new(Outcome::Pass, format!("{what} on all {} tables in scope", names.len()), evidence)
+        Ok(Verdict::new(Outcome::Pass, format!("{what} on all {} tables in scope", names.len()), evidence))
     } else {
-        Verdict::new(
+        Ok(Verdict::new(
             bad,
             format!("no {what} on {} of {} tables: {}", failing.len(), names.len(), failing.join(", ")),
             evidence,
-        )
+        ))
     }
 }
 
-pub async fn encryption(client: &Client, ctx: &Ctx, require_kms: bool) -> Verdict {
+pub async fn encryption(client: &Client, ctx: &Ctx, require_kms: bool) -> Judged {
     every_table(
         client,
         ctx,
@@ -151,7 +144,7 @@ pub async fn encryption(client: &Client, ctx: &Ctx, require_kms: bool) -> Verdic
     .await
 }
 
-pub async fn pitr(client: &Client, ctx: &Ctx) -> Verdict {
+pub async fn pitr(client: &Client, ctx: &Ctx) -> Judged {
     every_table(client, ctx, "point-in-time recovery", Outcome::Fail, |c, name| async move {
         let out = c
             .describe_continuous_backups()
@@ -169,7 +162,7 @@ pub async fn pitr(client: &Client, ctx: &Ctx) -> Verdict {
     .await
 }
 
-pub async fn replicas(client: &Client, ctx: &Ctx, required: bool) -> Verdict {
+pub async fn replicas(client: &Client, ctx: &Ctx, required: bool) -> Judged {
     let bad = if required { Outcome::Fail } else { Outcome::Warn };
     every_table(client, ctx, "replicas", bad, |c, name| async move {
         let table = describe_table(&c, &name).await?;
@@ -190,7 +183,7 @@ pub async fn replicas(client: &Client, ctx: &Ctx, required: bool) -> Verdict {
     .await
 }
 
-pub async fn ttl(client: &Client, ctx: &Ctx) -> Verdict {
+pub async fn ttl(client: &Client, ctx: &Ctx) -> Judged {
     every_table(client, ctx, "TTL", Outcome::Fail, |c, name| async move {
         let out = c
             .describe_time_to_live()

@@ -3,6 +3,7 @@
 use super::{describe, session};
 use crate::probe::ctx::Ctx;
 use crate::probe::kind::Kind;
+use crate::probe::kind::{Judged, judged};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_elasticloadbalancingv2::Client;
 use aws_sdk_elasticloadbalancingv2::types::{
@@ -14,14 +15,14 @@ pub const WAF: Kind = Kind::aws(
     "aws.elbv2.waf",
     "ELBv2 DescribeLoadBalancers and WAFv2 GetWebACLForResource: every internet-facing application \
      load balancer in scope has a web ACL.",
-    |ctx, _| Box::pin(async move { waf(&ctx, false).await }),
+    |ctx, _| judged(async move { waf(&ctx, false).await }),
 );
 
 pub const RATE_LIMIT: Kind = Kind::aws(
     "aws.wafv2.rate-limit",
     "WAFv2 GetWebACLForResource: the web ACL of every internet-facing application load balancer in \
      scope has a rate-based rule.",
-    |ctx, _| Box::pin(async move { waf(&ctx, true).await }),
+    |ctx, _| judged(async move { waf(&ctx, true).await }),
 );
 
 pub const TLS: Kind = Kind::aws(
@@ -29,20 +30,20 @@ pub const TLS: Kind = Kind::aws(
     "ELBv2 DescribeListeners on every load balancer in scope: no plain HTTP listener except one that \
      redirects to HTTPS; HTTPS/TLS listeners use a TLS 1.2+ security policy (TLS13, TLS-1-2 or \
      FS-1-2 policies).",
-    |ctx, _| Box::pin(async move { tls(&ctx).await }),
+    |ctx, _| judged(async move { tls(&ctx).await }),
 );
 
 pub const MULTI_AZ: Kind = Kind::aws(
     "aws.elbv2.multi-az",
     "ELBv2 DescribeLoadBalancers: every load balancer in scope spans at least two availability zones.",
-    |ctx, _| Box::pin(async move { multi_az(&ctx).await }),
+    |ctx, _| judged(async move { multi_az(&ctx).await }),
 );
 
 pub const HEALTH_CHECKS: Kind = Kind::aws(
     "aws.elbv2.health-checks",
     "ELBv2 DescribeTargetGroups and DescribeTargetHealth: every target group in scope has health \
      checks on (with a path for HTTP/HTTPS) and at least one healthy target.",
-    |ctx, _| Box::pin(async move { health_checks(&ctx).await }),
+    |ctx, _| judged(async move { health_checks(&ctx).await }),
 );
 
 fn client(ctx: &Ctx) -> Client {
@@ -98,11 +99,8 @@ fn name(lb: &LoadBalancer) -> &str {
     lb.load_balancer_name().unwrap_or("?")
 }
 
-async fn waf(ctx: &Ctx, rate: bool) -> Verdict {
-    let lbs = match load_balancers(ctx).await {
-        Ok(l) => l,
-        Err(v) => return v,
-    };
+async fn waf(ctx: &Ctx, rate: bool) -> Judged {
+    let lbs = load_balancers(ctx).await?;
     let public: Vec<&LoadBalancer> = lbs
         .iter()
         .filter(|lb| {
@@ -111,11 +109,11 @@ async fn waf(ctx: &Ctx, rate: bool) -> Verdict {
         })
         .collect();
     if public.is_empty() {
-        return Verdict::new(
+        return Ok(Verdict::new(
             Outcome::Pass,
             "no internet-facing application load balancer in scope: nothing public to protect",
             lbs.iter().map(|lb| format!("load balancer {}: not internet-facing ALB", name(lb))).collect(),
-        );
+        ));
     }
     let waf = aws_sdk_wafv2::Client::new(&session(ctx).config);
     let mut evidence = Vec::new();
@@ -128,10 +126,7 @@ async fn waf(ctx: &Ctx, rate: bool) -> Verdict {
                 Err(e) => Err(Verdict::error(describe("WAFv2 GetWebACLForResource", &e))),
             }
         };
-        let acl = match ctx.shared(&format!("wafv2.web-acl/{arn}"), fetch).await {
-            Ok(a) => a,
-            Err(v) => return v,
-        };
+        let acl = ctx.shared(&format!("wafv2.web-acl/{arn}"), fetch).await?;
         match acl {
             None => {
                 evidence.push(format!("load balancer {}: no web ACL", name(lb)));
@@ -157,7 +152,7 @@ async fn waf(ctx: &Ctx, rate: bool) -> Verdict {
             }
         }
     }
-    match (rate, bad.is_empty()) {
+    Ok(match (rate, bad.is_empty()) {
         (false, true) => Verdict::new(Outcome::Pass, "every internet-facing ALB has a web ACL", evidence),
         (true, true) => {
             Verdict::new(Outcome::Pass, "every internet-facing ALB's web ACL has a rate-based rule", evidence)
@@ -166,7 +161,7 @@ async fn waf(ctx: &Ctx, rate: bool) -> Verdict {
         (true, false) => {
             Verdict::new(Outcome::Fail, format!("no rate-based rule: {}", bad.join(", ")), evidence)
         }
-    }
+    })
 }
 
 /// Security policies that allow nothing older than TLS 1.2.
@@ -174,11 +169,8 @@ fn tls12_policy(policy: &str) -> bool {
     ["TLS13", "TLS-1-2", "FS-1-2"].iter().any(|p| policy.contains(p))
 }
 
-async fn tls(ctx: &Ctx) -> Verdict {
-    let lbs = match load_balancers(ctx).await {
-        Ok(l) => l,
-        Err(v) => return v,
-    };
+async fn tls(ctx: &Ctx) -> Judged {
+    let lbs = load_balancers(ctx).await?;
     let client = client(ctx);
     let mut evidence = Vec::new();
     let mut bad = Vec::new();
@@ -190,7 +182,7 @@ async fn tls(ctx: &Ctx) -> Verdict {
             .await
         {
             Ok(o) => o,
-            Err(e) => return Verdict::error(describe("ELBv2 DescribeListeners", &e)),
+            Err(e) => return Ok(Verdict::error(describe("ELBv2 DescribeListeners", &e))),
         };
         for l in out.listeners() {
             let port = l.port().unwrap_or(0);
@@ -222,14 +214,11 @@ async fn tls(ctx: &Ctx) -> Verdict {
         }
     }
     let ok = format!("all listeners of {} load balancers use TLS 1.2+ or redirect to HTTPS", lbs.len());
-    Verdict::unless(&bad, Outcome::Fail, ok, "not TLS 1.2+", evidence)
+    Ok(Verdict::unless(&bad, Outcome::Fail, ok, "not TLS 1.2+", evidence))
 }
 
-async fn multi_az(ctx: &Ctx) -> Verdict {
-    let lbs = match load_balancers(ctx).await {
-        Ok(l) => l,
-        Err(v) => return v,
-    };
+async fn multi_az(ctx: &Ctx) -> Judged {
+    let lbs = load_balancers(ctx).await?;
     let zones = |lb: &LoadBalancer| -> Vec<String> {
         lb.availability_zones().iter().filter_map(|z| z.zone_name().map(str::to_string)).collect()
     };
@@ -237,30 +226,28 @@ async fn multi_az(ctx: &Ctx) -> Verdict {
         lbs.iter().map(|lb| format!("load balancer {}: zones {}", name(lb), zones(lb).join(", "))).collect();
     let single: Vec<&str> = lbs.iter().filter(|lb| zones(lb).len() < 2).map(name).collect();
     let ok = format!("all {} load balancers span at least 2 zones", lbs.len());
-    Verdict::unless(&single, Outcome::Fail, ok, "in one zone only", evidence)
+    Ok(Verdict::unless(&single, Outcome::Fail, ok, "in one zone only", evidence))
 }
 
-async fn health_checks(ctx: &Ctx) -> Verdict {
+async fn health_checks(ctx: &Ctx) -> Judged {
     let client = client(ctx);
     let groups = match client.describe_target_groups().send().await {
         Ok(o) => o.target_groups().to_vec(),
-        Err(e) => return Verdict::error(describe("ELBv2 DescribeTargetGroups", &e)),
+        Err(e) => return Ok(Verdict::error(describe("ELBv2 DescribeTargetGroups", &e))),
     };
     let mut scoped = Vec::new();
     for g in groups {
-        match in_scope(ctx, g.target_group_name().unwrap_or(""), g.target_group_arn().unwrap_or("")).await {
-            Ok(true) => scoped.push(g),
-            Ok(false) => {}
-            Err(v) => return v,
+        if in_scope(ctx, g.target_group_name().unwrap_or(""), g.target_group_arn().unwrap_or("")).await? {
+            scoped.push(g);
         }
     }
     let groups = scoped;
     if groups.is_empty() {
-        return Verdict::new(
+        return Ok(Verdict::new(
             Outcome::NeedsConfig,
             format!("{}: set name_prefix or tags in the target", ctx.target.scope_words("target groups")),
             vec![],
-        );
+        ));
     }
     let mut evidence = Vec::new();
     let mut bad = Vec::new();
@@ -273,7 +260,7 @@ async fn health_checks(ctx: &Ctx) -> Verdict {
             .await
         {
             Ok(o) => o,
-            Err(e) => return Verdict::error(describe("ELBv2 DescribeTargetHealth", &e)),
+            Err(e) => return Ok(Verdict::error(describe("ELBv2 DescribeTargetHealth", &e))),
         };
         let healthy = out
             .target_health_descriptions()
@@ -295,12 +282,12 @@ async fn health_checks(ctx: &Ctx) -> Verdict {
         }
     }
     if bad.is_empty() {
-        Verdict::new(
+        Ok(Verdict::new(
             Outcome::Pass,
             format!("all {} target groups check health and have healthy targets", groups.len()),
             evidence,
-        )
+        ))
     } else {
-        Verdict::new(Outcome::Fail, bad.join("; "), evidence)
+        Ok(Verdict::new(Outcome::Fail, bad.join("; "), evidence))
     }
 }

@@ -3,6 +3,7 @@
 use super::{describe, session};
 use crate::probe::ctx::Ctx;
 use crate::probe::kind::Kind;
+use crate::probe::kind::{Judged, judged};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_iam::Client;
 use serde_json::Value;
@@ -12,7 +13,7 @@ pub const NO_WILDCARD_ACTIONS: Kind = Kind::aws(
     "aws.iam.no-wildcard-actions",
     "IAM: no Allow statement in the task role's inline or attached policies grants Action \"*\" or \
      a whole service (\"s3:*\"). The role is the target's task_role.",
-    |ctx, _| Box::pin(check(ctx, Rule::Actions)),
+    |ctx, _| judged(check(ctx, Rule::Actions)),
 );
 
 pub const NO_WILDCARD_RESOURCES: Kind = Kind::aws(
@@ -20,7 +21,7 @@ pub const NO_WILDCARD_RESOURCES: Kind = Kind::aws(
     "IAM: no Allow statement in the task role's policies grants a write action (anything but \
      Get/List/Describe/Query/Scan/BatchGet/Head/View) on Resource \"*\". The role is the target's \
      task_role.",
-    |ctx, _| Box::pin(check(ctx, Rule::Resources)),
+    |ctx, _| judged(check(ctx, Rule::Resources)),
 );
 
 #[derive(Clone, Copy)]
@@ -132,28 +133,29 @@ pub fn findings(policy: &str, doc: &str, rule_resources: bool) -> Result<Vec<Str
     Ok(out)
 }
 
-async fn check(ctx: Arc<Ctx>, rule: Rule) -> Verdict {
+async fn check(ctx: Arc<Ctx>, rule: Rule) -> Judged {
     let Some(role) = ctx.target.task_role.clone() else {
-        return Verdict::new(Outcome::NeedsConfig, "no task role named: set task_role in the target", vec![]);
+        return Ok(Verdict::new(
+            Outcome::NeedsConfig,
+            "no task role named: set task_role in the target",
+            vec![],
+        ));
     };
     let client = Client::new(&session(&ctx).config);
-    let docs = match ctx.shared(&format!("iam.role-policies/{role}"), || documents(&client, &role)).await {
-        Ok(d) => d,
-        Err(v) => return v,
-    };
+    let docs = ctx.shared(&format!("iam.role-policies/{role}"), || documents(&client, &role)).await?;
     if docs.is_empty() {
-        return Verdict::new(
+        return Ok(Verdict::new(
             Outcome::Pass,
             format!("the task role {role} has no policies"),
             vec![format!("role {role}: no inline or attached policies")],
-        );
+        ));
     }
     let mut evidence: Vec<String> = docs.iter().map(|(name, _)| format!("role {role}: {name}")).collect();
     let mut found = Vec::new();
     for (name, doc) in &docs {
         match findings(name, doc, matches!(rule, Rule::Resources)) {
             Ok(f) => found.extend(f),
-            Err(e) => return Verdict::error(e),
+            Err(e) => return Ok(Verdict::error(e)),
         }
     }
     let what = match rule {
@@ -161,11 +163,11 @@ async fn check(ctx: Arc<Ctx>, rule: Rule) -> Verdict {
         Rule::Resources => "write actions on Resource \"*\"",
     };
     if found.is_empty() {
-        Verdict::new(Outcome::Pass, format!("no {what} in {} policies of {role}", docs.len()), evidence)
+        Ok(Verdict::new(Outcome::Pass, format!("no {what} in {} policies of {role}", docs.len()), evidence))
     } else {
         let summary = format!("{} {what} in {role}: {}", found.len(), found[0]);
         evidence.extend(found);
-        Verdict::new(Outcome::Fail, summary, evidence)
+        Ok(Verdict::new(Outcome::Fail, summary, evidence))
     }
 }
 

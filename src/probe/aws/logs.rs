@@ -2,7 +2,7 @@
 
 use super::{describe, nothing_in_scope, scope_tagged, session};
 use crate::probe::ctx::Ctx;
-use crate::probe::kind::{Kind, Param, ParamType, text};
+use crate::probe::kind::{Judged, Kind, Param, ParamType, judged, text};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_cloudwatchlogs::Client;
 use std::sync::Arc;
@@ -11,7 +11,7 @@ pub const RETENTION: Kind = Kind::aws(
     "aws.logs.retention",
     "CloudWatch Logs DescribeLogGroups: every log group in scope has a retention setting (never \
      'never expire').",
-    |ctx, _| Box::pin(retention(ctx)),
+    |ctx, _| judged(retention(ctx)),
 );
 
 pub const STRUCTURED: Kind = Kind::aws(
@@ -20,7 +20,7 @@ pub const STRUCTURED: Kind = Kind::aws(
      events): every event is a JSON object carrying the request id field (default request_id).",
     |ctx, p| {
         let field = text(&p, "field", "request_id").to_string();
-        Box::pin(structured(ctx, field))
+        judged(structured(ctx, field))
     },
 )
 .with_params(&[Param {
@@ -85,12 +85,9 @@ async fn list_groups(ctx: &Ctx, client: &Client) -> Result<Vec<(String, Option<i
     Ok(scoped)
 }
 
-async fn retention(ctx: Arc<Ctx>) -> Verdict {
+async fn retention(ctx: Arc<Ctx>) -> Judged {
     let client = Client::new(&session(&ctx).config);
-    let groups = match groups(&ctx, &client).await {
-        Ok(g) => g,
-        Err(v) => return v,
-    };
+    let groups = groups(&ctx, &client).await?;
     let evidence: Vec<String> = groups
         .iter()
         .map(|(n, d)| match d {
@@ -100,26 +97,23 @@ async fn retention(ctx: Arc<Ctx>) -> Verdict {
         .collect();
     let forever: Vec<&str> = groups.iter().filter(|(_, d)| d.is_none()).map(|(n, _)| n.as_str()).collect();
     if forever.is_empty() {
-        Verdict::new(
+        Ok(Verdict::new(
             Outcome::Pass,
             format!("retention set on all {} log groups in scope", groups.len()),
             evidence,
-        )
+        ))
     } else {
-        Verdict::new(
+        Ok(Verdict::new(
             Outcome::Fail,
             format!("{} of {} log groups never expire: {}", forever.len(), groups.len(), forever.join(", ")),
             evidence,
-        )
+        ))
     }
 }
 
-async fn structured(ctx: Arc<Ctx>, field: String) -> Verdict {
+async fn structured(ctx: Arc<Ctx>, field: String) -> Judged {
     let client = Client::new(&session(&ctx).config);
-    let groups = match groups(&ctx, &client).await {
-        Ok(g) => g,
-        Err(v) => return v,
-    };
+    let groups = groups(&ctx, &client).await?;
     let since = chrono::Utc::now().timestamp_millis() - 24 * 3600 * 1000;
     let mut evidence = Vec::new();
     let (mut seen, mut bad) = (0, Vec::new());
@@ -127,7 +121,7 @@ async fn structured(ctx: Arc<Ctx>, field: String) -> Verdict {
         let out =
             match client.filter_log_events().log_group_name(group).start_time(since).limit(50).send().await {
                 Ok(o) => o,
-                Err(e) => return Verdict::error(describe("CloudWatch Logs FilterLogEvents", &e)),
+                Err(e) => return Ok(Verdict::error(describe("CloudWatch Logs FilterLogEvents", &e))),
             };
         let events = out.events();
         let unstructured = events.iter().filter(|e| !has_field(e.message().unwrap_or(""), &field)).count();
@@ -143,16 +137,16 @@ async fn structured(ctx: Arc<Ctx>, field: String) -> Verdict {
         }
     }
     if seen == 0 {
-        return Verdict::new(
+        return Ok(Verdict::new(
             Outcome::Warn,
             format!("no log events in the last 24 hours in {} log groups", groups.len()),
             evidence,
-        );
+        ));
     }
     if bad.is_empty() {
-        Verdict::new(Outcome::Pass, format!("all {seen} recent events are JSON with {field}"), evidence)
+        Ok(Verdict::new(Outcome::Pass, format!("all {seen} recent events are JSON with {field}"), evidence))
     } else {
-        Verdict::new(Outcome::Fail, format!("unstructured events in {}", bad.join(", ")), evidence)
+        Ok(Verdict::new(Outcome::Fail, format!("unstructured events in {}", bad.join(", ")), evidence))
     }
 }
 

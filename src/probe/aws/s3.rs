@@ -2,7 +2,7 @@
 
 use super::{describe, nothing_in_scope, scope_tagged, session};
 use crate::probe::ctx::Ctx;
-use crate::probe::kind::{Kind, Param, ParamType, flag};
+use crate::probe::kind::{Judged, Kind, Param, ParamType, flag, judged};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_s3::Client;
 use aws_sdk_s3::error::ProvideErrorMetadata;
@@ -12,7 +12,7 @@ pub const ENCRYPTION: Kind = Kind::aws(
     "aws.s3.encryption",
     "S3 GetBucketEncryption: every bucket in scope (buckets in the target, or by name prefix / tags) \
      has default encryption; with require_kms, SSE-KMS.",
-    |ctx, p| Box::pin(encryption(ctx, flag(&p, "require_kms"))),
+    |ctx, p| judged(encryption(ctx, flag(&p, "require_kms"))),
 )
 .with_params(&[Param { name: "require_kms", ty: ParamType::Bool, doc: "fail on SSE-S3 (AES256)" }]);
 
@@ -20,7 +20,7 @@ pub const LIFECYCLE: Kind = Kind::aws(
     "aws.s3.lifecycle",
     "S3 GetBucketLifecycleConfiguration: every bucket in scope has at least one enabled lifecycle \
      rule (expiration or transition), so data is not kept forever.",
-    |ctx, _| Box::pin(lifecycle(ctx)),
+    |ctx, _| judged(lifecycle(ctx)),
 );
 
 /// The buckets in scope: the target's names, else those listed in the region by prefix and tags.
@@ -51,34 +51,27 @@ async fn list_buckets(ctx: &Ctx, client: &Client) -> Result<Vec<String>, Verdict
 
 /// Runs `check` on every bucket in scope: it gives the evidence for one bucket, and whether that
 /// bucket is wrong. All right passes saying `ok` with the count; else `bad` names the wrong ones.
-async fn every_bucket<F, Fut>(ctx: &Ctx, ok: &str, bad: &str, check: F) -> Verdict
+async fn every_bucket<F, Fut>(ctx: &Ctx, ok: &str, bad: &str, check: F) -> Judged
 where
     F: Fn(Client, String) -> Fut,
     Fut: std::future::Future<Output = Result<(bool, String), Verdict>>,
 {
     let client = Client::new(&session(ctx).config);
-    let names = match buckets(ctx, &client).await {
-        Ok(n) => n,
-        Err(v) => return v,
-    };
+    let names = buckets(ctx, &client).await?;
     let mut evidence = Vec::new();
     let mut wrong = Vec::new();
     for name in &names {
-        match check(client.clone(), name.clone()).await {
-            Ok((is_wrong, line)) => {
-                evidence.push(format!("bucket {name}: {line}"));
-                if is_wrong {
-                    wrong.push(name.clone());
-                }
-            }
-            Err(v) => return v,
+        let (is_wrong, line) = check(client.clone(), name.clone()).await?;
+        evidence.push(format!("bucket {name}: {line}"));
+        if is_wrong {
+            wrong.push(name.clone());
         }
     }
     let ok = format!("{ok} on all {} buckets in scope", names.len());
-    Verdict::unless(&wrong, Outcome::Fail, ok, bad, evidence)
+    Ok(Verdict::unless(&wrong, Outcome::Fail, ok, bad, evidence))
 }
 
-async fn encryption(ctx: Arc<Ctx>, require_kms: bool) -> Verdict {
+async fn encryption(ctx: Arc<Ctx>, require_kms: bool) -> Judged {
     let what = if require_kms { "SSE-KMS" } else { "default encryption" };
     every_bucket(&ctx, what, &format!("no {what}"), |client, name| async move {
         match client.get_bucket_encryption().bucket(&name).send().await {
@@ -110,7 +103,7 @@ async fn encryption(ctx: Arc<Ctx>, require_kms: bool) -> Verdict {
     .await
 }
 
-async fn lifecycle(ctx: Arc<Ctx>) -> Verdict {
+async fn lifecycle(ctx: Arc<Ctx>) -> Judged {
     every_bucket(&ctx, "lifecycle rules", "no lifecycle rules", |client, name| async move {
         match client.get_bucket_lifecycle_configuration().bucket(&name).send().await {
             Ok(out) => {

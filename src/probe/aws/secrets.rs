@@ -3,6 +3,7 @@
 use super::{describe, nothing_in_scope, scope_tagged, session};
 use crate::probe::ctx::Ctx;
 use crate::probe::kind::Kind;
+use crate::probe::kind::{Judged, judged};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_secretsmanager::Client;
 use std::sync::Arc;
@@ -12,10 +13,10 @@ pub const EXIST: Kind = Kind::aws(
     "Secrets Manager DescribeSecret: every secret named in the target (or, without names, at least \
      one secret whose name starts with name_prefix) exists; rotation is noted. Hard-coded secrets \
      in code are the secrets scan's job.",
-    |ctx, _| Box::pin(secrets(ctx)),
+    |ctx, _| judged(secrets(ctx)),
 );
 
-async fn secrets(ctx: Arc<Ctx>) -> Verdict {
+async fn secrets(ctx: Arc<Ctx>) -> Judged {
     let client = Client::new(&session(&ctx).config);
     let names = if ctx.target.secrets.is_empty() {
         let mut found = Vec::new();
@@ -24,7 +25,7 @@ async fn secrets(ctx: Arc<Ctx>) -> Verdict {
         loop {
             let out = match client.list_secrets().set_next_token(token).send().await {
                 Ok(o) => o,
-                Err(e) => return Verdict::error(describe("Secrets Manager ListSecrets", &e)),
+                Err(e) => return Ok(Verdict::error(describe("Secrets Manager ListSecrets", &e))),
             };
             found.extend(out.secret_list().iter().filter_map(|s| s.name().map(str::to_string)));
             arns.extend(
@@ -37,24 +38,21 @@ async fn secrets(ctx: Arc<Ctx>) -> Verdict {
         }
         // Without names, a prefix or tags there is nothing to hold the service to.
         if ctx.target.name_prefix.is_none() && ctx.target.tags.is_empty() {
-            return Verdict::new(
+            return Ok(Verdict::new(
                 Outcome::NeedsConfig,
                 format!(
                     "name the service's secrets (secrets) or a name_prefix in the target; {} secrets in the account",
                     found.len()
                 ),
                 vec![],
-            );
+            ));
         }
-        match scope_tagged(&ctx, &[], found, |n| arns.get(n).cloned().unwrap_or_default()).await {
-            Ok(names) => names,
-            Err(v) => return v,
-        }
+        scope_tagged(&ctx, &[], found, |n| arns.get(n).cloned().unwrap_or_default()).await?
     } else {
         ctx.target.secrets.clone()
     };
     if names.is_empty() {
-        return nothing_in_scope(&ctx.target, "secrets", "secrets");
+        return Ok(nothing_in_scope(&ctx.target, "secrets", "secrets"));
     }
     let mut evidence = Vec::new();
     let mut missing = Vec::new();
@@ -68,9 +66,9 @@ async fn secrets(ctx: Arc<Ctx>) -> Verdict {
                 evidence.push(format!("secret {name}: not found"));
                 missing.push(name.as_str());
             }
-            Err(e) => return Verdict::error(describe("Secrets Manager DescribeSecret", &e)),
+            Err(e) => return Ok(Verdict::error(describe("Secrets Manager DescribeSecret", &e))),
         }
     }
     let ok = format!("all {} secrets are in Secrets Manager", names.len());
-    Verdict::unless(&missing, Outcome::Fail, ok, "not in Secrets Manager", evidence)
+    Ok(Verdict::unless(&missing, Outcome::Fail, ok, "not in Secrets Manager", evidence))
 }

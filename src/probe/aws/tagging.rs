@@ -3,7 +3,7 @@
 
 use super::{describe, session};
 use crate::probe::ctx::Ctx;
-use crate::probe::kind::{Kind, Param, ParamType, list};
+use crate::probe::kind::{Judged, Kind, Param, ParamType, judged, list};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_resourcegroupstagging::Client;
 use aws_sdk_resourcegroupstagging::types::TagFilter;
@@ -15,7 +15,7 @@ pub const COST_TAGS: Kind = Kind::aws(
     "Resource Groups Tagging GetResources: every resource in scope (the target's tag filter and/or \
      name prefix) carries each cost allocation tag key (keys, default: the target's cost_tags). \
      The Tagging API lists only resources that carry at least one tag.",
-    |ctx, p| Box::pin(cost_tags(ctx, list(&p, "keys"))),
+    |ctx, p| judged(cost_tags(ctx, list(&p, "keys"))),
 )
 .with_params(&[Param {
     name: "keys",
@@ -60,31 +60,28 @@ fn arn_name(arn: &str) -> &str {
     arn.rsplit(['/', ':']).next().unwrap_or(arn)
 }
 
-async fn cost_tags(ctx: Arc<Ctx>, keys: Vec<String>) -> Verdict {
+async fn cost_tags(ctx: Arc<Ctx>, keys: Vec<String>) -> Judged {
     let keys = if keys.is_empty() { ctx.target.cost_tags.clone() } else { keys };
     if keys.is_empty() {
-        return Verdict::new(
+        return Ok(Verdict::new(
             Outcome::NeedsConfig,
             "name the cost allocation tag keys (cost_tags) in the target",
             vec![],
-        );
+        ));
     }
     // Without a scope every tagged resource in the account would be held to the service's tags.
     if ctx.target.tags.is_empty() && ctx.target.name_prefix.is_none() {
-        return Verdict::new(
+        return Ok(Verdict::new(
             Outcome::NeedsConfig,
             "set a tag filter (tags) or name_prefix in the target to say which resources are the service's",
             vec![],
-        );
+        ));
     }
-    let found = match resources(&ctx).await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let found = resources(&ctx).await?;
     let prefix = ctx.target.name_prefix.as_deref().unwrap_or("");
     let scoped: Vec<_> = found.into_iter().filter(|(arn, _)| arn_name(arn).starts_with(prefix)).collect();
     if scoped.is_empty() {
-        return super::nothing_in_scope(&ctx.target, "tagged resources", "tags");
+        return Ok(super::nothing_in_scope(&ctx.target, "tagged resources", "tags"));
     }
     let mut evidence = Vec::new();
     let mut bad = Vec::new();
@@ -98,5 +95,5 @@ async fn cost_tags(ctx: Arc<Ctx>, keys: Vec<String>) -> Verdict {
         }
     }
     let ok = format!("all {} resources in scope carry {}", scoped.len(), keys.join(", "));
-    Verdict::unless(&bad, Outcome::Fail, ok, "missing cost allocation tags", evidence)
+    Ok(Verdict::unless(&bad, Outcome::Fail, ok, "missing cost allocation tags", evidence))
 }

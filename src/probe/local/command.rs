@@ -6,7 +6,7 @@
 use super::repo;
 use crate::mask;
 use crate::probe::ctx::Ctx;
-use crate::probe::kind::{Kind, Param, ParamType, int, text};
+use crate::probe::kind::{Judged, Kind, Param, ParamType, int, judged, text};
 use crate::probe::target::Target;
 use crate::probe::{Outcome, ProbeSpec, Verdict};
 use std::process::Stdio;
@@ -22,7 +22,7 @@ pub const RUN: Kind = Kind::local(
      repository, with consent only; passes on exit 0 within timeout_seconds (default 600), \
      killing the command and its children on timeout. Evidence: exit code, duration and the \
      last lines of output with secrets masked.",
-    |ctx, p| Box::pin(run(ctx, p)),
+    |ctx, p| judged(run(ctx, p)),
 )
 .with_params(&[
     Param { name: "name", ty: ParamType::Str, doc: "the command's key in the target's commands" },
@@ -49,25 +49,22 @@ pub fn command_of(spec: &ProbeSpec, target: &Target) -> Option<String> {
 /// How many lines of output the evidence keeps.
 const TAIL: usize = 10;
 
-async fn run(ctx: Arc<Ctx>, params: toml::Table) -> Verdict {
+async fn run(ctx: Arc<Ctx>, params: toml::Table) -> Judged {
     let spec = ProbeSpec { kind: NAME.into(), params };
     let name = text(&spec.params, "name", "command").to_string();
     let Some(command) = command_of(&spec, &ctx.target) else {
-        return Verdict::new(
+        return Ok(Verdict::new(
             Outcome::NeedsConfig,
             format!("no {name} command: set commands.{name} in the target (t)"),
             vec![],
-        );
+        ));
     };
-    let dir = match repo(&ctx) {
-        Ok(d) => d,
-        Err(v) => return v,
-    };
+    let dir = repo(&ctx)?;
     if !ctx.commands.allows(&command) {
-        return Verdict::error(format!(
+        return Ok(Verdict::error(format!(
             "not run without consent: `{}` (approve it in the TUI, or golive check --allow-commands)",
             mask::mask(&command)
-        ));
+        )));
     }
     let limit = Duration::from_secs(int(&spec.params, "timeout_seconds", 600) as u64);
     let start = Instant::now();
@@ -95,7 +92,7 @@ async fn run(ctx: Arc<Ctx>, params: toml::Table) -> Verdict {
         .spawn()
     {
         Ok(c) => c,
-        Err(e) => return Verdict::error(format!("could not start sh: {e}")),
+        Err(e) => return Ok(Verdict::error(format!("could not start sh: {e}"))),
     };
     // Killed on every way out: timeout, a cancelled sweep (the task is dropped), or a normal exit
     // that left background processes behind.
@@ -111,27 +108,27 @@ async fn run(ctx: Arc<Ctx>, params: toml::Table) -> Verdict {
     let took = format!("{:.1} s", start.elapsed().as_secs_f64());
     let shown = mask::mask(&command);
     match finished {
-        Err(_) => Verdict::new(
+        Err(_) => Ok(Verdict::new(
             Outcome::Fail,
             format!("`{shown}` timed out after {} s and was killed", limit.as_secs()),
             vec![format!("in {}", dir.display())],
-        ),
+        )),
         Ok((status, output)) => {
             let status = match status {
                 Ok(s) => s,
-                Err(e) => return Verdict::error(format!("`{shown}`: {e}")),
+                Err(e) => return Ok(Verdict::error(format!("`{shown}`: {e}"))),
             };
             let text = mask::mask(&String::from_utf8_lossy(&output));
             let lines: Vec<&str> = text.lines().collect();
             let mut evidence = vec![format!("in {}, took {took}", dir.display())];
             evidence.extend(lines[lines.len().saturating_sub(TAIL)..].iter().map(|l| format!("| {l}")));
-            match status.code() {
+            Ok(match status.code() {
                 Some(0) => Verdict::new(Outcome::Pass, format!("`{shown}` exited 0 in {took}"), evidence),
                 Some(code) => {
                     Verdict::new(Outcome::Fail, format!("`{shown}` exited {code} in {took}"), evidence)
                 }
                 None => Verdict::new(Outcome::Fail, format!("`{shown}` was killed by a signal"), evidence),
-            }
+            })
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::repo;
 use crate::probe::ctx::Ctx;
-use crate::probe::kind::{Kind, Param, ParamType, list, text};
+use crate::probe::kind::{Judged, Kind, Param, ParamType, judged, list, text};
 use crate::probe::{Outcome, Verdict};
 use globset::{GlobBuilder, GlobSetBuilder};
 use std::sync::Arc;
@@ -14,7 +14,7 @@ pub const EXISTS: Kind = Kind::local(
      them), and, with pattern, one of them contains a match of that regular expression. \
      .gitignore is respected.",
     |ctx, p| {
-        Box::pin(async move {
+        judged(async move {
             let (name, paths, pattern) =
                 (text(&p, "name", "files").to_string(), list(&p, "paths"), p.get("pattern"));
             let pattern = pattern.and_then(toml::Value::as_str).map(str::to_string);
@@ -22,7 +22,7 @@ pub const EXISTS: Kind = Kind::local(
             // Walking a large repository is blocking work.
             tokio::task::spawn_blocking(move || exists(&ctx, &name, paths, pattern.as_deref()))
                 .await
-                .unwrap_or_else(|e| Verdict::error(format!("file check stopped: {e}")))
+                .unwrap_or_else(|e| Ok(Verdict::error(format!("file check stopped: {e}"))))
         })
     },
 )
@@ -46,34 +46,31 @@ const MAX_PATTERN_FILE: u64 = 8 << 20;
 /// How many matching files the evidence lists.
 const SHOWN: usize = 10;
 
-fn exists(ctx: &Arc<Ctx>, name: &str, paths: Vec<String>, pattern: Option<&str>) -> Verdict {
-    let root = match repo(ctx) {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+fn exists(ctx: &Arc<Ctx>, name: &str, paths: Vec<String>, pattern: Option<&str>) -> Judged {
+    let root = repo(ctx)?;
     let globs = ctx.target.files.get(name).cloned().unwrap_or(paths);
     if globs.is_empty() {
-        return Verdict::new(
+        return Ok(Verdict::new(
             Outcome::NeedsConfig,
             format!("say where the {name} are: files.{name} in the target"),
             vec![],
-        );
+        ));
     }
     let mut set = GlobSetBuilder::new();
     for g in &globs {
         match GlobBuilder::new(g).case_insensitive(true).literal_separator(true).build() {
             Ok(glob) => set.add(glob),
-            Err(e) => return Verdict::error(format!("bad glob {g:?}: {e}")),
+            Err(e) => return Ok(Verdict::error(format!("bad glob {g:?}: {e}"))),
         };
     }
     let set = match set.build() {
         Ok(s) => s,
-        Err(e) => return Verdict::error(format!("bad globs: {e}")),
+        Err(e) => return Ok(Verdict::error(format!("bad globs: {e}"))),
     };
     let regex = match pattern.map(|p| regex::RegexBuilder::new(p).case_insensitive(true).build()).transpose()
     {
         Ok(r) => r,
-        Err(e) => return Verdict::error(format!("bad pattern: {e}")),
+        Err(e) => return Ok(Verdict::error(format!("bad pattern: {e}"))),
     };
     let mut found = Vec::new();
     let mut without = 0;
@@ -100,12 +97,12 @@ fn exists(ctx: &Arc<Ctx>, name: &str, paths: Vec<String>, pattern: Option<&str>)
             (Some(p), n) if n > 0 => format!("{n} files match {looked} but none contains /{p}/"),
             _ => format!("no file matches {looked}"),
         };
-        return Verdict::new(Outcome::Fail, format!("no {name}: {why}"), vec![]);
+        return Ok(Verdict::new(Outcome::Fail, format!("no {name}: {why}"), vec![]));
     }
     let n = found.len();
     let mut evidence: Vec<String> = found.into_iter().take(SHOWN).collect();
     if n > SHOWN {
         evidence.push(format!("and {} more", n - SHOWN));
     }
-    Verdict::new(Outcome::Pass, format!("{n} {name} found ({looked})"), evidence)
+    Ok(Verdict::new(Outcome::Pass, format!("{n} {name} found ({looked})"), evidence))
 }

@@ -6,6 +6,7 @@ use super::repo;
 use crate::mask;
 use crate::probe::ctx::Ctx;
 use crate::probe::kind::Kind;
+use crate::probe::kind::{Judged, judged};
 use crate::probe::{Outcome, Verdict};
 use std::sync::Arc;
 
@@ -17,11 +18,11 @@ pub const SCAN: Kind = Kind::local(
      found outside the target's secrets_allow (FILE or FILE:LINE). Evidence: FILE:LINE, the rule \
      and the secret masked.",
     |ctx, _| {
-        Box::pin(async move {
+        judged(async move {
             // Reading a whole repository is blocking work.
             tokio::task::spawn_blocking(move || scan(&ctx))
                 .await
-                .unwrap_or_else(|e| Verdict::error(format!("secrets scan stopped: {e}")))
+                .unwrap_or_else(|e| Ok(Verdict::error(format!("secrets scan stopped: {e}"))))
         })
     },
 );
@@ -31,11 +32,8 @@ const MAX_FILE: u64 = 1 << 20;
 /// How many findings the evidence lists.
 const SHOWN: usize = 50;
 
-fn scan(ctx: &Arc<Ctx>) -> Verdict {
-    let root = match repo(ctx) {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+fn scan(ctx: &Arc<Ctx>) -> Judged {
+    let root = repo(ctx)?;
     let allowed = |file: &str, line: usize| {
         ctx.target.secrets_allow.iter().any(|a| a == file || *a == format!("{file}:{line}"))
     };
@@ -67,16 +65,16 @@ fn scan(ctx: &Arc<Ctx>) -> Verdict {
         }
     }
     if findings.is_empty() {
-        return Verdict::new(
+        return Ok(Verdict::new(
             Outcome::Pass,
             format!("no hard-coded secret in {files} files of {}", root.display()),
             vec![],
-        );
+        ));
     }
     let n = findings.len();
     findings.truncate(SHOWN);
     if n > SHOWN {
         findings.push(format!("and {} more", n - SHOWN));
     }
-    Verdict::new(Outcome::Fail, format!("{n} hard-coded secrets in {}", bad_files.join(", ")), findings)
+    Ok(Verdict::new(Outcome::Fail, format!("{n} hard-coded secrets in {}", bad_files.join(", ")), findings))
 }

@@ -4,6 +4,7 @@
 use super::host_port;
 use crate::probe::ctx::Ctx;
 use crate::probe::kind::Kind;
+use crate::probe::kind::{Judged, judged};
 use crate::probe::target::name_server;
 use crate::probe::{Outcome, Verdict};
 use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig};
@@ -24,7 +25,7 @@ pub const RESOLVES: Kind = Kind::local(
      resolving to the same addresses (a Route 53 alias). Fails on NXDOMAIN, no address or \
      another answer; a name server that does not answer is an error. Evidence: the CNAME \
      chain, the addresses with their TTLs, the name server asked.",
-    |ctx, _| Box::pin(resolves(ctx)),
+    |ctx, _| judged(resolves(ctx)),
 );
 
 /// Each name server gets one try of this long: a launch-day answer, not a patient one.
@@ -37,27 +38,21 @@ struct Answer {
     evidence: Vec<String>,
 }
 
-async fn resolves(ctx: Arc<Ctx>) -> Verdict {
-    let host = match host_port(&ctx) {
-        Ok((host, _)) => host,
-        Err(v) => return v,
-    };
+async fn resolves(ctx: Arc<Ctx>) -> Judged {
+    let (host, _) = host_port(&ctx)?;
     if host.parse::<IpAddr>().is_ok() {
-        return Verdict::new(
+        return Ok(Verdict::new(
             Outcome::NeedsConfig,
             format!("the endpoint's host {host} is an address: set the domain in the target (t)"),
             vec![],
-        );
+        ));
     }
-    let (resolver, asked) = match resolver(&ctx) {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let (resolver, asked) = resolver(&ctx)?;
     let answer = match lookup(&resolver, &host).await {
         Ok(a) => a,
         Err(mut v) => {
             v.evidence.push(format!("asked {asked}"));
-            return v;
+            return Ok(v);
         }
     };
     let mut evidence = answer.evidence.clone();
@@ -65,11 +60,11 @@ async fn resolves(ctx: Arc<Ctx>) -> Verdict {
     let shown: Vec<String> = answer.addrs.iter().map(IpAddr::to_string).collect();
     let resolved = format!("{host} resolves to {}", shown.join(", "));
     let Some(expect) = ctx.target.dns_expect.as_deref().map(str::trim).filter(|e| !e.is_empty()) else {
-        return Verdict::new(
+        return Ok(Verdict::new(
             Outcome::Pass,
             format!("{resolved} (no expected answer set in the target)"),
             evidence,
-        );
+        ));
     };
     if let Ok(ip) = expect.parse::<IpAddr>() {
         let outcome = if answer.addrs.contains(&ip) { Outcome::Pass } else { Outcome::Fail };
@@ -77,29 +72,31 @@ async fn resolves(ctx: Arc<Ctx>) -> Verdict {
             Outcome::Pass => format!("{resolved}, including {ip}"),
             _ => format!("{resolved}, not {ip}"),
         };
-        return Verdict::new(outcome, summary, evidence);
+        return Ok(Verdict::new(outcome, summary, evidence));
     }
     let want = normal(expect);
     if answer.cnames.contains(&want) {
-        return Verdict::new(Outcome::Pass, format!("{host} is a CNAME to {want}"), evidence);
+        return Ok(Verdict::new(Outcome::Pass, format!("{host} is a CNAME to {want}"), evidence));
     }
     // A Route 53 alias answers with the target's addresses and no CNAME: compare addresses.
     match lookup(&resolver, &want).await {
-        Ok(other) if !other.addrs.is_disjoint(&answer.addrs) => {
-            Verdict::new(Outcome::Pass, format!("{resolved}, the addresses of {want} (an alias)"), evidence)
-        }
+        Ok(other) if !other.addrs.is_disjoint(&answer.addrs) => Ok(Verdict::new(
+            Outcome::Pass,
+            format!("{resolved}, the addresses of {want} (an alias)"),
+            evidence,
+        )),
         Ok(other) => {
             let theirs: Vec<String> = other.addrs.iter().map(IpAddr::to_string).collect();
             evidence.push(format!("{want} resolves to {}", theirs.join(", ")));
-            Verdict::new(
+            Ok(Verdict::new(
                 Outcome::Fail,
                 format!("{resolved}, not to {want} (no CNAME, no shared address)"),
                 evidence,
-            )
+            ))
         }
         Err(v) => {
             evidence.push(format!("{want}: {}", v.summary));
-            Verdict::new(Outcome::Fail, format!("{resolved}, not to {want}"), evidence)
+            Ok(Verdict::new(Outcome::Fail, format!("{resolved}, not to {want}"), evidence))
         }
     }
 }

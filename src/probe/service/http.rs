@@ -3,7 +3,7 @@
 
 use super::{ca_pem, endpoint, off_limits};
 use crate::probe::ctx::Ctx;
-use crate::probe::kind::{Kind, Param, ParamType, list, text};
+use crate::probe::kind::{Judged, Kind, Param, ParamType, judged, list, text};
 use crate::probe::{Outcome, Verdict};
 use std::sync::Arc;
 use std::time::Instant;
@@ -16,7 +16,7 @@ pub const GET: Kind = Kind::local(
      body if given. Paths stay on the endpoint's origin; link-local and metadata addresses are \
      refused without --allow-link-local. Redirects are not followed. Evidence: status, latency, \
      selected headers.",
-    |ctx, p| Box::pin(get(ctx, p)),
+    |ctx, p| judged(get(ctx, p)),
 )
 .with_params(&[
     Param { name: "paths", ty: ParamType::StrList, doc: "paths to request" },
@@ -87,20 +87,17 @@ fn expected(status: u16, expect: &[String]) -> bool {
     })
 }
 
-async fn get(ctx: Arc<Ctx>, p: toml::Table) -> Verdict {
-    let base = match endpoint(&ctx) {
-        Ok(u) => u,
-        Err(v) => return v,
-    };
+async fn get(ctx: Arc<Ctx>, p: toml::Table) -> Judged {
+    let base = endpoint(&ctx)?;
     let paths = match text(&p, "from", "") {
         "smoke" if ctx.target.smoke_paths.is_empty() => vec!["/health".to_string()],
         "smoke" => ctx.target.smoke_paths.clone(),
         "protected" if ctx.target.protected_paths.is_empty() => {
-            return Verdict::new(
+            return Ok(Verdict::new(
                 Outcome::NeedsConfig,
                 "name the paths that need credentials (protected_paths in the target)",
                 vec![],
-            );
+            ));
         }
         "protected" => ctx.target.protected_paths.clone(),
         _ => Some(list(&p, "paths")).filter(|l| !l.is_empty()).unwrap_or_else(|| vec!["/".into()]),
@@ -108,36 +105,34 @@ async fn get(ctx: Arc<Ctx>, p: toml::Table) -> Verdict {
     let expect = Some(list(&p, "expect")).filter(|l| !l.is_empty()).unwrap_or_else(|| vec!["2xx".into()]);
     let body = match p.get("body").and_then(toml::Value::as_str).map(regex::Regex::new).transpose() {
         Ok(b) => b,
-        Err(e) => return Verdict::error(format!("bad body pattern: {e}")),
+        Err(e) => return Ok(Verdict::error(format!("bad body pattern: {e}"))),
     };
     if !ctx.allow_link_local
         && let Some(ip) = base.host_str().and_then(|h| h.trim_matches(['[', ']']).parse().ok())
         && off_limits(ip)
     {
-        return Verdict::error(refused(base.host_str().unwrap_or_default(), ip));
+        return Ok(Verdict::error(refused(base.host_str().unwrap_or_default(), ip)));
     }
     let mut builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
     if !ctx.allow_link_local {
         builder = builder.dns_resolver(Guarded);
     }
-    match ca_pem(&ctx).await {
-        Ok(Some(pem)) => match reqwest::Certificate::from_pem_bundle(&pem) {
+    if let Some(pem) = ca_pem(&ctx).await? {
+        match reqwest::Certificate::from_pem_bundle(&pem) {
             Ok(certs) => builder = builder.tls_certs_only(certs),
-            Err(e) => return Verdict::error(format!("the CA file holds no usable certificate: {e}")),
-        },
-        Ok(None) => {}
-        Err(v) => return v,
+            Err(e) => return Ok(Verdict::error(format!("the CA file holds no usable certificate: {e}"))),
+        }
     }
     let client = match builder.build() {
         Ok(c) => c,
-        Err(e) => return Verdict::error(format!("HTTP client: {e}")),
+        Err(e) => return Ok(Verdict::error(format!("HTTP client: {e}"))),
     };
     let mut evidence = Vec::new();
     let mut bad = Vec::new();
     for path in &paths {
         let url = match on_origin(&base, path) {
             Ok(u) => u,
-            Err(e) => return Verdict::error(e),
+            Err(e) => return Ok(Verdict::error(e)),
         };
         let start = Instant::now();
         let resp = match client.get(url.clone()).send().await {
@@ -177,5 +172,5 @@ async fn get(ctx: Arc<Ctx>, p: toml::Table) -> Verdict {
         [one] => format!("{one} answered {}", expect.join(" or ")),
         _ => format!("{} paths answered {}", paths.len(), expect.join(" or ")),
     };
-    Verdict::unless(&bad, Outcome::Fail, ok, &format!("not {}", expect.join(" or ")), evidence)
+    Ok(Verdict::unless(&bad, Outcome::Fail, ok, &format!("not {}", expect.join(" or ")), evidence))
 }

@@ -3,7 +3,7 @@
 
 use super::{ca_pem, host_port};
 use crate::probe::ctx::Ctx;
-use crate::probe::kind::{Kind, Param, ParamType, int};
+use crate::probe::kind::{Judged, Kind, Param, ParamType, int, judged};
 use crate::probe::{Outcome, Verdict};
 use std::sync::Arc;
 use tokio_rustls::TlsConnector;
@@ -17,7 +17,7 @@ pub const HANDSHAKE: Kind = Kind::local(
      or newer is negotiated, the chain verifies against the platform roots (or the target's CA \
      file) for that name, and the certificate is valid for warn_days more (default 30; under \
      fail_days, default 7, fails). Evidence: version, cipher suite, issuer, not-after.",
-    |ctx, p| Box::pin(handshake(ctx, int(&p, "warn_days", 30), int(&p, "fail_days", 7))),
+    |ctx, p| judged(handshake(ctx, int(&p, "warn_days", 30), int(&p, "fail_days", 7))),
 )
 .with_params(&[
     Param { name: "warn_days", ty: ParamType::Days, doc: "warn when the certificate expires sooner" },
@@ -46,52 +46,46 @@ async fn roots(ctx: &Ctx) -> Result<(RootCertStore, String), Verdict> {
     Ok((store, "the platform roots".into()))
 }
 
-async fn handshake(ctx: Arc<Ctx>, warn_days: i64, fail_days: i64) -> Verdict {
-    let (host, port) = match host_port(&ctx) {
-        Ok(hp) => hp,
-        Err(v) => return v,
-    };
-    let (store, trusted) = match roots(&ctx).await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+async fn handshake(ctx: Arc<Ctx>, warn_days: i64, fail_days: i64) -> Judged {
+    let (host, port) = host_port(&ctx)?;
+    let (store, trusted) = roots(&ctx).await?;
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     // rustls speaks only TLS 1.2 and 1.3: a server that offers less fails the handshake.
     let config = match ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
     {
         Ok(b) => b.with_root_certificates(store).with_no_client_auth(),
-        Err(e) => return Verdict::error(format!("TLS setup: {e}")),
+        Err(e) => return Ok(Verdict::error(format!("TLS setup: {e}"))),
     };
     let name = match ServerName::try_from(host.clone()) {
         Ok(n) => n,
-        Err(e) => return Verdict::error(format!("{host:?} is not a server name: {e}")),
+        Err(e) => return Ok(Verdict::error(format!("{host:?} is not a server name: {e}"))),
     };
     let tcp = match tokio::net::TcpStream::connect((host.as_str(), port)).await {
         Ok(t) => t,
         Err(e) => {
-            return Verdict::new(Outcome::Fail, format!("cannot connect to {host}:{port}: {e}"), vec![]);
+            return Ok(Verdict::new(Outcome::Fail, format!("cannot connect to {host}:{port}: {e}"), vec![]));
         }
     };
     let stream = match TlsConnector::from(Arc::new(config)).connect(name, tcp).await {
         Ok(s) => s,
         Err(e) => {
-            return Verdict::new(
+            return Ok(Verdict::new(
                 Outcome::Fail,
                 format!("TLS handshake with {host}:{port} failed: {}", crate::probe::error_chain(&e)),
                 vec![format!("verified against {trusted}")],
-            );
+            ));
         }
     };
     let (_, conn) = stream.get_ref();
     let version = conn.protocol_version().map(|v| format!("{v:?}")).unwrap_or_default();
     let suite = conn.negotiated_cipher_suite().map(|s| format!("{:?}", s.suite())).unwrap_or_default();
     let Some(leaf) = conn.peer_certificates().and_then(|c| c.first()) else {
-        return Verdict::error("the server sent no certificate");
+        return Ok(Verdict::error("the server sent no certificate"));
     };
     let cert = match x509_parser::parse_x509_certificate(leaf.as_ref()) {
         Ok((_, c)) => c,
-        Err(e) => return Verdict::error(format!("the server's certificate does not parse: {e}")),
+        Err(e) => return Ok(Verdict::error(format!("the server's certificate does not parse: {e}"))),
     };
     let not_after = cert.validity().not_after.timestamp();
     let days = (not_after - chrono::Utc::now().timestamp()) / 86_400;
@@ -109,5 +103,5 @@ async fn handshake(ctx: Arc<Ctx>, warn_days: i64, fail_days: i64) -> Verdict {
     } else {
         (Outcome::Pass, format!("{version} with a valid certificate for {host}, {days} days left"))
     };
-    Verdict::new(outcome, summary, evidence)
+    Ok(Verdict::new(outcome, summary, evidence))
 }
