@@ -99,7 +99,7 @@ pub fn add_repo(path: &Path, grant: &RepoGrant) -> anyhow::Result<()> {
 fn write(path: &Path, file: &File) -> anyhow::Result<()> {
     let text = toml::to_string(file).context("serialising consent")?;
     // Written through a 0600 temp file: consent is nobody else's to read or change.
-    crate::session::write_atomic(path, text.as_bytes())
+    crate::atomic::write_atomic(path, text.as_bytes())
 }
 
 fn read(path: &Path) -> anyhow::Result<File> {

@@ -1,6 +1,6 @@
 //! golive: a terminal app that walks a team through a production go-live checklist.
 
-pub mod check;
+pub mod atomic;
 pub mod checklist;
 pub mod cli;
 pub mod consent;

@@ -83,7 +83,7 @@ fn a_change_on_disk_is_never_overwritten_silently() {
     // Someone's git pull brings a version where User Authorization failed.
     let mut theirs = load(&path);
     theirs.record_mut("security.user-authorization").status = Status::Fail;
-    session::write_atomic(&path, toml::to_string(&theirs).unwrap().as_bytes()).unwrap();
+    golive::atomic::write_atomic(&path, toml::to_string(&theirs).unwrap().as_bytes()).unwrap();
     let theirs_text = std::fs::read_to_string(&path).unwrap();
 
     // The next change asks instead of saving.
@@ -102,7 +102,7 @@ fn a_change_on_disk_is_never_overwritten_silently() {
     // Again, and this time y: ours written, theirs kept; the earlier backup moves to .bak.2.
     let mut theirs = load(&path);
     theirs.record_mut("security.session-management").status = Status::Pass;
-    session::write_atomic(&path, toml::to_string(&theirs).unwrap().as_bytes()).unwrap();
+    golive::atomic::write_atomic(&path, toml::to_string(&theirs).unwrap().as_bytes()).unwrap();
     tui.send("jp");
     tui.wait_for("y: write yours over it");
     tui.send("y");

@@ -237,6 +237,8 @@ fn named_sessions_resolve_in_the_data_dir_are_listed_and_offered() {
     let mut tui = Tui::spawn(&["--checklist", "v1.toml"], dir, 120, 30);
     let screen = tui.wait_for("Which session?");
     assert!(screen.contains("eu-launch") && screen.contains("us-launch"), "{screen}");
+    // The footer is the key table's picker bindings.
+    assert!(screen.contains(" ↑/k up  ↓/j down  Enter open  q/Esc quit"), "{screen}");
     // Listed newest change first: us-launch was created just now.
     let us_row = screen.find("us-launch").unwrap();
     assert!(us_row < screen.find("eu-launch").unwrap(), "{screen}");

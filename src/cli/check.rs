@@ -4,12 +4,12 @@
 use super::Loading;
 use super::args::{Format, TargetFlags};
 use super::output::{emit, write_report};
-use crate::check;
 use crate::consent;
 use crate::export::{self, markdown};
 use crate::probe::engine;
 use crate::probe::local::command::Consent;
 use crate::session;
+use crate::sweep;
 use chrono::{SubsecRound, Utc};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -36,8 +36,8 @@ pub fn run(
     for note in notes {
         crate::text::tell(&note);
     }
-    let selection = check::Selection { only: args.only, section: args.section };
-    let (jobs, skipped) = check::select(&checklist, &session, &selection)?;
+    let selection = sweep::run::Selection { only: args.only, section: args.section };
+    let (jobs, skipped) = sweep::run::select(&checklist, &session, &selection)?;
     // Commands run with --allow-commands, or the consent this user gave on this machine.
     let commands = if args.allow_commands {
         Consent::All
@@ -46,16 +46,17 @@ pub fn run(
     };
     let repo = trust.repo(&session);
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    let (identity, results) = rt.block_on(check::probe(&checklist, &mut session, jobs, opts, commands, repo));
+    let (identity, results) =
+        rt.block_on(sweep::run::probe(&checklist, &mut session, jobs, opts, commands, repo));
     // A check stuck in a read it cannot leave must not hold the pipeline: it is dropped.
     rt.shutdown_timeout(Duration::from_secs(1));
-    check::record(&checklist, &mut session, &results, who);
+    sweep::run::record(&checklist, &mut session, &results, who);
     let saved = session::save_over(path, &session, disk);
-    let run = check::Run { generated: Utc::now().trunc_subsecs(0), identity, results, skipped };
+    let run = sweep::run::Run { generated: Utc::now().trunc_subsecs(0), identity, results, skipped };
     let text = match args.format {
-        Format::Text => export::check::text(&checklist, &run),
-        Format::Json => export::check::json(&checklist, &run),
-        Format::Junit => export::check::junit(&checklist, &run),
+        Format::Text => export::run_report::text(&checklist, &run),
+        Format::Json => export::run_report::json(&checklist, &run),
+        Format::Junit => export::run_report::junit(&checklist, &run),
         Format::Markdown => {
             let meta = markdown::Meta { session_path: &path.display().to_string(), generated: run.generated };
             markdown::render(&checklist, &session, &meta)
@@ -64,7 +65,7 @@ pub fn run(
     match args.output {
         Some(out) => {
             write_report(&out, &text)?;
-            crate::text::tell(&export::check::verdict_line(&run));
+            crate::text::tell(&export::run_report::verdict_line(&run));
         }
         None => emit(&text)?,
     }

@@ -1,7 +1,7 @@
 //! `golive import`: a markdown checklist as golive TOML.
 
 use super::output::emit;
-use crate::{checklist, session};
+use crate::checklist;
 use std::path::Path;
 
 /// `golive import`: the markdown checklist as TOML, to stdout or a new file.
@@ -16,7 +16,7 @@ pub fn run(file: &Path, output: Option<&Path>, force: bool) -> anyhow::Result<u8
             if out.exists() && !force {
                 anyhow::bail!("{} exists; pass --force to replace it", out.display());
             }
-            session::write_output(out, toml.as_bytes())?;
+            crate::atomic::write_output(out, toml.as_bytes())?;
             crate::text::tell(&format!(
                 "{} items in {} sections written to {}",
                 parsed.items.len(),

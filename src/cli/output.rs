@@ -1,6 +1,5 @@
 //! Where reports go: stdout, or the file the person named with `-o`.
 
-use crate::session;
 use std::path::Path;
 
 /// Writes a report to stdout, made safe for a terminal. A reader that stops early (`golive export | head`) is not an error.
@@ -16,8 +15,8 @@ pub fn emit(text: &str) -> anyhow::Result<()> {
 
 pub fn write_report(path: &Path, text: &str) -> anyhow::Result<()> {
     // Into a device or pipe (`-o /dev/stdout`) the report is the output; say nothing beside it.
-    let quiet = session::writes_through(path);
-    session::write_output(path, crate::text::for_terminal(text).as_bytes())?;
+    let quiet = crate::atomic::writes_through(path);
+    crate::atomic::write_output(path, crate::text::for_terminal(text).as_bytes())?;
     if !quiet {
         crate::text::tell(&format!("report written to {}", path.display()));
     }

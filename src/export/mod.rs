@@ -1,8 +1,8 @@
 //! Reports made from a checklist and its session.
 
-pub mod check;
 pub mod markdown;
 pub mod probes;
+pub mod run_report;
 
 use std::path::{Path, PathBuf};
 

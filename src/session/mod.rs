@@ -13,7 +13,7 @@ pub mod upgrade;
 pub use lock::{SessionLock, lock};
 pub use store::{
     BACKUPS, Fingerprint, SCHEMA_VERSION, SaveError, Unchecked, fingerprint, keep, load, parse, read, save,
-    save_over, write_atomic, write_output, writes_through,
+    save_over,
 };
 
 use crate::probe::target::Target;

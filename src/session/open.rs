@@ -35,7 +35,7 @@ pub fn open(
         return Ok(Opened { session: Session::new(checklist, now), disk: None, notes });
     };
     let mut disk = Some(unchecked.fingerprint);
-    let mut session = unchecked.check(checklist)?;
+    let mut session = unchecked.into_session(checklist)?;
     if let Some(up) = super::upgrade::upgrade(&mut session, checklist, now, who) {
         let before = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
         let backup = super::keep(path, &before)?;

@@ -7,7 +7,6 @@ use crate::checklist::Checklist;
 use crate::located::{Located, read_text};
 use anyhow::Context;
 use serde::Deserialize;
-use std::io::Write;
 use std::path::Path;
 use toml::Spanned;
 
@@ -25,7 +24,7 @@ struct Header {
 pub fn load(path: &Path, checklist: &Checklist) -> anyhow::Result<Option<Session>> {
     match read(path)? {
         None => Ok(None),
-        Some(unchecked) => Ok(Some(unchecked.check(checklist)?)),
+        Some(unchecked) => Ok(Some(unchecked.into_session(checklist)?)),
     }
 }
 
@@ -55,16 +54,17 @@ pub fn read(path: &Path) -> anyhow::Result<Option<Unchecked>> {
 
 impl Unchecked {
     /// The session, if it is one this golive reads and it answers `checklist`.
-    pub fn check(self, checklist: &Checklist) -> Result<Session, Located> {
-        check(&self.file, &self.text, self.parsed, checklist)
+    pub fn into_session(self, checklist: &Checklist) -> Result<Session, Located> {
+        interpret(&self.file, &self.text, self.parsed, checklist)
     }
 }
 
 pub fn parse(file: &str, text: &str, checklist: &Checklist) -> Result<Session, Located> {
-    check(file, text, toml::from_str(text), checklist)
+    interpret(file, text, toml::from_str(text), checklist)
 }
 
-fn check(
+/// What the parsed file is: the session, or why it is none, at the line that says so.
+fn interpret(
     file: &str,
     text: &str,
     parsed: Result<Session, toml::de::Error>,
@@ -168,7 +168,7 @@ fn holds_nothing(text: &str) -> bool {
 /// Writes the session; returns the fingerprint of what it wrote.
 pub fn save(path: &Path, session: &Session) -> anyhow::Result<Fingerprint> {
     let text = toml::to_string(session).context("serialising the session")?;
-    write_atomic(path, text.as_bytes())?;
+    crate::atomic::write_atomic(path, text.as_bytes())?;
     Ok(Fingerprint::of(text.as_bytes()))
 }
 
@@ -233,49 +233,6 @@ pub fn keep(path: &Path, bytes: &[u8]) -> anyhow::Result<std::path::PathBuf> {
             std::fs::rename(bak(n), bak(n + 1)).with_context(|| format!("rotating {}", bak(n).display()))?;
         }
     }
-    write_atomic(&bak(1), bytes)?;
+    crate::atomic::write_atomic(&bak(1), bytes)?;
     Ok(bak(1))
-}
-
-/// Whether `path` is a device or a named pipe (`/dev/stdout`, `/dev/null`, a FIFO): written into,
-/// never renamed over, which would replace the node with a regular file.
-pub fn writes_through(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
-}
-
-/// Writes an output the person named (`-o FILE`): into a device or pipe they named (see
-/// [`writes_through`]), else as [`write_atomic`] does.
-pub fn write_output(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    if writes_through(path) {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .with_context(|| format!("opening {}", path.display()))?;
-        return f.write_all(bytes).with_context(|| format!("writing {}", path.display()));
-    }
-    write_atomic(path, bytes)
-}
-
-/// Writes `bytes` to `path` through a 0600 temp file in the same directory, fsynced and renamed
-/// over the target, then fsyncs the directory so the rename itself survives a power cut. Never
-/// through what is at `path`: a link or a device there is replaced, not written into.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    // tempfile creates the file with mode 0600 on Unix.
-    // Named for the file it replaces, so a temp file left by a kill -9 is recognisably its own.
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}.golive-"))
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .with_context(|| format!("creating a temp file in {}", dir.display()))?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).with_context(|| format!("replacing {}", path.display()))?;
-    std::fs::File::open(dir)?.sync_all()?;
-    Ok(())
 }

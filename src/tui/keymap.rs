@@ -56,10 +56,12 @@ pub enum KeyScope {
     Prompt,
     Form,
     Confirm,
+    /// The session picker, shown before the checklist.
+    Picker,
 }
 
 impl KeyScope {
-    pub const ALL: [KeyScope; 8] = [
+    pub const ALL: [KeyScope; 9] = [
         KeyScope::Main,
         KeyScope::SignOff,
         KeyScope::Notes,
@@ -68,6 +70,7 @@ impl KeyScope {
         KeyScope::Confirm,
         KeyScope::Help,
         KeyScope::Global,
+        KeyScope::Picker,
     ];
 
     pub fn title(self) -> &'static str {
@@ -80,6 +83,7 @@ impl KeyScope {
             KeyScope::Prompt => "Input line (all other keys type)",
             KeyScope::Form => "Target form (all other keys type)",
             KeyScope::Confirm => "Confirmation",
+            KeyScope::Picker => "Session picker",
         }
     }
 }
@@ -257,6 +261,10 @@ pub const BINDINGS: &[Binding] = &[
     b(KeyScope::Confirm, &[C('j'), Code(KeyCode::Down)], A::Down, "scroll a long question down", None),
     b(KeyScope::Confirm, &[C('k'), Code(KeyCode::Up)], A::Up, "scroll a long question up", None),
     b(KeyScope::Confirm, &[C('n'), Code(KeyCode::Esc)], A::Cancel, "no", Some("no")),
+    b(KeyScope::Picker, &[Code(KeyCode::Up), C('k')], A::Up, "previous session", Some("up")),
+    b(KeyScope::Picker, &[Code(KeyCode::Down), C('j')], A::Down, "next session", Some("down")),
+    b(KeyScope::Picker, &[Code(KeyCode::Enter)], A::Submit, "open the session", Some("open")),
+    b(KeyScope::Picker, &[C('q'), Code(KeyCode::Esc)], A::Quit, "quit without opening one", Some("quit")),
 ];
 
 /// The action bound to `ev` in `ctx`; global bindings win so Ctrl-C works in every mode.

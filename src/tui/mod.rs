@@ -286,7 +286,7 @@ pub fn process(app: &mut App, runner: &mut Runner, saver: &Saver, msg: Msg) -> b
                             "{} is a link or a device, not a report: not written",
                             path.display()
                         )),
-                        _ => session::write_atomic(&path, text.as_bytes()),
+                        _ => crate::atomic::write_atomic(&path, text.as_bytes()),
                     }
                     .map(|_| path)
                     .map_err(|e| format!("{e:#}"));

@@ -2,49 +2,24 @@
 //! named, so nobody answers into the wrong launch by accident.
 
 use super::app::Msg;
+use super::keymap::{self, Action, KeyScope};
 use super::terminal::{self, TerminalGuard};
 use super::ui::theme;
 use crate::session::catalog::{Entry, table};
 use ratatui::Frame;
-use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
 use std::path::PathBuf;
 
-/// The picker's keys; they drive its footer.
-const KEYS: [(&str, &str, Pick); 4] = [
-    ("↑/k", "up", Pick::Up),
-    ("↓/j", "down", Pick::Down),
-    ("Enter", "open", Pick::Open),
-    ("q/Esc", "quit", Pick::Quit),
-];
-
-#[derive(Clone, Copy, PartialEq, Debug)]
-pub enum Pick {
-    Up,
-    Down,
-    Open,
-    Quit,
-}
-
-fn action(code: KeyCode) -> Option<Pick> {
-    match code {
-        KeyCode::Up | KeyCode::Char('k') => Some(Pick::Up),
-        KeyCode::Down | KeyCode::Char('j') => Some(Pick::Down),
-        KeyCode::Enter => Some(Pick::Open),
-        KeyCode::Esc | KeyCode::Char('q') => Some(Pick::Quit),
-        _ => None,
-    }
-}
-
-/// The selection after `pick` among `len` sessions; `Err` ends the picker with the choice made.
-pub fn update(selected: usize, len: usize, pick: Pick) -> Result<usize, Option<usize>> {
-    match pick {
-        Pick::Up => Ok(selected.saturating_sub(1)),
-        Pick::Down => Ok((selected + 1).min(len.saturating_sub(1))),
-        Pick::Open => Err(Some(selected)),
-        Pick::Quit => Err(None),
+/// The selection after `action` among `len` sessions; `Err` ends the picker with the choice made.
+pub fn update(selected: usize, len: usize, action: Action) -> Result<usize, Option<usize>> {
+    match action {
+        Action::Up => Ok(selected.saturating_sub(1)),
+        Action::Down => Ok((selected + 1).min(len.saturating_sub(1))),
+        Action::Submit => Err(Some(selected)),
+        Action::Quit | Action::ForceQuit => Err(None),
+        _ => Ok(selected),
     }
 }
 
@@ -70,9 +45,9 @@ pub fn render(entries: &[Entry], selected: usize, frame: &mut Frame) {
     let mut state = ListState::default().with_selected(Some(selected));
     let rows = List::new(rows).block(block).highlight_style(theme::SELECTED).highlight_symbol("› ");
     frame.render_stateful_widget(rows, list, &mut state);
-    let hints: Vec<Span> = KEYS
-        .iter()
-        .flat_map(|(k, h, _)| [Span::styled(format!(" {k}"), theme::KEY), Span::raw(format!(" {h} "))])
+    let hints: Vec<Span> = keymap::in_scope(KeyScope::Picker)
+        .filter_map(|b| Some((b.label(), b.hint?)))
+        .flat_map(|(k, h)| [Span::styled(format!(" {k}"), theme::KEY), Span::raw(format!(" {h} "))])
         .collect();
     frame.render_widget(Paragraph::new(Line::from(hints)), footer);
 }
@@ -92,9 +67,8 @@ pub fn pick(entries: &[Entry], mouse: bool) -> anyhow::Result<Option<PathBuf>> {
             Err(_) if !terminal::alive() => anyhow::bail!("the terminal went away"),
             Err(_) => continue,
         };
-        let Some(p) = action(k.code) else { continue };
-        debug_assert!(KEYS.iter().any(|(_, _, q)| *q == p));
-        match update(selected, entries.len(), p) {
+        let Some(action) = keymap::lookup(KeyScope::Picker, &k) else { continue };
+        match update(selected, entries.len(), action) {
             Ok(s) => selected = s,
             Err(choice) => return Ok(choice.map(|i| entries[i].path.clone())),
         }

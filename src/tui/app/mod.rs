@@ -298,7 +298,7 @@ impl App {
             KeyScope::Confirm => self.confirm_key(action),
             KeyScope::Help => self.help_key(action),
             KeyScope::SignOff => self.signoff_key(action),
-            KeyScope::Main | KeyScope::Global => match action {
+            KeyScope::Main | KeyScope::Global | KeyScope::Picker => match action {
                 Some(a) => self.main_action(a, ev),
                 None => vec![],
             },

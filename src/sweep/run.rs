@@ -1,13 +1,14 @@
-//! `golive check`: the probes without a terminal, for pipelines. Results go into the session like
-//! the TUI's; the report goes to stdout; the exit code is the gate.
+//! A sweep run to its end without a terminal (`golive check`, for pipelines): the selection, the
+//! run, and the results going into the session like the TUI's. The reports of a run are in
+//! `export::run_report`.
 
+use super::{self as sweep, AccountPolicy};
 use crate::checklist::Checklist;
 use crate::probe::aws::Identity;
 use crate::probe::engine::{self, Event, Job};
 use crate::probe::local::command::Consent;
 use crate::probe::{Outcome, ProbeResult, Verdict, registry};
 use crate::session::{Session, Status};
-use crate::sweep::{self, AccountPolicy};
 use chrono::{DateTime, SubsecRound, Utc};
 use std::io::IsTerminal;
 use std::sync::Arc;

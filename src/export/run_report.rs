@@ -1,8 +1,8 @@
 //! Reports of a `golive check` run: text for people, JSON for scripts, JUnit XML for CI systems.
 
-use crate::check::Run;
 use crate::checklist::Checklist;
 use crate::probe::Outcome;
+use crate::sweep::run::Run;
 use chrono::SecondsFormat;
 use serde_json::json;
 use std::fmt::Write;

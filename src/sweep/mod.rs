@@ -2,6 +2,8 @@
 //! their results go into the session. The TUI and `golive check` both sweep through here; each
 //! keeps only its own plumbing (the TUI its channel and spinner, `check` its report and exit code).
 
+pub mod run;
+
 use crate::checklist::Checklist;
 use crate::probe::aws::{self, Identity};
 use crate::probe::engine::{Ctx, Job, Opts};
