@@ -1,17 +1,15 @@
 //! `golive check`: the automated checks without a terminal, for pipelines; the exit status is the
 //! gate.
 
-use super::Loading;
-use super::args::{Format, TargetFlags};
+use super::args::Format;
 use super::output::{emit, write_report};
 use crate::consent;
 use crate::export::{self, markdown};
-use crate::probe::engine;
 use crate::probe::local::command::Consent;
 use crate::session;
 use crate::sweep;
 use chrono::{SubsecRound, Utc};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The subcommand's own flags.
@@ -23,15 +21,9 @@ pub struct Args {
     pub allow_commands: bool,
 }
 
-pub fn run(
-    path: &Path,
-    checklist: Loading,
-    flags: &TargetFlags,
-    who: &str,
-    opts: engine::Opts,
-    args: Args,
-) -> anyhow::Result<u8> {
-    let super::Open { _lock, checklist, opened, trust, .. } = super::open(path, checklist, flags, who)?;
+pub fn run(on: super::OnSession, args: Args) -> anyhow::Result<u8> {
+    let super::OnSession { path, open, who, opts } = on;
+    let super::Open { _lock, checklist, opened, trust, .. } = open;
     let session::open::Opened { mut session, disk, notes } = opened;
     for note in notes {
         crate::text::tell(&note);

@@ -1,23 +1,13 @@
 //! `golive` (or `golive tui`): the interactive checklist on this terminal.
 
-use super::{Loading, args::TargetFlags};
-use crate::probe::engine;
 use crate::session;
 use crate::tui::{self, app::App};
 use chrono::Utc;
 use std::io::IsTerminal;
-use std::path::Path;
 
-pub fn run(
-    path: &Path,
-    checklist: Loading,
-    flags: &TargetFlags,
-    who: &str,
-    opts: engine::Opts,
-    mouse: bool,
-) -> anyhow::Result<u8> {
-    let super::Open { _lock, checklist, opened, trust, target_changed } =
-        super::open(path, checklist, flags, who)?;
+pub fn run(on: super::OnSession, mouse: bool) -> anyhow::Result<u8> {
+    let super::OnSession { path, open, who, opts } = on;
+    let super::Open { _lock, checklist, opened, trust, target_changed } = open;
     let session::open::Opened { session, mut disk, notes } = opened;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!("the checklist needs a terminal; in scripts use `golive check` or `golive export`");

@@ -59,18 +59,28 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     };
     let who = cli.who.clone().unwrap_or_else(login_name);
     let mouse = !cli.no_mouse;
+    let on = |checklist| -> anyhow::Result<OnSession> {
+        let open = open(&session_path, checklist, &cli.target, &who)?;
+        Ok(OnSession { path: &session_path, open, who: &who, opts })
+    };
     match cli.command {
-        None | Some(Command::Tui) => {
-            interactive::run(&session_path, checklist, &cli.target, &who, opts, mouse)
-        }
+        None | Some(Command::Tui) => interactive::run(on(checklist)?, mouse),
         Some(Command::Check { only, section, format, output, allow_commands }) => {
-            let args = check::Args { only, section, format, output, allow_commands };
-            check::run(&session_path, checklist, &cli.target, &who, opts, args)
+            check::run(on(checklist)?, check::Args { only, section, format, output, allow_commands })
         }
         Some(Command::Export { output }) => export::run(&session_path, checklist, &who, output.as_deref()),
         // Answered above, before a session is looked for.
         Some(Command::Probes | Command::Import { .. } | Command::Sessions) => Ok(0),
     }
+}
+
+/// What a pipeline that writes a session works with: the session opened, where it lives, who
+/// is at the keyboard and the probes' options.
+struct OnSession<'a> {
+    path: &'a Path,
+    open: Open,
+    who: &'a str,
+    opts: engine::Opts,
 }
 
 /// A session opened for writing, with the target flags applied.

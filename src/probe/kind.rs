@@ -21,8 +21,11 @@ pub struct Kind {
     pub feature: Option<&'static str>,
     /// The probe keeps its own time limit (a test suite runs for minutes), not the engine's.
     pub own_timeout: bool,
-    pub run: fn(Arc<Ctx>, toml::Table) -> ProbeFuture,
+    pub run: Run,
 }
+
+/// Starts a probe of the kind: the sweep's context and the spec's parameters in, its future out.
+pub type Run = fn(Arc<Ctx>, toml::Table) -> ProbeFuture;
 
 pub struct Param {
     pub name: &'static str,
@@ -46,20 +49,12 @@ pub enum ParamType {
 
 impl Kind {
     /// A kind that looks at AWS: it runs only with an identity in the expected account.
-    pub const fn aws(
-        name: &'static str,
-        doc: &'static str,
-        run: fn(Arc<Ctx>, toml::Table) -> ProbeFuture,
-    ) -> Kind {
-        Kind { name, doc, params: &[], aws: true, feature: None, own_timeout: false, run }
+    pub const fn aws(name: &'static str, doc: &'static str, run: Run) -> Kind {
+        Kind { aws: true, ..Kind::local(name, doc, run) }
     }
 
     /// A kind that looks at something else: a file, a command, a service over the network.
-    pub const fn local(
-        name: &'static str,
-        doc: &'static str,
-        run: fn(Arc<Ctx>, toml::Table) -> ProbeFuture,
-    ) -> Kind {
+    pub const fn local(name: &'static str, doc: &'static str, run: Run) -> Kind {
         Kind { name, doc, params: &[], aws: false, feature: None, own_timeout: false, run }
     }
 

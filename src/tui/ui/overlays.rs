@@ -2,7 +2,6 @@
 
 use super::{clean, theme};
 use crate::probe::target::FIELDS;
-use crate::session::EvidenceKind;
 use crate::tui::app::{App, AwsView, ConfirmKind, PromptKind};
 use crate::tui::keymap::{self, KeyScope};
 use crate::tui::layout::centered;
@@ -101,14 +100,7 @@ pub fn confirm(app: &App, frame: &mut Frame, kind: ConfirmKind) {
                 .session()
                 .record(id)
                 .and_then(|r| r.evidence.get(index))
-                .map(|e| {
-                    let kind = match e.kind {
-                        EvidenceKind::Url => "link",
-                        EvidenceKind::File => "file",
-                        EvidenceKind::Text => "note",
-                    };
-                    format!("{kind} {}", clean(&e.value))
-                })
+                .map(|e| format!("{} {}", e.kind.noun(), clean(&e.value)))
                 .unwrap_or_default();
             format!("Delete evidence {}: {what}?", index + 1)
         }
