@@ -1,6 +1,6 @@
 //! Parsing and validating a checklist definition. Every error names FILE:LINE:COL.
 
-use super::{Checklist, Group, Item, Section};
+use super::model::{Checklist, Group, Item, Section};
 use crate::located::{Located, read_text};
 use crate::probe::{ProbeSpec, registry};
 use serde::Deserialize;

@@ -2,85 +2,15 @@
 
 pub mod import;
 mod load;
+mod model;
 
 pub use load::{DEFAULT_NAME, is_id, is_markdown, load_file, parse};
-
-use crate::probe::ProbeSpec;
-use std::collections::HashMap;
-use std::ops::Range;
-
-#[derive(Debug, Clone)]
-pub struct Checklist {
-    pub id: String,
-    pub name: String,
-    pub version: String,
-    pub description: String,
-    /// Where the definition came from, for headers and messages.
-    pub source: String,
-    /// Read from markdown: it has no probes until it is imported to TOML and given some.
-    pub imported: bool,
-    pub sections: Vec<Section>,
-    /// All items in checklist order; sections and groups hold ranges into it.
-    pub items: Vec<Item>,
-    pub signoff_areas: Vec<String>,
-    /// Item ids to their place in `items`: sessions look items up by id.
-    pub index: HashMap<String, usize>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Section {
-    pub id: String,
-    pub title: String,
-    pub groups: Vec<Group>,
-    pub items: Range<usize>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Group {
-    pub title: String,
-    pub guidance: Option<String>,
-    /// The language of the guidance code example (`python`, `yaml`...), if it is code.
-    pub guidance_lang: Option<String>,
-    pub items: Range<usize>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Item {
-    pub id: String,
-    pub title: String,
-    pub description: String,
-    pub critical: bool,
-    pub section: usize,
-    pub group: usize,
-    /// The automated checks; empty for a manual item.
-    pub probes: Vec<ProbeSpec>,
-    /// Ids this item had in earlier versions of the checklist.
-    pub replaces: Vec<String>,
-}
-
-impl Item {
-    pub fn is_automated(&self) -> bool {
-        !self.probes.is_empty()
-    }
-
-    /// The probe kinds, for "by probe ..." and listings.
-    pub fn probe_kinds(&self) -> String {
-        self.probes.iter().map(|p| p.kind.as_str()).collect::<Vec<_>>().join(" + ")
-    }
-}
+pub use model::{Checklist, Group, Item, Section};
 
 impl Checklist {
     /// The checklist shipped in the binary.
     pub fn embedded() -> Checklist {
         parse(DEFAULT_NAME, include_str!("../../assets/checklists/agentcore-production.toml"))
             .expect("the embedded checklist is valid (tested)")
-    }
-
-    pub fn group_of(&self, item: &Item) -> &Group {
-        &self.sections[item.section].groups[item.group]
-    }
-
-    pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.index.get(id).copied()
     }
 }

@@ -21,9 +21,9 @@ pub struct Args {
     pub allow_commands: bool,
 }
 
-pub fn run(on: super::OnSession, args: Args) -> anyhow::Result<u8> {
-    let super::OnSession { path, open, who, opts } = on;
-    let super::Open { _lock, checklist, opened, trust, .. } = open;
+pub fn run(on: super::open::OnSession, args: Args) -> anyhow::Result<u8> {
+    let super::open::OnSession { path, open, who, opts } = on;
+    let super::open::Open { _lock, checklist, opened, trust, .. } = open;
     let session::open::Opened { mut session, disk, notes } = opened;
     for note in notes {
         crate::text::tell(&note);

@@ -1,6 +1,6 @@
 //! `golive export`: the markdown report of a session, read only.
 
-use super::Loading;
+use super::open::Loading;
 use super::output::{emit, write_report};
 use crate::export::markdown;
 use crate::session;

@@ -5,9 +5,9 @@ use crate::tui::{self, app::App};
 use chrono::Utc;
 use std::io::IsTerminal;
 
-pub fn run(on: super::OnSession, mouse: bool) -> anyhow::Result<u8> {
-    let super::OnSession { path, open, who, opts } = on;
-    let super::Open { _lock, checklist, opened, trust, target_changed } = open;
+pub fn run(on: super::open::OnSession, mouse: bool) -> anyhow::Result<u8> {
+    let super::open::OnSession { path, open, who, opts } = on;
+    let super::open::Open { _lock, checklist, opened, trust, target_changed } = open;
     let session::open::Opened { session, mut disk, notes } = opened;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!("the checklist needs a terminal; in scripts use `golive check` or `golive export`");

@@ -6,13 +6,15 @@ mod check;
 mod export;
 mod import;
 mod interactive;
+mod open;
 mod output;
 mod trust;
 
-use crate::checklist::{self, Checklist};
+use crate::checklist::Checklist;
 use crate::probe::engine;
 use crate::{session, tui};
 use args::{Cli, Command};
+use open::{Loading, OnSession, open};
 use output::emit;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -71,73 +73,6 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Export { output }) => export::run(&session_path, checklist, &who, output.as_deref()),
         // Answered above, before a session is looked for.
         Some(Command::Probes | Command::Import { .. } | Command::Sessions) => Ok(0),
-    }
-}
-
-/// What a pipeline that writes a session works with: the session opened, where it lives, who
-/// is at the keyboard and the probes' options.
-struct OnSession<'a> {
-    path: &'a Path,
-    open: Open,
-    who: &'a str,
-    opts: engine::Opts,
-}
-
-/// A session opened for writing, with the target flags applied.
-struct Open {
-    /// Held until the pipeline ends.
-    _lock: session::SessionLock,
-    checklist: Checklist,
-    opened: session::open::Opened,
-    trust: trust::Trust,
-    /// The flags changed the target: the session is worth saving now.
-    target_changed: bool,
-}
-
-/// Locks and opens the session at `path` for `who`, upgrading it to the checklist (which finishes
-/// loading meanwhile), and applies the target flags.
-fn open(path: &Path, checklist: Loading, flags: &args::TargetFlags, who: &str) -> anyhow::Result<Open> {
-    let lock = session::lock(path, who)?;
-    // Read first: a bad session file is the more useful error, wherever golive runs.
-    let unchecked = session::read(path);
-    tracing::debug!(target: "golive", "session parsed at {:.1} ms", crate::log::uptime_ms());
-    let checklist = checklist.into_inner()?;
-    let mut opened = session::open::open(path, &checklist, unchecked?, who)?;
-    tracing::debug!(target: "golive", "checklist and session loaded at {:.1} ms", crate::log::uptime_ms());
-    let mut trust = trust::Trust::load(path, who)?;
-    let target_changed = trust::apply_target(flags, &mut opened.session, &mut trust)?;
-    Ok(Open { _lock: lock, checklist, opened, trust, target_changed })
-}
-
-/// The checklist, loading on its own thread until it is needed.
-pub struct Loading {
-    job: Option<std::thread::JoinHandle<anyhow::Result<Checklist>>>,
-    ready: Option<Checklist>,
-}
-
-impl Loading {
-    pub fn start(path: Option<PathBuf>) -> Loading {
-        let job = std::thread::spawn(move || {
-            let checklist = match path {
-                Some(path) => checklist::load_file(&path),
-                None => Ok(Checklist::embedded()),
-            };
-            tracing::debug!(target: "golive", "checklist parsed at {:.1} ms", crate::log::uptime_ms());
-            checklist
-        });
-        Loading { job: Some(job), ready: None }
-    }
-
-    pub fn get(&mut self) -> anyhow::Result<&Checklist> {
-        if let Some(job) = self.job.take() {
-            self.ready = Some(job.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?);
-        }
-        Ok(self.ready.as_ref().expect("loaded by the first call"))
-    }
-
-    pub fn into_inner(mut self) -> anyhow::Result<Checklist> {
-        self.get()?;
-        Ok(self.ready.take().expect("loaded by the first call"))
     }
 }
 

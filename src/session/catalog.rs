@@ -1,7 +1,7 @@
 //! The saved sessions in the data dir: `--session NAME` resolves there, `golive sessions` lists
 //! them, and the TUI offers them when more than one exists and none is named.
 
-use super::Session;
+use super::model::Session;
 use super::progress::Tally;
 use crate::checklist::Checklist;
 use chrono::{DateTime, Utc};

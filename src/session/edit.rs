@@ -2,7 +2,7 @@
 //! records the same words, and says whether (or what) it changed, so the caller knows whether
 //! there is anything to save.
 
-use super::{Evidence, EvidenceKind, Session, SignOff, SignStatus, Status};
+use super::model::{Evidence, EvidenceKind, Session, SignOff, SignStatus, Status};
 use crate::probe::target::Target;
 use chrono::{DateTime, Utc};
 

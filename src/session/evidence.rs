@@ -1,7 +1,7 @@
 //! Classifying an evidence entry. A file is recorded with its size and SHA-256 at the time, so a
 //! report read later can show the file has not changed since.
 
-use super::{Evidence, EvidenceKind};
+use super::model::{Evidence, EvidenceKind};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 

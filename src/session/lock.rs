@@ -31,7 +31,7 @@ fn lock_dir() -> anyhow::Result<PathBuf> {
 
 /// The lock file of `session`: one per session file, however it is named on the command line.
 pub fn lock_path(session: &Path) -> anyhow::Result<PathBuf> {
-    let key = super::key(session);
+    let key = key(session);
     let hash = Sha256::digest(key.as_bytes());
     let name: String = hash[..16].iter().map(|b| format!("{b:02x}")).collect();
     Ok(lock_dir()?.join(format!("{name}.lock")))
@@ -93,4 +93,15 @@ fn sweep_temp_files(session: &Path) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
+}
+
+/// The session's key: its absolute path, links resolved (in its directory, when the file does not
+/// exist yet), so every name of one file gives one key.
+pub fn key(session: &std::path::Path) -> String {
+    let abs = std::path::absolute(session).unwrap_or_else(|_| session.to_path_buf());
+    let real = abs.canonicalize().ok().or_else(|| {
+        let dir = abs.parent()?.canonicalize().ok()?;
+        Some(dir.join(abs.file_name()?))
+    });
+    real.unwrap_or(abs).display().to_string()
 }

@@ -2,15 +2,13 @@
 //! directory, fsync, rename), so a crash leaves either the old or the new file, never half of one.
 //! A file that cannot be read is reported and left exactly as it is.
 
-use super::Session;
+use super::model::{SCHEMA_VERSION, Session};
 use crate::checklist::Checklist;
 use crate::located::{Located, read_text};
 use anyhow::Context;
 use serde::Deserialize;
 use std::path::Path;
 use toml::Spanned;
-
-pub const SCHEMA_VERSION: i64 = 1;
 
 /// The fields checked before the whole file is read, so a file from a newer golive or for another
 /// checklist gets that message rather than a confusing one about some field.

@@ -2,7 +2,7 @@
 //! renamed items (`replaces = "old-id"`) move to the new id; answers whose item is gone stay in
 //! the file as orphans, shown in the banner and the report, never dropped.
 
-use super::Session;
+use super::model::Session;
 use crate::checklist::Checklist;
 use chrono::{DateTime, Utc};
 

@@ -98,7 +98,7 @@ async fn list_alarms(client: &Client, ctx: &Ctx) -> Result<Vec<MetricAlarm>, Ver
             break;
         }
     }
-    if let Some(tagged) = super::tagged(ctx).await? {
+    if let Some(tagged) = super::scope::tagged(ctx).await? {
         all.retain(|a| a.alarm_arn().is_some_and(|arn| tagged.contains(arn)));
     }
     Ok(all)

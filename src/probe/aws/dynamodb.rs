@@ -1,6 +1,7 @@
 //! DynamoDB: encryption, point-in-time recovery, replicas, TTL on the tables in scope.
 
-use super::{arn, describe, nothing_in_scope, scope_tagged, session};
+use super::scope::scope_tagged;
+use super::{arn, describe, nothing_in_scope, session};
 use crate::probe::ctx::Ctx;
 use crate::probe::kind::{Judged, Kind, Param, ParamType, flag, judged};
 use crate::probe::{Outcome, Verdict};

@@ -78,7 +78,8 @@ async fn run(ctx: Arc<Ctx>, check: Check, params: toml::Table) -> Verdict {
 
 #[cfg(feature = "ec2")]
 mod imp {
-    use super::super::{arn, describe, nothing_in_scope, scope_tagged};
+    use super::super::scope::scope_tagged;
+    use super::super::{arn, describe, nothing_in_scope};
     use crate::probe::ctx::Ctx;
     use crate::probe::{Outcome, Verdict};
     use aws_sdk_ec2::Client;

@@ -52,7 +52,7 @@ fn client(ctx: &Ctx) -> Client {
 
 /// Whether a load balancer or target group is in scope, by its name and ARN.
 async fn in_scope(ctx: &Ctx, name: &str, arn: &str) -> Result<bool, Verdict> {
-    let tagged = super::tagged(ctx).await?;
+    let tagged = super::scope::tagged(ctx).await?;
     let tagged = tagged.as_deref();
     Ok(ctx.target.name_prefix.as_deref().is_none_or(|p| name.starts_with(p))
         && tagged.is_none_or(|t| t.contains(arn)))

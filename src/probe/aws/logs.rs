@@ -1,6 +1,7 @@
 //! CloudWatch Logs: retention on every log group in scope, and structured (JSON) log events.
 
-use super::{describe, nothing_in_scope, scope_tagged, session};
+use super::scope::scope_tagged;
+use super::{describe, nothing_in_scope, session};
 use crate::probe::ctx::Ctx;
 use crate::probe::kind::{Judged, Kind, Param, ParamType, judged, text};
 use crate::probe::{Outcome, Verdict};

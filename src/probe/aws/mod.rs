@@ -15,6 +15,7 @@ pub mod iam;
 pub mod logged;
 pub mod logs;
 pub mod s3;
+pub mod scope;
 pub mod secrets;
 pub mod sts;
 pub mod tagging;
@@ -28,41 +29,7 @@ use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_sts::config::http::HttpResponse;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 pub use conn::{AwsConn, Identity};
-use std::collections::HashSet;
-use std::sync::Arc;
 use std::time::Duration;
-
-/// The ARNs of the resources carrying the target's tag filter (Resource Groups Tagging API),
-/// fetched once per sweep; `None` when the target has no tag filter.
-pub async fn tagged(ctx: &Ctx) -> Result<Option<Arc<HashSet<String>>>, Verdict> {
-    if ctx.target.tags.is_empty() {
-        return Ok(None);
-    }
-    ctx.shared("tagging.resources", || async {
-        tagging::resources(ctx).await.map(|r| Some(Arc::new(r.into_iter().map(|(arn, _)| arn).collect())))
-    })
-    .await
-}
-
-/// Narrows discovered names to the scope: the explicit names when there are any, else the name
-/// prefix and then the tag filter (matched on the ARN `arn_of` gives a name).
-pub async fn scope_tagged(
-    ctx: &Ctx,
-    explicit: &[String],
-    discovered: Vec<String>,
-    arn_of: impl Fn(&str) -> String,
-) -> Result<Vec<String>, Verdict> {
-    if !explicit.is_empty() {
-        return Ok(explicit.to_vec());
-    }
-    let tagged = tagged(ctx).await?;
-    let tagged = tagged.as_deref();
-    let prefix = ctx.target.name_prefix.as_deref().unwrap_or("");
-    Ok(discovered
-        .into_iter()
-        .filter(|name| name.starts_with(prefix) && tagged.is_none_or(|t| t.contains(&arn_of(name))))
-        .collect())
-}
 
 /// An ARN for a resource the API names but does not give the ARN of, in the caller's partition,
 /// account and region.

@@ -1,6 +1,7 @@
 //! S3: default encryption and lifecycle rules on the service's buckets.
 
-use super::{describe, nothing_in_scope, scope_tagged, session};
+use super::scope::scope_tagged;
+use super::{describe, nothing_in_scope, session};
 use crate::probe::ctx::Ctx;
 use crate::probe::kind::{Judged, Kind, Param, ParamType, flag, judged};
 use crate::probe::{Outcome, Verdict};

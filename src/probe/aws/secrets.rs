@@ -1,6 +1,7 @@
 //! Secrets Manager: the service's secrets are kept there.
 
-use super::{describe, nothing_in_scope, scope_tagged, session};
+use super::scope::scope_tagged;
+use super::{describe, nothing_in_scope, session};
 use crate::probe::ctx::Ctx;
 use crate::probe::kind::Kind;
 use crate::probe::kind::{Judged, judged};

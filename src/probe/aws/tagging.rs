@@ -1,13 +1,9 @@
-//! Resource Groups Tagging API: the resources a tag filter selects (the scope every discovery
-//! narrows by), and the cost allocation tags on them.
+//! Resource Groups Tagging API: the cost allocation tags on the resources in scope.
 
-use super::{describe, session};
+use super::scope::resources;
 use crate::probe::ctx::Ctx;
 use crate::probe::kind::{Judged, Kind, Param, ParamType, judged, list};
 use crate::probe::{Outcome, Verdict};
-use aws_sdk_resourcegroupstagging::Client;
-use aws_sdk_resourcegroupstagging::types::TagFilter;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub const COST_TAGS: Kind = Kind::aws(
@@ -22,38 +18,6 @@ pub const COST_TAGS: Kind = Kind::aws(
     ty: ParamType::StrList,
     doc: "tag keys every resource must carry (default: cost_tags in the target)",
 }]);
-
-/// Every resource the Tagging API lists for the target's tag filter (all tagged resources without
-/// one), by ARN with its tags.
-pub async fn resources(ctx: &Ctx) -> Result<Vec<(String, BTreeMap<String, String>)>, Verdict> {
-    let client = Client::new(&session(ctx).config);
-    let filters: Vec<TagFilter> = ctx
-        .target
-        .tag_filter()
-        .into_iter()
-        .map(|(key, value)| TagFilter::builder().key(key).set_values(value.map(|v| vec![v])).build())
-        .collect();
-    let mut all = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let out = client
-            .get_resources()
-            .set_tag_filters(Some(filters.clone()).filter(|f| !f.is_empty()))
-            .set_pagination_token(token)
-            .send()
-            .await
-            .map_err(|e| Verdict::error(describe("Resource Groups Tagging GetResources", &e)))?;
-        for r in out.resource_tag_mapping_list() {
-            let tags = r.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect();
-            all.push((r.resource_arn().unwrap_or_default().to_string(), tags));
-        }
-        token = out.pagination_token().filter(|t| !t.is_empty()).map(str::to_string);
-        if token.is_none() {
-            break;
-        }
-    }
-    Ok(all)
-}
 
 /// The name part of an ARN: after the last `/` or `:` (`table/orders` -> `orders`).
 fn arn_name(arn: &str) -> &str {

@@ -15,7 +15,6 @@ use chrono::{DateTime, SubsecRound, Utc};
 use ratatui::crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 use ratatui_textarea::{TextArea, WrapMode};
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -23,15 +22,17 @@ mod edit;
 mod keys;
 mod msg;
 mod nav;
+mod navigate;
+mod runs;
 mod state;
 mod sweep;
 
 pub use msg::{AwsView, Effect, Msg, Resolution};
 pub use nav::Nav;
+pub use runs::Runs;
 pub use state::{
     ConfirmKind, Flash, FlashLevel, Input, Overlay, Pane, PromptKind, Row, SaveState, Search, Trust,
 };
-pub use sweep::Runs;
 
 /// The whole state of the TUI. Only `update` (and what it calls) changes it: the loop that
 /// performs effects reports back through messages, and draw functions read it through the

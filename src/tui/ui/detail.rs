@@ -1,4 +1,5 @@
-use super::{clean, pane, theme};
+use super::parts::{clean, pane};
+use super::theme;
 use crate::session::EvidenceKind;
 use crate::tui::app::{App, Pane};
 use chrono::SecondsFormat;

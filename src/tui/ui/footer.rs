@@ -1,4 +1,5 @@
-use super::{clean, theme};
+use super::parts::clean;
+use super::theme;
 use crate::tui::app::{App, FlashLevel};
 use crate::tui::keymap;
 use ratatui::Frame;

@@ -1,4 +1,5 @@
-use super::{clean, theme};
+use super::parts::clean;
+use super::theme;
 use crate::progress::Progress;
 use crate::session::{SignStatus, Status};
 use crate::tui::app::{App, AwsView};

@@ -1,4 +1,5 @@
-use super::{pane, theme};
+use super::parts::pane;
+use super::theme;
 use crate::progress::Progress;
 use crate::tui::app::{App, Pane, Row};
 use crate::tui::layout::inner_height;

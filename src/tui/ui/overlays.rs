@@ -1,6 +1,7 @@
 //! Boxes drawn over the panes: help, sign-off, the notes editor, one-line prompts, confirmations.
 
-use super::{clean, theme};
+use super::parts::clean;
+use super::theme;
 use crate::probe::target::FIELDS;
 use crate::tui::app::{App, AwsView, ConfirmKind, PromptKind};
 use crate::tui::keymap::{self, KeyScope};

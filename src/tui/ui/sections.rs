@@ -1,4 +1,5 @@
-use super::{clean, fit, pane, theme};
+use super::parts::{clean, fit, pane};
+use super::theme;
 use crate::progress::Progress;
 use crate::session::SignStatus;
 use crate::tui::app::{App, Pane};

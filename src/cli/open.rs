@@ -1,0 +1,75 @@
+//! Opening the session a pipeline writes: the checklist loading meanwhile, the lock, the read
+//! and upgrade, the target flags.
+
+use super::{args, trust};
+use crate::checklist::{self, Checklist};
+use crate::probe::engine;
+use crate::session;
+use std::path::{Path, PathBuf};
+
+/// What a pipeline that writes a session works with: the session opened, where it lives, who
+/// is at the keyboard and the probes' options.
+pub struct OnSession<'a> {
+    pub path: &'a Path,
+    pub open: Open,
+    pub who: &'a str,
+    pub opts: engine::Opts,
+}
+
+/// A session opened for writing, with the target flags applied.
+pub struct Open {
+    /// Held until the pipeline ends.
+    pub _lock: session::SessionLock,
+    pub checklist: Checklist,
+    pub opened: session::open::Opened,
+    pub trust: trust::Trust,
+    /// The flags changed the target: the session is worth saving now.
+    pub target_changed: bool,
+}
+
+/// Locks and opens the session at `path` for `who`, upgrading it to the checklist (which finishes
+/// loading meanwhile), and applies the target flags.
+pub fn open(path: &Path, checklist: Loading, flags: &args::TargetFlags, who: &str) -> anyhow::Result<Open> {
+    let lock = session::lock(path, who)?;
+    // Read first: a bad session file is the more useful error, wherever golive runs.
+    let unchecked = session::read(path);
+    tracing::debug!(target: "golive", "session parsed at {:.1} ms", crate::log::uptime_ms());
+    let checklist = checklist.into_inner()?;
+    let mut opened = session::open::open(path, &checklist, unchecked?, who)?;
+    tracing::debug!(target: "golive", "checklist and session loaded at {:.1} ms", crate::log::uptime_ms());
+    let mut trust = trust::Trust::load(path, who)?;
+    let target_changed = trust::apply_target(flags, &mut opened.session, &mut trust)?;
+    Ok(Open { _lock: lock, checklist, opened, trust, target_changed })
+}
+
+/// The checklist, loading on its own thread until it is needed.
+pub struct Loading {
+    job: Option<std::thread::JoinHandle<anyhow::Result<Checklist>>>,
+    ready: Option<Checklist>,
+}
+
+impl Loading {
+    pub fn start(path: Option<PathBuf>) -> Loading {
+        let job = std::thread::spawn(move || {
+            let checklist = match path {
+                Some(path) => checklist::load_file(&path),
+                None => Ok(Checklist::embedded()),
+            };
+            tracing::debug!(target: "golive", "checklist parsed at {:.1} ms", crate::log::uptime_ms());
+            checklist
+        });
+        Loading { job: Some(job), ready: None }
+    }
+
+    pub fn get(&mut self) -> anyhow::Result<&Checklist> {
+        if let Some(job) = self.job.take() {
+            self.ready = Some(job.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?);
+        }
+        Ok(self.ready.as_ref().expect("loaded by the first call"))
+    }
+
+    pub fn into_inner(mut self) -> anyhow::Result<Checklist> {
+        self.get()?;
+        Ok(self.ready.take().expect("loaded by the first call"))
+    }
+}
