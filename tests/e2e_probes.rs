@@ -39,9 +39,10 @@ async fn r_capital_r_and_a_run_probes_and_results_survive_a_restart() {
 
     let mut tui = Tui::spawn_env(&["--session", session.to_str().unwrap()], home.path(), 160, 40, &env);
     tui.wait_for("Done 3/98");
+    // The session remembers the selected item (Spending Limits): a key that moved off it raced
+    // the first frame, which made this test flaky.
     tui.send("6");
     tui.wait_for("[x] Budget Alerts ★ ✓");
-    tui.send("k");
     let screen = tui.wait_for("✓ pass: spending limit with alerts: launch");
     assert!(screen.contains("set by probe aws.budgets.spending-limit"), "{screen}");
     tui.send("\x03");
