@@ -78,3 +78,64 @@ pub fn open(
     }
     Ok(Opened { session, disk, notes })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{Fingerprint, Status, read};
+
+    fn session_file(dir: &Path, text: &str) -> std::path::PathBuf {
+        let path = dir.join("s.toml");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn no_file_opens_a_new_session_with_nothing_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        let cl = Checklist::embedded();
+        let opened = open(&path, &cl, read(&path).unwrap(), "alice").unwrap();
+        assert_eq!((opened.disk, opened.notes.len()), (None, 0));
+        assert_eq!(opened.session.checklist, cl.id);
+        assert!(!path.exists(), "opening writes nothing");
+    }
+
+    #[test]
+    fn an_older_version_is_upgraded_and_the_file_as_it_was_kept_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let cl = Checklist::embedded();
+        let text = format!(
+            "schema_version = 1\nchecklist = \"{}\"\nchecklist_version = \"0.9\"\ncreated = \"2026-01-01T00:00:00Z\"\n\n\
+             [items.\"security.api-authentication\"]\nstatus = \"pass\"\n\n\
+             [items.\"security.gone-item\"]\nnotes = \"kept\"\n",
+            cl.id
+        );
+        let path = session_file(dir.path(), &text);
+        let opened = open(&path, &cl, read(&path).unwrap(), "alice").unwrap();
+        assert_eq!(opened.session.checklist_version, cl.version);
+        assert_eq!(opened.session.status("security.api-authentication"), Status::Pass);
+        assert_eq!(opened.notes.len(), 2, "{:?}", opened.notes);
+        assert!(
+            opened.notes[0].starts_with(&format!("Checklist upgraded from version 0.9 to {}", cl.version))
+        );
+        assert!(opened.notes[1].contains("security.gone-item"), "{:?}", opened.notes);
+        let backup = dir.path().join("s.toml.bak.1");
+        assert_eq!(std::fs::read_to_string(backup).unwrap(), text);
+        let now_on_disk = std::fs::read(&path).unwrap();
+        assert_eq!(opened.disk, Some(Fingerprint::of(&now_on_disk)), "the upgrade is saved");
+        assert!(String::from_utf8(now_on_disk).unwrap().contains("security.gone-item"), "orphans are kept");
+    }
+
+    #[test]
+    fn a_corrupt_file_is_refused_at_its_line_and_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "schema_version = 1\n\n[items.\"security.api-authentication\"\nstatus = \"pass\"\n";
+        let path = session_file(dir.path(), text);
+        let cl = Checklist::embedded();
+        let err = read(&path).map(|u| open(&path, &cl, u, "alice")).unwrap().err().unwrap();
+        assert!(format!("{err:#}").contains("s.toml:3:"), "{err:#}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        assert!(!dir.path().join("s.toml.bak.1").exists());
+    }
+}
