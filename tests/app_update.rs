@@ -535,7 +535,7 @@ mod probes {
         let rec = a.session().record("security.service-linked-roles").unwrap();
         assert_eq!(
             (rec.status, rec.status_by_probe, rec.by.as_deref()),
-            (Status::Pass, true, Some("probe aws.sts.assumed-role"))
+            (Status::Pass, true, Some("probe aws.iam.service-role"))
         );
         assert!(!a.runs().running.contains_key(&slr));
         // A later run keeps the earlier result as history.

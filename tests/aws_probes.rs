@@ -28,11 +28,18 @@ async fn run(ctx: Arc<Ctx>, kind: &str) -> golive::probe::ProbeResult {
     engine::run_job(ctx, vec![spec(kind)], Duration::from_secs(10)).await
 }
 
+async fn run_with(ctx: Arc<Ctx>, kind: &str, params: &str) -> golive::probe::ProbeResult {
+    let spec = ProbeSpec { kind: kind.into(), params: toml::from_str(params).unwrap() };
+    engine::run_job(ctx, vec![spec], Duration::from_secs(10)).await
+}
+
 #[tokio::test]
 async fn assumed_role_passes_for_a_role_and_fails_for_a_user() {
     let account = moto::fresh_account();
     let ctx = ctx_for(moto::role_creds(&account).await).await;
     let r = run(ctx.clone(), "aws.sts.assumed-role").await;
+    assert_eq!(r.outcome, Outcome::NeedsConfig, "{r:?}");
+    let r = run_with(ctx.clone(), "aws.sts.assumed-role", "role = \"golive-probe\"").await;
     assert_eq!(r.outcome, Outcome::Pass, "{r:?}");
     assert_eq!(r.summary, "the caller is the assumed role golive-probe");
     assert!(
@@ -40,7 +47,8 @@ async fn assumed_role_passes_for_a_role_and_fails_for_a_user() {
         "{r:?}"
     );
 
-    let r = run(ctx_for(moto::user_creds()).await, "aws.sts.assumed-role").await;
+    let r =
+        run_with(ctx_for(moto::user_creds()).await, "aws.sts.assumed-role", "role = \"golive-probe\"").await;
     assert_eq!(r.outcome, Outcome::Fail);
     assert_eq!(r.summary, "the caller is the IAM user moto, not a role");
 }
@@ -262,4 +270,82 @@ async fn another_account_than_the_expected_one_is_refused() {
     let r = run(ctx, "aws.budgets.alerts").await;
     assert_eq!((r.outcome, r.summary), (Outcome::Error, refused.summary));
     assert!(aws::check_account(session, Some("123456789012")).is_ok());
+}
+
+/// An account with nothing of the service in it: no probe kind may pass, and a kind this build
+/// cannot run is undecided, never a warning that lets a release through.
+#[tokio::test]
+async fn no_probe_kind_passes_against_an_empty_account() {
+    let account = moto::fresh_account();
+    let session = connect_with(
+        moto::config(moto::role_creds(&account).await).await,
+        Duration::from_secs(10),
+        "default",
+    )
+    .await
+    .expect("moto answers STS");
+    let target = golive::probe::target::Target {
+        name_prefix: Some("svc-".into()),
+        cost_tags: vec!["CostCenter".into()],
+        metrics_namespace: Some("Svc".into()),
+        ..Default::default()
+    };
+    let ctx = Arc::new(Ctx::new(Ok(session), target));
+    let mut wrong = Vec::new();
+    for kind in golive::probe::registry::KINDS {
+        let r = engine::run_job(ctx.clone(), vec![spec(kind.name)], Duration::from_secs(10)).await;
+        let not_built = kind.missing_feature().is_some();
+        if r.outcome == Outcome::Pass || (not_built && !r.outcome.is_undecided()) {
+            wrong.push(format!("{}: {} {}", kind.name, r.outcome.word(), r.summary));
+        }
+    }
+    assert!(wrong.is_empty(), "passed against an empty account:\n{}", wrong.join("\n"));
+}
+
+/// The item's probe judges the role the service runs as, not golive's own caller (on 52bd361 it
+/// passed for any role golive ran as, whoever could assume the service's).
+#[tokio::test]
+async fn service_linked_roles_judges_the_task_roles_trust_policy() {
+    let account = moto::fresh_account();
+    let config = moto::config(moto::role_creds(&account).await).await;
+    let iam = aws_sdk_iam::Client::new(&config);
+    let trust = |p: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{p}}}]}}"#
+        )
+    };
+    for (name, principal) in [
+        ("svc-task", r#"{"Service":"ecs-tasks.amazonaws.com"}"#.to_string()),
+        ("svc-shared", format!(r#"{{"AWS":"arn:aws:iam::{account}:user/bob"}}"#)),
+    ] {
+        iam.create_role()
+            .role_name(name)
+            .assume_role_policy_document(trust(&principal))
+            .send()
+            .await
+            .unwrap();
+    }
+    let checklist = golive::checklist::Checklist::embedded();
+    let item = &checklist.items[checklist.index_of("security.service-linked-roles").unwrap()];
+    let session = connect_with(config, Duration::from_secs(10), "default").await.expect("moto answers STS");
+    let probe = |role: Option<&str>| {
+        let target = golive::probe::target::Target { task_role: role.map(Into::into), ..Default::default() };
+        engine::run_job(
+            Arc::new(Ctx::new(Ok(session.clone()), target)),
+            item.probes.clone(),
+            Duration::from_secs(10),
+        )
+    };
+    let r = probe(None).await;
+    assert_eq!(r.outcome, Outcome::NeedsConfig, "{r:?}");
+    let r = probe(Some("svc-task")).await;
+    assert_eq!(
+        (r.outcome, r.summary.as_str()),
+        (Outcome::Pass, "the task role svc-task is assumed only by AWS services: ecs-tasks.amazonaws.com")
+    );
+    let r = probe(Some("svc-shared")).await;
+    assert_eq!(r.outcome, Outcome::Fail, "{r:?}");
+    assert!(r.summary.contains(&format!("AWS arn:aws:iam::{account}:user/bob")), "{r:?}");
+    let r = probe(Some("svc-gone")).await;
+    assert_eq!((r.outcome, r.summary.as_str()), (Outcome::Fail, "the task role svc-gone does not exist"));
 }

@@ -471,18 +471,19 @@ mod ec2 {
     }
 }
 
-/// Without the ec2 feature the EC2 kinds are known but say which build they need, without calling AWS.
+/// Without the ec2 feature the EC2 kinds are known but say which build they need, without calling
+/// AWS: undecided, never a warning that lets a release through (it was a warning on 52bd361).
 #[cfg(not(feature = "ec2"))]
 #[tokio::test]
 async fn ec2_probes_say_they_need_the_ec2_build() {
     let ctx = Arc::new(Ctx::new(Err(golive::probe::Verdict::error("no AWS here")), Default::default()));
     let r = engine::run_job(ctx.clone(), item_spec("security.private-subnets"), Duration::from_secs(5)).await;
-    assert_eq!(r.outcome, Outcome::Warn);
-    assert!(r.summary.starts_with("not checked: this golive was built without the `ec2` feature"), "{r:#?}");
-    // Merged into an item with other checks, the part that cannot run makes it a warning, not a pass.
+    assert_eq!(r.outcome, Outcome::Error);
+    assert_eq!(r.summary, "not checked: this golive was built without the `ec2` feature", "{r:#?}");
+    // Merged into an item with other checks, the part that cannot run leaves it undecided.
     let (ok, _) = accounts();
     let r = probe_spec(ok, &item_spec("security.encryption-at-rest")).await;
-    assert_eq!(r.outcome, Outcome::Warn, "{r:#?}");
+    assert_eq!(r.outcome, Outcome::Error, "{r:#?}");
     assert!(r.summary.starts_with("not checked: this golive was built without the `ec2` feature"), "{r:#?}");
     assert!(r.evidence.iter().any(|e| e.starts_with("pass aws.s3.encryption: ")), "{r:#?}");
 }

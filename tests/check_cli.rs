@@ -22,7 +22,7 @@ fn probed() -> usize {
 }
 
 /// Whether every check of an item needs a feature this build lacks: such items say "not checked"
-/// (warn) without calling AWS.
+/// (undecided) without calling AWS.
 fn unbuilt(id: &str) -> bool {
     let c = golive::checklist::Checklist::embedded();
     let item = &c.items[c.index_of(id).unwrap()];
@@ -32,11 +32,6 @@ fn unbuilt(id: &str) -> bool {
 fn uses_aws(id: &str) -> bool {
     let c = golive::checklist::Checklist::embedded();
     c.items[c.index_of(id).unwrap()].probes.iter().any(|p| p.kind.starts_with("aws."))
-}
-
-fn unbuilt_items() -> usize {
-    let c = golive::checklist::Checklist::embedded();
-    c.items.iter().filter(|i| i.is_automated() && unbuilt(&i.id)).count()
 }
 
 fn stdout(o: &Output) -> String {
@@ -50,6 +45,8 @@ async fn exit_0_when_every_automated_check_passes_and_results_are_saved() {
     let account = moto::fresh_account();
     let creds = moto::role_creds(&account).await;
     moto::launch_budget(&creds, &account).await;
+    moto::trusted_role(&creds, "svc-task", r#"{"Service":"ecs-tasks.amazonaws.com"}"#).await;
+    moto::session_with_task_role(&session, "svc-task");
     let only = ["--only", "security.service-linked-roles", "cost.budget-alerts", "cost.spending-limits"];
     let out = check(&session, &moto::env(&creds), &[&only[..], &["--account", &account]].concat());
     let text = stdout(&out);
@@ -80,6 +77,9 @@ async fn exit_1_when_a_check_fails_with_junit_that_parses() {
     let dir = tempfile::tempdir().unwrap();
     let session = dir.path().join("s.toml");
     let env = moto::env(&moto::user_creds());
+    let bob = r#"{"AWS":"arn:aws:iam::123456789012:user/bob"}"#;
+    moto::trusted_role(&moto::user_creds(), "svc-shared-with-bob", bob).await;
+    moto::session_with_task_role(&session, "svc-shared-with-bob");
     let out = check(&session, &env, &["--only", "security.service-linked-roles", "--format", "junit"]);
     assert_eq!(out.status.code(), Some(1));
     let xml = stdout(&out);
@@ -94,7 +94,10 @@ async fn exit_1_when_a_check_fails_with_junit_that_parses() {
     assert_eq!(cases.len(), 1);
     assert_eq!(cases[0].attribute("name"), Some("security.service-linked-roles: Service-Linked Roles"));
     let failure = cases[0].children().find(|n| n.has_tag_name("failure")).unwrap();
-    assert_eq!(failure.attribute("message"), Some("the caller is the IAM user moto, not a role"));
+    assert_eq!(
+        failure.attribute("message"),
+        Some("the task role svc-shared-with-bob can be assumed by AWS arn:aws:iam::123456789012:user/bob")
+    );
     // The first run records the account it found, and says so on stderr, not stdout.
     assert!(String::from_utf8_lossy(&out.stderr).contains("recording 123456789012"));
 }
@@ -117,7 +120,8 @@ fn exit_2_without_credentials_and_json_says_why() {
     for r in results {
         let id = r["id"].as_str().unwrap();
         if unbuilt(id) {
-            assert_eq!(r["outcome"], "warn", "{r}");
+            assert_eq!(r["outcome"], "error", "{r}");
+            assert_eq!(r["summary"], "not checked: this golive was built without the `ec2` feature", "{r}");
             continue;
         }
         if !uses_aws(id) {
@@ -142,8 +146,9 @@ fn exit_2_when_the_endpoint_refuses_connections() {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert!(text.contains("STS GetCallerIdentity: could not reach the endpoint"), "{text}");
+    // A check this build cannot run is undecided too.
     let n = probed();
-    let undecided = n - unbuilt_items();
+    let undecided = n;
     let verdict = format!("NO-GO: 0 failed, {undecided} could not be decided, of {n} automated checks");
     assert!(text.trim_end().ends_with(&verdict), "{text}");
 }
@@ -215,7 +220,9 @@ const RECORDED_ONLY: [&str; 6] = [
 fn check_passes_a_well_configured_account_and_fails_a_misconfigured_one_naming_resources() {
     let c = golive::checklist::Checklist::embedded();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    for (kind, exit) in [("good", 0), ("bad", 1)] {
+    // Without the ec2 feature the EC2 checks are undecided: the good account is not a GO then.
+    let good_exit = if cfg!(feature = "ec2") { 0 } else { 2 };
+    for (kind, exit) in [("good", good_exit), ("bad", 1)] {
         let account = moto::build_account(kind);
         let creds = rt.block_on(moto::role_creds(&account));
         let dir = tempfile::tempdir().unwrap();
@@ -239,19 +246,17 @@ fn check_passes_a_well_configured_account_and_fails_a_misconfigured_one_naming_r
         for r in results {
             let id = r["id"].as_str().unwrap();
             let outcome = r["outcome"].as_str().unwrap();
-            // moto does not report replicas (the passing case runs on a recorded response); the
-            // fixture's caller is an assumed role in both accounts.
-            // Without the ec2 feature the EC2 checks say "not checked" (warn), alone or merged.
+            // moto does not report replicas (the passing case runs on a recorded response).
+            // Without the ec2 feature the EC2 checks say "not checked" (undecided), alone or merged.
             let ec2 = cfg!(feature = "ec2");
             let expected = match (kind, id) {
                 (_, "reliability.cross-region-replication") => "warn",
                 (_, "security.private-subnets" | "security.security-groups" | "security.vpc-endpoints")
                     if !ec2 =>
                 {
-                    "warn"
+                    "error"
                 }
-                ("good", "security.encryption-at-rest") if !ec2 => "warn",
-                (_, "security.service-linked-roles") => "pass",
+                ("good", "security.encryption-at-rest") if !ec2 => "error",
                 ("good", _) => "pass",
                 _ => "fail",
             };
@@ -378,6 +383,8 @@ async fn every_aws_call_and_probe_is_logged_to_the_state_dir_without_secrets() {
     let creds = moto::role_creds(&account).await;
     let mut env = moto::env(&creds);
     env.push(("XDG_STATE_HOME".into(), dir.path().join("state").display().to_string()));
+    moto::trusted_role(&creds, "svc-task", r#"{"Service":"ecs-tasks.amazonaws.com"}"#).await;
+    moto::session_with_task_role(&session, "svc-task");
     let only = ["--only", "security.service-linked-roles", "--account", &account];
     let out = check(&session, &env, &only);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
@@ -393,7 +400,7 @@ async fn every_aws_call_and_probe_is_logged_to_the_state_dir_without_secrets() {
         .unwrap_or_else(|| panic!("no AWS call line:\n{log}"));
     assert!(call.contains("-> 200 request_id="), "{call}");
     assert!(call.trim_end().ends_with(" ms"), "{call}");
-    assert!(log.contains("golive::probe: aws.sts.assumed-role: pass in "), "{log}");
+    assert!(log.contains("golive::probe: aws.iam.service-role: pass in "), "{log}");
     for secret in [creds.access_key_id(), creds.secret_access_key(), creds.session_token().unwrap()] {
         assert!(!log.contains(secret), "a credential in the log:\n{log}");
     }

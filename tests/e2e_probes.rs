@@ -12,13 +12,15 @@ async fn r_capital_r_and_a_run_probes_and_results_survive_a_restart() {
     let account = moto::fresh_account();
     let creds = moto::role_creds(&account).await;
     moto::launch_budget(&creds, &account).await;
+    moto::trusted_role(&creds, "svc-task", r#"{"Service":"ecs-tasks.amazonaws.com"}"#).await;
     let env = moto::env(&creds);
     let session = home.path().join("s.toml");
+    moto::session_with_task_role(&session, "svc-task");
     let args = ["--session", session.to_str().unwrap(), "--account", &account];
 
     let mut tui = Tui::spawn_env(&args, home.path(), 160, 40, &env);
     tui.wait_for("1 Security");
-    // R: the section's probes (Service-Linked Roles is the only one in section 1).
+    // R: the section's probes (the task role's checks pass; the others need settings).
     tui.send("R");
     tui.wait_for(&format!("aws {account} arn:aws:sts::{account}:assumed-role/golive-probe"));
     tui.wait_for("[x] Service-Linked Roles ✓");
@@ -33,12 +35,14 @@ async fn r_capital_r_and_a_run_probes_and_results_survive_a_restart() {
     tui.wait_for("./rollback.sh --dry-run");
     tui.send("n");
     let screen = tui.wait_for("[x] Budget Alerts ★ ✓");
-    assert!(screen.contains("Done 3/98"), "{screen}");
+    // Service-Linked Roles and both IAM checks (the task role has no policies), Budget Alerts and
+    // Spending Limits.
+    assert!(screen.contains("Done 5/98"), "{screen}");
     tui.send("q");
     assert!(tui.wait_exit().success());
 
     let mut tui = Tui::spawn_env(&["--session", session.to_str().unwrap()], home.path(), 160, 40, &env);
-    tui.wait_for("Done 3/98");
+    tui.wait_for("Done 5/98");
     // The session remembers the selected item (Spending Limits): a key that moved off it raced
     // the first frame, which made this test flaky.
     tui.send("6");
@@ -77,8 +81,11 @@ fn esc_cancels_a_sweep_against_an_endpoint_that_never_answers_and_keys_keep_work
 async fn the_first_account_is_confirmed_on_screen() {
     let home = tempfile::tempdir().unwrap();
     let account = moto::fresh_account();
-    let env = moto::env(&moto::role_creds(&account).await);
+    let creds = moto::role_creds(&account).await;
+    moto::trusted_role(&creds, "svc-task", r#"{"Service":"ecs-tasks.amazonaws.com"}"#).await;
+    let env = moto::env(&creds);
     let session = home.path().join("s.toml");
+    moto::session_with_task_role(&session, "svc-task");
     let mut tui = Tui::spawn_env(&["--session", session.to_str().unwrap()], home.path(), 160, 40, &env);
     tui.wait_for("1 Security");
     tui.send("R");

@@ -100,7 +100,10 @@ async fn sweep(server: &Server, n: usize, max_parallel: usize) -> Vec<Outcome> {
     let jobs = (0..n)
         .map(|item| Job {
             item,
-            specs: vec![ProbeSpec { kind: "aws.sts.assumed-role".into(), params: Default::default() }],
+            specs: vec![ProbeSpec {
+                kind: "aws.sts.assumed-role".into(),
+                params: toml::from_str("role = \"task\"").unwrap(),
+            }],
         })
         .collect();
     let opts = Opts { max_parallel, timeout: Duration::from_secs(30), ..Opts::default() };

@@ -2,7 +2,7 @@
 //! timeout. Results are reported through a callback as they come; cancelling aborts the tasks.
 
 use super::registry::{self, Kind};
-use super::{Outcome, ProbeResult, ProbeSpec, Verdict};
+use super::{ProbeResult, ProbeSpec, Verdict};
 use chrono::{SubsecRound, Utc};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -131,7 +131,7 @@ async fn run_one(ctx: Arc<Ctx>, spec: ProbeSpec, timeout: Duration) -> Verdict {
         return Verdict::error(format!("unknown probe kind {:?}", spec.kind));
     };
     if let Some(feature) = kind.missing_feature() {
-        return Verdict::new(Outcome::Warn, registry::not_built(feature), vec![]);
+        return registry::not_built(feature);
     }
     if let Some(refusal) = gate(&ctx, kind) {
         return refusal;

@@ -79,12 +79,15 @@ impl Kind {
     }
 }
 
-/// What a probe says when this build cannot run it.
-pub fn not_built(feature: &str) -> String {
-    format!(
-        "not checked: this golive was built without the `{feature}` feature \
-         (cargo install --path . --features {feature}, or cargo run --release --features {feature})"
-    )
+/// What a probe says when this build cannot run it: undecided, never a warning that lets a
+/// release through.
+pub fn not_built(feature: &str) -> Verdict {
+    Verdict::error(format!("not checked: this golive was built without the `{feature}` feature"))
+}
+
+/// How to get a build that can: for the person at the screen, not for a result or a report.
+pub fn build_hint(feature: &str) -> String {
+    format!("cargo install --path . --features {feature}, or cargo run --release --features {feature}")
 }
 
 impl ParamType {

@@ -1,7 +1,9 @@
 //! Every probe kind by name, with its parameters. The checklist loader validates probe specs here,
 //! the engine looks up the function to run, and the detail pane shows what a kind checks.
 
-pub use super::kind::{Kind, Param, ParamType, ProbeFuture, flag, int, list, not_built, percent, text};
+pub use super::kind::{
+    Kind, Param, ParamType, ProbeFuture, build_hint, flag, int, list, not_built, percent, text,
+};
 use super::{ProbeSpec, aws, local, service};
 
 pub const KINDS: &[Kind] = &[
@@ -19,6 +21,7 @@ pub const KINDS: &[Kind] = &[
     aws::acm::CERTIFICATES,
     aws::autoscaling::MIN_CAPACITY,
     aws::autoscaling::POLICIES,
+    aws::iam::SERVICE_ROLE,
     aws::iam::NO_WILDCARD_ACTIONS,
     aws::iam::NO_WILDCARD_RESOURCES,
     aws::cloudwatch::ALARM,

@@ -96,6 +96,24 @@ pub fn build_account(kind: &str) -> String {
     account
 }
 
+/// Creates the IAM role `name` with a trust policy allowing `principal` (JSON, e.g.
+/// `{"Service":"ecs-tasks.amazonaws.com"}`) to assume it; a role already there is kept.
+pub async fn trusted_role(creds: &Credentials, name: &str, principal: &str) {
+    let iam = aws_sdk_iam::Client::new(&config(creds.clone()).await);
+    let doc = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{principal}}}]}}"#
+    );
+    if let Err(e) = iam.create_role().role_name(name).assume_role_policy_document(doc).send().await {
+        let exists = e.as_service_error().is_some_and(|s| s.is_entity_already_exists_exception());
+        assert!(exists, "creating role {name}: {e:?}");
+    }
+}
+
+/// A session file naming `role` as the role the service runs as.
+pub fn session_with_task_role(path: &std::path::Path, role: &str) {
+    std::fs::write(path, format!("[target]\ntask_role = \"{role}\"\n")).unwrap();
+}
+
 /// The scope the fixture accounts are built for.
 pub fn fixture_target(account: &str) -> golive::probe::target::Target {
     golive::probe::target::Target {

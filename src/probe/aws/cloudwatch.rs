@@ -288,6 +288,10 @@ fn namespace(ctx: &Ctx) -> Result<String, Verdict> {
 }
 
 async fn metrics(client: &Client, ctx: &Ctx, names: &[String]) -> Judged {
+    if names.is_empty() {
+        // Checking no metric is not finding them all present.
+        return Err(Verdict::new(Outcome::NeedsConfig, "name the metrics that must exist (metrics)", vec![]));
+    }
     let ns = namespace(ctx)?;
     let present = metric_names(client, ctx, &ns).await?;
     let evidence = names

@@ -1,4 +1,5 @@
-//! IAM: the task role's policies grant no more than needed.
+//! IAM: the role the service runs as is one only AWS services assume, and its policies grant no
+//! more than needed.
 
 use super::{describe, session};
 use crate::probe::ctx::Ctx;
@@ -22,6 +23,14 @@ pub const NO_WILDCARD_RESOURCES: Kind = Kind::aws(
      Get/List/Describe/Query/Scan/BatchGet/Head/View) on Resource \"*\". The role is the target's \
      task_role.",
     |ctx, _| judged(check(ctx, Rule::Resources)),
+);
+
+pub const SERVICE_ROLE: Kind = Kind::aws(
+    "aws.iam.service-role",
+    "IAM GetRole: the service runs as a role (the target's task_role) that only AWS services may \
+     assume: every principal its trust policy allows is a Service (ecs-tasks.amazonaws.com, \
+     bedrock-agentcore.amazonaws.com, ...), none an IAM user, an account, a federation or \"*\".",
+    |ctx, _| judged(service_role(ctx)),
 );
 
 #[derive(Clone, Copy)]
@@ -103,13 +112,8 @@ fn is_read(action: &str) -> bool {
 /// The findings of one policy document under a rule, one line each.
 pub fn findings(policy: &str, doc: &str, rule_resources: bool) -> Result<Vec<String>, String> {
     let v: Value = serde_json::from_str(doc).map_err(|e| format!("{policy}: not JSON: {e}"))?;
-    let statements = match v.get("Statement") {
-        Some(Value::Array(a)) => a.clone(),
-        Some(s @ Value::Object(_)) => vec![s.clone()],
-        _ => vec![],
-    };
     let mut out = Vec::new();
-    for (n, st) in statements.iter().enumerate() {
+    for (n, st) in statements(&v).iter().enumerate() {
         if st.get("Effect").and_then(Value::as_str) != Some("Allow") {
             continue;
         }
@@ -131,6 +135,79 @@ pub fn findings(policy: &str, doc: &str, rule_resources: bool) -> Result<Vec<Str
         }
     }
     Ok(out)
+}
+
+async fn service_role(ctx: Arc<Ctx>) -> Judged {
+    let Some(role) = ctx.target.task_role.clone() else {
+        return Err(Verdict::new(
+            Outcome::NeedsConfig,
+            "name the role the service runs as (task_role in the target)",
+            vec![],
+        ));
+    };
+    let client = Client::new(&session(&ctx).config);
+    let out = match client.get_role().role_name(&role).send().await {
+        Ok(o) => o,
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_entity_exception()) => {
+            return Ok(Verdict::new(Outcome::Fail, format!("the task role {role} does not exist"), vec![]));
+        }
+        Err(e) => return Err(Verdict::error(describe("IAM GetRole", &e))),
+    };
+    let doc = out.role().and_then(|r| r.assume_role_policy_document()).map(decode).unwrap_or_default();
+    Ok(trust(&role, &doc))
+}
+
+/// Who a role's trust policy lets assume it: a pass only when every principal is an AWS service.
+pub fn trust(role: &str, doc: &str) -> Verdict {
+    let Ok(v) = serde_json::from_str::<Value>(doc) else {
+        return Verdict::error(format!("the trust policy of {role} is not JSON"));
+    };
+    let (mut services, mut others) = (Vec::new(), Vec::new());
+    for st in statements(&v) {
+        let assumes =
+            strings(st.get("Action")).iter().any(|a| a.to_ascii_lowercase().starts_with("sts:assumerole"));
+        if st.get("Effect").and_then(Value::as_str) != Some("Allow") || !assumes {
+            continue;
+        }
+        match st.get("Principal") {
+            Some(Value::Object(p)) => {
+                for (kind, who) in p {
+                    let names = strings(Some(who));
+                    if kind == "Service" {
+                        services.extend(names);
+                    } else {
+                        others.extend(names.into_iter().map(|n| format!("{kind} {n}")));
+                    }
+                }
+            }
+            Some(p) => others.extend(strings(Some(p)).into_iter().map(|n| format!("Principal {n}"))),
+            None => others.push("any principal (NotPrincipal)".into()),
+        }
+    }
+    let mut evidence: Vec<String> = services.iter().map(|s| format!("trusted: Service {s}")).collect();
+    evidence.extend(others.iter().map(|o| format!("trusted: {o}")));
+    if !others.is_empty() {
+        Verdict::new(
+            Outcome::Fail,
+            format!("the task role {role} can be assumed by {}", others.join(", ")),
+            evidence,
+        )
+    } else if services.is_empty() {
+        Verdict::new(Outcome::Fail, format!("no AWS service may assume the task role {role}"), evidence)
+    } else {
+        let summary =
+            format!("the task role {role} is assumed only by AWS services: {}", services.join(", "));
+        Verdict::new(Outcome::Pass, summary, evidence)
+    }
+}
+
+/// A document's statements, whether it holds a list of them or one.
+fn statements(v: &Value) -> Vec<Value> {
+    match v.get("Statement") {
+        Some(Value::Array(a)) => a.clone(),
+        Some(s @ Value::Object(_)) => vec![s.clone()],
+        _ => vec![],
+    }
 }
 
 async fn check(ctx: Arc<Ctx>, rule: Rule) -> Judged {
@@ -188,5 +265,23 @@ mod tests {
             ["p statement Put: dynamodb:PutItem on Resource \"*\""]
         );
         assert_eq!(decode("%7B%22a%22%3A1%7D"), "{\"a\":1}");
+    }
+
+    #[test]
+    fn a_service_role_is_trusted_by_services_only() {
+        let doc = |principal: &str| {
+            format!(
+                r#"{{"Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{principal}}}]}}"#
+            )
+        };
+        let o = |p: &str| trust("r", &doc(p)).outcome;
+        assert_eq!(o(r#"{"Service":"ecs-tasks.amazonaws.com"}"#), Outcome::Pass);
+        assert_eq!(
+            o(r#"{"Service":["ecs-tasks.amazonaws.com"],"AWS":"arn:aws:iam::1:user/bob"}"#),
+            Outcome::Fail
+        );
+        assert_eq!(o(r#""*""#), Outcome::Fail);
+        assert_eq!(o(r#"{"AWS":"arn:aws:iam::123456789012:root"}"#), Outcome::Fail);
+        assert_eq!(trust("r", r#"{"Statement":[]}"#).outcome, Outcome::Fail);
     }
 }

@@ -1,34 +1,48 @@
-//! STS: who the credentials belong to.
+//! STS: who golive's own credentials belong to (a CI runner's, say): not the service's role,
+//! which `aws.iam.service-role` judges.
 
 use super::describe;
 use crate::probe::ctx::Ctx;
-use crate::probe::kind::{Kind, ProbeFuture};
+use crate::probe::kind::{Kind, Param, ParamType, ProbeFuture, text};
 use crate::probe::{Outcome, Verdict};
 use std::sync::Arc;
 
 pub const ASSUMED_ROLE: Kind = Kind::aws(
     "aws.sts.assumed-role",
-    "STS GetCallerIdentity: the caller is an assumed IAM role (arn:...:assumed-role/...), not an \
-     IAM user's long-lived keys or the root user.",
+    "STS GetCallerIdentity: golive itself (a CI runner, say) runs as the assumed IAM role `role`, \
+     not an IAM user's long-lived keys or the root user. Judges golive's credentials, not the \
+     service's.",
     run_assumed_role,
-);
+)
+.with_params(&[Param { name: "role", ty: ParamType::Str, doc: "the role golive should run as" }]);
 
-fn run_assumed_role(ctx: Arc<Ctx>, _params: toml::Table) -> ProbeFuture {
+fn run_assumed_role(ctx: Arc<Ctx>, params: toml::Table) -> ProbeFuture {
     Box::pin(async move {
+        let expected = text(&params, "role", "").to_string();
+        if expected.is_empty() {
+            return Verdict::new(Outcome::NeedsConfig, "name the role golive should run as (role)", vec![]);
+        }
         let Ok(aws) = &ctx.aws else { unreachable!("the engine gates AWS probes") };
         let sts = aws_sdk_sts::Client::new(&aws.config);
         match sts.get_caller_identity().send().await {
-            Ok(out) => assumed_role(out.arn().unwrap_or_default()),
+            Ok(out) => assumed_role(out.arn().unwrap_or_default(), &expected),
             Err(e) => Verdict::error(describe("STS GetCallerIdentity", &e)),
         }
     })
 }
 
-pub fn assumed_role(arn: &str) -> Verdict {
+pub fn assumed_role(arn: &str, expected: &str) -> Verdict {
     let evidence = vec![format!("caller {arn}")];
     let resource = arn.splitn(6, ':').nth(5).unwrap_or("");
     if resource.starts_with("assumed-role/") {
         let role = resource.split('/').nth(1).unwrap_or("");
+        if role != expected {
+            return Verdict::new(
+                Outcome::Fail,
+                format!("the caller is the assumed role {role}, not {expected}"),
+                evidence,
+            );
+        }
         Verdict::new(Outcome::Pass, format!("the caller is the assumed role {role}"), evidence)
     } else if resource == "root" {
         Verdict::new(Outcome::Fail, "the caller is the account's root user", evidence)
@@ -45,8 +59,9 @@ mod tests {
 
     #[test]
     fn arns_are_classified() {
-        let o = |arn| assumed_role(arn).outcome;
+        let o = |arn| assumed_role(arn, "agent-task").outcome;
         assert_eq!(o("arn:aws:sts::123456789012:assumed-role/agent-task/i-1"), Outcome::Pass);
+        assert_eq!(o("arn:aws:sts::123456789012:assumed-role/admin/i-1"), Outcome::Fail);
         assert_eq!(o("arn:aws:iam::123456789012:user/moto"), Outcome::Fail);
         assert_eq!(o("arn:aws:iam::123456789012:root"), Outcome::Fail);
         assert_eq!(o("arn:aws:sts::123456789012:federated-user/bob"), Outcome::Warn);

@@ -130,7 +130,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::styled(format!("{}{params}: {}", kind.name, kind.doc), theme::DIM));
         if let Some(missing) = kind.missing_feature() {
             lines.push(Line::styled(
-                format!("  {}", crate::probe::registry::not_built(missing)),
+                format!(
+                    "  {} ({})",
+                    crate::probe::registry::not_built(missing).summary,
+                    crate::probe::registry::build_hint(missing)
+                ),
                 theme::MATCH,
             ));
         }
