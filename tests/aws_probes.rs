@@ -94,9 +94,11 @@ async fn create_budget(config: &aws_config::SdkConfig, account: &str, b: Budget,
     req.send().await.expect("moto CreateBudget");
 }
 
+/// An alert counts only when someone can be shown to receive it (moto cannot answer who does:
+/// undecided, where 52bd361 passed), on a COST or USAGE budget, going over at most 80 %.
 #[tokio::test]
-async fn budget_alerts_pass_at_80_percent_and_fail_above_or_without_budgets() {
-    // Passing fixture: an alert at 80 % of a monthly cost budget.
+async fn budget_alerts_need_a_receiver_and_a_threshold_going_over_at_most_80_percent() {
+    // An alert at 80 % of a monthly cost budget, its subscribers unreadable here.
     let good = moto::fresh_account();
     let creds = moto::role_creds(&good).await;
     let config = moto::config(creds.clone()).await;
@@ -108,8 +110,11 @@ async fn budget_alerts_pass_at_80_percent_and_fail_above_or_without_budgets() {
     )
     .await;
     let r = run(ctx_for(creds).await, "aws.budgets.alerts").await;
-    assert_eq!(r.outcome, Outcome::Pass, "{r:?}");
-    assert_eq!(r.summary, "alert at or below 80% on golive-monthly");
+    assert_eq!(r.outcome, Outcome::Error, "{r:?}");
+    assert_eq!(
+        r.summary,
+        "alerts at or below 80% exist but who receives them could not be read: golive-monthly"
+    );
     assert!(
         r.evidence.contains(&"budget golive-monthly: limit 5000 USD (COST, MONTHLY)".to_string()),
         "{r:?}"
@@ -135,7 +140,21 @@ async fn budget_alerts_pass_at_80_percent_and_fail_above_or_without_budgets() {
     .await;
     let r = run(ctx_for(creds).await, "aws.budgets.alerts").await;
     assert_eq!(r.outcome, Outcome::Fail, "{r:?}");
-    assert_eq!(r.summary, "no budget notification at or below 80% (1 budgets checked)");
+    assert_eq!(r.summary, "no COST or USAGE budget notifies when spending goes over 80% (1 budgets checked)");
+
+    // "Less than" is no alert before the money is gone.
+    let under = moto::fresh_account();
+    let creds = moto::role_creds(&under).await;
+    let config = moto::config(creds.clone()).await;
+    let mut less = notification(NotificationType::Actual, 50.0);
+    less.comparison_operator = ComparisonOperator::LessThan;
+    create_budget(&config, &under, budget("golive-under", BudgetType::Cost, "100"), vec![less]).await;
+    let r = run(ctx_for(creds).await, "aws.budgets.alerts").await;
+    assert_eq!(r.outcome, Outcome::Fail, "{r:?}");
+    assert!(
+        r.evidence.contains(&"  notification ACTUAL LESS_THAN 50% of golive-under (not counted)".to_string()),
+        "{r:?}"
+    );
 
     // A stricter threshold parameter from the checklist.
     let ctx = ctx_for(moto::role_creds(&good).await).await;
@@ -150,8 +169,11 @@ async fn budget_alerts_pass_at_80_percent_and_fail_above_or_without_budgets() {
     assert_eq!((r.outcome, r.summary), (Outcome::Fail, format!("no budgets in account {empty}")));
 }
 
+/// An alert is not a limit: Spending Limits needs a Budgets action on a capped COST budget. moto
+/// does not serve Budgets actions, so a budget with only an alert is undecided here (52bd361
+/// passed it); the action itself is judged on recorded responses below.
 #[tokio::test]
-async fn spending_limit_needs_a_cost_budget_with_an_actual_or_forecast_alert() {
+async fn spending_limit_is_not_an_alert() {
     let good = moto::fresh_account();
     let creds = moto::role_creds(&good).await;
     let config = moto::config(creds.clone()).await;
@@ -163,13 +185,10 @@ async fn spending_limit_needs_a_cost_budget_with_an_actual_or_forecast_alert() {
     )
     .await;
     let r = run(ctx_for(creds).await, "aws.budgets.spending-limit").await;
-    assert_eq!(
-        (r.outcome, r.summary.as_str()),
-        (Outcome::Pass, "spending limit with alerts: bedrock-cap"),
-        "{r:?}"
-    );
+    assert_eq!(r.outcome, Outcome::Error, "{r:?}");
+    assert!(r.summary.starts_with("Budgets DescribeBudgetActionsForAccount: "), "{r:?}");
 
-    // A usage budget and a cost budget without notifications do not count.
+    // A usage budget caps no spending.
     let bad = moto::fresh_account();
     let creds = moto::role_creds(&bad).await;
     let config = moto::config(creds.clone()).await;
@@ -180,13 +199,9 @@ async fn spending_limit_needs_a_cost_budget_with_an_actual_or_forecast_alert() {
         vec![notification(NotificationType::Actual, 80.0)],
     )
     .await;
-    create_budget(&config, &bad, budget("silent", BudgetType::Cost, "100"), vec![]).await;
     let r = run(ctx_for(creds).await, "aws.budgets.spending-limit").await;
     assert_eq!(r.outcome, Outcome::Fail, "{r:?}");
-    assert_eq!(
-        r.summary,
-        "none of 2 budgets is a COST budget with a limit and an ACTUAL or FORECASTED notification"
-    );
+    assert_eq!(r.summary, "none of 1 budgets is a COST budget with a limit");
 }
 
 /// moto lacks DescribeSubscribersForNotification, so the subscriber path runs on recorded
@@ -194,9 +209,13 @@ async fn spending_limit_needs_a_cost_budget_with_an_actual_or_forecast_alert() {
 mod recorded {
     use super::*;
     use aws_sdk_budgets::Client;
+    use aws_sdk_budgets::operation::describe_budget_actions_for_account::DescribeBudgetActionsForAccountOutput;
     use aws_sdk_budgets::operation::describe_budgets::DescribeBudgetsOutput;
     use aws_sdk_budgets::operation::describe_notifications_for_budget::DescribeNotificationsForBudgetOutput;
     use aws_sdk_budgets::operation::describe_subscribers_for_notification::DescribeSubscribersForNotificationOutput;
+    use aws_sdk_budgets::types::{
+        Action, ActionStatus, ActionThreshold, ActionType, ApprovalModel, Definition, IamActionDefinition,
+    };
     use aws_smithy_mocks::{RuleMode, mock, mock_client};
 
     fn client(subscribers: Vec<Subscriber>) -> Client {
@@ -242,6 +261,84 @@ mod recorded {
                     .to_string()
             ),
             "{v:?}"
+        );
+    }
+
+    fn limits(actions: Vec<Action>) -> Client {
+        let budgets = mock!(Client::describe_budgets).then_output(|| {
+            DescribeBudgetsOutput::builder()
+                .budgets(budget("golive-monthly", BudgetType::Cost, "5000"))
+                .build()
+        });
+        let notes = mock!(Client::describe_notifications_for_budget).then_output(|| {
+            DescribeNotificationsForBudgetOutput::builder()
+                .notifications(notification(NotificationType::Actual, 80.0))
+                .build()
+        });
+        let acts = mock!(Client::describe_budget_actions_for_account).then_output(move || {
+            DescribeBudgetActionsForAccountOutput::builder()
+                .set_actions(Some(actions.clone()))
+                .build()
+                .unwrap()
+        });
+        mock_client!(aws_sdk_budgets, RuleMode::MatchAny, [&budgets, &notes, &acts])
+    }
+
+    #[tokio::test]
+    async fn a_budgets_action_on_a_capped_cost_budget_is_a_spending_limit() {
+        let deny = Action::builder()
+            .action_id("a-1")
+            .budget_name("golive-monthly")
+            .notification_type(NotificationType::Actual)
+            .action_type(ActionType::Iam)
+            .action_threshold(
+                ActionThreshold::builder()
+                    .action_threshold_value(100.0)
+                    .action_threshold_type(ThresholdType::Percentage)
+                    .build()
+                    .unwrap(),
+            )
+            .definition(
+                Definition::builder()
+                    .iam_action_definition(
+                        IamActionDefinition::builder()
+                            .policy_arn("arn:aws:iam::aws:policy/AWSDenyAll")
+                            .roles("agent-task")
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .execution_role_arn("arn:aws:iam::111122223333:role/budgets")
+            .approval_model(ApprovalModel::Auto)
+            .status(ActionStatus::Standby)
+            .subscribers(
+                Subscriber::builder()
+                    .subscription_type(SubscriptionType::Email)
+                    .address("ops@example.com")
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap();
+        let v = budgets::spending_limit(&limits(vec![deny]), "111122223333").await;
+        assert_eq!(
+            (v.outcome, v.summary.as_str()),
+            (Outcome::Pass, "spending limit enforced by a Budgets action: golive-monthly"),
+            "{v:?}"
+        );
+        assert!(
+            v.evidence.contains(
+                &"  action a-1 on golive-monthly: APPLY_IAM_POLICY (AUTOMATIC, STANDBY)".to_string()
+            )
+        );
+        let v = budgets::spending_limit(&limits(vec![]), "111122223333").await;
+        assert_eq!(
+            (v.outcome, v.summary.as_str()),
+            (
+                Outcome::Fail,
+                "an alert is not a limit: no Budgets action acts on golive-monthly when spending reaches it"
+            )
         );
     }
 

@@ -303,6 +303,24 @@ async fn load_balancers_waf_rate_limits_tls_zones_and_health() {
     .await;
 }
 
+/// A scope holding no internet-facing ALB (here only an internal network load balancer) is not a
+/// WAF or rate-limiting pass: the public entry was not found (it passed on 52bd361).
+#[tokio::test]
+async fn no_internet_facing_load_balancer_is_not_a_waf_pass() {
+    let (_, bad) = accounts();
+    let config = moto::config(moto::role_creds(bad).await).await;
+    let session = connect_with(config, Duration::from_secs(10), "default").await.unwrap();
+    let target =
+        golive::probe::target::Target { name_prefix: Some("agent-nlb".into()), ..moto::fixture_target(bad) };
+    let ctx = Arc::new(Ctx::new(Ok(session), target));
+    for id in ["security.waf-enabled", "performance.rate-limiting"] {
+        let r = engine::run_job(ctx.clone(), item_spec(id), Duration::from_secs(20)).await;
+        assert_eq!(r.outcome, Outcome::NeedsConfig, "{id}: {r:#?}");
+        assert!(r.summary.starts_with("no internet-facing application load balancer in scope"), "{r:#?}");
+        assert_eq!(r.evidence, ["load balancer agent-nlb: not an internet-facing ALB"], "{r:#?}");
+    }
+}
+
 #[tokio::test]
 async fn xray_no_traces_fails() {
     // The passing case runs on a recorded response: moto's GetTraceSummaries reply with traces in

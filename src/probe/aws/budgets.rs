@@ -2,17 +2,18 @@
 
 use super::describe;
 use crate::probe::ctx::Ctx;
-use crate::probe::kind::{Kind, Param, ParamType, ProbeFuture, percent};
+use crate::probe::kind::{Judged, Kind, Param, ParamType, ProbeFuture, percent};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_budgets::Client;
-use aws_sdk_budgets::types::{Budget, BudgetType, Notification, NotificationType, ThresholdType};
+use aws_sdk_budgets::types::{Action, Budget, BudgetType, ComparisonOperator, Notification, ThresholdType};
 use std::sync::Arc;
 
 pub const ALERTS: Kind = Kind::aws(
     "aws.budgets.alerts",
-    "AWS Budgets (DescribeBudgets, DescribeNotificationsForBudget): at least one budget has a \
-     notification at or below max_threshold_percent of its limit. Its subscribers are listed \
-     where DescribeSubscribersForNotification answers; a notification nobody receives is a warning.",
+    "AWS Budgets (DescribeBudgets, DescribeNotificationsForBudget, DescribeSubscribersForNotification): \
+     a COST or USAGE budget has a GREATER_THAN notification at or below max_threshold_percent of its \
+     limit, and someone receives it. Subscribers that cannot be read leave it undecided; a \
+     notification nobody receives is a warning.",
     run_alerts,
 )
 .with_params(&[Param {
@@ -23,8 +24,9 @@ pub const ALERTS: Kind = Kind::aws(
 
 pub const SPENDING_LIMIT: Kind = Kind::aws(
     "aws.budgets.spending-limit",
-    "AWS Budgets: a COST budget with a limit above zero and an ACTUAL or FORECASTED notification, \
-     so spending past the limit is announced (AWS does not stop spending by itself).",
+    "AWS Budgets (DescribeBudgets, DescribeBudgetActionsForAccount): a COST budget with a limit \
+     above zero carries a Budgets action (an IAM or SCP policy, or stopping instances) that acts \
+     when spending reaches it. An alert is not a limit: AWS does not stop spending by itself.",
     run_spending_limit,
 );
 
@@ -45,7 +47,7 @@ fn run_spending_limit(ctx: Arc<Ctx>, _params: toml::Table) -> ProbeFuture {
         let Ok(aws) = &ctx.aws else { unreachable!("the engine gates AWS probes") };
         let client = Client::new(&aws.config);
         match shared_budgets(&ctx, &client, &aws.identity.account).await {
-            Ok(all) => spending_limit_in(&aws.identity.account, &all),
+            Ok(all) => spending_limit_in(&client, &aws.identity.account, &all).await.into(),
             Err(v) => v,
         }
     })
@@ -150,40 +152,70 @@ async fn alerts_in(client: &Client, account: &str, all: &[(Budget, Vec<Notificat
     let mut alerting = Vec::new();
     for (b, notes) in all {
         evidence.push(budget_line(b));
+        // Only spending or usage going over a threshold is an alert before the money is gone
+        // (not a savings-plan or reservation budget, not "less than").
+        let counts = matches!(b.budget_type(), BudgetType::Cost | BudgetType::Usage);
         for n in notes {
-            evidence.push(notification_line(b, n));
-            if threshold_percent(b, n).is_some_and(|p| p <= max) {
+            let over = *n.comparison_operator() == ComparisonOperator::GreaterThan;
+            let line = notification_line(b, n);
+            if counts && over && threshold_percent(b, n).is_some_and(|p| p <= max) {
                 alerting.push((b, n));
+                evidence.push(line);
+            } else {
+                evidence.push(format!("{line} (not counted)"));
             }
         }
     }
     if alerting.is_empty() {
         return Verdict::new(
             Outcome::Fail,
-            format!("no budget notification at or below {max}% ({} budgets checked)", all.len()),
+            format!(
+                "no COST or USAGE budget notifies when spending goes over {max}% ({} budgets checked)",
+                all.len()
+            ),
             evidence,
         );
     }
-    let mut unheard = Vec::new();
+    let (mut heard, mut unheard, mut unverified) = (Vec::new(), Vec::new(), Vec::new());
     for (b, n) in &alerting {
         match subscribers(client, account, b.budget_name(), n).await {
             Ok(subs) if subs.is_empty() => {
                 evidence.push(format!("  subscribers of {}: none", b.budget_name()));
                 unheard.push(b.budget_name());
             }
-            Ok(subs) => evidence.push(format!("  subscribers of {}: {}", b.budget_name(), subs.join(", "))),
-            Err(why) => evidence.push(format!("  subscribers of {}: not verified ({why})", b.budget_name())),
+            Ok(subs) => {
+                evidence.push(format!("  subscribers of {}: {}", b.budget_name(), subs.join(", ")));
+                heard.push(b.budget_name());
+            }
+            Err(why) => {
+                evidence.push(format!("  subscribers of {}: not verified ({why})", b.budget_name()));
+                unverified.push(b.budget_name());
+            }
         }
     }
-    let names: Vec<&str> = alerting.iter().map(|(b, _)| b.budget_name()).collect();
-    if unheard.len() == alerting.len() {
+    if !heard.is_empty() {
         return Verdict::new(
-            Outcome::Warn,
-            format!("alerts at or below {max}% exist but nobody is subscribed: {}", unheard.join(", ")),
+            Outcome::Pass,
+            format!("alert at or below {max}% on {}", heard.join(", ")),
             evidence,
         );
     }
-    Verdict::new(Outcome::Pass, format!("alert at or below {max}% on {}", names.join(", ")), evidence)
+    if !unverified.is_empty() {
+        // An alert nobody can be shown to receive is not an alert anyone can sign for.
+        return Verdict::new(
+            Outcome::Error,
+            format!(
+                "alerts at or below {max}% exist but who receives them could not be read: {}",
+                unverified.join(", ")
+            ),
+            evidence,
+        );
+    }
+    Verdict::new(
+        Outcome::Warn,
+        format!("alerts at or below {max}% exist but nobody is subscribed: {}", unheard.join(", ")),
+        evidence,
+    )
 }
 
 /// The subscribers of one notification, as `EMAIL ops@example.com`.
@@ -210,36 +242,71 @@ pub async fn subscribers(
 
 pub async fn spending_limit(client: &Client, account: &str) -> Verdict {
     match budgets_with_notifications(client, account).await {
-        Ok(all) => spending_limit_in(account, &all),
+        Ok(all) => spending_limit_in(client, account, &all).await.into(),
         Err(v) => v,
     }
 }
 
-fn spending_limit_in(account: &str, all: &[(Budget, Vec<Notification>)]) -> Verdict {
-    let mut evidence = Vec::new();
-    let mut limited = Vec::new();
-    for (b, notes) in all {
-        evidence.push(budget_line(b));
-        evidence.extend(notes.iter().map(|n| notification_line(b, n)));
-        let is_cost = *b.budget_type() == BudgetType::Cost;
-        let has_limit = limit(b).is_some_and(|(a, _)| a > 0.0);
-        let announced = notes.iter().any(|n| {
-            matches!(n.notification_type(), NotificationType::Actual | NotificationType::Forecasted)
-        });
-        if is_cost && has_limit && announced {
-            limited.push(b.budget_name());
+/// Every Budgets action of the account.
+async fn actions(client: &Client, account: &str) -> Result<Vec<Action>, Verdict> {
+    let mut all = Vec::new();
+    let mut token = None;
+    loop {
+        let out = client
+            .describe_budget_actions_for_account()
+            .account_id(account)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("Budgets DescribeBudgetActionsForAccount", &e)))?;
+        all.extend(out.actions().iter().cloned());
+        token = out.next_token().filter(|t| !t.is_empty()).map(str::to_string);
+        if token.is_none() {
+            return Ok(all);
         }
     }
-    if limited.is_empty() {
-        let why = if all.is_empty() {
-            format!("no budgets in account {account}")
-        } else {
-            format!(
-                "none of {} budgets is a COST budget with a limit and an ACTUAL or FORECASTED notification",
-                all.len()
-            )
-        };
-        return Verdict::new(Outcome::Fail, why, evidence);
+}
+
+async fn spending_limit_in(client: &Client, account: &str, all: &[(Budget, Vec<Notification>)]) -> Judged {
+    if all.is_empty() {
+        return Ok(Verdict::new(Outcome::Fail, format!("no budgets in account {account}"), vec![]));
     }
-    Verdict::new(Outcome::Pass, format!("spending limit with alerts: {}", limited.join(", ")), evidence)
+    let capped: Vec<&Budget> = all
+        .iter()
+        .map(|(b, _)| b)
+        .filter(|b| *b.budget_type() == BudgetType::Cost && limit(b).is_some_and(|(a, _)| a > 0.0))
+        .collect();
+    let mut evidence: Vec<String> = all.iter().map(|(b, _)| budget_line(b)).collect();
+    if capped.is_empty() {
+        let why = format!("none of {} budgets is a COST budget with a limit", all.len());
+        return Ok(Verdict::new(Outcome::Fail, why, evidence));
+    }
+    let actions = actions(client, account).await?;
+    let mut enforced = Vec::new();
+    for a in &actions {
+        evidence.push(format!(
+            "  action {} on {}: {} ({}, {})",
+            a.action_id(),
+            a.budget_name(),
+            a.action_type().as_str(),
+            a.approval_model().as_str(),
+            a.status().as_str()
+        ));
+        if capped.iter().any(|b| b.budget_name() == a.budget_name()) && !enforced.contains(&a.budget_name()) {
+            enforced.push(a.budget_name());
+        }
+    }
+    if enforced.is_empty() {
+        let names: Vec<&str> = capped.iter().map(|b| b.budget_name()).collect();
+        let why = format!(
+            "an alert is not a limit: no Budgets action acts on {} when spending reaches it",
+            names.join(", ")
+        );
+        return Ok(Verdict::new(Outcome::Fail, why, evidence));
+    }
+    Ok(Verdict::new(
+        Outcome::Pass,
+        format!("spending limit enforced by a Budgets action: {}", enforced.join(", ")),
+        evidence,
+    ))
 }

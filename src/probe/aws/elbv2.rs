@@ -28,8 +28,8 @@ pub const RATE_LIMIT: Kind = Kind::aws(
 pub const TLS: Kind = Kind::aws(
     "aws.elbv2.tls",
     "ELBv2 DescribeListeners on every load balancer in scope: no plain HTTP listener except one that \
-     redirects to HTTPS; HTTPS/TLS listeners use a TLS 1.2+ security policy (TLS13, TLS-1-2 or \
-     FS-1-2 policies).",
+     redirects to HTTPS; HTTPS/TLS listeners use a security policy whose minimum is TLS 1.2 \
+     (TLS13-1-2, TLS13-1-3, TLS-1-2 or FS-1-2 policies; TLS13-1-0 and TLS13-1-1 accept 1.0 and 1.1).",
     |ctx, _| judged(async move { tls(&ctx).await }),
 );
 
@@ -109,10 +109,13 @@ async fn waf(ctx: &Ctx, rate: bool) -> Judged {
         })
         .collect();
     if public.is_empty() {
-        return Ok(Verdict::new(
-            Outcome::Pass,
-            "no internet-facing application load balancer in scope: nothing public to protect",
-            lbs.iter().map(|lb| format!("load balancer {}: not internet-facing ALB", name(lb))).collect(),
+        // The service's public entry may be elsewhere (API Gateway, CloudFront, an AgentCore
+        // endpoint): finding no ALB is not finding it protected.
+        return Err(Verdict::new(
+            Outcome::NeedsConfig,
+            "no internet-facing application load balancer in scope: the public entry was not found, \
+             so nothing was checked",
+            lbs.iter().map(|lb| format!("load balancer {}: not an internet-facing ALB", name(lb))).collect(),
         ));
     }
     let waf = aws_sdk_wafv2::Client::new(&session(ctx).config);
@@ -164,9 +167,11 @@ async fn waf(ctx: &Ctx, rate: bool) -> Judged {
     })
 }
 
-/// Security policies that allow nothing older than TLS 1.2.
-fn tls12_policy(policy: &str) -> bool {
-    ["TLS13", "TLS-1-2", "FS-1-2"].iter().any(|p| policy.contains(p))
+/// Security policies that allow nothing older than TLS 1.2, judged by the minimum version in the
+/// policy's name: the TLS13-1-0 and TLS13-1-1 policies offer TLS 1.3 yet still accept 1.0 and 1.1,
+/// and the undated ones (ELBSecurityPolicy-2016-08, FS-2018-06) accept 1.0.
+pub fn tls12_policy(policy: &str) -> bool {
+    ["TLS13-1-2", "TLS13-1-3", "TLS-1-2", "FS-1-2"].iter().any(|p| policy.contains(p))
 }
 
 async fn tls(ctx: &Ctx) -> Judged {
@@ -289,5 +294,32 @@ async fn health_checks(ctx: &Ctx) -> Judged {
         ))
     } else {
         Ok(Verdict::new(Outcome::Fail, bad.join("; "), evidence))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_policy_is_judged_by_the_oldest_version_it_accepts() {
+        for ok in [
+            "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+            "ELBSecurityPolicy-TLS13-1-3-2021-06",
+            "ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
+            "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+        ] {
+            assert!(tls12_policy(ok), "{ok}");
+        }
+        for old in [
+            "ELBSecurityPolicy-TLS13-1-0-2021-06",
+            "ELBSecurityPolicy-TLS13-1-1-2021-06",
+            "ELBSecurityPolicy-TLS-1-1-2017-01",
+            "ELBSecurityPolicy-FS-1-1-2019-08",
+            "ELBSecurityPolicy-2016-08",
+        ] {
+            assert!(!tls12_policy(old), "{old}");
+        }
     }
 }
