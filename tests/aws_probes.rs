@@ -446,3 +446,40 @@ async fn service_linked_roles_judges_the_task_roles_trust_policy() {
     let r = probe(Some("svc-gone")).await;
     assert_eq!((r.outcome, r.summary.as_str()), (Outcome::Fail, "the task role svc-gone does not exist"));
 }
+
+/// A dashboard without widgets shows nothing, and an alarm that tells nobody is not monitoring:
+/// both passed on 52bd361.
+#[tokio::test]
+async fn an_empty_dashboard_and_a_silent_alarm_are_not_monitoring() {
+    let account = moto::fresh_account();
+    let config = moto::config(moto::role_creds(&account).await).await;
+    let cw = aws_sdk_cloudwatch::Client::new(&config);
+    cw.put_dashboard().dashboard_name("svc-main").dashboard_body(r#"{"widgets": []}"#).send().await.unwrap();
+    cw.put_metric_alarm()
+        .alarm_name("svc-HighErrorRate")
+        .namespace("Svc")
+        .metric_name("errors_total")
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
+        .period(300)
+        .evaluation_periods(1)
+        .threshold(5.0)
+        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .unwrap();
+    let session = connect_with(config, Duration::from_secs(10), "default").await.expect("moto answers STS");
+    let target = golive::probe::target::Target { name_prefix: Some("svc-".into()), ..Default::default() };
+    let ctx = Arc::new(Ctx::new(Ok(session), target));
+    let r = run(ctx.clone(), "aws.cloudwatch.dashboards").await;
+    assert_eq!(
+        (r.outcome, r.summary.as_str()),
+        (Outcome::Fail, "dashboards without widgets: svc-main"),
+        "{r:?}"
+    );
+    let r = run(ctx, "aws.cloudwatch.monitoring-active").await;
+    assert_eq!(r.outcome, Outcome::Fail, "{r:?}");
+    assert_eq!(
+        r.summary,
+        "svc-HighErrorRate no alarm action; no dashboards with widgets whose name starts with \"svc-\""
+    );
+}

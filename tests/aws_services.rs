@@ -230,14 +230,14 @@ async fn cloudwatch_runbooks_dashboards_and_monitoring() {
     .await;
     item_on_both(
         "observability.dashboards-created",
-        "1 dashboards: agent-main",
+        "1 dashboards with widgets: agent-main",
         "no CloudWatch dashboards whose name starts with \"agent-\"",
     )
     .await;
     item_on_both(
         "final.monitoring-active",
         "2 alarms active, 1 dashboards",
-        "agent-HighErrorRate actions disabled; no dashboards whose name starts with \"agent-\"",
+        "agent-HighErrorRate actions disabled; no dashboards with widgets whose name starts with \"agent-\"",
     )
     .await;
 }

@@ -185,11 +185,14 @@ async fn a_name_that_does_not_resolve_fails() {
     let r = ask(&ns, "empty.golive.test", None).await;
     assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
     assert!(r.summary.starts_with("empty.golive.test has no"), "{r:#?}");
-    // Resolving without an expected answer passes, and says nothing was compared.
+    // Resolving without an expected answer is not a pass (it was on 52bd361): nothing was compared.
     let r = ask(&ns, "other.golive.test", None).await;
     assert_eq!(
         (r.outcome, r.summary.as_str()),
-        (Outcome::Pass, "other.golive.test resolves to 10.9.9.9 (no expected answer set in the target)")
+        (
+            Outcome::NeedsConfig,
+            "other.golive.test resolves to 10.9.9.9; whether that is the service is not checked: set dns_expect in the target"
+        )
     );
 }
 
@@ -203,7 +206,11 @@ async fn a_name_server_that_never_answers_is_an_error_not_a_fail() {
 
 #[tokio::test]
 async fn the_system_resolver_reads_the_hosts_file() {
-    let target = Target { domain: Some("localhost".into()), ..Default::default() };
+    let target = Target {
+        domain: Some("localhost".into()),
+        dns_expect: Some("127.0.0.1".into()),
+        ..Default::default()
+    };
     let r = run(target, Duration::from_secs(10)).await;
     assert_eq!(r.outcome, Outcome::Pass, "{r:#?}");
     assert!(r.summary.starts_with("localhost resolves to "), "{r:#?}");

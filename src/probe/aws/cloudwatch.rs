@@ -35,15 +35,17 @@ pub const TESTED: Kind = Kind::aws(
 
 pub const ACTIVE: Kind = Kind::aws(
     "aws.cloudwatch.monitoring-active",
-    "CloudWatch DescribeAlarms and ListDashboards: alarms in scope exist, all with actions enabled \
-     and none in INSUFFICIENT_DATA, and at least one dashboard in scope exists.",
+    "CloudWatch DescribeAlarms, ListDashboards and GetDashboard: alarms in scope exist, each with \
+     actions enabled and an alarm action (someone is told) and none in INSUFFICIENT_DATA, and at \
+     least one dashboard in scope shows widgets.",
     |ctx, _| judged(async move { active(&client(&ctx), &ctx).await }),
 );
 
 pub const DASHBOARDS: Kind = Kind::aws(
     "aws.cloudwatch.dashboards",
-    "CloudWatch ListDashboards: at least one dashboard in scope (name_prefix).",
-    |ctx, _| Box::pin(async move { dashboards(&client(&ctx), &ctx).await }),
+    "CloudWatch ListDashboards and GetDashboard: at least one dashboard in scope (name_prefix), \
+     and every one in scope shows at least one widget.",
+    |ctx, _| judged(async move { dashboards(&client(&ctx), &ctx).await }),
 );
 
 pub const METRICS: Kind = Kind::aws(
@@ -220,51 +222,86 @@ pub async fn tested(client: &Client, ctx: &Ctx) -> Judged {
     Ok(Verdict::unless(&never, Outcome::Fail, ok, "never tested (never in ALARM)", evidence))
 }
 
-async fn dashboard_names(client: &Client, ctx: &Ctx) -> Result<Vec<String>, Verdict> {
+/// The dashboards in scope with how many widgets each shows: a dashboard nobody put a widget on
+/// shows nothing.
+async fn dashboards_in_scope(client: &Client, ctx: &Ctx) -> Result<Vec<(String, usize)>, Verdict> {
     ctx.shared("cloudwatch.dashboards", || async {
-        let out = client
-            .list_dashboards()
-            .set_dashboard_name_prefix(ctx.target.name_prefix.clone())
-            .send()
-            .await
-            .map_err(|e| Verdict::error(describe("CloudWatch ListDashboards", &e)))?;
-        Ok(out.dashboard_entries().iter().filter_map(|d| d.dashboard_name().map(str::to_string)).collect())
+        let mut names = Vec::new();
+        let mut token = None;
+        loop {
+            let out = client
+                .list_dashboards()
+                .set_dashboard_name_prefix(ctx.target.name_prefix.clone())
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| Verdict::error(describe("CloudWatch ListDashboards", &e)))?;
+            names.extend(
+                out.dashboard_entries().iter().filter_map(|d| d.dashboard_name().map(str::to_string)),
+            );
+            token = out.next_token().map(str::to_string);
+            if token.is_none() {
+                break;
+            }
+        }
+        let mut all = Vec::new();
+        for name in names {
+            let out = client
+                .get_dashboard()
+                .dashboard_name(&name)
+                .send()
+                .await
+                .map_err(|e| Verdict::error(describe("CloudWatch GetDashboard", &e)))?;
+            let body: serde_json::Value =
+                serde_json::from_str(out.dashboard_body().unwrap_or("{}")).unwrap_or_default();
+            let widgets = body.get("widgets").and_then(serde_json::Value::as_array).map_or(0, Vec::len);
+            all.push((name, widgets));
+        }
+        Ok(all)
     })
     .await
 }
 
-async fn dashboards(client: &Client, ctx: &Ctx) -> Verdict {
-    match dashboard_names(client, ctx).await {
-        Err(v) => v,
-        Ok(names) if names.is_empty() => {
-            Verdict::new(Outcome::Fail, ctx.target.scope_words("CloudWatch dashboards"), vec![])
-        }
-        Ok(names) => Verdict::new(
-            Outcome::Pass,
-            format!("{} dashboards: {}", names.len(), names.join(", ")),
-            names.iter().map(|n| format!("dashboard {n}")).collect(),
-        ),
+fn dashboard_line((name, widgets): &(String, usize)) -> String {
+    format!("dashboard {name}: {widgets} widgets")
+}
+
+async fn dashboards(client: &Client, ctx: &Ctx) -> Judged {
+    let all = dashboards_in_scope(client, ctx).await?;
+    if all.is_empty() {
+        return Ok(Verdict::new(Outcome::Fail, ctx.target.scope_words("CloudWatch dashboards"), vec![]));
     }
+    let evidence = all.iter().map(dashboard_line).collect();
+    let empty: Vec<&str> = all.iter().filter(|(_, w)| *w == 0).map(|(n, _)| n.as_str()).collect();
+    let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
+    let ok = format!("{} dashboards with widgets: {}", all.len(), names.join(", "));
+    Ok(Verdict::unless(&empty, Outcome::Fail, ok, "dashboards without widgets", evidence))
 }
 
 async fn active(client: &Client, ctx: &Ctx) -> Judged {
     let all = some_alarms(client, ctx).await?;
     let mut evidence: Vec<String> = all.iter().map(alarm_line).collect();
-    let boards = dashboard_names(client, ctx).await?;
-    evidence.extend(boards.iter().map(|n| format!("dashboard {n}")));
+    let boards: Vec<(String, usize)> =
+        dashboards_in_scope(client, ctx).await?.into_iter().filter(|(_, w)| *w > 0).collect();
+    evidence.extend(boards.iter().map(dashboard_line));
+    // An alarm that tells nobody is not monitoring.
     let mut problems: Vec<String> = all
         .iter()
-        .filter(|a| {
-            a.actions_enabled() == Some(false) || a.state_value() == Some(&StateValue::InsufficientData)
-        })
-        .map(|a| {
-            let why =
-                if a.actions_enabled() == Some(false) { "actions disabled" } else { "INSUFFICIENT_DATA" };
-            format!("{} {why}", a.alarm_name().unwrap_or("?"))
+        .filter_map(|a| {
+            let why = if a.actions_enabled() == Some(false) {
+                "actions disabled"
+            } else if a.alarm_actions().is_empty() {
+                "no alarm action"
+            } else if a.state_value() == Some(&StateValue::InsufficientData) {
+                "INSUFFICIENT_DATA"
+            } else {
+                return None;
+            };
+            Some(format!("{} {why}", a.alarm_name().unwrap_or("?")))
         })
         .collect();
     if boards.is_empty() {
-        problems.push(ctx.target.scope_words("dashboards"));
+        problems.push(ctx.target.scope_words("dashboards with widgets"));
     }
     if problems.is_empty() {
         Ok(Verdict::new(

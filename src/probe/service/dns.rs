@@ -20,10 +20,10 @@ use std::time::Duration;
 pub const RESOLVES: Kind = Kind::local(
     "dns",
     "Resolves the target's domain (or the endpoint's host) through the system's resolvers or the \
-     target's name server: passes when it resolves and, when the target names an expected \
-     answer, when that answer is a CNAME in the chain, an address it resolves to, or a name \
-     resolving to the same addresses (a Route 53 alias). Fails on NXDOMAIN, no address or \
-     another answer; a name server that does not answer is an error. Evidence: the CNAME \
+     target's name server: passes when it resolves to the expected answer the target names \
+     (dns_expect): a CNAME in the chain, an address it resolves to, or a name resolving to the \
+     same addresses (a Route 53 alias); without one it needs configuration. Fails on NXDOMAIN, no \
+     address or another answer; a name server that does not answer is an error. Evidence: the CNAME \
      chain, the addresses with their TTLs, the name server asked.",
     |ctx, _| judged(resolves(ctx)),
 );
@@ -60,9 +60,10 @@ async fn resolves(ctx: Arc<Ctx>) -> Judged {
     let shown: Vec<String> = answer.addrs.iter().map(IpAddr::to_string).collect();
     let resolved = format!("{host} resolves to {}", shown.join(", "));
     let Some(expect) = ctx.target.dns_expect.as_deref().map(str::trim).filter(|e| !e.is_empty()) else {
+        // Resolving is not resolving to the service: without the expected answer nothing is judged.
         return Ok(Verdict::new(
-            Outcome::Pass,
-            format!("{resolved} (no expected answer set in the target)"),
+            Outcome::NeedsConfig,
+            format!("{resolved}; whether that is the service is not checked: set dns_expect in the target"),
             evidence,
         ));
     };
