@@ -12,16 +12,21 @@ use std::sync::Arc;
 
 pub const NO_WILDCARD_ACTIONS: Kind = Kind::aws(
     "aws.iam.no-wildcard-actions",
-    "IAM: no Allow statement in the task role's inline or attached policies grants Action \"*\" or \
-     a whole service (\"s3:*\"). The role is the target's task_role.",
+    "IAM: no Allow statement in the task role's inline or attached policies grants actions by \
+     wildcard (\"*\", \"s3:*\", \"s3:Put*\", \"s3:Get*\"; a wildcard over metadata reads such as \
+     \"logs:Describe*\" is fine) or by NotAction (everything but a list). The role is the target's \
+     task_role.",
     |ctx, _| judged(check(ctx, Rule::Actions)),
 );
 
 pub const NO_WILDCARD_RESOURCES: Kind = Kind::aws(
     "aws.iam.no-wildcard-resources",
     "IAM: no Allow statement in the task role's policies grants a write action (anything but \
-     Get/List/Describe/Query/Scan/BatchGet/Head/View) on Resource \"*\". The role is the target's \
-     task_role.",
+     Get/List/Describe/Query/Scan/BatchGet/Head/View), or a read of sensitive data \
+     (secretsmanager:GetSecretValue, s3:GetObject, dynamodb:Scan/Query/GetItem, kms:Decrypt, \
+     ssm:GetParameter), on every resource: Resource \"*\", a pattern naming no resource \
+     (arn:aws:s3:::*, table/*, log-group:*) or NotResource. Actions match in any case. The role is \
+     the target's task_role.",
     |ctx, _| judged(check(ctx, Rule::Resources)),
 );
 
@@ -103,10 +108,59 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 }
 
 fn is_read(action: &str) -> bool {
-    let verb = action.split(':').nth(1).unwrap_or(action);
-    ["Get", "List", "Describe", "Query", "Scan", "BatchGet", "Head", "View"]
+    let verb = action.split(':').nth(1).unwrap_or(action).to_ascii_lowercase();
+    ["get", "list", "describe", "query", "scan", "batchget", "head", "view"]
         .iter()
         .any(|p| verb.starts_with(p))
+}
+
+/// Reads that hand out the data itself: on every resource they are as wide as a write.
+const SENSITIVE_READS: [&str; 10] = [
+    "secretsmanager:getsecretvalue",
+    "s3:getobject",
+    "dynamodb:scan",
+    "dynamodb:query",
+    "dynamodb:getitem",
+    "dynamodb:batchgetitem",
+    "kms:decrypt",
+    "ssm:getparameter",
+    "ssm:getparameters",
+    "ssm:getparametersbypath",
+];
+
+/// Whether an action (a pattern with `*` and `?`, in any case) grants a sensitive read.
+fn reads_sensitive(action: &str) -> bool {
+    let action = action.to_ascii_lowercase();
+    SENSITIVE_READS.iter().any(|s| matches_pattern(&action, s))
+}
+
+/// IAM's wildcard matching: `*` any run of characters, `?` one.
+fn matches_pattern(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => {
+            pattern.len() == text.len() && pattern.chars().zip(text.chars()).all(|(p, t)| p == '?' || p == t)
+        }
+        Some((head, rest)) => {
+            text.len() >= head.len()
+                && matches_pattern(head, &text[..head.len()])
+                && (0..=text.len() - head.len()).any(|i| matches_pattern(rest, &text[head.len() + i..]))
+        }
+    }
+}
+
+/// Whether a Resource names every resource of a kind rather than some: `*`, `arn:aws:s3:::*`,
+/// `arn:aws:dynamodb:…:table/*`, `arn:aws:logs:…:log-group:*`. (`arn:aws:s3:::bucket/*` names
+/// one bucket's objects.)
+fn every_resource(resource: &str) -> bool {
+    let part = resource.splitn(6, ':').nth(5).unwrap_or(resource);
+    if part.starts_with('*') {
+        return true;
+    }
+    let is_s3 = resource.starts_with("arn:aws:s3:") || resource.starts_with("arn:aws-");
+    match part.split_once(['/', ':']) {
+        Some((kind, "*")) => !is_s3 && kind.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+        _ => false,
+    }
 }
 
 /// The findings of one policy document under a rule, one line each.
@@ -119,18 +173,37 @@ pub fn findings(policy: &str, doc: &str, rule_resources: bool) -> Result<Vec<Str
         }
         let sid = st.get("Sid").and_then(Value::as_str).map_or(format!("#{}", n + 1), |s| s.to_string());
         let actions = strings(st.get("Action"));
+        let not_actions = strings(st.get("NotAction"));
         let resources = strings(st.get("Resource"));
+        let not_resources = strings(st.get("NotResource"));
         if rule_resources {
-            let writes: Vec<&String> = actions.iter().filter(|a| !is_read(a)).collect();
-            if resources.iter().any(|r| r == "*") && !writes.is_empty() {
-                let w: Vec<&str> = writes.iter().map(|s| s.as_str()).collect();
-                out.push(format!("{policy} statement {sid}: {} on Resource \"*\"", w.join(", ")));
+            // NotAction grants writes whatever it lists.
+            let mut wide: Vec<&str> =
+                actions.iter().filter(|a| !is_read(a) || reads_sensitive(a)).map(String::as_str).collect();
+            if !not_actions.is_empty() {
+                wide.push("NotAction");
+            }
+            let everywhere = if !not_resources.is_empty() {
+                Some(format!("NotResource {}", not_resources.join(", ")))
+            } else {
+                resources.iter().find(|r| every_resource(r)).map(|r| format!("Resource \"{r}\""))
+            };
+            if let (Some(on), false) = (everywhere, wide.is_empty()) {
+                out.push(format!("{policy} statement {sid}: {} on {on}", wide.join(", ")));
             }
         } else {
-            let wild: Vec<&String> = actions.iter().filter(|a| *a == "*" || a.ends_with(":*")).collect();
+            // A wildcard over metadata reads (logs:Describe*) grants no more than it says; one
+            // that can match a write or a sensitive read (s3:Put*, s3:Get*) does.
+            let wide = |a: &&String| a.contains(['*', '?']) && (!is_read(a) || reads_sensitive(a));
+            let wild: Vec<&str> = actions.iter().filter(wide).map(String::as_str).collect();
             if !wild.is_empty() {
-                let w: Vec<&str> = wild.iter().map(|s| s.as_str()).collect();
-                out.push(format!("{policy} statement {sid}: Action {}", w.join(", ")));
+                out.push(format!("{policy} statement {sid}: Action {}", wild.join(", ")));
+            }
+            if !not_actions.is_empty() {
+                out.push(format!(
+                    "{policy} statement {sid}: NotAction {} (every other action)",
+                    not_actions.join(", ")
+                ));
             }
         }
     }
@@ -260,11 +333,51 @@ mod tests {
             {"Sid":"Put","Effect":"Allow","Action":["dynamodb:PutItem"],"Resource":["*"]},
             {"Effect":"Deny","Action":"*","Resource":"*"}]}"#;
         assert_eq!(findings("p", doc, false).unwrap(), ["p statement #2: Action s3:*"]);
+        // Reading any item of any table is as wide as writing one.
         assert_eq!(
             findings("p", doc, true).unwrap(),
-            ["p statement Put: dynamodb:PutItem on Resource \"*\""]
+            [
+                "p statement Read: dynamodb:GetItem, dynamodb:Query on Resource \"*\"",
+                "p statement Put: dynamodb:PutItem on Resource \"*\""
+            ]
         );
         assert_eq!(decode("%7B%22a%22%3A1%7D"), "{\"a\":1}");
+    }
+
+    /// Each of these passed on 52bd361.
+    #[test]
+    fn not_action_partial_wildcards_patterns_and_sensitive_reads_are_judged() {
+        let doc = r#"{"Statement":[
+            {"Sid":"Puts","Effect":"Allow","Action":"s3:Put*","Resource":"arn:aws:s3:::b/*"},
+            {"Sid":"AllBut","Effect":"Allow","NotAction":"iam:*","Resource":"arn:aws:s3:::b"},
+            {"Sid":"Tables","Effect":"Allow","Action":"dynamodb:PutItem","Resource":"arn:aws:dynamodb:us-east-1:1:table/*"},
+            {"Sid":"Buckets","Effect":"Allow","Action":"S3:DELETEOBJECT","Resource":"arn:aws:s3:::*"},
+            {"Sid":"Secrets","Effect":"Allow","Action":["secretsmanager:GetSecretValue"],"Resource":"*"},
+            {"Sid":"Scan","Effect":"Allow","Action":"dynamodb:Scan","NotResource":"arn:aws:dynamodb:us-east-1:1:table/x"},
+            {"Sid":"Logs","Effect":"Allow","Action":"logs:PutLogEvents","Resource":"arn:aws:logs:us-east-1:1:log-group:*"},
+            {"Sid":"Fine","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::b/*"},
+            {"Sid":"Meta","Effect":"Allow","Action":"logs:Describe*","Resource":"*"},
+            {"Sid":"Objects","Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*"}]}"#;
+        assert_eq!(
+            findings("p", doc, false).unwrap(),
+            [
+                "p statement Puts: Action s3:Put*",
+                "p statement AllBut: NotAction iam:* (every other action)",
+                "p statement Objects: Action s3:Get*"
+            ]
+        );
+        assert_eq!(
+            findings("p", doc, true).unwrap(),
+            [
+                "p statement Tables: dynamodb:PutItem on Resource \"arn:aws:dynamodb:us-east-1:1:table/*\"",
+                "p statement Buckets: S3:DELETEOBJECT on Resource \"arn:aws:s3:::*\"",
+                "p statement Secrets: secretsmanager:GetSecretValue on Resource \"*\"",
+                "p statement Scan: dynamodb:Scan on NotResource arn:aws:dynamodb:us-east-1:1:table/x",
+                "p statement Logs: logs:PutLogEvents on Resource \"arn:aws:logs:us-east-1:1:log-group:*\"",
+            ]
+        );
+        assert!(matches_pattern("s3:get*", "s3:getobject") && !matches_pattern("s3:put*", "s3:getobject"));
+        assert!(reads_sensitive("S3:Get*") && !reads_sensitive("logs:Get*"));
     }
 
     #[test]
