@@ -540,38 +540,51 @@ mod recorded {
         assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Fail, "no traces in the last 24 hours"));
     }
 
-    /// moto does not implement GetSamplingRules.
+    /// moto does not implement GetSamplingRules. The built-in Default rule left as it is was a
+    /// pass on 52bd361: it is nobody's decision.
     #[tokio::test]
-    async fn sampling_below_100_percent_passes() {
+    async fn sampling_chosen_below_100_percent_passes() {
         use aws_sdk_xray::Client;
         use aws_sdk_xray::operation::get_sampling_rules::GetSamplingRulesOutput;
         use aws_sdk_xray::types::{SamplingRule, SamplingRuleRecord};
-        let client = |rate: f64| {
+        let client = |rules: Vec<(&'static str, f64)>| {
             let rules = mock!(Client::get_sampling_rules).then_output(move || {
-                let rule = SamplingRule::builder()
-                    .rule_name("Default")
-                    .fixed_rate(rate)
-                    .reservoir_size(1)
-                    .priority(10000)
-                    .resource_arn("*")
-                    .service_name("*")
-                    .service_type("*")
-                    .host("*")
-                    .http_method("*")
-                    .url_path("*")
-                    .version(1)
-                    .build()
-                    .unwrap();
-                GetSamplingRulesOutput::builder()
-                    .sampling_rule_records(SamplingRuleRecord::builder().sampling_rule(rule).build())
-                    .build()
+                let mut out = GetSamplingRulesOutput::builder();
+                for (name, rate) in rules.clone() {
+                    let rule = SamplingRule::builder()
+                        .rule_name(name)
+                        .fixed_rate(rate)
+                        .reservoir_size(1)
+                        .priority(10000)
+                        .resource_arn("*")
+                        .service_name("*")
+                        .service_type("*")
+                        .host("*")
+                        .http_method("*")
+                        .url_path("*")
+                        .version(1)
+                        .build()
+                        .unwrap();
+                    out =
+                        out.sampling_rule_records(SamplingRuleRecord::builder().sampling_rule(rule).build());
+                }
+                out.build()
             });
             mock_client!(aws_sdk_xray, RuleMode::MatchAny, [&rules])
         };
-        let v = golive::probe::aws::xray::sampling(&client(0.05)).await;
-        assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Pass, "1 sampling rules, none at 100 %"));
+        let v = golive::probe::aws::xray::sampling(&client(vec![("Default", 0.05)])).await;
+        assert_eq!(
+            (v.outcome, v.summary.as_str()),
+            (
+                Outcome::NeedsConfig,
+                "only the built-in Default rule (5 %, 1/s): no sampling was chosen for the service"
+            )
+        );
         assert_eq!(v.evidence, ["rule Default: fixed rate 0.05, reservoir 1/s"]);
-        let v = golive::probe::aws::xray::sampling(&client(1.0)).await;
+        let v =
+            golive::probe::aws::xray::sampling(&client(vec![("agent-api", 0.1), ("Default", 0.05)])).await;
+        assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Pass, "2 sampling rules, none at 100 %"));
+        let v = golive::probe::aws::xray::sampling(&client(vec![("Default", 1.0)])).await;
         assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Fail, "sampling 100 %: Default"));
     }
 
@@ -696,34 +709,78 @@ mod recorded {
     }
 
     #[tokio::test]
-    async fn bedrock_guardrails_exist_or_fail() {
+    /// A guardrail that is not READY, or READY but filtering nothing, passed on 52bd361.
+    async fn bedrock_guardrails_must_be_ready_and_filter_content() {
         use aws_sdk_bedrock::Client;
+        use aws_sdk_bedrock::operation::get_guardrail::GetGuardrailOutput;
         use aws_sdk_bedrock::operation::list_guardrails::ListGuardrailsOutput;
-        use aws_sdk_bedrock::types::{GuardrailStatus, GuardrailSummary};
-        let client = |n: usize| {
-            let rule = mock!(Client::list_guardrails).then_output(move || {
-                let g = GuardrailSummary::builder()
-                    .id("gr-1")
-                    .arn("arn:aws:bedrock:us-east-1:111122223333:guardrail/gr-1")
+        use aws_sdk_bedrock::types::{
+            GuardrailContentFilter, GuardrailContentFilterType, GuardrailContentPolicy,
+            GuardrailFilterStrength, GuardrailStatus, GuardrailSummary,
+        };
+        let at = aws_sdk_bedrock::primitives::DateTime::from_secs(0);
+        let client = |guardrails: Vec<GuardrailStatus>, filtered: bool| {
+            let list = mock!(Client::list_guardrails).then_output(move || {
+                let all = guardrails.iter().map(|status| {
+                    GuardrailSummary::builder()
+                        .id("gr-1")
+                        .arn("arn:aws:bedrock:us-east-1:111122223333:guardrail/gr-1")
+                        .name("agent-content")
+                        .version("DRAFT")
+                        .status(status.clone())
+                        .created_at(at)
+                        .updated_at(at)
+                        .build()
+                        .unwrap()
+                });
+                ListGuardrailsOutput::builder().set_guardrails(Some(all.collect())).build().unwrap()
+            });
+            let get = mock!(Client::get_guardrail).then_output(move || {
+                let mut out = GetGuardrailOutput::builder()
                     .name("agent-content")
+                    .guardrail_id("gr-1")
+                    .guardrail_arn("arn:aws:bedrock:us-east-1:111122223333:guardrail/gr-1")
                     .version("DRAFT")
                     .status(GuardrailStatus::Ready)
-                    .created_at(aws_sdk_bedrock::primitives::DateTime::from_secs(0))
-                    .updated_at(aws_sdk_bedrock::primitives::DateTime::from_secs(0))
-                    .build()
-                    .unwrap();
-                ListGuardrailsOutput::builder().set_guardrails(Some(vec![g; n])).build().unwrap()
+                    .created_at(at)
+                    .updated_at(at)
+                    .blocked_input_messaging("blocked")
+                    .blocked_outputs_messaging("blocked");
+                if filtered {
+                    let filter = GuardrailContentFilter::builder()
+                        .r#type(GuardrailContentFilterType::PromptAttack)
+                        .input_strength(GuardrailFilterStrength::High)
+                        .output_strength(GuardrailFilterStrength::None)
+                        .build()
+                        .unwrap();
+                    out = out.content_policy(GuardrailContentPolicy::builder().filters(filter).build());
+                }
+                out.build().unwrap()
             });
-            mock_client!(aws_sdk_bedrock, RuleMode::MatchAny, [&rule])
+            mock_client!(aws_sdk_bedrock, RuleMode::MatchAny, [&list, &get])
         };
         let ctx = golive::probe::engine::Ctx::new(
             Err(golive::probe::Verdict::error("not used")),
             Target { name_prefix: Some("agent-".into()), ..Default::default() },
         );
-        let v = bedrock::guardrails(&client(1), &ctx).await;
-        assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Pass, "1 guardrails"));
-        assert_eq!(v.evidence, ["guardrail agent-content (gr-1): version DRAFT, READY"]);
-        let v = bedrock::guardrails(&client(0), &ctx).await;
+        let v = bedrock::guardrails(&client(vec![GuardrailStatus::Ready], true), &ctx).await;
+        assert_eq!(
+            (v.outcome, v.summary.as_str()),
+            (Outcome::Pass, "READY with content filters: agent-content")
+        );
+        assert_eq!(
+            v.evidence,
+            ["guardrail agent-content (gr-1): version DRAFT, READY, content filters PROMPT_ATTACK HIGH"]
+        );
+        let v = bedrock::guardrails(&client(vec![GuardrailStatus::Ready], false), &ctx).await;
+        assert_eq!(
+            (v.outcome, v.summary.as_str()),
+            (Outcome::Fail, "no guardrail is READY with content filters: agent-content")
+        );
+        let v = bedrock::guardrails(&client(vec![GuardrailStatus::Creating], true), &ctx).await;
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+        assert_eq!(v.evidence, ["guardrail agent-content (gr-1): version DRAFT, CREATING"]);
+        let v = bedrock::guardrails(&client(vec![], true), &ctx).await;
         assert_eq!(
             (v.outcome, v.summary.as_str()),
             (Outcome::Fail, "no Bedrock guardrails whose name starts with \"agent-\"")

@@ -6,6 +6,7 @@ use crate::probe::ctx::Ctx;
 use crate::probe::kind::Kind;
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_bedrock::Client;
+use aws_sdk_bedrock::types::GuardrailStatus;
 
 pub const PROVISIONED: Kind = Kind::aws(
     "aws.bedrock.provisioned-throughput",
@@ -17,8 +18,9 @@ pub const PROVISIONED: Kind = Kind::aws(
 
 pub const GUARDRAILS: Kind = Kind::aws(
     "aws.bedrock.guardrails",
-    "Bedrock ListGuardrails: at least one guardrail exists in the region (name prefix narrows); \
-     whether the agent applies it on every call is for a person to confirm.",
+    "Bedrock ListGuardrails and GetGuardrail: at least one guardrail in scope (name prefix narrows) \
+     is READY and filters content (content filters set); whether the agent applies it on every call \
+     is for a person to confirm.",
     |ctx, _| Box::pin(async move { guardrails(&client(&ctx), &ctx).await }),
 );
 
@@ -56,29 +58,65 @@ pub async fn provisioned(client: &Client) -> Verdict {
 
 pub async fn guardrails(client: &Client, ctx: &Ctx) -> Verdict {
     let prefix = ctx.target.name_prefix.as_deref().unwrap_or("");
-    let mut evidence = Vec::new();
+    let mut found = Vec::new();
     let mut token = None;
     loop {
         let out = match client.list_guardrails().set_next_token(token).send().await {
             Ok(o) => o,
             Err(e) => return Verdict::error(describe("Bedrock ListGuardrails", &e)),
         };
-        for g in out.guardrails().iter().filter(|g| g.name().starts_with(prefix)) {
-            evidence.push(format!(
-                "guardrail {} ({}): version {}, {}",
-                g.name(),
-                g.id(),
-                g.version(),
-                g.status().as_str()
-            ));
-        }
+        found.extend(out.guardrails().iter().filter(|g| g.name().starts_with(prefix)).cloned());
         token = out.next_token().map(str::to_string);
         if token.is_none() {
             break;
         }
     }
-    if evidence.is_empty() {
+    if found.is_empty() {
         return Verdict::new(Outcome::Fail, ctx.target.scope_words("Bedrock guardrails"), vec![]);
     }
-    Verdict::new(Outcome::Pass, format!("{} guardrails", evidence.len()), evidence)
+    let mut evidence = Vec::new();
+    let mut working = Vec::new();
+    for g in &found {
+        let line =
+            format!("guardrail {} ({}): version {}, {}", g.name(), g.id(), g.version(), g.status().as_str());
+        if *g.status() != GuardrailStatus::Ready {
+            evidence.push(line);
+            continue;
+        }
+        // A guardrail that exists but filters nothing guards nothing.
+        let out = match client
+            .get_guardrail()
+            .guardrail_identifier(g.id())
+            .guardrail_version(g.version())
+            .send()
+            .await
+        {
+            Ok(o) => o,
+            Err(e) => return Verdict::error(describe("Bedrock GetGuardrail", &e)),
+        };
+        let filters: Vec<String> = out
+            .content_policy()
+            .map(|c| {
+                c.filters()
+                    .iter()
+                    .map(|f| format!("{} {}", f.r#type().as_str(), f.input_strength().as_str()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if filters.is_empty() {
+            evidence.push(format!("{line}, no content filters"));
+        } else {
+            evidence.push(format!("{line}, content filters {}", filters.join(", ")));
+            working.push(g.name());
+        }
+    }
+    if working.is_empty() {
+        let names: Vec<&str> = found.iter().map(|g| g.name()).collect();
+        return Verdict::new(
+            Outcome::Fail,
+            format!("no guardrail is READY with content filters: {}", names.join(", ")),
+            evidence,
+        );
+    }
+    Verdict::new(Outcome::Pass, format!("READY with content filters: {}", working.join(", ")), evidence)
 }

@@ -5,6 +5,7 @@ use crate::probe::kind::{Kind, Param, ParamType, int};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_xray::Client;
 use aws_sdk_xray::primitives::DateTime;
+use aws_sdk_xray::types::SamplingRule;
 
 pub const TRACES: Kind = Kind::aws(
     "aws.xray.traces",
@@ -19,8 +20,9 @@ pub const TRACES: Kind = Kind::aws(
 
 pub const SAMPLING: Kind = Kind::aws(
     "aws.xray.sampling",
-    "X-Ray GetSamplingRules: sampling rules exist and none samples 100 % (the default rule's fixed \
-     rate is below 1.0), so production traffic is not traced in full.",
+    "X-Ray GetSamplingRules: the team chose its sampling (a rule beside the built-in Default, or \
+     Default changed from 5 % and 1/s), and no rule samples 100 %, so production traffic is not \
+     traced in full.",
     |ctx, _| Box::pin(async move { sampling(&Client::new(&session(&ctx).config)).await }),
 );
 
@@ -53,11 +55,19 @@ pub async fn traces(client: &Client, hours: i64) -> Verdict {
 }
 
 pub async fn sampling(client: &Client) -> Verdict {
-    let out = match client.get_sampling_rules().send().await {
-        Ok(o) => o,
-        Err(e) => return Verdict::error(describe("X-Ray GetSamplingRules", &e)),
-    };
-    let rules: Vec<_> = out.sampling_rule_records().iter().filter_map(|r| r.sampling_rule()).collect();
+    let mut rules = Vec::new();
+    let mut token = None;
+    loop {
+        let out = match client.get_sampling_rules().set_next_token(token).send().await {
+            Ok(o) => o,
+            Err(e) => return Verdict::error(describe("X-Ray GetSamplingRules", &e)),
+        };
+        rules.extend(out.sampling_rule_records().iter().filter_map(|r| r.sampling_rule().cloned()));
+        token = out.next_token().filter(|t| !t.is_empty()).map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
     if rules.is_empty() {
         return Verdict::new(Outcome::Fail, "no X-Ray sampling rules", vec![]);
     }
@@ -74,6 +84,17 @@ pub async fn sampling(client: &Client) -> Verdict {
         .collect();
     let full: Vec<&str> =
         rules.iter().filter(|r| r.fixed_rate() >= 1.0).map(|r| r.rule_name().unwrap_or("?")).collect();
+    // The rule every account starts with, untouched, is nobody's decision.
+    let untouched = |r: &SamplingRule| {
+        r.rule_name() == Some("Default") && r.fixed_rate() == 0.05 && r.reservoir_size() == 1
+    };
+    if full.is_empty() && rules.iter().all(untouched) {
+        return Verdict::new(
+            Outcome::NeedsConfig,
+            "only the built-in Default rule (5 %, 1/s): no sampling was chosen for the service",
+            evidence,
+        );
+    }
     Verdict::unless(
         &full,
         Outcome::Fail,
