@@ -483,3 +483,50 @@ async fn an_empty_dashboard_and_a_silent_alarm_are_not_monitoring() {
         "svc-HighErrorRate no alarm action; no dashboards with widgets whose name starts with \"svc-\""
     );
 }
+
+/// Without a name prefix, tags or names in the target, discovery judges nothing rather than every
+/// resource of the account (52bd361 judged them all); `whole_account = true` says they are all the
+/// service's.
+#[tokio::test]
+async fn without_a_scope_discovery_judges_nothing_unless_the_whole_account_is_the_service() {
+    let account = moto::fresh_account();
+    let config = moto::config(moto::role_creds(&account).await).await;
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    };
+    aws_sdk_dynamodb::Client::new(&config)
+        .create_table()
+        .table_name("orders")
+        .key_schema(KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build().unwrap())
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("pk")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .billing_mode(BillingMode::PayPerRequest)
+        .send()
+        .await
+        .unwrap();
+    let session = connect_with(config, Duration::from_secs(10), "default").await.expect("moto answers STS");
+    let ctx = Arc::new(Ctx::new(Ok(session.clone()), Default::default()));
+    for kind in [
+        "aws.dynamodb.pitr",
+        "aws.logs.retention",
+        "aws.s3.encryption",
+        "aws.cloudwatch.runbooks",
+        "aws.cloudwatch.dashboards",
+        "aws.elbv2.multi-az",
+        "aws.elbv2.health-checks",
+        "aws.autoscaling.policies",
+    ] {
+        let r = run(ctx.clone(), kind).await;
+        assert_eq!(r.outcome, Outcome::NeedsConfig, "{kind}: {r:?}");
+        assert!(r.summary.starts_with("no scope for "), "{kind}: {r:?}");
+    }
+    let whole = golive::probe::target::Target { whole_account: true, ..Default::default() };
+    let r = run(Arc::new(Ctx::new(Ok(session), whole)), "aws.dynamodb.pitr").await;
+    assert_eq!(r.outcome, Outcome::Fail, "{r:?}");
+    assert!(r.summary.contains("orders"), "{r:?}");
+}

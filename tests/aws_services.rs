@@ -616,7 +616,8 @@ mod recorded {
             });
             mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&alarms, &history])
         };
-        let ctx = Ctx::new(Err(golive::probe::Verdict::error("not used")), Target::default());
+        let scope = Target { name_prefix: Some("agent-".into()), ..Target::default() };
+        let ctx = Ctx::new(Err(golive::probe::Verdict::error("not used")), scope);
         let v: golive::probe::Verdict =
             golive::probe::aws::cloudwatch::tested(&client(true), &ctx).await.into();
         assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Pass, "all 1 alarms have fired at least once"));

@@ -17,6 +17,10 @@ pub struct Target {
     /// Narrows discovery to resources whose name starts with this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_prefix: Option<String>,
+    /// Every resource in the account and region is the service's: discovery needs no prefix,
+    /// tags or names. Without it (or them) discovery judges nothing rather than everything.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub whole_account: bool,
     /// Narrows discovery to resources carrying these tags (`key=value`, or `key` for any value).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
@@ -232,6 +236,12 @@ impl Target {
     }
 
     /// How the scope was chosen, for "nothing in scope" messages.
+    /// Whether discovery may look: the target names resources (`explicit`), a name prefix or tags,
+    /// or says the whole account is the service's.
+    pub fn scoped(&self, explicit: &[String]) -> bool {
+        self.whole_account || self.name_prefix.is_some() || !self.tags.is_empty() || !explicit.is_empty()
+    }
+
     pub fn scope_words(&self, what: &str) -> String {
         let tags =
             if self.tags.is_empty() { String::new() } else { format!(" tagged {}", self.tags.join(", ")) };

@@ -37,6 +37,7 @@ async fn targets(ctx: &Ctx, client: &Client) -> Result<Vec<ScalableTarget>, Verd
 }
 
 async fn list_targets(ctx: &Ctx, client: &Client) -> Result<Vec<ScalableTarget>, Verdict> {
+    super::scope::required(ctx, &[], "scalable targets", "")?;
     let mut all = Vec::new();
     for ns in NAMESPACES {
         let mut token = None;

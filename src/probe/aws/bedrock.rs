@@ -57,6 +57,9 @@ pub async fn provisioned(client: &Client) -> Verdict {
 }
 
 pub async fn guardrails(client: &Client, ctx: &Ctx) -> Verdict {
+    if let Err(v) = super::scope::required(ctx, &[], "Bedrock guardrails", "") {
+        return v;
+    }
     let prefix = ctx.target.name_prefix.as_deref().unwrap_or("");
     let mut found = Vec::new();
     let mut token = None;

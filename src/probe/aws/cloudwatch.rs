@@ -84,6 +84,7 @@ async fn alarms(client: &Client, ctx: &Ctx) -> Result<Vec<MetricAlarm>, Verdict>
 }
 
 async fn list_alarms(client: &Client, ctx: &Ctx) -> Result<Vec<MetricAlarm>, Verdict> {
+    super::scope::required(ctx, &[], "CloudWatch alarms", "")?;
     let mut all = Vec::new();
     let mut token = None;
     loop {
@@ -226,6 +227,7 @@ pub async fn tested(client: &Client, ctx: &Ctx) -> Judged {
 /// shows nothing.
 async fn dashboards_in_scope(client: &Client, ctx: &Ctx) -> Result<Vec<(String, usize)>, Verdict> {
     ctx.shared("cloudwatch.dashboards", || async {
+        super::scope::required(ctx, &[], "CloudWatch dashboards", "")?;
         let mut names = Vec::new();
         let mut token = None;
         loop {

@@ -69,6 +69,7 @@ async fn tables(ctx: &Ctx, client: &Client) -> Result<Vec<String>, Verdict> {
 }
 
 async fn list_tables(ctx: &Ctx, client: &Client) -> Result<Vec<String>, Verdict> {
+    super::scope::required(ctx, &ctx.target.tables, "DynamoDB tables", "tables")?;
     let mut names = Vec::new();
     let mut start: Option<String> = None;
     loop {

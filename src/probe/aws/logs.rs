@@ -36,6 +36,7 @@ async fn groups(ctx: &Ctx, client: &Client) -> Result<Vec<(String, Option<i32>)>
 }
 
 async fn list_groups(ctx: &Ctx, client: &Client) -> Result<Vec<(String, Option<i32>)>, Verdict> {
+    super::scope::required(ctx, &ctx.target.log_groups, "log groups", "log_groups")?;
     let mut found = Vec::new();
     let mut arns = std::collections::HashMap::new();
     let mut token = None;

@@ -30,6 +30,7 @@ async fn buckets(ctx: &Ctx, client: &Client) -> Result<Vec<String>, Verdict> {
 }
 
 async fn list_buckets(ctx: &Ctx, client: &Client) -> Result<Vec<String>, Verdict> {
+    super::scope::required(ctx, &ctx.target.buckets, "S3 buckets", "buckets")?;
     let mut names = Vec::new();
     if ctx.target.buckets.is_empty() {
         let listed: Vec<_> = client

@@ -2,8 +2,8 @@
 //! the name prefix and the tag filter (the Resource Groups Tagging API, asked once per sweep).
 
 use super::{describe, session};
-use crate::probe::Verdict;
 use crate::probe::ctx::Ctx;
+use crate::probe::{Outcome, Verdict};
 use aws_sdk_resourcegroupstagging::Client;
 use aws_sdk_resourcegroupstagging::types::TagFilter;
 use std::collections::{BTreeMap, HashSet};
@@ -19,6 +19,23 @@ pub async fn tagged(ctx: &Ctx) -> Result<Option<Arc<HashSet<String>>>, Verdict> 
         resources(ctx).await.map(|r| Some(Arc::new(r.into_iter().map(|(arn, _)| arn).collect())))
     })
     .await
+}
+
+/// Discovery of `what` may go ahead only within a scope the target sets: an account holds other
+/// services' resources, and judging them all would pass or fail the wrong service.
+pub fn required(ctx: &Ctx, explicit: &[String], what: &str, setting: &str) -> Result<(), Verdict> {
+    if ctx.target.scoped(explicit) {
+        return Ok(());
+    }
+    let names = if setting.is_empty() { String::new() } else { format!("{setting}, ") };
+    Err(Verdict::new(
+        Outcome::NeedsConfig,
+        format!(
+            "no scope for {what}: set {names}name_prefix or tags in the target, or whole_account = true \
+             if every resource in the account and region is the service's"
+        ),
+        vec![],
+    ))
 }
 
 /// Narrows discovered names to the scope: the explicit names when there are any, else the name
