@@ -144,18 +144,47 @@ async fn cloudtrail_logging() {
 async fn autoscaling_min_capacity() {
     both(
         "aws.autoscaling.min-capacity",
-        (Outcome::Pass, "all 1 scalable targets keep at least 2"),
-        "table/agent-sessions (min 1)",
+        (Outcome::Pass, "all 1 ECS services keep at least 2 tasks"),
+        "service/agent-cluster/agent-api (min 1)",
     )
     .await;
+}
+
+/// A table's minimum capacity units are not an instance count: 52bd361 passed five read units as
+/// "at least 2 running".
+#[tokio::test]
+async fn capacity_units_are_not_instances() {
+    let account = moto::fresh_account();
+    let config = moto::config(moto::role_creds(&account).await).await;
+    aws_sdk_applicationautoscaling::Client::new(&config)
+        .register_scalable_target()
+        .service_namespace(aws_sdk_applicationautoscaling::types::ServiceNamespace::Dynamodb)
+        .resource_id("table/svc-orders")
+        .scalable_dimension(
+            aws_sdk_applicationautoscaling::types::ScalableDimension::DynamoDbTableReadCapacityUnits,
+        )
+        .min_capacity(5)
+        .max_capacity(100)
+        .send()
+        .await
+        .unwrap();
+    let session = connect_with(config, Duration::from_secs(10), "default").await.unwrap();
+    let target = golive::probe::target::Target { name_prefix: Some("svc-".into()), ..Default::default() };
+    let ctx = Arc::new(Ctx::new(Ok(session), target));
+    let r =
+        engine::run_job(ctx, item_spec("reliability.no-single-points-of-failure"), Duration::from_secs(20))
+            .await;
+    assert_eq!(r.outcome, Outcome::NeedsConfig, "{r:#?}");
+    assert_eq!(r.summary, "no ECS service scales in scope: DynamoDB capacity units are not instance counts");
+    assert_eq!(r.evidence, ["dynamodb table/svc-orders: min 5 max 100"]);
 }
 
 #[tokio::test]
 async fn autoscaling_policies() {
     both(
         "aws.autoscaling.policies",
-        (Outcome::Pass, "all 1 scalable targets have a scaling policy"),
-        "table/agent-sessions",
+        (Outcome::Pass, "all 2 scalable targets have a scaling policy"),
+        "service/agent-cluster/agent-api",
     )
     .await;
 }

@@ -13,9 +13,9 @@ const NAMESPACES: [ServiceNamespace; 2] = [ServiceNamespace::Ecs, ServiceNamespa
 
 pub const MIN_CAPACITY: Kind = Kind::aws(
     "aws.autoscaling.min-capacity",
-    "Application Auto Scaling DescribeScalableTargets (ECS services, DynamoDB tables) in scope: \
-     every target keeps at least min_capacity (default 2) running, so no single instance is a \
-     single point of failure.",
+    "Application Auto Scaling DescribeScalableTargets in scope: every ECS service keeps at least \
+     min_capacity tasks (default 2) running, so no single task is a single point of failure. \
+     DynamoDB capacity units are listed, not judged: they are not instance counts.",
     |ctx, p| judged(min_capacity(ctx, int(&p, "min_capacity", 2))),
 )
 .with_params(&[Param {
@@ -93,12 +93,22 @@ async fn min_capacity(ctx: Arc<Ctx>, min: i64) -> Judged {
     let client = Client::new(&session(&ctx).config);
     let targets = targets(&ctx, &client).await?;
     let evidence: Vec<String> = targets.iter().map(line).collect();
-    let low: Vec<String> = targets
+    // Only a task count is a count of instances; a table's minimum capacity units are not.
+    let services: Vec<&ScalableTarget> =
+        targets.iter().filter(|t| *t.service_namespace() == ServiceNamespace::Ecs).collect();
+    if services.is_empty() {
+        return Err(Verdict::new(
+            Outcome::NeedsConfig,
+            "no ECS service scales in scope: DynamoDB capacity units are not instance counts",
+            evidence,
+        ));
+    }
+    let low: Vec<String> = services
         .iter()
         .filter(|t| i64::from(t.min_capacity()) < min)
         .map(|t| format!("{} (min {})", t.resource_id(), t.min_capacity()))
         .collect();
-    let ok = format!("all {} scalable targets keep at least {min}", targets.len());
+    let ok = format!("all {} ECS services keep at least {min} tasks", services.len());
     Ok(Verdict::unless(&low, Outcome::Fail, ok, &format!("minimum capacity below {min}"), evidence))
 }
 
