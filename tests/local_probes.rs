@@ -209,3 +209,25 @@ async fn command_never_runs_without_consent() {
         (Outcome::NeedsConfig, "no unit command: set commands.unit in the target (t)")
     );
 }
+
+/// RTO/RPO Defined needs the objectives' values: the checklist's own words in a repository (a
+/// copy of the checklist, a TODO) passed on 52bd361.
+#[tokio::test]
+async fn rto_and_rpo_need_values_not_the_checklists_words() {
+    let repo = tempfile::tempdir().unwrap();
+    let root = repo.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    let c = golive::checklist::Checklist::embedded();
+    let spec = c.items[c.index_of("reliability.rto-rpo-defined").unwrap()].probes[0].clone();
+    write(root, "LAUNCH.md", "- [ ] **RTO/RPO Defined** - Recovery objectives documented\n");
+    let r = run(target(root), Consent::Nothing, spec.clone()).await;
+    assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
+    write(
+        root,
+        "docs/recovery.md",
+        "# Recovery\n\n| Objective | Target |\n|---|---|\n| RTO | 4 hours |\n| RPO | 15 min |\n",
+    );
+    let r = run(target(root), Consent::Nothing, spec).await;
+    assert_eq!(r.outcome, Outcome::Pass, "{r:#?}");
+    assert_eq!(r.evidence, ["docs/recovery.md (80 bytes)"], "{r:#?}");
+}
