@@ -617,6 +617,44 @@ mod recorded {
         assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Fail, "sampling 100 %: Default"));
     }
 
+    /// Composite alarms (alarms on alarms) are alarms too: 52bd361 listed metric alarms only, so
+    /// a composite alarm without a runbook passed Alert Runbooks, and one paging on-call was not
+    /// found. moto routes no PutCompositeAlarm: recorded responses.
+    #[tokio::test]
+    async fn composite_alarms_are_judged_with_the_metric_alarms() {
+        use aws_sdk_cloudwatch::Client;
+        use aws_sdk_cloudwatch::operation::describe_alarms::DescribeAlarmsOutput;
+        use aws_sdk_cloudwatch::types::{CompositeAlarm, MetricAlarm, StateValue};
+        use golive::probe::engine::Ctx;
+        let alarms = mock!(Client::describe_alarms).then_output(|| {
+            let latency = MetricAlarm::builder()
+                .alarm_name("agent-HighLatency")
+                .alarm_description("Runbook: https://wiki/runbooks/latency")
+                .alarm_actions("arn:aws:sns:us-east-1:1:oncall")
+                .state_value(StateValue::Ok)
+                .build();
+            let errors = CompositeAlarm::builder()
+                .alarm_name("agent-HighErrorRate")
+                .alarm_rule("ALARM(agent-5xx) OR ALARM(agent-timeouts)")
+                .alarm_actions("arn:aws:sns:us-east-1:1:oncall")
+                .actions_enabled(true)
+                .state_value(StateValue::Ok)
+                .build();
+            DescribeAlarmsOutput::builder().metric_alarms(latency).composite_alarms(errors).build()
+        });
+        let client = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&alarms]);
+        let scope = Target { name_prefix: Some("agent-".into()), ..Target::default() };
+        let ctx = Ctx::new(Err(golive::probe::Verdict::error("not used")), scope);
+        let v: golive::probe::Verdict = golive::probe::aws::cloudwatch::runbooks(&client, &ctx).await.into();
+        assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Fail, "no runbook link: agent-HighErrorRate"));
+        let v: golive::probe::Verdict =
+            golive::probe::aws::cloudwatch::alarm(&client, &ctx, "HighErrorRate").await.into();
+        assert_eq!(
+            (v.outcome, v.summary.as_str()),
+            (Outcome::Pass, "HighErrorRate alarms with actions: agent-HighErrorRate")
+        );
+    }
+
     /// moto does not implement DescribeAlarmHistory.
     #[tokio::test]
     async fn alarms_are_tested_when_their_history_shows_alarm() {

@@ -6,7 +6,9 @@ use crate::probe::kind::{Judged, Kind, Param, ParamType, int, judged, list, text
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_cloudwatch::Client;
 use aws_sdk_cloudwatch::primitives::DateTime;
-use aws_sdk_cloudwatch::types::{HistoryItemType, MetricAlarm, StateValue, Statistic};
+use aws_sdk_cloudwatch::types::{
+    AlarmType, CompositeAlarm, HistoryItemType, MetricAlarm, StateValue, Statistic,
+};
 
 pub const ALARM: Kind = Kind::aws(
     "aws.cloudwatch.alarm",
@@ -79,23 +81,85 @@ fn client(ctx: &Ctx) -> Client {
     Client::new(&session(ctx).config)
 }
 
-async fn alarms(client: &Client, ctx: &Ctx) -> Result<Vec<MetricAlarm>, Verdict> {
+/// A metric alarm or a composite one (an alarm on other alarms): the probes judge both alike.
+#[derive(Debug, Clone)]
+pub struct Alarm {
+    name: Option<String>,
+    arn: Option<String>,
+    state: Option<StateValue>,
+    actions_enabled: Option<bool>,
+    actions: Vec<String>,
+    description: Option<String>,
+}
+
+impl Alarm {
+    fn alarm_name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    fn alarm_arn(&self) -> Option<&str> {
+        self.arn.as_deref()
+    }
+    fn state_value(&self) -> Option<&StateValue> {
+        self.state.as_ref()
+    }
+    fn actions_enabled(&self) -> Option<bool> {
+        self.actions_enabled
+    }
+    fn alarm_actions(&self) -> &[String] {
+        &self.actions
+    }
+    fn alarm_description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+}
+
+impl From<&MetricAlarm> for Alarm {
+    fn from(a: &MetricAlarm) -> Alarm {
+        Alarm {
+            name: a.alarm_name().map(str::to_string),
+            arn: a.alarm_arn().map(str::to_string),
+            state: a.state_value().cloned(),
+            actions_enabled: a.actions_enabled(),
+            actions: a.alarm_actions().to_vec(),
+            description: a.alarm_description().map(str::to_string),
+        }
+    }
+}
+
+impl From<&CompositeAlarm> for Alarm {
+    fn from(a: &CompositeAlarm) -> Alarm {
+        Alarm {
+            name: a.alarm_name().map(str::to_string),
+            arn: a.alarm_arn().map(str::to_string),
+            state: a.state_value().cloned(),
+            actions_enabled: a.actions_enabled(),
+            actions: a.alarm_actions().to_vec(),
+            description: a.alarm_description().map(str::to_string),
+        }
+    }
+}
+
+async fn alarms(client: &Client, ctx: &Ctx) -> Result<Vec<Alarm>, Verdict> {
     ctx.shared("cloudwatch.alarms", || list_alarms(client, ctx)).await
 }
 
-async fn list_alarms(client: &Client, ctx: &Ctx) -> Result<Vec<MetricAlarm>, Verdict> {
+async fn list_alarms(client: &Client, ctx: &Ctx) -> Result<Vec<Alarm>, Verdict> {
     super::scope::required(ctx, &[], "CloudWatch alarms", "")?;
     let mut all = Vec::new();
     let mut token = None;
     loop {
         let out = client
             .describe_alarms()
+            // Without AlarmTypes, DescribeAlarms leaves composite alarms out.
+            .alarm_types(AlarmType::MetricAlarm)
+            .alarm_types(AlarmType::CompositeAlarm)
             .set_alarm_name_prefix(ctx.target.name_prefix.clone())
             .set_next_token(token)
             .send()
             .await
             .map_err(|e| Verdict::error(describe("CloudWatch DescribeAlarms", &e)))?;
-        all.extend(out.metric_alarms().iter().cloned());
+        all.extend(out.metric_alarms().iter().map(Alarm::from));
+        all.extend(out.composite_alarms().iter().map(Alarm::from));
         token = out.next_token().map(str::to_string);
         if token.is_none() {
             break;
@@ -108,7 +172,7 @@ async fn list_alarms(client: &Client, ctx: &Ctx) -> Result<Vec<MetricAlarm>, Ver
 }
 
 /// Alarms in scope, or a failing verdict when there are none: no alarm is no alerting.
-async fn some_alarms(client: &Client, ctx: &Ctx) -> Result<Vec<MetricAlarm>, Verdict> {
+async fn some_alarms(client: &Client, ctx: &Ctx) -> Result<Vec<Alarm>, Verdict> {
     let all = alarms(client, ctx).await?;
     if all.is_empty() {
         return Err(Verdict::new(Outcome::Fail, ctx.target.scope_words("CloudWatch alarms"), vec![]));
@@ -116,7 +180,7 @@ async fn some_alarms(client: &Client, ctx: &Ctx) -> Result<Vec<MetricAlarm>, Ver
     Ok(all)
 }
 
-fn alarm_line(a: &MetricAlarm) -> String {
+fn alarm_line(a: &Alarm) -> String {
     format!(
         "alarm {}: {}, actions {}{}",
         a.alarm_name().unwrap_or("?"),
@@ -130,10 +194,10 @@ fn alarm_line(a: &MetricAlarm) -> String {
     )
 }
 
-async fn alarm(client: &Client, ctx: &Ctx, name: &str) -> Judged {
+pub async fn alarm(client: &Client, ctx: &Ctx, name: &str) -> Judged {
     let all = alarms(client, ctx).await?;
     let want = name.to_lowercase();
-    let matching: Vec<&MetricAlarm> =
+    let matching: Vec<&Alarm> =
         all.iter().filter(|a| a.alarm_name().is_some_and(|n| n.to_lowercase().contains(&want))).collect();
     if matching.is_empty() {
         let evidence = all.iter().map(alarm_line).collect();
@@ -165,11 +229,10 @@ async fn alarm(client: &Client, ctx: &Ctx, name: &str) -> Judged {
     }
 }
 
-async fn runbooks(client: &Client, ctx: &Ctx) -> Judged {
+pub async fn runbooks(client: &Client, ctx: &Ctx) -> Judged {
     let all = some_alarms(client, ctx).await?;
-    let has_link = |a: &MetricAlarm| {
-        a.alarm_description().is_some_and(|d| d.contains("https://") || d.contains("http://"))
-    };
+    let has_link =
+        |a: &Alarm| a.alarm_description().is_some_and(|d| d.contains("https://") || d.contains("http://"));
     let evidence = all
         .iter()
         .map(|a| {
