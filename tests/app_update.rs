@@ -514,6 +514,41 @@ mod probes {
         assert!(matches!(a.input(), Some(Input::Confirm(ConfirmKind::RunCommand { .. }))));
     }
 
+    /// A probe that checks a part of its item does not tick it: "probe: pass, confirm", and a
+    /// person ticks it with one key (52bd361 ticked it by probe).
+    #[test]
+    fn a_partial_pass_waits_for_a_person_and_p_ticks_it() {
+        let mut a = app();
+        let least = idx(&a, "security.least-privilege");
+        assert!(!a.checklist().items[least].decided_by_probe);
+        while a.nav().selected != least {
+            typed(&mut a, "j");
+        }
+        sweep_all(&mut a);
+        let fx = a.update(Msg::Probe {
+            item: least,
+            run: 1,
+            event: Event::Done(result(Outcome::Pass, "no wildcard")),
+        });
+        assert_eq!(fx, vec![Effect::Save]);
+        let rec = a.session().record("security.least-privilege").unwrap();
+        assert_eq!((rec.status, rec.status_by_probe, rec.by.as_deref()), (Status::Todo, false, None));
+        let text = common::screen_text(&common::render(&mut a, 200, 50));
+        assert!(text.contains("probe: pass, confirm"), "{text}");
+        // The person confirms the pass with p: no question, their name on it.
+        assert!(typed(&mut a, "p").contains(&Effect::Save));
+        let rec = a.session().record("security.least-privilege").unwrap();
+        assert_eq!(
+            (rec.status, rec.status_by_probe, rec.by.as_deref()),
+            (Status::Pass, false, Some("alice"))
+        );
+        // A fail is always the probe's to set.
+        let mut b = app();
+        sweep_all(&mut b);
+        b.update(Msg::Probe { item: least, run: 1, event: Event::Done(result(Outcome::Fail, "s3:*")) });
+        assert_eq!(b.session().status("security.least-privilege"), Status::Fail);
+    }
+
     #[test]
     fn results_set_the_status_and_stale_runs_are_ignored() {
         let mut a = app();

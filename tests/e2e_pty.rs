@@ -133,7 +133,7 @@ fn a_paste_never_acts_as_keys() {
         at: chrono::Utc::now(),
         duration_ms: 3,
     };
-    s.apply_probe("security.api-authentication", "aws.example", failed);
+    s.apply_probe("security.api-authentication", "aws.example", failed, false);
     session::save(&session_path, &s).unwrap();
 
     let mut tui = Tui::spawn(&["--session", sp, "--who", "paster"], home.path(), 120, 40);

@@ -62,6 +62,10 @@ struct RawItem {
     /// Several checks on one item; the worst outcome decides.
     #[serde(default)]
     probes: Vec<Spanned<ProbeSpec>>,
+    /// The probes check what the item says in full: their pass ticks the item. Otherwise a pass
+    /// waits for a person to confirm it.
+    #[serde(default)]
+    decided_by_probe: Option<Spanned<bool>>,
     /// The id (or ids) this item had in an earlier version: answers given under it move here.
     #[serde(default)]
     replaces: Option<Spanned<OneOrMany>>,
@@ -136,6 +140,12 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, Located> {
                     return Err(err(p.span(), "an item has either probe or probes, not both".into()));
                 }
                 let probes: Vec<Spanned<ProbeSpec>> = ri.probe.into_iter().chain(ri.probes).collect();
+                let decided_by_probe = match ri.decided_by_probe {
+                    Some(d) if *d.get_ref() && probes.is_empty() => {
+                        return Err(err(d.span(), "decided_by_probe on an item without a probe".into()));
+                    }
+                    d => d.is_some_and(|d| d.into_inner()),
+                };
                 for p in &probes {
                     registry::validate(p.get_ref()).map_err(|m| err(p.span(), m))?;
                 }
@@ -158,6 +168,7 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, Located> {
                     title: ri.title.into_inner(),
                     description: ri.description,
                     critical: ri.critical,
+                    decided_by_probe,
                     section: s_idx,
                     group: g_idx,
                     probes: probes.into_iter().map(Spanned::into_inner).collect(),

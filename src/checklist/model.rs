@@ -45,6 +45,9 @@ pub struct Item {
     pub title: String,
     pub description: String,
     pub critical: bool,
+    /// The probes check what the item says in full: their pass ticks it. A pass of probes that
+    /// check a part waits for a person; a fail always sets fail.
+    pub decided_by_probe: bool,
     pub section: usize,
     pub group: usize,
     /// The automated checks; empty for a manual item.

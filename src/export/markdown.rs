@@ -154,6 +154,9 @@ fn status_line(out: &mut String, status: Status, rec: Option<&ItemRecord>) {
     if let Some(reason) = &r.reason {
         let _ = write!(out, "; reason: {}", escape_inline(reason));
     }
+    if status == Status::Todo && r.probe.as_ref().is_some_and(|p| p.outcome == crate::probe::Outcome::Pass) {
+        out.push_str(" (probe: pass, awaiting a person's confirmation: it checks a part of the item)");
+    }
     if let Some(o) = r.overridden_probe() {
         let _ = write!(
             out,

@@ -107,7 +107,10 @@ impl ItemRecord {
     pub fn overridden_probe(&self) -> Option<Outcome> {
         let p = self.probe.as_ref()?;
         let verdict = Status::from_outcome(p.outcome);
-        (!self.status_by_probe && verdict != Status::Todo && self.status != verdict).then_some(p.outcome)
+        // Todo is nobody's decision: a pass left for a person to confirm is not overridden.
+        let decided = self.status != Status::Todo;
+        (!self.status_by_probe && decided && verdict != Status::Todo && self.status != verdict)
+            .then_some(p.outcome)
     }
 }
 
@@ -325,9 +328,10 @@ impl Session {
         }
     }
 
-    /// Records a probe result. It sets the status unless a person has: pass and fail are verdicts;
-    /// warn, error and needs-config leave the item for a person (todo).
-    pub fn apply_probe(&mut self, id: &str, kind: &str, result: ProbeResult) {
+    /// Records a probe result. It sets the status unless a person has: fail is a verdict, and so is
+    /// pass where the probes decide the item (`decides`); a pass of probes that check a part, warn,
+    /// error and needs-config leave the item for a person (todo, and not "set by probe").
+    pub fn apply_probe(&mut self, id: &str, kind: &str, result: ProbeResult, decides: bool) {
         let rec = self.record_mut(id);
         if let Some(old) = rec.probe.take() {
             rec.probe_history.push(ProbeRun { at: old.at, outcome: old.outcome, summary: old.summary });
@@ -335,10 +339,22 @@ impl Session {
             rec.probe_history.drain(..excess);
         }
         if rec.status_by_probe || rec.status == Status::Todo {
-            rec.status = Status::from_outcome(result.outcome);
-            rec.status_by_probe = true;
-            rec.by = Some(format!("probe {kind}"));
-            rec.at = Some(result.at);
+            let status = match Status::from_outcome(result.outcome) {
+                Status::Pass if !decides => Status::Todo,
+                s => s,
+            };
+            if status == Status::Todo {
+                // Nothing was set: no "set by probe" on an item the probe left to a person.
+                if rec.status_by_probe {
+                    (rec.by, rec.at) = (None, None);
+                }
+                rec.status_by_probe = false;
+            } else {
+                rec.status_by_probe = true;
+                rec.by = Some(format!("probe {kind}"));
+                rec.at = Some(result.at);
+            }
+            rec.status = status;
             rec.reason = None;
         }
         rec.probe = Some(result);

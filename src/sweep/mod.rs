@@ -111,7 +111,7 @@ pub fn record(
     let it = &checklist.items[item];
     let kind = it.probe_kinds();
     let before = session.status(&it.id);
-    session.apply_probe(&it.id, &kind, result);
+    session.apply_probe(&it.id, &kind, result, it.decided_by_probe);
     let after = session.status(&it.id);
     if before != after {
         session.log(
@@ -138,11 +138,17 @@ mod tests {
         let c = Checklist::embedded();
         let repo = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(repo.path().join("docs/runbooks")).unwrap();
-        std::fs::write(repo.path().join("docs/runbooks/restart.md"), "# Restart\n").unwrap();
-        let ids = ["operations.runbooks", "security.service-linked-roles", "security.user-authorization"];
+        std::fs::write(repo.path().join("docs/runbooks/restart.md"), "# Restart\nRTO 4 h, RPO 15 min\n")
+            .unwrap();
+        let ids = [
+            "operations.runbooks",
+            "reliability.rto-rpo-defined",
+            "security.service-linked-roles",
+            "security.user-authorization",
+        ];
         let items: Vec<usize> = ids.iter().map(|id| c.index_of(id).unwrap()).collect();
         let (jobs, needs_aws) = plan(&c, items.clone());
-        assert_eq!(jobs.len(), 2, "the manual item has no probe");
+        assert_eq!(jobs.len(), 3, "the manual item has no probe");
         assert!(needs_aws);
         let mut target = Target { profile: Some("no-such-profile-here".into()), ..Default::default() };
         let conn = connect(&mut target, std::time::Duration::from_secs(2), AccountPolicy::Ask).await;
@@ -159,8 +165,16 @@ mod tests {
         for (item, r) in results {
             record(&c, &mut s, item, r, "sweeper", Utc::now());
         }
-        assert_eq!(s.status("operations.runbooks"), Status::Pass);
-        assert!(s.record("operations.runbooks").unwrap().status_by_probe);
+        // The checklist says this probe decides its item: its pass ticks it.
+        assert_eq!(s.status("reliability.rto-rpo-defined"), Status::Pass);
+        assert!(s.record("reliability.rto-rpo-defined").unwrap().status_by_probe);
+        // A runbook file is a part of "procedures documented": its pass waits for a person.
+        let runbooks = s.record("operations.runbooks").unwrap();
+        assert_eq!(
+            (runbooks.status, runbooks.status_by_probe, runbooks.by.as_deref()),
+            (Status::Todo, false, None)
+        );
+        assert_eq!(runbooks.probe.as_ref().unwrap().outcome, crate::probe::Outcome::Pass);
         let slr = s.record("security.service-linked-roles").unwrap();
         assert_eq!(slr.status, Status::Todo);
         assert!(slr.probe.as_ref().unwrap().outcome.is_undecided(), "{slr:?}");

@@ -1,6 +1,7 @@
 use super::parts::{clean, pane};
 use super::theme;
-use crate::session::EvidenceKind;
+use crate::probe::Outcome;
+use crate::session::{EvidenceKind, Status};
 use crate::tui::app::{App, Pane};
 use chrono::SecondsFormat;
 use ratatui::Frame;
@@ -41,6 +42,23 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         ));
     }
     lines.push(Line::from(st));
+    // A probe that checks a part of the item does not tick it: a person does.
+    if let Some(p) = rec.and_then(|r| r.probe.as_ref())
+        && status == Status::Todo
+        && !rec.is_some_and(|r| r.status_by_probe)
+    {
+        let line = match (p.outcome, item.decided_by_probe) {
+            (Outcome::Pass, false) => {
+                "probe: pass, confirm: it checks a part of this item (p ticks it, with your name)".to_string()
+            }
+            (o, _) => format!(
+                "todo, last probe: {} at {}",
+                o.word(),
+                p.at.to_rfc3339_opts(SecondsFormat::Secs, true)
+            ),
+        };
+        lines.push(Line::styled(line, theme::MATCH));
+    }
     if let Some(reason) = rec.and_then(|r| r.reason.as_ref()) {
         lines.push(Line::raw(format!("Reason  {}", clean(reason))));
     }
