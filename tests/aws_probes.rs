@@ -218,7 +218,8 @@ mod recorded {
     };
     use aws_smithy_mocks::{RuleMode, mock, mock_client};
 
-    fn client(subscribers: Vec<Subscriber>) -> Client {
+    /// The one monthly COST budget "golive-monthly" of 5000 USD, alerting at 80 % of actual spend.
+    fn monthly() -> [aws_smithy_mocks::Rule; 2] {
         let budgets = mock!(Client::describe_budgets).then_output(|| {
             DescribeBudgetsOutput::builder()
                 .budgets(budget("golive-monthly", BudgetType::Cost, "5000"))
@@ -229,6 +230,11 @@ mod recorded {
                 .notifications(notification(NotificationType::Actual, 80.0))
                 .build()
         });
+        [budgets, notes]
+    }
+
+    fn client(subscribers: Vec<Subscriber>) -> Client {
+        let [budgets, notes] = monthly();
         let subs = mock!(Client::describe_subscribers_for_notification)
             .match_requests(|r| r.budget_name() == Some("golive-monthly"))
             .then_output(move || {
@@ -265,16 +271,7 @@ mod recorded {
     }
 
     fn limits(actions: Vec<Action>) -> Client {
-        let budgets = mock!(Client::describe_budgets).then_output(|| {
-            DescribeBudgetsOutput::builder()
-                .budgets(budget("golive-monthly", BudgetType::Cost, "5000"))
-                .build()
-        });
-        let notes = mock!(Client::describe_notifications_for_budget).then_output(|| {
-            DescribeNotificationsForBudgetOutput::builder()
-                .notifications(notification(NotificationType::Actual, 80.0))
-                .build()
-        });
+        let [budgets, notes] = monthly();
         let acts = mock!(Client::describe_budget_actions_for_account).then_output(move || {
             DescribeBudgetActionsForAccountOutput::builder()
                 .set_actions(Some(actions.clone()))

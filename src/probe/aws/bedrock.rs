@@ -61,19 +61,11 @@ pub async fn guardrails(client: &Client, ctx: &Ctx) -> Verdict {
         return v;
     }
     let prefix = ctx.target.name_prefix.as_deref().unwrap_or("");
-    let mut found = Vec::new();
-    let mut token = None;
-    loop {
-        let out = match client.list_guardrails().set_next_token(token).send().await {
-            Ok(o) => o,
-            Err(e) => return Verdict::error(describe("Bedrock ListGuardrails", &e)),
-        };
-        found.extend(out.guardrails().iter().filter(|g| g.name().starts_with(prefix)).cloned());
-        token = out.next_token().map(str::to_string);
-        if token.is_none() {
-            break;
-        }
-    }
+    let listed: Vec<_> = match client.list_guardrails().into_paginator().items().send().collect().await {
+        Ok(l) => l,
+        Err(e) => return Verdict::error(describe("Bedrock ListGuardrails", &e)),
+    };
+    let found: Vec<_> = listed.into_iter().filter(|g| g.name().starts_with(prefix)).collect();
     if found.is_empty() {
         return Verdict::new(Outcome::Fail, ctx.target.scope_words("Bedrock guardrails"), vec![]);
     }

@@ -249,22 +249,15 @@ pub async fn spending_limit(client: &Client, account: &str) -> Verdict {
 
 /// Every Budgets action of the account.
 async fn actions(client: &Client, account: &str) -> Result<Vec<Action>, Verdict> {
-    let mut all = Vec::new();
-    let mut token = None;
-    loop {
-        let out = client
-            .describe_budget_actions_for_account()
-            .account_id(account)
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(|e| Verdict::error(describe("Budgets DescribeBudgetActionsForAccount", &e)))?;
-        all.extend(out.actions().iter().cloned());
-        token = out.next_token().filter(|t| !t.is_empty()).map(str::to_string);
-        if token.is_none() {
-            return Ok(all);
-        }
-    }
+    client
+        .describe_budget_actions_for_account()
+        .account_id(account)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| Verdict::error(describe("Budgets DescribeBudgetActionsForAccount", &e)))
 }
 
 async fn spending_limit_in(client: &Client, account: &str, all: &[(Budget, Vec<Notification>)]) -> Judged {

@@ -113,31 +113,25 @@ impl Alarm {
     }
 }
 
-impl From<&MetricAlarm> for Alarm {
-    fn from(a: &MetricAlarm) -> Alarm {
-        Alarm {
-            name: a.alarm_name().map(str::to_string),
-            arn: a.alarm_arn().map(str::to_string),
-            state: a.state_value().cloned(),
-            actions_enabled: a.actions_enabled(),
-            actions: a.alarm_actions().to_vec(),
-            description: a.alarm_description().map(str::to_string),
+// Metric and composite alarms share these fields but no trait.
+macro_rules! alarm_from {
+    ($t:ty) => {
+        impl From<&$t> for Alarm {
+            fn from(a: &$t) -> Alarm {
+                Alarm {
+                    name: a.alarm_name().map(str::to_string),
+                    arn: a.alarm_arn().map(str::to_string),
+                    state: a.state_value().cloned(),
+                    actions_enabled: a.actions_enabled(),
+                    actions: a.alarm_actions().to_vec(),
+                    description: a.alarm_description().map(str::to_string),
+                }
+            }
         }
-    }
+    };
 }
-
-impl From<&CompositeAlarm> for Alarm {
-    fn from(a: &CompositeAlarm) -> Alarm {
-        Alarm {
-            name: a.alarm_name().map(str::to_string),
-            arn: a.alarm_arn().map(str::to_string),
-            state: a.state_value().cloned(),
-            actions_enabled: a.actions_enabled(),
-            actions: a.alarm_actions().to_vec(),
-            description: a.alarm_description().map(str::to_string),
-        }
-    }
-}
+alarm_from!(MetricAlarm);
+alarm_from!(CompositeAlarm);
 
 async fn alarms(client: &Client, ctx: &Ctx) -> Result<Vec<Alarm>, Verdict> {
     ctx.shared("cloudwatch.alarms", || list_alarms(client, ctx)).await
@@ -291,36 +285,27 @@ pub async fn tested(client: &Client, ctx: &Ctx) -> Judged {
 async fn dashboards_in_scope(client: &Client, ctx: &Ctx) -> Result<Vec<(String, usize)>, Verdict> {
     ctx.shared("cloudwatch.dashboards", || async {
         super::scope::required(ctx, &[], "CloudWatch dashboards", "")?;
-        let mut names = Vec::new();
-        let mut token = None;
-        loop {
-            let out = client
-                .list_dashboards()
-                .set_dashboard_name_prefix(ctx.target.name_prefix.clone())
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|e| Verdict::error(describe("CloudWatch ListDashboards", &e)))?;
-            names.extend(
-                out.dashboard_entries().iter().filter_map(|d| d.dashboard_name().map(str::to_string)),
-            );
-            token = out.next_token().map(str::to_string);
-            if token.is_none() {
-                break;
-            }
-        }
+        let entries: Vec<_> = client
+            .list_dashboards()
+            .set_dashboard_name_prefix(ctx.target.name_prefix.clone())
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<_, _>>()
+            .await
+            .map_err(|e| Verdict::error(describe("CloudWatch ListDashboards", &e)))?;
         let mut all = Vec::new();
-        for name in names {
+        for name in entries.iter().filter_map(|d| d.dashboard_name()) {
             let out = client
                 .get_dashboard()
-                .dashboard_name(&name)
+                .dashboard_name(name)
                 .send()
                 .await
                 .map_err(|e| Verdict::error(describe("CloudWatch GetDashboard", &e)))?;
             let body: serde_json::Value =
                 serde_json::from_str(out.dashboard_body().unwrap_or("{}")).unwrap_or_default();
             let widgets = body.get("widgets").and_then(serde_json::Value::as_array).map_or(0, Vec::len);
-            all.push((name, widgets));
+            all.push((name.to_string(), widgets));
         }
         Ok(all)
     })

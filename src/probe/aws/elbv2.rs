@@ -238,21 +238,14 @@ async fn multi_az(ctx: &Ctx) -> Judged {
 async fn health_checks(ctx: &Ctx) -> Judged {
     super::scope::required(ctx, &[], "target groups", "")?;
     let client = client(ctx);
-    let mut groups = Vec::new();
-    let mut marker = None;
-    loop {
-        let out = client
-            .describe_target_groups()
-            .set_marker(marker)
-            .send()
-            .await
-            .map_err(|e| Verdict::error(describe("ELBv2 DescribeTargetGroups", &e)))?;
-        groups.extend(out.target_groups().iter().cloned());
-        marker = out.next_marker().filter(|m| !m.is_empty()).map(str::to_string);
-        if marker.is_none() {
-            break;
-        }
-    }
+    let groups: Vec<_> = client
+        .describe_target_groups()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<_, _>>()
+        .await
+        .map_err(|e| Verdict::error(describe("ELBv2 DescribeTargetGroups", &e)))?;
     let mut scoped = Vec::new();
     for g in groups {
         if in_scope(ctx, g.target_group_name().unwrap_or(""), g.target_group_arn().unwrap_or("")).await? {

@@ -55,19 +55,11 @@ pub async fn traces(client: &Client, hours: i64) -> Verdict {
 }
 
 pub async fn sampling(client: &Client) -> Verdict {
-    let mut rules = Vec::new();
-    let mut token = None;
-    loop {
-        let out = match client.get_sampling_rules().set_next_token(token).send().await {
-            Ok(o) => o,
-            Err(e) => return Verdict::error(describe("X-Ray GetSamplingRules", &e)),
-        };
-        rules.extend(out.sampling_rule_records().iter().filter_map(|r| r.sampling_rule().cloned()));
-        token = out.next_token().filter(|t| !t.is_empty()).map(str::to_string);
-        if token.is_none() {
-            break;
-        }
-    }
+    let records: Vec<_> = match client.get_sampling_rules().into_paginator().items().send().collect().await {
+        Ok(r) => r,
+        Err(e) => return Verdict::error(describe("X-Ray GetSamplingRules", &e)),
+    };
+    let rules: Vec<SamplingRule> = records.iter().filter_map(|r| r.sampling_rule().cloned()).collect();
     if rules.is_empty() {
         return Verdict::new(Outcome::Fail, "no X-Ray sampling rules", vec![]);
     }
