@@ -214,3 +214,29 @@ fn export_into_a_named_pipe_writes_through_it() {
         .count();
     assert_eq!(temps, 0, "no temp file left beside it");
 }
+
+/// A probed item's entry says what the pass vouches for and what it leaves to people; a pass of a
+/// probe that checks a part says it awaits a person.
+#[test]
+fn a_probe_result_says_what_its_pass_means_and_what_it_does_not_check() {
+    let c = Checklist::embedded();
+    let mut s = Session::new(&c, common::fixed_now());
+    let result = golive::probe::ProbeResult {
+        outcome: golive::probe::Outcome::Pass,
+        summary: "no wildcard actions in 1 policies of agent-task".into(),
+        evidence: vec![],
+        at: common::fixed_now(),
+        duration_ms: 5,
+    };
+    s.apply_probe("security.least-privilege", "aws.iam.no-wildcard-actions", result, false);
+    let md = markdown::render(&c, &s, &meta());
+    let entry = md.split("**Least Privilege**").nth(1).unwrap().split("- [").next().unwrap();
+    assert!(entry.contains("Status: **todo** (probe: pass, awaiting a person's confirmation"), "{entry}");
+    assert!(
+        entry.contains(
+            "A pass of `aws.iam.no-wildcard-actions` means no statement of the task role grants actions by \
+             wildcard or NotAction; not checked: whether each named action is needed"
+        ),
+        "{entry}"
+    );
+}

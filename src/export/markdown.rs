@@ -193,6 +193,16 @@ fn probe_entry(out: &mut String, item: &Item, result: Option<&crate::probe::Prob
                 stamp(&p.at),
                 p.duration_ms
             );
+            // What the result does and does not vouch for, so a signed report is read as meant.
+            for kind in item.probes.iter().filter_map(|s| crate::probe::registry::find(&s.kind)) {
+                let _ = writeln!(
+                    out,
+                    "\n  A pass of `{}` means {}; not checked: {}.",
+                    kind.name,
+                    escape_inline(kind.passes),
+                    escape_inline(kind.misses)
+                );
+            }
             if !p.evidence.is_empty() {
                 out.push('\n');
                 for line in &p.evidence {

@@ -20,6 +20,7 @@ pub fn markdown(checklist: &Checklist) -> String {
         let build =
             kind.feature.map(|f| format!(" (only in a build with the `{f}` feature)")).unwrap_or_default();
         out.push_str(&format!("- **`{}`**{build}: {}\n", kind.name, kind.doc));
+        out.push_str(&format!("  - A pass means: {}.\n  - Not checked: {}.\n", kind.passes, kind.misses));
         if kind.params.is_empty() {
             out.push_str("  - Parameters: none.\n");
         } else {

@@ -14,6 +14,10 @@ pub struct Kind {
     pub name: &'static str,
     /// Exactly what the probe checks, shown with the item.
     pub doc: &'static str,
+    /// What its pass means, in one line a launch lead can sign.
+    pub passes: &'static str,
+    /// What it does not check, in one line: what is left for a person.
+    pub misses: &'static str,
     pub params: &'static [Param],
     /// Needs an AWS identity (checked against the expected account) before it may run.
     pub aws: bool,
@@ -55,7 +59,22 @@ impl Kind {
 
     /// A kind that looks at something else: a file, a command, a service over the network.
     pub const fn local(name: &'static str, doc: &'static str, run: Run) -> Kind {
-        Kind { name, doc, params: &[], aws: false, feature: None, own_timeout: false, run }
+        Kind {
+            name,
+            doc,
+            passes: "",
+            misses: "",
+            params: &[],
+            aws: false,
+            feature: None,
+            own_timeout: false,
+            run,
+        }
+    }
+
+    /// What a pass means and what the kind does not check (a test holds every kind to both).
+    pub const fn meaning(self, passes: &'static str, misses: &'static str) -> Kind {
+        Kind { passes, misses, ..self }
     }
 
     pub const fn with_params(self, params: &'static [Param]) -> Kind {

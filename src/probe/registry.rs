@@ -91,3 +91,19 @@ pub fn validate(spec: &ProbeSpec) -> Result<&'static Kind, String> {
     }
     Ok(kind)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A launch lead signs what a pass means: every kind says it, and says what it leaves out.
+    #[test]
+    fn every_kind_says_what_its_pass_means_and_what_it_does_not_check() {
+        for k in KINDS {
+            for (what, line) in [("passes", k.passes), ("misses", k.misses)] {
+                assert!(!line.is_empty(), "{}: no {what} line", k.name);
+                assert!(!line.ends_with('.') && line.len() < 120, "{}: {what} {line:?}", k.name);
+            }
+        }
+    }
+}

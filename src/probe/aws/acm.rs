@@ -22,7 +22,11 @@ pub const CERTIFICATES: Kind = Kind::aws(
     name: "warn_days",
     ty: ParamType::Days,
     doc: "warn when a certificate expires sooner (default 30)",
-}]);
+}])
+.meaning(
+    "the region's certificates are issued, renewable and not near expiry",
+    "that the endpoint serves them (the tls check does)",
+);
 
 pub async fn certificates(client: &Client, warn_days: i64) -> Verdict {
     let mut arns = Vec::new();

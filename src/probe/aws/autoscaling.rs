@@ -22,7 +22,11 @@ pub const MIN_CAPACITY: Kind = Kind::aws(
     name: "min_capacity",
     ty: ParamType::Count,
     doc: "the least minimum capacity that passes (default 2)",
-}]);
+}])
+.meaning(
+    "every ECS service in scope keeps the minimum number of tasks",
+    "other components (databases, queues), or zones",
+);
 
 pub const POLICIES: Kind = Kind::aws(
     "aws.autoscaling.policies",
@@ -30,6 +34,10 @@ pub const POLICIES: Kind = Kind::aws(
      target in scope (ECS services, DynamoDB tables) has at least one scaling policy (the seed's \
      guidance: min 2, max 50, target 70 % CPU).",
     |ctx, _| judged(policies(ctx)),
+)
+.meaning(
+    "every scalable target in scope has a scaling policy",
+    "whether the policy's metric and limits fit the load",
 );
 
 async fn targets(ctx: &Ctx, client: &Client) -> Result<Vec<ScalableTarget>, Verdict> {

@@ -14,7 +14,8 @@ pub const PROVISIONED: Kind = Kind::aws(
      units and status, for information: pass when some exists, warn (never fail) when all use is \
      on demand.",
     |ctx, _| Box::pin(async move { provisioned(&client(&ctx)).await }),
-);
+)
+.meaning("provisioned throughput exists (for information)", "whether reserving capacity pays off");
 
 pub const GUARDRAILS: Kind = Kind::aws(
     "aws.bedrock.guardrails",
@@ -22,7 +23,8 @@ pub const GUARDRAILS: Kind = Kind::aws(
      is READY and filters content (content filters set); whether the agent applies it on every call \
      is for a person to confirm.",
     |ctx, _| Box::pin(async move { guardrails(&client(&ctx), &ctx).await }),
-);
+)
+.meaning("a guardrail in scope is READY with content filters", "that the agent applies it on every call");
 
 fn client(ctx: &Ctx) -> Client {
     Client::new(&session(ctx).config)

@@ -20,7 +20,11 @@ pub const ALERTS: Kind = Kind::aws(
     name: "max_threshold_percent",
     ty: ParamType::Percent,
     doc: "the highest alert threshold that passes, in percent of the budget limit (default 80)",
-}]);
+}])
+.meaning(
+    "a cost or usage budget tells someone by e-mail or SNS before spending passes the threshold",
+    "whether the budget's limit fits the launch, or whether anyone reads the alert",
+);
 
 pub const SPENDING_LIMIT: Kind = Kind::aws(
     "aws.budgets.spending-limit",
@@ -28,6 +32,10 @@ pub const SPENDING_LIMIT: Kind = Kind::aws(
      above zero carries a Budgets action (an IAM or SCP policy, or stopping instances) that acts \
      when spending reaches it. An alert is not a limit: AWS does not stop spending by itself.",
     run_spending_limit,
+)
+.meaning(
+    "a Budgets action acts (IAM or SCP policy, stopped instances) when a capped cost budget is reached",
+    "whether the action's policy actually stops Bedrock calls, or limits inside the application",
 );
 
 fn run_alerts(ctx: Arc<Ctx>, params: toml::Table) -> ProbeFuture {

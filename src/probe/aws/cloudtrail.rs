@@ -11,7 +11,8 @@ pub const LOGGING: Kind = Kind::aws(
     "aws.cloudtrail.logging",
     "CloudTrail DescribeTrails and GetTrailStatus: at least one multi-region trail is logging.",
     |ctx, _| Box::pin(logging(ctx)),
-);
+)
+.meaning("a trail in the region is logging", "data events on the sensitive stores, or who reviews the logs");
 
 async fn logging(ctx: Arc<Ctx>) -> Verdict {
     let client = Client::new(&session(&ctx).config);

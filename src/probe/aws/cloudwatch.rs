@@ -20,20 +20,26 @@ pub const ALARM: Kind = Kind::aws(
         judged(async move { alarm(&client(&ctx), &ctx, &name).await })
     },
 )
-.with_params(&[Param { name: "name", ty: ParamType::Str, doc: "part of the alarm's name, any case" }]);
+.with_params(&[Param { name: "name", ty: ParamType::Str, doc: "part of the alarm's name, any case" }])
+.meaning(
+    "an alarm named like this has an enabled action",
+    "that the action pages a person, or the alarm's threshold",
+);
 
 pub const RUNBOOKS: Kind = Kind::aws(
     "aws.cloudwatch.runbooks",
     "CloudWatch DescribeAlarms: every alarm in scope links a runbook (an http(s) URL) in its description.",
     |ctx, _| judged(async move { runbooks(&client(&ctx), &ctx).await }),
-);
+)
+.meaning("every alarm in scope links a runbook", "that the runbook is current or works");
 
 pub const TESTED: Kind = Kind::aws(
     "aws.cloudwatch.alarms-tested",
     "CloudWatch DescribeAlarms and DescribeAlarmHistory: every alarm in scope has been in ALARM at \
      least once (is now, or its state history says so), so it is known to fire.",
     |ctx, _| judged(async move { tested(&client(&ctx), &ctx).await }),
-);
+)
+.meaning("every alarm in scope has been in ALARM at least once", "that its action reached anyone");
 
 pub const ACTIVE: Kind = Kind::aws(
     "aws.cloudwatch.monitoring-active",
@@ -41,6 +47,10 @@ pub const ACTIVE: Kind = Kind::aws(
      actions enabled and an alarm action (someone is told) and none in INSUFFICIENT_DATA, and at \
      least one dashboard in scope shows widgets.",
     |ctx, _| judged(async move { active(&client(&ctx), &ctx).await }),
+)
+.meaning(
+    "alarms in scope act, have data, and a dashboard shows widgets",
+    "whether the alarms and dashboards cover what matters",
 );
 
 pub const DASHBOARDS: Kind = Kind::aws(
@@ -48,7 +58,8 @@ pub const DASHBOARDS: Kind = Kind::aws(
     "CloudWatch ListDashboards and GetDashboard: at least one dashboard in scope (name_prefix), \
      and every one in scope shows at least one widget.",
     |ctx, _| judged(async move { dashboards(&client(&ctx), &ctx).await }),
-);
+)
+.meaning("every dashboard in scope shows widgets", "which metrics they show");
 
 pub const METRICS: Kind = Kind::aws(
     "aws.cloudwatch.metrics",
@@ -59,7 +70,8 @@ pub const METRICS: Kind = Kind::aws(
         judged(async move { metrics(&client(&ctx), &ctx, &names).await })
     },
 )
-.with_params(&[Param { name: "metrics", ty: ParamType::StrList, doc: "metric names that must exist" }]);
+.with_params(&[Param { name: "metrics", ty: ParamType::StrList, doc: "metric names that must exist" }])
+.meaning("the named metrics exist in the namespace", "recent data or their dimensions");
 
 pub const BASELINE: Kind = Kind::aws(
     "aws.cloudwatch.baseline",
@@ -75,7 +87,8 @@ pub const BASELINE: Kind = Kind::aws(
 .with_params(&[
     Param { name: "metric", ty: ParamType::Str, doc: "the key metric (default requests_total)" },
     Param { name: "days", ty: ParamType::Days, doc: "days of the past 7 that need data (default 1)" },
-]);
+])
+.meaning("the key metric has data on enough recent days", "what normal is: nobody compared the values");
 
 fn client(ctx: &Ctx) -> Client {
     Client::new(&session(ctx).config)

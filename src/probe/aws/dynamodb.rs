@@ -22,13 +22,15 @@ pub const ENCRYPTION: Kind = Kind::aws(
     name: "require_kms",
     ty: ParamType::Bool,
     doc: "fail tables not encrypted with a KMS key",
-}]);
+}])
+.meaning("every table in scope is encrypted (with KMS where required)", "other data stores");
 
 pub const PITR: Kind = Kind::aws(
     "aws.dynamodb.pitr",
     "DynamoDB DescribeContinuousBackups: point-in-time recovery is enabled on every table in scope.",
     |ctx, _| judged(async move { pitr(&client(&ctx), &ctx).await }),
-);
+)
+.meaning("every table in scope has point-in-time recovery on", "that a restore was ever tried");
 
 pub const REPLICAS: Kind = Kind::aws(
     "aws.dynamodb.replicas",
@@ -40,14 +42,16 @@ pub const REPLICAS: Kind = Kind::aws(
     name: "required",
     ty: ParamType::Bool,
     doc: "fail (not warn) when a table has no replica",
-}]);
+}])
+.meaning("every table in scope has a replica in another region", "whether the data needs one, or failover");
 
 pub const TTL: Kind = Kind::aws(
     "aws.dynamodb.ttl",
     "DynamoDB DescribeTimeToLive: every table in scope expires items with a TTL attribute, so data \
      is kept only as long as needed.",
     |ctx, _| judged(async move { ttl(&client(&ctx), &ctx).await }),
-);
+)
+.meaning("every table in scope expires items by TTL", "whether the TTL matches the retention policy");
 
 fn client(ctx: &Ctx) -> Client {
     Client::new(&session(ctx).config)

@@ -14,7 +14,11 @@ pub const PRIVATE_SUBNETS: Kind = Kind::aws(
      does not map public IPs on launch and routes to no internet gateway.",
     |ctx, p| Box::pin(run(ctx, Check::PrivateSubnets, p)),
 )
-.under_feature("ec2");
+.under_feature("ec2")
+.meaning(
+    "no subnet in scope maps public IPs or routes to an internet gateway",
+    "which subnets the service runs in",
+);
 
 pub const SECURITY_GROUPS: Kind = Kind::aws(
     "aws.ec2.security-groups",
@@ -22,7 +26,8 @@ pub const SECURITY_GROUPS: Kind = Kind::aws(
      from 0.0.0.0/0 or ::/0, except TCP 80/443 on a group a load balancer uses.",
     |ctx, p| Box::pin(run(ctx, Check::SecurityGroups, p)),
 )
-.under_feature("ec2");
+.under_feature("ec2")
+.meaning("no group in scope is open to the internet except 80/443 on a load balancer's", "egress rules");
 
 pub const VPC_ENDPOINTS: Kind = Kind::aws(
     "aws.ec2.vpc-endpoints",
@@ -35,14 +40,16 @@ pub const VPC_ENDPOINTS: Kind = Kind::aws(
     ty: ParamType::StrList,
     doc: "endpoint service names without the com.amazonaws.REGION. prefix",
 }])
-.under_feature("ec2");
+.under_feature("ec2")
+.meaning("an available endpoint exists for each named AWS service", "that the service's traffic uses it");
 
 pub const EBS_ENCRYPTION: Kind = Kind::aws(
     "aws.ec2.ebs-encryption",
     "EC2 GetEbsEncryptionByDefault: new EBS volumes in the region are encrypted by default.",
     |ctx, p| Box::pin(run(ctx, Check::EbsEncryption, p)),
 )
-.under_feature("ec2");
+.under_feature("ec2")
+.meaning("new EBS volumes in the region are encrypted by default", "volumes that already exist");
 
 #[derive(Debug, Clone, Copy)]
 enum Check {

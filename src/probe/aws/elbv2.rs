@@ -16,6 +16,10 @@ pub const WAF: Kind = Kind::aws(
     "ELBv2 DescribeLoadBalancers and WAFv2 GetWebACLForResource: every internet-facing application \
      load balancer in scope has a web ACL.",
     |ctx, _| judged(async move { waf(&ctx, false).await }),
+)
+.meaning(
+    "every internet-facing ALB in scope has a web ACL",
+    "the ACL's rules, or public entries that are not ALBs",
 );
 
 pub const RATE_LIMIT: Kind = Kind::aws(
@@ -23,6 +27,10 @@ pub const RATE_LIMIT: Kind = Kind::aws(
     "WAFv2 GetWebACLForResource: the web ACL of every internet-facing application load balancer in \
      scope has a rate-based rule.",
     |ctx, _| judged(async move { waf(&ctx, true).await }),
+)
+.meaning(
+    "every internet-facing ALB's web ACL has a rate-based rule",
+    "the limits' values, per-user limits in the application, or entries that are not ALBs",
 );
 
 pub const TLS: Kind = Kind::aws(
@@ -31,19 +39,28 @@ pub const TLS: Kind = Kind::aws(
      redirects to HTTPS; HTTPS/TLS listeners use a security policy whose minimum is TLS 1.2 \
      (TLS13-1-2, TLS13-1-3, TLS-1-2 or FS-1-2 policies; TLS13-1-0 and TLS13-1-1 accept 1.0 and 1.1).",
     |ctx, _| judged(async move { tls(&ctx).await }),
+)
+.meaning(
+    "every listener in scope is HTTPS on a TLS 1.2+ policy or redirects to HTTPS",
+    "connections that do not pass a load balancer",
 );
 
 pub const MULTI_AZ: Kind = Kind::aws(
     "aws.elbv2.multi-az",
     "ELBv2 DescribeLoadBalancers: every load balancer in scope spans at least two availability zones.",
     |ctx, _| judged(async move { multi_az(&ctx).await }),
-);
+)
+.meaning("every load balancer in scope spans two zones", "where the service's tasks actually run");
 
 pub const HEALTH_CHECKS: Kind = Kind::aws(
     "aws.elbv2.health-checks",
     "ELBv2 DescribeTargetGroups and DescribeTargetHealth: every target group in scope has health \
      checks on (with a path for HTTP/HTTPS) and at least one healthy target.",
     |ctx, _| judged(async move { health_checks(&ctx).await }),
+)
+.meaning(
+    "every target group in scope checks health and has a healthy target",
+    "that the health path tests the service's dependencies",
 );
 
 fn client(ctx: &Ctx) -> Client {

@@ -17,6 +17,10 @@ pub const NO_WILDCARD_ACTIONS: Kind = Kind::aws(
      \"logs:Describe*\" is fine) or by NotAction (everything but a list). The role is the target's \
      task_role.",
     |ctx, _| judged(check(ctx, Rule::Actions)),
+)
+.meaning(
+    "no statement of the task role grants actions by wildcard or NotAction",
+    "whether each named action is needed: least privilege needs a person's review",
 );
 
 pub const NO_WILDCARD_RESOURCES: Kind = Kind::aws(
@@ -28,6 +32,10 @@ pub const NO_WILDCARD_RESOURCES: Kind = Kind::aws(
      (arn:aws:s3:::*, table/*, log-group:*) or NotResource. Actions match in any case. The role is \
      the target's task_role.",
     |ctx, _| judged(check(ctx, Rule::Resources)),
+)
+.meaning(
+    "no write or sensitive read of the task role applies to every resource",
+    "whether the named resources are the right ones, or reads of non-sensitive data on *",
 );
 
 pub const SERVICE_ROLE: Kind = Kind::aws(
@@ -36,6 +44,10 @@ pub const SERVICE_ROLE: Kind = Kind::aws(
      assume: every principal its trust policy allows is a Service (ecs-tasks.amazonaws.com, \
      bedrock-agentcore.amazonaws.com, ...), none an IAM user, an account, a federation or \"*\".",
     |ctx, _| judged(service_role(ctx)),
+)
+.meaning(
+    "only AWS services may assume the role the service runs as",
+    "what the role may do (the IAM checks), or other credentials the code might load",
 );
 
 #[derive(Clone, Copy)]

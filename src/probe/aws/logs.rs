@@ -13,7 +13,8 @@ pub const RETENTION: Kind = Kind::aws(
     "CloudWatch Logs DescribeLogGroups: every log group in scope has a retention setting (never \
      'never expire').",
     |ctx, _| judged(retention(ctx)),
-);
+)
+.meaning("every log group in scope has a retention period", "whether the period matches policy");
 
 pub const STRUCTURED: Kind = Kind::aws(
     "aws.logs.structured",
@@ -28,7 +29,8 @@ pub const STRUCTURED: Kind = Kind::aws(
     name: "field",
     ty: ParamType::Str,
     doc: "the request id field every event must carry",
-}]);
+}])
+.meaning("recent events in scope are JSON with the named field", "every event, or the other fields");
 
 /// Log groups in scope with their retention in days.
 async fn groups(ctx: &Ctx, client: &Client) -> Result<Vec<(String, Option<i32>)>, Verdict> {

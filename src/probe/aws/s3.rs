@@ -15,13 +15,21 @@ pub const ENCRYPTION: Kind = Kind::aws(
      has default encryption; with require_kms, SSE-KMS.",
     |ctx, p| judged(encryption(ctx, flag(&p, "require_kms"))),
 )
-.with_params(&[Param { name: "require_kms", ty: ParamType::Bool, doc: "fail on SSE-S3 (AES256)" }]);
+.with_params(&[Param { name: "require_kms", ty: ParamType::Bool, doc: "fail on SSE-S3 (AES256)" }])
+.meaning(
+    "every bucket in scope has default encryption (KMS where required)",
+    "objects written before, or other stores",
+);
 
 pub const LIFECYCLE: Kind = Kind::aws(
     "aws.s3.lifecycle",
     "S3 GetBucketLifecycleConfiguration: every bucket in scope has at least one enabled lifecycle \
      rule (expiration or transition), so data is not kept forever.",
     |ctx, _| judged(lifecycle(ctx)),
+)
+.meaning(
+    "every bucket in scope has an enabled lifecycle rule",
+    "whether the rules match the retention policy",
 );
 
 /// The buckets in scope: the target's names, else those listed in the region by prefix and tags.

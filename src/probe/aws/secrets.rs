@@ -15,6 +15,10 @@ pub const EXIST: Kind = Kind::aws(
      one secret whose name starts with name_prefix) exists; rotation is noted. Hard-coded secrets \
      in code are the secrets scan's job.",
     |ctx, _| judged(secrets(ctx)),
+)
+.meaning(
+    "the secrets the service names exist in Secrets Manager",
+    "secrets kept elsewhere, or that the code reads them from there",
 );
 
 async fn secrets(ctx: Arc<Ctx>) -> Judged {

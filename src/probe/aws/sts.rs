@@ -14,7 +14,11 @@ pub const ASSUMED_ROLE: Kind = Kind::aws(
      service's.",
     run_assumed_role,
 )
-.with_params(&[Param { name: "role", ty: ParamType::Str, doc: "the role golive should run as" }]);
+.with_params(&[Param { name: "role", ty: ParamType::Str, doc: "the role golive should run as" }])
+.meaning(
+    "golive itself runs as the named assumed role, not a user's long-lived keys",
+    "anything about the service: its own role is aws.iam.service-role's",
+);
 
 fn run_assumed_role(ctx: Arc<Ctx>, params: toml::Table) -> ProbeFuture {
     Box::pin(async move {

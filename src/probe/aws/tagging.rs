@@ -17,7 +17,11 @@ pub const COST_TAGS: Kind = Kind::aws(
     name: "keys",
     ty: ParamType::StrList,
     doc: "tag keys every resource must carry (default: cost_tags in the target)",
-}]);
+}])
+.meaning(
+    "every tagged resource in scope carries the cost allocation keys",
+    "resources carrying no tag at all, or whether the keys are activated for billing",
+);
 
 /// The name part of an ARN: after the last `/` or `:` (`table/orders` -> `orders`).
 fn arn_name(arn: &str) -> &str {

@@ -16,7 +16,8 @@ pub const TRACES: Kind = Kind::aws(
         Box::pin(async move { traces(&Client::new(&session(&ctx).config), hours).await })
     },
 )
-.with_params(&[Param { name: "hours", ty: ParamType::Count, doc: "how far back to look (default 24)" }]);
+.with_params(&[Param { name: "hours", ty: ParamType::Count, doc: "how far back to look (default 24)" }])
+.meaning("X-Ray recorded traces in the window", "that the traces come from this service or cover every hop");
 
 pub const SAMPLING: Kind = Kind::aws(
     "aws.xray.sampling",
@@ -24,7 +25,8 @@ pub const SAMPLING: Kind = Kind::aws(
      Default changed from 5 % and 1/s), and no rule samples 100 %, so production traffic is not \
      traced in full.",
     |ctx, _| Box::pin(async move { sampling(&Client::new(&session(&ctx).config)).await }),
-);
+)
+.meaning("the team chose sampling rules and none traces 100 %", "whether the chosen rate suits the traffic");
 
 pub async fn traces(client: &Client, hours: i64) -> Verdict {
     let now = chrono::Utc::now().timestamp();

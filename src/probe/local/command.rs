@@ -29,7 +29,8 @@ pub const RUN: Kind = Kind::local(
     Param { name: "command", ty: ParamType::Str, doc: "the command when the target sets none" },
     Param { name: "timeout_seconds", ty: ParamType::Count, doc: "how long it may run" },
 ])
-.with_own_timeout();
+.with_own_timeout()
+.meaning("the named command exited 0", "what the command covers: that is its authors'");
 
 pub use crate::probe::ctx::Consent;
 

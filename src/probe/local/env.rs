@@ -12,7 +12,11 @@ pub const SET: Kind = Kind::local(
      empty in golive's environment; values are never shown or saved.",
     |ctx, p| Box::pin(async move { set(&ctx, list(&p, "names")) }),
 )
-.with_params(&[Param { name: "names", ty: ParamType::StrList, doc: "variable names" }]);
+.with_params(&[Param { name: "names", ty: ParamType::StrList, doc: "variable names" }])
+.meaning(
+    "golive's own environment (a CI runner's) holds the named variables",
+    "the service's runtime environment",
+);
 
 fn set(ctx: &Arc<Ctx>, names: Vec<String>) -> Verdict {
     let names = if names.is_empty() { ctx.target.env_vars.clone() } else { names };

@@ -38,7 +38,11 @@ pub const EXISTS: Kind = Kind::local(
         doc: "globs relative to the repository, case-insensitive",
     },
     Param { name: "pattern", ty: ParamType::Str, doc: "a regular expression a matching file must contain" },
-]);
+])
+.meaning(
+    "a file matching the globs (and pattern) exists in the repository",
+    "that its content is right or current",
+);
 
 /// The largest file a pattern is looked for in.
 const MAX_PATTERN_FILE: u64 = 8 << 20;

@@ -25,6 +25,10 @@ pub const SCAN: Kind = Kind::local(
                 .unwrap_or_else(|e| Ok(Verdict::error(format!("secrets scan stopped: {e}"))))
         })
     },
+)
+.meaning(
+    "the repository's files hold no credential-shaped text",
+    "history, binaries, or secrets the rules do not know",
 );
 
 /// Larger files are data or build output, not hand-written configuration.

@@ -26,6 +26,10 @@ pub const RESOLVES: Kind = Kind::local(
      address or another answer; a name server that does not answer is an error. Evidence: the CNAME \
      chain, the addresses with their TTLs, the name server asked.",
     |ctx, _| judged(resolves(ctx)),
+)
+.meaning(
+    "the domain resolves to the expected answer",
+    "records other than this name, or TTLs that fit a cut-over",
 );
 
 /// Each name server gets one try of this long: a launch-day answer, not a patient one.

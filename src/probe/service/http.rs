@@ -23,7 +23,8 @@ pub const GET: Kind = Kind::local(
     Param { name: "from", ty: ParamType::Str, doc: "smoke or protected: take the paths from the target" },
     Param { name: "expect", ty: ParamType::StrList, doc: "statuses that pass: 200, 401, 2xx..." },
     Param { name: "body", ty: ParamType::Str, doc: "a regular expression the body must match" },
-]);
+])
+.meaning("the endpoint's paths answer as expected over HTTP(S)", "authentication of every route, or load");
 
 /// How much of a body is read to match `body` against: a health answer is small, and an endless
 /// one must not fill memory.

@@ -22,7 +22,11 @@ pub const HANDSHAKE: Kind = Kind::local(
 .with_params(&[
     Param { name: "warn_days", ty: ParamType::Days, doc: "warn when the certificate expires sooner" },
     Param { name: "fail_days", ty: ParamType::Days, doc: "fail when the certificate expires sooner" },
-]);
+])
+.meaning(
+    "the endpoint's certificate is valid for the host, TLS 1.2+, not near expiry",
+    "other hosts or internal connections",
+);
 
 async fn roots(ctx: &Ctx) -> Result<(RootCertStore, String), Verdict> {
     let mut store = RootCertStore::empty();

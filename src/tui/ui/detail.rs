@@ -146,6 +146,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let params: Vec<String> = spec.params.iter().map(|(k, v)| format!("{k} = {v}")).collect();
         let params = if params.is_empty() { String::new() } else { format!(" ({})", params.join(", ")) };
         lines.push(Line::styled(format!("{}{params}: {}", kind.name, kind.doc), theme::DIM));
+        lines.push(Line::styled(format!("  a pass means: {}", kind.passes), theme::DIM));
+        lines.push(Line::styled(format!("  not checked: {}", kind.misses), theme::DIM));
         if let Some(missing) = kind.missing_feature() {
             lines.push(Line::styled(
                 format!(
