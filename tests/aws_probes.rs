@@ -392,6 +392,14 @@ async fn no_probe_kind_passes_against_an_empty_account() {
         if r.outcome == Outcome::Pass || (not_built && !r.outcome.is_undecided()) {
             wrong.push(format!("{}: {} {}", kind.name, r.outcome.word(), r.summary));
         }
+        // A result speaks to any reader of a report: no keys of the TUI, no build or flag hints.
+        let text = format!("{} {}", r.summary, r.evidence.join(" "));
+        if [" (t)", "(t) ", "cargo ", "--features", "--endpoint", "--repo", "--region"]
+            .iter()
+            .any(|h| text.contains(h))
+        {
+            wrong.push(format!("{}: a hint in the result: {}", kind.name, r.summary));
+        }
     }
     assert!(wrong.is_empty(), "passed against an empty account:\n{}", wrong.join("\n"));
 }

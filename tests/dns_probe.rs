@@ -225,9 +225,6 @@ async fn nothing_to_resolve_needs_config() {
     let r = run(target, Duration::from_secs(2)).await;
     assert_eq!(
         (r.outcome, r.summary.as_str()),
-        (
-            Outcome::NeedsConfig,
-            "the endpoint's host 127.0.0.1 is an address: set the domain in the target (t)"
-        )
+        (Outcome::NeedsConfig, "the endpoint's host 127.0.0.1 is an address: the target names no domain")
     );
 }

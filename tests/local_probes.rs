@@ -206,7 +206,7 @@ async fn command_never_runs_without_consent() {
     let r = run(target(repo.path()), Consent::All, s).await;
     assert_eq!(
         (r.outcome, r.summary.as_str()),
-        (Outcome::NeedsConfig, "no unit command: set commands.unit in the target (t)")
+        (Outcome::NeedsConfig, "no unit command: the target sets no commands.unit")
     );
 }
 

@@ -107,5 +107,5 @@ impl Ctx {
 
 /// Why file, secrets and command probes have nothing to look at.
 pub fn no_repo() -> Verdict {
-    Verdict::new(Outcome::NeedsConfig, "no repository: set its path in the target (t) or with --repo", vec![])
+    Verdict::new(Outcome::NeedsConfig, "no repository in the target", vec![])
 }

@@ -79,7 +79,7 @@ pub async fn connect_with(config: SdkConfig, timeout: Duration, profile: &str) -
     let Some(region) = config.region().map(|r| r.to_string()) else {
         return Err(Verdict::new(
             Outcome::NeedsConfig,
-            "no AWS region: set one in the target (t), with --region, AWS_REGION or the profile",
+            "no AWS region: none in the target, the environment (AWS_REGION) or the profile",
             vec![],
         ));
     };

@@ -56,7 +56,7 @@ async fn run(ctx: Arc<Ctx>, params: toml::Table) -> Judged {
     let Some(command) = command_of(&spec, &ctx.target) else {
         return Ok(Verdict::new(
             Outcome::NeedsConfig,
-            format!("no {name} command: set commands.{name} in the target (t)"),
+            format!("no {name} command: the target sets no commands.{name}"),
             vec![],
         ));
     };

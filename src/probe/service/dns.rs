@@ -47,7 +47,7 @@ async fn resolves(ctx: Arc<Ctx>) -> Judged {
     if host.parse::<IpAddr>().is_ok() {
         return Ok(Verdict::new(
             Outcome::NeedsConfig,
-            format!("the endpoint's host {host} is an address: set the domain in the target (t)"),
+            format!("the endpoint's host {host} is an address: the target names no domain"),
             vec![],
         ));
     }

@@ -10,11 +10,7 @@ use super::{Outcome, Verdict};
 /// The service's base URL, or why there is none.
 pub fn endpoint(ctx: &Ctx) -> Result<reqwest::Url, Verdict> {
     let Some(url) = &ctx.target.endpoint else {
-        return Err(Verdict::new(
-            Outcome::NeedsConfig,
-            "no service endpoint: set it in the target (t) or with --endpoint",
-            vec![],
-        ));
+        return Err(Verdict::new(Outcome::NeedsConfig, "no service endpoint in the target", vec![]));
     };
     checked_endpoint(url).map_err(Verdict::error)
 }
@@ -27,9 +23,8 @@ pub fn host_port(ctx: &Ctx) -> Result<(String, u16), Verdict> {
             _ => (domain.clone(), 443),
         });
     }
-    let url = endpoint(ctx).map_err(|_| {
-        Verdict::new(Outcome::NeedsConfig, "no domain or endpoint: set one in the target (t)", vec![])
-    })?;
+    let url = endpoint(ctx)
+        .map_err(|_| Verdict::new(Outcome::NeedsConfig, "no domain or endpoint in the target", vec![]))?;
     let host = url.host_str().unwrap_or_default().to_string();
     Ok((host, url.port_or_known_default().unwrap_or(443)))
 }

@@ -51,6 +51,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             (Outcome::Pass, false) => {
                 "probe: pass, confirm: it checks a part of this item (p ticks it, with your name)".to_string()
             }
+            // Results speak to any reader; the key that mends a missing setting is the screen's.
+            (Outcome::NeedsConfig, _) => format!(
+                "todo, last probe: needs-config at {} (t edits the target)",
+                p.at.to_rfc3339_opts(SecondsFormat::Secs, true)
+            ),
             (o, _) => format!(
                 "todo, last probe: {} at {}",
                 o.word(),
