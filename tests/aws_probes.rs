@@ -535,3 +535,44 @@ async fn without_a_scope_discovery_judges_nothing_unless_the_whole_account_is_th
     assert_eq!(r.outcome, Outcome::Fail, "{r:?}");
     assert!(r.summary.contains("orders"), "{r:?}");
 }
+
+/// Structured Logging judges the newest events: 52bd361 read the oldest 50 of the last 24 hours,
+/// so a deploy that switched to plain text an hour ago passed on the JSON written before it.
+#[tokio::test]
+async fn structured_logging_samples_the_newest_events() {
+    let account = moto::fresh_account();
+    let config = moto::config(moto::role_creds(&account).await).await;
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
+    logs.create_log_group().log_group_name("svc-app").send().await.unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    let event = |at: i64, message: String| {
+        aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
+            .timestamp(at)
+            .message(message)
+            .build()
+            .unwrap()
+    };
+    for (stream, events) in [
+        (
+            "before-deploy",
+            (0..60)
+                .map(|i| event(now - 20 * 3600 * 1000 + i, format!(r#"{{"request_id":"r{i}"}}"#)))
+                .collect::<Vec<_>>(),
+        ),
+        ("after-deploy", (0..5).map(|i| event(now - 60_000 + i, format!("GET /chat 200 r{i}"))).collect()),
+    ] {
+        logs.create_log_stream().log_group_name("svc-app").log_stream_name(stream).send().await.unwrap();
+        logs.put_log_events()
+            .log_group_name("svc-app")
+            .log_stream_name(stream)
+            .set_log_events(Some(events))
+            .send()
+            .await
+            .unwrap();
+    }
+    let session = connect_with(config, Duration::from_secs(10), "default").await.expect("moto answers STS");
+    let target = golive::probe::target::Target { name_prefix: Some("svc-".into()), ..Default::default() };
+    let r = run(Arc::new(Ctx::new(Ok(session), target)), "aws.logs.structured").await;
+    assert_eq!((r.outcome, r.summary.as_str()), (Outcome::Fail, "unstructured events in svc-app"), "{r:?}");
+    assert!(r.evidence.iter().any(|e| e.starts_with("  e.g. stream after-deploy: GET /chat 200")), "{r:?}");
+}

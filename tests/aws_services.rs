@@ -118,7 +118,7 @@ async fn log_retention() {
 async fn structured_logging() {
     both(
         "aws.logs.structured",
-        (Outcome::Pass, "all 3 recent events are JSON with request_id"),
+        (Outcome::Pass, "all 3 newest events are JSON with request_id"),
         "INFO Request processed",
     )
     .await;

@@ -6,6 +6,7 @@ use crate::probe::ctx::Ctx;
 use crate::probe::kind::{Judged, Kind, Param, ParamType, judged, text};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_cloudwatchlogs::Client;
+use aws_sdk_cloudwatchlogs::types::OrderBy;
 use std::sync::Arc;
 
 pub const RETENTION: Kind = Kind::aws(
@@ -18,8 +19,10 @@ pub const RETENTION: Kind = Kind::aws(
 
 pub const STRUCTURED: Kind = Kind::aws(
     "aws.logs.structured",
-    "CloudWatch Logs FilterLogEvents over the last 24 hours of each log group in scope (up to 50 \
-     events): every event is a JSON object carrying the request id field (default request_id).",
+    "CloudWatch Logs DescribeLogStreams (newest first) and GetLogEvents (newest first): the newest \
+     events (up to 50 from the 3 most recently written streams of each log group in scope, within \
+     24 hours) are JSON objects carrying the request id field (default request_id). No recent \
+     event is undecided.",
     |ctx, p| {
         let field = text(&p, "field", "request_id").to_string();
         judged(structured(ctx, field))
@@ -115,6 +118,43 @@ async fn retention(ctx: Arc<Ctx>) -> Judged {
     }
 }
 
+/// How many streams, and events of each, the newest sample takes.
+const STREAMS: i32 = 3;
+const EVENTS: i32 = 50;
+
+/// The newest events of a log group within `since` (ms): from its most recently written streams,
+/// newest first, so a change of format at the last deploy is what is seen.
+async fn newest_events(client: &Client, group: &str, since: i64) -> Result<Vec<(String, String)>, Verdict> {
+    let streams = client
+        .describe_log_streams()
+        .log_group_name(group)
+        .order_by(OrderBy::LastEventTime)
+        .descending(true)
+        .limit(STREAMS)
+        .send()
+        .await
+        .map_err(|e| Verdict::error(describe("CloudWatch Logs DescribeLogStreams", &e)))?;
+    let mut events = Vec::new();
+    for stream in streams.log_streams() {
+        let Some(name) = stream.log_stream_name() else { continue };
+        if stream.last_event_timestamp().is_some_and(|t| t < since) {
+            continue;
+        }
+        let out = client
+            .get_log_events()
+            .log_group_name(group)
+            .log_stream_name(name)
+            .start_from_head(false)
+            .start_time(since)
+            .limit(EVENTS)
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("CloudWatch Logs GetLogEvents", &e)))?;
+        events.extend(out.events().iter().map(|e| (name.to_string(), e.message().unwrap_or("").to_string())));
+    }
+    Ok(events)
+}
+
 async fn structured(ctx: Arc<Ctx>, field: String) -> Judged {
     let client = Client::new(&session(&ctx).config);
     let groups = groups(&ctx, &client).await?;
@@ -122,33 +162,31 @@ async fn structured(ctx: Arc<Ctx>, field: String) -> Judged {
     let mut evidence = Vec::new();
     let (mut seen, mut bad) = (0, Vec::new());
     for (group, _) in &groups {
-        let out =
-            match client.filter_log_events().log_group_name(group).start_time(since).limit(50).send().await {
-                Ok(o) => o,
-                Err(e) => return Ok(Verdict::error(describe("CloudWatch Logs FilterLogEvents", &e))),
-            };
-        let events = out.events();
-        let unstructured = events.iter().filter(|e| !has_field(e.message().unwrap_or(""), &field)).count();
+        let events = newest_events(&client, group, since).await?;
+        let unstructured: Vec<&(String, String)> =
+            events.iter().filter(|(_, m)| !has_field(m, &field)).collect();
         seen += events.len();
         evidence.push(format!(
-            "log group {group}: {} recent events, {unstructured} not JSON with {field}",
-            events.len()
+            "log group {group}: {} newest events, {} not JSON with {field}",
+            events.len(),
+            unstructured.len()
         ));
-        if let Some(e) = events.iter().find(|e| !has_field(e.message().unwrap_or(""), &field)) {
-            let sample: String = e.message().unwrap_or("").chars().take(80).collect();
-            evidence.push(format!("  e.g. stream {}: {sample}", e.log_stream_name().unwrap_or("?")));
+        if let Some((stream, message)) = unstructured.first() {
+            let sample: String = message.chars().take(80).collect();
+            evidence.push(format!("  e.g. stream {stream}: {sample}"));
             bad.push(group.as_str());
         }
     }
     if seen == 0 {
+        // Nothing read is nothing judged.
         return Ok(Verdict::new(
-            Outcome::Warn,
-            format!("no log events in the last 24 hours in {} log groups", groups.len()),
+            Outcome::Error,
+            format!("undecided: no log events in the last 24 hours in {} log groups", groups.len()),
             evidence,
         ));
     }
     if bad.is_empty() {
-        Ok(Verdict::new(Outcome::Pass, format!("all {seen} recent events are JSON with {field}"), evidence))
+        Ok(Verdict::new(Outcome::Pass, format!("all {seen} newest events are JSON with {field}"), evidence))
     } else {
         Ok(Verdict::new(Outcome::Fail, format!("unstructured events in {}", bad.join(", ")), evidence))
     }
