@@ -148,16 +148,21 @@ fn reads_sensitive(action: &str) -> bool {
 
 /// IAM's wildcard matching: `*` any run of characters, `?` one.
 fn matches_pattern(pattern: &str, text: &str) -> bool {
-    match pattern.split_once('*') {
-        None => {
-            pattern.len() == text.len() && pattern.chars().zip(text.chars()).all(|(p, t)| p == '?' || p == t)
-        }
-        Some((head, rest)) => {
-            text.len() >= head.len()
-                && matches_pattern(head, &text[..head.len()])
-                && (0..=text.len() - head.len()).any(|i| matches_pattern(rest, &text[head.len() + i..]))
+    // On bytes: a policy's text is not ours, and slicing a str there could split a character.
+    fn bytes(pattern: &[u8], text: &[u8]) -> bool {
+        match pattern.iter().position(|&b| b == b'*') {
+            None => {
+                pattern.len() == text.len() && pattern.iter().zip(text).all(|(p, t)| *p == b'?' || p == t)
+            }
+            Some(star) => {
+                let (head, rest) = (&pattern[..star], &pattern[star + 1..]);
+                text.len() >= head.len()
+                    && bytes(head, &text[..head.len()])
+                    && (head.len()..=text.len()).any(|i| bytes(rest, &text[i..]))
+            }
         }
     }
+    bytes(pattern.as_bytes(), text.as_bytes())
 }
 
 /// Whether a Resource names every resource of a kind rather than some: `*`, `arn:aws:s3:::*`,
