@@ -173,7 +173,8 @@ fn every_resource(resource: &str) -> bool {
     if part.starts_with('*') {
         return true;
     }
-    let is_s3 = resource.starts_with("arn:aws:s3:") || resource.starts_with("arn:aws-");
+    // The service field, in any partition (aws, aws-cn, aws-us-gov).
+    let is_s3 = resource.split(':').nth(2) == Some("s3");
     match part.split_once(['/', ':']) {
         Some((kind, "*")) => !is_s3 && kind.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
         _ => false,
