@@ -59,7 +59,11 @@ fn benches(c: &mut Criterion) {
     g.finish();
     let mut g = c.benchmark_group("markdown export");
     for case in &cases {
-        let meta = golive::export::markdown::Meta { session_path: "s.toml", generated: case.session.created };
+        let meta = golive::export::markdown::Meta {
+            session_path: "s.toml",
+            generated: case.session.created,
+            full_evidence: false,
+        };
         g.bench_function(BenchmarkId::from_parameter(case.name), |b| {
             b.iter(|| golive::export::markdown::render(&case.checklist, black_box(&case.session), &meta))
         });

@@ -617,7 +617,11 @@ mod probes {
         let md = golive::export::markdown::render(
             a.checklist(),
             a.session(),
-            &golive::export::markdown::Meta { session_path: "s.toml", generated: common::fixed_now() },
+            &golive::export::markdown::Meta {
+                session_path: "s.toml",
+                generated: common::fixed_now(),
+                full_evidence: false,
+            },
         );
         assert!(
             md.contains("Status: **pass** by alice at 2026-11-25T09:30:00Z; reason: CI user is being replaced today (probe: fail; set to pass by alice)"),

@@ -286,7 +286,11 @@ fn hostile_text_cannot_forge_the_report_or_act_on_a_terminal() {
     let report = golive::export::markdown::render(
         &c,
         &s,
-        &golive::export::markdown::Meta { session_path: "s.toml", generated: common::fixed_now() },
+        &golive::export::markdown::Meta {
+            session_path: "s.toml",
+            generated: common::fixed_now(),
+            full_evidence: false,
+        },
     );
     assert!(!report.chars().any(|ch| ch.is_control() && ch != '\n'), "a control character in the report");
     assert!(report.contains("␛[31mred␛[0m"));

@@ -520,3 +520,105 @@ fn a_session_holding_only_a_target_opens_and_is_completed_on_save() {
     }
     assert!(s.record("testing.smoke-tests").unwrap().probe.is_some(), "the result was saved");
 }
+
+/// An account the size the summaries are for: the good fixture plus 150 log groups and 120
+/// alarms in scope, one of each wrong (agent-lg-117 never expires, agent-alarm-042 tells nobody).
+async fn large_account() -> (String, aws_credential_types::Credentials) {
+    let account = moto::build_account("good");
+    let creds = moto::role_creds(&account).await;
+    let config = moto::config(creds.clone()).await;
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
+    let cw = aws_sdk_cloudwatch::Client::new(&config);
+    for i in 0..150 {
+        let name = format!("agent-lg-{i:03}");
+        logs.create_log_group().log_group_name(&name).send().await.unwrap();
+        if i != 117 {
+            logs.put_retention_policy().log_group_name(&name).retention_in_days(30).send().await.unwrap();
+        }
+    }
+    for i in 0..120 {
+        let mut alarm = cw
+            .put_metric_alarm()
+            .alarm_name(format!("agent-alarm-{i:03}"))
+            .alarm_description("runbook: https://runbooks.example.com/agent")
+            .namespace("AgentService")
+            .metric_name("Errors")
+            .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
+            .period(60)
+            .evaluation_periods(1)
+            .threshold(1.0)
+            .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold);
+        if i != 42 {
+            alarm = alarm.alarm_actions(format!("arn:aws:sns:us-east-1:{account}:agent-oncall"));
+        }
+        alarm.send().await.unwrap();
+    }
+    (account, creds)
+}
+
+#[tokio::test]
+async fn a_large_account_reads_as_a_summary_in_every_format_and_the_report_fits_an_issue() {
+    let (account, creds) = large_account().await;
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("s.toml");
+    let c = golive::checklist::Checklist::embedded();
+    let mut s = golive::session::Session::new(&c, common::fixed_now());
+    s.target = moto::fixture_target(&account);
+    golive::session::save(&session, &s).unwrap();
+    let env = moto::env(&creds);
+    let retention = "observability.log-retention";
+    let alerts = "final.monitoring-active";
+
+    // Text: a count with the failing resource, not 150 lines.
+    let out = check(&session, &env, &[]);
+    let text = stdout(&out);
+    assert!(text.contains("      151 log groups, 1 failing: agent-lg-117\n"), "{text}");
+    assert!(text.contains("      ✗ log group agent-lg-117: never expires\n"), "{text}");
+    assert!(!text.contains("agent-lg-116"), "passing groups are counted, not listed:\n{text}");
+    assert!(text.lines().count() < 400, "{} lines:\n{text}", text.lines().count());
+
+    // JSON: the full list beside the summary.
+    let out = check(&session, &env, &["--format", "json", "--only", retention]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = &doc["results"][0];
+    assert_eq!(r["evidence"].as_array().unwrap().len(), 151, "{r:#}");
+    assert_eq!(r["evidence_summary"][0], "151 log groups, 1 failing: agent-lg-117", "{r:#}");
+
+    // JUnit: the failure's body is the summary.
+    let out = check(&session, &env, &["--format", "junit", "--only", alerts]);
+    let xml = stdout(&out);
+    roxmltree::Document::parse(&xml).unwrap();
+    assert!(xml.contains("alarms, 1 failing: agent-alarm-042"), "{xml}");
+    assert!(!xml.contains("agent-alarm-041"), "{xml}");
+
+    // Markdown of the fully probed session: fits a GitHub issue body; every line on request.
+    let export = |full: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_golive"));
+        cmd.env_clear().env("PATH", std::env::var("PATH").unwrap()).env("HOME", dir.path());
+        cmd.arg("export").arg("--session").arg(&session);
+        if full {
+            cmd.arg("--full-evidence");
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        stdout(&out)
+    };
+    let saved = golive::session::parse("s.toml", &std::fs::read_to_string(&session).unwrap(), &c).unwrap();
+    let probed = c.items.iter().filter(|i| i.is_automated()).count();
+    assert_eq!(
+        c.items.iter().filter(|i| saved.record(&i.id).is_some_and(|r| r.probe.is_some())).count(),
+        probed
+    );
+    let report = export(false);
+    assert!(report.chars().count() <= 65_536, "{} characters", report.chars().count());
+    assert!(report.contains("  - 151 log groups, 1 failing: agent-lg-117\n"), "{report}");
+    let full = export(true);
+    assert!(full.chars().count() > 65_536, "{}", full.chars().count());
+    assert!((0..150).all(|i| full.contains(&format!("log group agent-lg-{i:03}: "))));
+    eprintln!(
+        "text report {} lines; markdown {} characters summarised, {} in full",
+        text.lines().count(),
+        report.chars().count(),
+        full.chars().count()
+    );
+}

@@ -75,7 +75,7 @@ fn busy_session(c: &Checklist) -> Session {
 }
 
 fn meta() -> Meta<'static> {
-    Meta { session_path: "/srv/launch/session.toml", generated: common::fixed_now() }
+    Meta { session_path: "/srv/launch/session.toml", generated: common::fixed_now(), full_evidence: false }
 }
 
 struct Shape {

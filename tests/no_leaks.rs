@@ -55,7 +55,11 @@ async fn probe_output_is_masked_before_it_is_kept_anywhere() {
     let report = golive::export::markdown::render(
         &c,
         &s,
-        &golive::export::markdown::Meta { session_path: "s.toml", generated: fixed_now() },
+        &golive::export::markdown::Meta {
+            session_path: "s.toml",
+            generated: fixed_now(),
+            full_evidence: false,
+        },
     );
     for text in [std::fs::read_to_string(&path).unwrap(), report] {
         for secret in [SK_KEY, SESSION_TOKEN, SECRET_KEY] {

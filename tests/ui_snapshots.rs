@@ -202,3 +202,31 @@ fn the_detail_says_plainly_when_a_check_needs_the_ec2_build() {
     let says = text.contains("not checked: this golive was built without the `ec2` feature");
     assert_eq!(says, !cfg!(feature = "ec2"), "{text}");
 }
+
+/// A probe that judged 150 log groups shows a count and the failing one in the detail pane, not
+/// 150 lines; the session keeps every line.
+#[test]
+fn the_detail_pane_summarises_a_long_listing() {
+    use golive::probe::evidence::finding;
+    let mut s = golive::session::Session::new(&golive::checklist::Checklist::embedded(), common::fixed_now());
+    s.ui.item = Some("observability.log-retention".into());
+    let evidence: Vec<String> = (0..150)
+        .map(|i| match i {
+            117 => finding(false, "log group", "svc-lg-117", "never expires"),
+            _ => finding(true, "log group", &format!("svc-lg-{i:03}"), "retention 30 days"),
+        })
+        .collect();
+    s.record_mut("observability.log-retention").probe = Some(ProbeResult {
+        outcome: Outcome::Fail,
+        summary: "1 of 150 log groups never expire: svc-lg-117".into(),
+        evidence,
+        at: common::fixed_now(),
+        duration_ms: 410,
+    });
+    let mut a = common::app_with(s);
+    let text = screen_text(&render(&mut a, 160, 40));
+    assert!(text.contains("150 log groups, 1 failing: svc-lg-117"), "{text}");
+    assert!(text.contains("✗ log group svc-lg-117: never expires"), "{text}");
+    assert!(!text.contains("svc-lg-116"), "{text}");
+    insta::assert_snapshot!(render(&mut a, 160, 40).backend());
+}

@@ -66,6 +66,10 @@ pub enum Command {
         /// target); without this they are reported as not run
         #[arg(long)]
         allow_commands: bool,
+        /// Every evidence line in the report, instead of long listings summarised (JSON always
+        /// has both)
+        #[arg(long)]
+        full_evidence: bool,
     },
     /// List every probe kind: what it checks, its parameters, the checklist's items that use it
     /// and an example (markdown; the README's probe reference is this output)
@@ -75,6 +79,9 @@ pub enum Command {
         /// Output file [default: stdout]
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Every evidence line, instead of long listings summarised
+        #[arg(long)]
+        full_evidence: bool,
     },
     /// Turn a markdown checklist into a golive checklist (TOML) to attach probes to
     Import {

@@ -19,6 +19,7 @@ pub struct Args {
     pub format: Format,
     pub output: Option<PathBuf>,
     pub allow_commands: bool,
+    pub full_evidence: bool,
 }
 
 pub fn run(on: super::open::OnSession, args: Args) -> anyhow::Result<u8> {
@@ -46,11 +47,15 @@ pub fn run(on: super::open::OnSession, args: Args) -> anyhow::Result<u8> {
     let saved = session::save_over(path, &session, disk);
     let run = sweep::run::Run { generated: Utc::now().trunc_subsecs(0), identity, results, skipped };
     let text = match args.format {
-        Format::Text => export::run_report::text(&checklist, &run),
+        Format::Text => export::run_report::text(&checklist, &run, args.full_evidence),
         Format::Json => export::run_report::json(&checklist, &run),
-        Format::Junit => export::run_report::junit(&checklist, &run),
+        Format::Junit => export::run_report::junit(&checklist, &run, args.full_evidence),
         Format::Markdown => {
-            let meta = markdown::Meta { session_path: &path.display().to_string(), generated: run.generated };
+            let meta = markdown::Meta {
+                session_path: &path.display().to_string(),
+                generated: run.generated,
+                full_evidence: args.full_evidence,
+            };
             markdown::render(&checklist, &session, &meta)
         }
     };

@@ -8,14 +8,23 @@ use anyhow::Context;
 use chrono::{SubsecRound, Utc};
 use std::path::Path;
 
-pub fn run(path: &Path, checklist: Loading, who: &str, output: Option<&Path>) -> anyhow::Result<u8> {
+pub fn run(
+    path: &Path,
+    checklist: Loading,
+    who: &str,
+    output: Option<&Path>,
+    full_evidence: bool,
+) -> anyhow::Result<u8> {
     let checklist = checklist.into_inner()?;
     let mut session =
         session::load(path, &checklist)?.with_context(|| format!("no session at {}", path.display()))?;
     // Read-only: the report shows the upgraded answers; the file is upgraded when opened.
     session::upgrade::upgrade(&mut session, &checklist, Utc::now().trunc_subsecs(0), who);
-    let meta =
-        markdown::Meta { session_path: &path.display().to_string(), generated: Utc::now().trunc_subsecs(0) };
+    let meta = markdown::Meta {
+        session_path: &path.display().to_string(),
+        generated: Utc::now().trunc_subsecs(0),
+        full_evidence,
+    };
     // The report goes where notes were never meant to: say so before writing it.
     for leak in session.leaks() {
         crate::text::tell(&format!(

@@ -67,10 +67,13 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     };
     match cli.command {
         None | Some(Command::Tui) => interactive::run(on(checklist)?, mouse),
-        Some(Command::Check { only, section, format, output, allow_commands }) => {
-            check::run(on(checklist)?, check::Args { only, section, format, output, allow_commands })
+        Some(Command::Check { only, section, format, output, allow_commands, full_evidence }) => check::run(
+            on(checklist)?,
+            check::Args { only, section, format, output, allow_commands, full_evidence },
+        ),
+        Some(Command::Export { output, full_evidence }) => {
+            export::run(&session_path, checklist, &who, output.as_deref(), full_evidence)
         }
-        Some(Command::Export { output }) => export::run(&session_path, checklist, &who, output.as_deref()),
         // Answered above, before a session is looked for.
         Some(Command::Probes | Command::Import { .. } | Command::Sessions) => Ok(0),
     }

@@ -11,6 +11,8 @@ use std::fmt::Write;
 pub struct Meta<'a> {
     pub session_path: &'a str,
     pub generated: DateTime<Utc>,
+    /// Every evidence line, instead of long listings summarised.
+    pub full_evidence: bool,
 }
 
 pub fn render(checklist: &Checklist, session: &Session, meta: &Meta) -> String {
@@ -22,7 +24,7 @@ pub fn render(checklist: &Checklist, session: &Session, meta: &Meta) -> String {
         for group in &section.groups {
             let _ = writeln!(out, "### {}\n", checklist_inline(&group.title));
             for item in &checklist.items[group.items.clone()] {
-                item_entry(&mut out, item, session);
+                item_entry(&mut out, item, session, meta.full_evidence);
             }
         }
     }
@@ -120,7 +122,7 @@ fn summary(out: &mut String, checklist: &Checklist, session: &Session) {
     out.push('\n');
 }
 
-fn item_entry(out: &mut String, item: &Item, session: &Session) {
+fn item_entry(out: &mut String, item: &Item, session: &Session, full: bool) {
     let rec = session.record(&item.id);
     let status = rec.map_or(Status::Todo, |r| r.status);
     let mark = if status.is_done() { "x" } else { " " };
@@ -136,7 +138,7 @@ fn item_entry(out: &mut String, item: &Item, session: &Session) {
     if let Some(r) = rec {
         notes_and_evidence(out, r);
     }
-    probe_entry(out, item, rec.and_then(|r| r.probe.as_ref()));
+    probe_entry(out, item, rec.and_then(|r| r.probe.as_ref()), full);
     out.push('\n');
 }
 
@@ -181,7 +183,7 @@ fn notes_and_evidence(out: &mut String, r: &ItemRecord) {
     }
 }
 
-fn probe_entry(out: &mut String, item: &Item, result: Option<&crate::probe::ProbeResult>) {
+fn probe_entry(out: &mut String, item: &Item, result: Option<&crate::probe::ProbeResult>, full: bool) {
     match (result, item.is_automated()) {
         (Some(p), _) => {
             let _ = writeln!(
@@ -205,7 +207,7 @@ fn probe_entry(out: &mut String, item: &Item, result: Option<&crate::probe::Prob
             }
             if !p.evidence.is_empty() {
                 out.push('\n');
-                for line in &p.evidence {
+                for line in &shown_evidence(&p.evidence, full) {
                     let _ = writeln!(out, "  - {}", escape_inline(line));
                 }
             }
@@ -215,6 +217,11 @@ fn probe_entry(out: &mut String, item: &Item, result: Option<&crate::probe::Prob
         }
         (None, false) => {}
     }
+}
+
+/// A probe's evidence as a reader gets it: long listings summarised unless every line is asked for.
+pub fn shown_evidence(lines: &[String], full: bool) -> Vec<String> {
+    if full { lines.to_vec() } else { crate::probe::evidence::summarise(lines) }
 }
 
 pub fn evidence_line(e: &Evidence) -> String {

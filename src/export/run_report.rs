@@ -1,5 +1,6 @@
 //! Reports of a `golive check` run: text for people, JSON for scripts, JUnit XML for CI systems.
 
+use super::markdown::shown_evidence;
 use crate::checklist::Checklist;
 use crate::probe::Outcome;
 use crate::sweep::run::Run;
@@ -23,7 +24,7 @@ pub fn verdict_line(run: &Run) -> String {
     }
 }
 
-pub fn text(c: &Checklist, run: &Run) -> String {
+pub fn text(c: &Checklist, run: &Run, full_evidence: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -46,7 +47,7 @@ pub fn text(c: &Checklist, run: &Run) -> String {
             item.title,
             r.summary
         );
-        for e in &r.evidence {
+        for e in &shown_evidence(&r.evidence, full_evidence) {
             let _ = writeln!(out, "      {e}");
         }
     }
@@ -82,6 +83,7 @@ pub fn json(c: &Checklist, run: &Run) -> String {
                 "outcome": r.outcome.word(),
                 "summary": r.summary,
                 "evidence": r.evidence,
+                "evidence_summary": crate::probe::evidence::summarise(&r.evidence),
                 "at": r.at.to_rfc3339_opts(SecondsFormat::Secs, true),
                 "duration_ms": r.duration_ms,
             })
@@ -115,7 +117,7 @@ pub fn json(c: &Checklist, run: &Run) -> String {
 
 /// One testsuite per section, one testcase per probed item: fail is a `<failure>`, error and
 /// needs-config an `<error>` (never a pass), n/a by a person `<skipped>`.
-pub fn junit(c: &Checklist, run: &Run) -> String {
+pub fn junit(c: &Checklist, run: &Run, full_evidence: bool) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let failures = run.count(Outcome::Fail);
     let errors = run.count(Outcome::Error) + run.count(Outcome::NeedsConfig);
@@ -150,7 +152,7 @@ pub fn junit(c: &Checklist, run: &Run) -> String {
                 xml(&format!("{}: {}", item.id, item.title)),
                 r.duration_ms as f64 / 1000.0
             );
-            let body = r.evidence.join("\n");
+            let body = shown_evidence(&r.evidence, full_evidence).join("\n");
             let detail = match r.outcome {
                 Outcome::Fail => Some("failure"),
                 Outcome::Error | Outcome::NeedsConfig => Some("error"),

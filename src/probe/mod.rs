@@ -5,6 +5,7 @@
 pub mod aws;
 pub mod ctx;
 pub mod engine;
+pub mod evidence;
 pub mod kind;
 pub mod local;
 pub mod registry;
@@ -126,8 +127,7 @@ impl Verdict {
         if wrong.is_empty() {
             Verdict::new(Outcome::Pass, ok, evidence)
         } else {
-            let names: Vec<&str> = wrong.iter().map(AsRef::as_ref).collect();
-            Verdict::new(bad, format!("{label}: {}", names.join(", ")), evidence)
+            Verdict::new(bad, format!("{label}: {}", evidence::listed(wrong)), evidence)
         }
     }
 }

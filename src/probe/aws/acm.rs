@@ -1,6 +1,7 @@
 //! ACM: the certificates in use are issued, renew themselves and are not about to expire.
 
 use super::{describe, session};
+use crate::probe::evidence::{finding, listed};
 use crate::probe::kind::{Kind, Param, ParamType, int};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_acm::Client;
@@ -67,11 +68,11 @@ pub fn judge(certs: &[&CertificateDetail], now: i64, warn_days: i64) -> Verdict 
         let status = c.status().map_or("?", |s| s.as_str());
         let days = c.not_after().map(|t| (t.secs() - now) / 86_400);
         let renew = c.renewal_eligibility().map_or("?", |r| r.as_str());
-        evidence.push(format!(
-            "certificate {name} ({}): {status}, {}, renewal {renew}",
-            c.certificate_arn().unwrap_or("?"),
+        let detail = format!(
+            "{status}, {}, renewal {renew}",
             days.map_or("no expiry date".to_string(), |d| format!("expires in {d} days"))
-        ));
+        );
+        let (f, w) = (fails.len(), warns.len());
         if c.status() != Some(&CertificateStatus::Issued) {
             fails.push(format!("{name} is {status}"));
         } else if days.is_none_or(|d| d < 7) {
@@ -81,11 +82,18 @@ pub fn judge(certs: &[&CertificateDetail], now: i64, warn_days: i64) -> Verdict 
         } else if c.renewal_eligibility() != Some(&RenewalEligibility::Eligible) {
             warns.push(format!("{name} does not renew automatically"));
         }
+        let ok = (f, w) == (fails.len(), warns.len());
+        evidence.push(finding(
+            ok,
+            "certificate",
+            &format!("{name} ({})", c.certificate_arn().unwrap_or("?")),
+            detail,
+        ));
     }
     if !fails.is_empty() {
-        Verdict::new(Outcome::Fail, fails.join("; "), evidence)
+        Verdict::new(Outcome::Fail, listed(&fails), evidence)
     } else if !warns.is_empty() {
-        Verdict::new(Outcome::Warn, warns.join("; "), evidence)
+        Verdict::new(Outcome::Warn, listed(&warns), evidence)
     } else {
         Verdict::new(
             Outcome::Pass,

@@ -2,6 +2,7 @@
 
 use super::{describe, session};
 use crate::probe::ctx::Ctx;
+use crate::probe::evidence::finding;
 use crate::probe::kind::{Judged, Kind, Param, ParamType, int, judged, list, text};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_cloudwatch::Client;
@@ -187,10 +188,9 @@ async fn some_alarms(client: &Client, ctx: &Ctx) -> Result<Vec<Alarm>, Verdict> 
     Ok(all)
 }
 
-fn alarm_line(a: &Alarm) -> String {
-    format!(
-        "alarm {}: {}, actions {}{}",
-        a.alarm_name().unwrap_or("?"),
+fn alarm_line(a: &Alarm, ok: bool) -> String {
+    let detail = format!(
+        "{}, actions {}{}",
         a.state_value().map_or("?", |s| s.as_str()),
         if a.actions_enabled() == Some(false) { "disabled" } else { "enabled" },
         if a.alarm_actions().is_empty() {
@@ -198,7 +198,19 @@ fn alarm_line(a: &Alarm) -> String {
         } else {
             format!(" -> {}", a.alarm_actions().join(", "))
         }
-    )
+    );
+    finding(ok, "alarm", a.alarm_name().unwrap_or("?"), detail)
+}
+
+/// An alarm that tells nobody is not monitoring.
+fn silent(a: &Alarm) -> Option<&'static str> {
+    if a.actions_enabled() == Some(false) {
+        Some("actions disabled")
+    } else if a.alarm_actions().is_empty() {
+        Some("no alarm action")
+    } else {
+        None
+    }
 }
 
 pub async fn alarm(client: &Client, ctx: &Ctx, name: &str) -> Judged {
@@ -207,30 +219,27 @@ pub async fn alarm(client: &Client, ctx: &Ctx, name: &str) -> Judged {
     let matching: Vec<&Alarm> =
         all.iter().filter(|a| a.alarm_name().is_some_and(|n| n.to_lowercase().contains(&want))).collect();
     if matching.is_empty() {
-        let evidence = all.iter().map(alarm_line).collect();
+        let evidence = all.iter().map(|a| alarm_line(a, true)).collect();
         return Ok(Verdict::new(
             Outcome::Fail,
             format!("no alarm named like {name} ({} alarms in scope)", all.len()),
             evidence,
         ));
     }
-    let evidence: Vec<String> = matching.iter().map(|a| alarm_line(a)).collect();
-    let paging: Vec<&str> = matching
-        .iter()
-        .filter(|a| a.actions_enabled() != Some(false) && !a.alarm_actions().is_empty())
-        .filter_map(|a| a.alarm_name())
-        .collect();
+    let evidence: Vec<String> = matching.iter().map(|a| alarm_line(a, silent(a).is_none())).collect();
+    let paging: Vec<&str> =
+        matching.iter().filter(|a| silent(a).is_none()).filter_map(|a| a.alarm_name()).collect();
     if paging.is_empty() {
         let names: Vec<&str> = matching.iter().filter_map(|a| a.alarm_name()).collect();
         Ok(Verdict::new(
             Outcome::Fail,
-            format!("{} notifies nobody: no enabled alarm action", names.join(", ")),
+            format!("{} notifies nobody: no enabled alarm action", crate::probe::evidence::listed(&names)),
             evidence,
         ))
     } else {
         Ok(Verdict::new(
             Outcome::Pass,
-            format!("{} alarms with actions: {}", name, paging.join(", ")),
+            format!("{} alarms with actions: {}", name, crate::probe::evidence::listed(&paging)),
             evidence,
         ))
     }
@@ -243,10 +252,12 @@ pub async fn runbooks(client: &Client, ctx: &Ctx) -> Judged {
     let evidence = all
         .iter()
         .map(|a| {
-            format!(
-                "alarm {}: {}",
+            let linked = has_link(a);
+            finding(
+                linked,
+                "alarm",
                 a.alarm_name().unwrap_or("?"),
-                if has_link(a) { "runbook linked" } else { "no runbook link" }
+                if linked { "runbook linked" } else { "no runbook link" },
             )
         })
         .collect();
@@ -283,8 +294,12 @@ pub async fn tested(client: &Client, ctx: &Ctx) -> Judged {
                 .iter()
                 .any(|h| h.history_summary().is_some_and(|s| s.contains("to ALARM")))
         };
-        evidence
-            .push(format!("alarm {name}: {}", if fired { "has been in ALARM" } else { "never in ALARM" }));
+        evidence.push(finding(
+            fired,
+            "alarm",
+            name,
+            if fired { "has been in ALARM" } else { "never in ALARM" },
+        ));
         if !fired {
             never.push(name);
         }
@@ -326,7 +341,7 @@ async fn dashboards_in_scope(client: &Client, ctx: &Ctx) -> Result<Vec<(String, 
 }
 
 fn dashboard_line((name, widgets): &(String, usize)) -> String {
-    format!("dashboard {name}: {widgets} widgets")
+    finding(*widgets > 0, "dashboard", name, format!("{widgets} widgets"))
 }
 
 async fn dashboards(client: &Client, ctx: &Ctx) -> Judged {
@@ -337,31 +352,22 @@ async fn dashboards(client: &Client, ctx: &Ctx) -> Judged {
     let evidence = all.iter().map(dashboard_line).collect();
     let empty: Vec<&str> = all.iter().filter(|(_, w)| *w == 0).map(|(n, _)| n.as_str()).collect();
     let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
-    let ok = format!("{} dashboards with widgets: {}", all.len(), names.join(", "));
+    let ok = format!("{} dashboards with widgets: {}", all.len(), crate::probe::evidence::listed(&names));
     Ok(Verdict::unless(&empty, Outcome::Fail, ok, "dashboards without widgets", evidence))
 }
 
 async fn active(client: &Client, ctx: &Ctx) -> Judged {
     let all = some_alarms(client, ctx).await?;
-    let mut evidence: Vec<String> = all.iter().map(alarm_line).collect();
+    let lacking = |a: &Alarm| {
+        silent(a).or((a.state_value() == Some(&StateValue::InsufficientData)).then_some("INSUFFICIENT_DATA"))
+    };
+    let mut evidence: Vec<String> = all.iter().map(|a| alarm_line(a, lacking(a).is_none())).collect();
     let boards: Vec<(String, usize)> =
         dashboards_in_scope(client, ctx).await?.into_iter().filter(|(_, w)| *w > 0).collect();
     evidence.extend(boards.iter().map(dashboard_line));
-    // An alarm that tells nobody is not monitoring.
     let mut problems: Vec<String> = all
         .iter()
-        .filter_map(|a| {
-            let why = if a.actions_enabled() == Some(false) {
-                "actions disabled"
-            } else if a.alarm_actions().is_empty() {
-                "no alarm action"
-            } else if a.state_value() == Some(&StateValue::InsufficientData) {
-                "INSUFFICIENT_DATA"
-            } else {
-                return None;
-            };
-            Some(format!("{} {why}", a.alarm_name().unwrap_or("?")))
-        })
+        .filter_map(|a| Some(format!("{} {}", a.alarm_name().unwrap_or("?"), lacking(a)?)))
         .collect();
     if boards.is_empty() {
         problems.push(ctx.target.scope_words("dashboards with widgets"));
@@ -373,7 +379,7 @@ async fn active(client: &Client, ctx: &Ctx) -> Judged {
             evidence,
         ))
     } else {
-        Ok(Verdict::new(Outcome::Fail, problems.join("; "), evidence))
+        Ok(Verdict::new(Outcome::Fail, crate::probe::evidence::listed(&problems), evidence))
     }
 }
 
@@ -396,7 +402,10 @@ async fn metrics(client: &Client, ctx: &Ctx, names: &[String]) -> Judged {
     let present = metric_names(client, ctx, &ns).await?;
     let evidence = names
         .iter()
-        .map(|n| format!("metric {ns}/{n}: {}", if present.contains(n) { "present" } else { "missing" }))
+        .map(|n| {
+            let here = present.contains(n);
+            finding(here, "metric", &format!("{ns}/{n}"), if here { "present" } else { "missing" })
+        })
         .collect();
     let missing: Vec<&str> = names.iter().filter(|n| !present.contains(n)).map(String::as_str).collect();
     let ok = format!("all {} metrics present in {ns}", names.len());

@@ -3,6 +3,7 @@
 use super::scope::scope_tagged;
 use super::{arn, describe, nothing_in_scope, session};
 use crate::probe::ctx::Ctx;
+use crate::probe::evidence::finding;
 use crate::probe::kind::{Judged, Kind, Param, ParamType, flag, judged};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_dynamodb::Client;
@@ -109,7 +110,7 @@ where
     let mut failing = Vec::new();
     for name in &names {
         let (ok, line) = check(client.clone(), name.clone()).await?;
-        evidence.push(line);
+        evidence.push(finding(ok, "table", name, line));
         if !ok {
             failing.push(name.as_str());
         }
@@ -119,7 +120,12 @@ where
     } else {
         Ok(Verdict::new(
             bad,
-            format!("no {what} on {} of {} tables: {}", failing.len(), names.len(), failing.join(", ")),
+            format!(
+                "no {what} on {} of {} tables: {}",
+                failing.len(),
+                names.len(),
+                crate::probe::evidence::listed(&failing)
+            ),
             evidence,
         ))
     }
@@ -136,7 +142,7 @@ pub async fn encryption(client: &Client, ctx: &Ctx, require_kms: bool) -> Judged
             let sse = table.as_ref().and_then(|t| t.sse_description());
             if let Some(status @ (SseStatus::Disabled | SseStatus::Disabling)) = sse.and_then(|s| s.status())
             {
-                return Ok((false, format!("table {name}: server-side encryption {}", status.as_str())));
+                return Ok((false, format!("server-side encryption {}", status.as_str())));
             }
             let kms = sse.is_some_and(|s| s.sse_type() == Some(&SseType::Kms));
             let key = match sse.and_then(|s| s.kms_master_key_arn()) {
@@ -144,7 +150,7 @@ pub async fn encryption(client: &Client, ctx: &Ctx, require_kms: bool) -> Judged
                 None if kms => "AWS managed KMS key".to_string(),
                 None => "AWS owned key".to_string(),
             };
-            Ok((kms || !require_kms, format!("table {name}: encrypted with {key}")))
+            Ok((kms || !require_kms, format!("encrypted with {key}")))
         },
     )
     .await
@@ -163,7 +169,7 @@ pub async fn pitr(client: &Client, ctx: &Ctx) -> Judged {
             .and_then(|d| d.point_in_time_recovery_description())
             .and_then(|p| p.point_in_time_recovery_status())
             == Some(&PointInTimeRecoveryStatus::Enabled);
-        Ok((on, format!("table {name}: point-in-time recovery {}", if on { "enabled" } else { "disabled" })))
+        Ok((on, format!("point-in-time recovery {}", if on { "enabled" } else { "disabled" })))
     })
     .await
 }
@@ -180,9 +186,9 @@ pub async fn replicas(client: &Client, ctx: &Ctx, required: bool) -> Judged {
             .filter_map(|r| r.region_name())
             .collect();
         let line = if regions.is_empty() {
-            format!("table {name}: no replicas")
+            "no replicas".to_string()
         } else {
-            format!("table {name}: replicas in {}", regions.join(", "))
+            format!("replicas in {}", regions.join(", "))
         };
         Ok((!regions.is_empty(), line))
     })
@@ -200,8 +206,8 @@ pub async fn ttl(client: &Client, ctx: &Ctx) -> Judged {
         let d = out.time_to_live_description();
         let on = d.and_then(|d| d.time_to_live_status()) == Some(&TimeToLiveStatus::Enabled);
         let line = match d.and_then(|d| d.attribute_name()) {
-            Some(attr) if on => format!("table {name}: TTL on attribute {attr}"),
-            _ => format!("table {name}: no TTL"),
+            Some(attr) if on => format!("TTL on attribute {attr}"),
+            _ => "no TTL".to_string(),
         };
         Ok((on, line))
     })

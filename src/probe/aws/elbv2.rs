@@ -2,6 +2,7 @@
 
 use super::{describe, session};
 use crate::probe::ctx::Ctx;
+use crate::probe::evidence::finding;
 use crate::probe::kind::Kind;
 use crate::probe::kind::{Judged, judged};
 use crate::probe::{Outcome, Verdict};
@@ -150,7 +151,7 @@ async fn waf(ctx: &Ctx, rate: bool) -> Judged {
         let acl = ctx.shared(&format!("wafv2.web-acl/{arn}"), fetch).await?;
         match acl {
             None => {
-                evidence.push(format!("load balancer {}: no web ACL", name(lb)));
+                evidence.push(finding(false, "load balancer", name(lb), "no web ACL"));
                 bad.push(name(lb).to_string());
             }
             Some(acl) => {
@@ -160,14 +161,19 @@ async fn waf(ctx: &Ctx, rate: bool) -> Judged {
                     .filter(|r| r.statement().and_then(|s| s.rate_based_statement()).is_some())
                     .map(|r| r.name())
                     .collect();
-                evidence.push(format!(
-                    "load balancer {}: web ACL {} ({} rules, rate-based: {})",
+                let missing = rate && rate_rules.is_empty();
+                evidence.push(finding(
+                    !missing,
+                    "load balancer",
                     name(lb),
-                    acl.name(),
-                    acl.rules().len(),
-                    if rate_rules.is_empty() { "none".into() } else { rate_rules.join(", ") }
+                    format!(
+                        "web ACL {} ({} rules, rate-based: {})",
+                        acl.name(),
+                        acl.rules().len(),
+                        if rate_rules.is_empty() { "none".into() } else { rate_rules.join(", ") }
+                    ),
                 ));
-                if rate && rate_rules.is_empty() {
+                if missing {
                     bad.push(name(lb).to_string());
                 }
             }
@@ -219,18 +225,20 @@ async fn tls(ctx: &Ctx) -> Judged {
                     if !redirects {
                         bad.push(format!("{}:{port} plain {proto}", name(lb)));
                     }
-                    format!(
-                        "listener {}:{port} {proto}: {}",
-                        name(lb),
-                        if redirects { "redirects to HTTPS" } else { "unencrypted" }
+                    finding(
+                        redirects,
+                        "listener",
+                        &format!("{}:{port} {proto}", name(lb)),
+                        if redirects { "redirects to HTTPS" } else { "unencrypted" },
                     )
                 }
                 _ => {
                     let policy = l.ssl_policy().unwrap_or("no policy");
-                    if !tls12_policy(policy) {
+                    let ok = tls12_policy(policy);
+                    if !ok {
                         bad.push(format!("{}:{port} policy {policy}", name(lb)));
                     }
-                    format!("listener {}:{port} {proto}: {policy}", name(lb))
+                    finding(ok, "listener", &format!("{}:{port} {proto}", name(lb)), policy)
                 }
             };
             evidence.push(line);
@@ -298,10 +306,15 @@ async fn health_checks(ctx: &Ctx) -> Judged {
         let total = out.target_health_descriptions().len();
         let enabled = g.health_check_enabled() != Some(false);
         let path = g.health_check_path();
-        evidence.push(format!(
-            "target group {gname}: health check {}{}, {healthy} of {total} targets healthy",
-            if enabled { "on" } else { "off" },
-            path.map(|p| format!(" at {p}")).unwrap_or_default()
+        evidence.push(finding(
+            enabled && healthy > 0,
+            "target group",
+            gname,
+            format!(
+                "health check {}{}, {healthy} of {total} targets healthy",
+                if enabled { "on" } else { "off" },
+                path.map(|p| format!(" at {p}")).unwrap_or_default()
+            ),
         ));
         if !enabled {
             bad.push(format!("{gname} has health checks off"));
@@ -316,7 +329,7 @@ async fn health_checks(ctx: &Ctx) -> Judged {
             evidence,
         ))
     } else {
-        Ok(Verdict::new(Outcome::Fail, bad.join("; "), evidence))
+        Ok(Verdict::new(Outcome::Fail, crate::probe::evidence::listed(&bad), evidence))
     }
 }
 

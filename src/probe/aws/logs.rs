@@ -3,6 +3,7 @@
 use super::scope::scope_tagged;
 use super::{describe, nothing_in_scope, session};
 use crate::probe::ctx::Ctx;
+use crate::probe::evidence::{finding, listed};
 use crate::probe::kind::{Judged, Kind, Param, ParamType, judged, text};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_cloudwatchlogs::Client;
@@ -98,8 +99,8 @@ async fn retention(ctx: Arc<Ctx>) -> Judged {
     let evidence: Vec<String> = groups
         .iter()
         .map(|(n, d)| match d {
-            Some(d) => format!("log group {n}: retention {d} days"),
-            None => format!("log group {n}: never expires"),
+            Some(d) => finding(true, "log group", n, format!("retention {d} days")),
+            None => finding(false, "log group", n, "never expires"),
         })
         .collect();
     let forever: Vec<&str> = groups.iter().filter(|(_, d)| d.is_none()).map(|(n, _)| n.as_str()).collect();
@@ -112,7 +113,7 @@ async fn retention(ctx: Arc<Ctx>) -> Judged {
     } else {
         Ok(Verdict::new(
             Outcome::Fail,
-            format!("{} of {} log groups never expire: {}", forever.len(), groups.len(), forever.join(", ")),
+            format!("{} of {} log groups never expire: {}", forever.len(), groups.len(), listed(&forever)),
             evidence,
         ))
     }
@@ -166,10 +167,11 @@ async fn structured(ctx: Arc<Ctx>, field: String) -> Judged {
         let unstructured: Vec<&(String, String)> =
             events.iter().filter(|(_, m)| !has_field(m, &field)).collect();
         seen += events.len();
-        evidence.push(format!(
-            "log group {group}: {} newest events, {} not JSON with {field}",
-            events.len(),
-            unstructured.len()
+        evidence.push(finding(
+            unstructured.is_empty(),
+            "log group",
+            group,
+            format!("{} newest events, {} not JSON with {field}", events.len(), unstructured.len()),
         ));
         if let Some((stream, message)) = unstructured.first() {
             let sample: String = message.chars().take(80).collect();
@@ -188,7 +190,7 @@ async fn structured(ctx: Arc<Ctx>, field: String) -> Judged {
     if bad.is_empty() {
         Ok(Verdict::new(Outcome::Pass, format!("all {seen} newest events are JSON with {field}"), evidence))
     } else {
-        Ok(Verdict::new(Outcome::Fail, format!("unstructured events in {}", bad.join(", ")), evidence))
+        Ok(Verdict::new(Outcome::Fail, format!("unstructured events in {}", listed(&bad)), evidence))
     }
 }
 

@@ -3,6 +3,7 @@
 use super::scope::scope_tagged;
 use super::{describe, nothing_in_scope, session};
 use crate::probe::ctx::Ctx;
+use crate::probe::evidence::finding;
 use crate::probe::kind::{Judged, Kind, Param, ParamType, flag, judged};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_s3::Client;
@@ -72,7 +73,7 @@ where
     let mut wrong = Vec::new();
     for name in &names {
         let (is_wrong, line) = check(client.clone(), name.clone()).await?;
-        evidence.push(format!("bucket {name}: {line}"));
+        evidence.push(finding(!is_wrong, "bucket", name, line));
         if is_wrong {
             wrong.push(name.clone());
         }

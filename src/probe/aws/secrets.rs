@@ -3,6 +3,7 @@
 use super::scope::scope_tagged;
 use super::{describe, nothing_in_scope, session};
 use crate::probe::ctx::Ctx;
+use crate::probe::evidence::finding;
 use crate::probe::kind::Kind;
 use crate::probe::kind::{Judged, judged};
 use crate::probe::{Outcome, Verdict};
@@ -65,10 +66,10 @@ async fn secrets(ctx: Arc<Ctx>) -> Judged {
         match client.describe_secret().secret_id(name).send().await {
             Ok(s) => {
                 let rotation = if s.rotation_enabled() == Some(true) { "rotation on" } else { "no rotation" };
-                evidence.push(format!("secret {}: {rotation}", s.arn().unwrap_or(name)));
+                evidence.push(finding(true, "secret", s.arn().unwrap_or(name), rotation));
             }
             Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_not_found_exception()) => {
-                evidence.push(format!("secret {name}: not found"));
+                evidence.push(finding(false, "secret", name, "not found"));
                 missing.push(name.as_str());
             }
             Err(e) => return Ok(Verdict::error(describe("Secrets Manager DescribeSecret", &e))),

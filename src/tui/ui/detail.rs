@@ -126,7 +126,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 p.duration_ms,
                 p.at.to_rfc3339_opts(SecondsFormat::Secs, true)
             )));
-            lines.extend(p.evidence.iter().map(|e| Line::styled(format!("  {}", clean(e)), theme::DIM)));
+            let evidence = crate::probe::evidence::summarise(&p.evidence);
+            lines.extend(evidence.iter().map(|e| Line::styled(format!("  {}", clean(e)), theme::DIM)));
             let history = rec.map(|r| r.probe_history.as_slice()).unwrap_or_default();
             for h in history.iter().rev().take(3) {
                 lines.push(Line::styled(
