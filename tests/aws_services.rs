@@ -62,11 +62,11 @@ async fn dynamodb_encryption_names_the_key_and_fails_without_kms_when_required()
     // DynamoDB always encrypts: without require_kms the AWS owned key passes, and says so.
     let r = probe(ok, "aws.dynamodb.encryption").await;
     assert_eq!(r.outcome, Outcome::Pass);
-    assert!(r.evidence[0].starts_with("table agent-sessions: encrypted with KMS key"), "{r:?}");
+    assert!(r.evidence[0].starts_with("✓ table agent-sessions: encrypted with KMS key"), "{r:?}");
     let r = probe(bad, "aws.dynamodb.encryption").await;
     assert_eq!(
         (r.outcome, r.evidence[0].as_str()),
-        (Outcome::Pass, "table agent-sessions: encrypted with AWS owned key")
+        (Outcome::Pass, "✓ table agent-sessions: encrypted with AWS owned key")
     );
     // The checklist requires KMS.
     let mut spec = ProbeSpec { kind: "aws.dynamodb.encryption".into(), params: Default::default() };
@@ -105,7 +105,7 @@ async fn dynamodb_without_replicas_is_a_warning() {
         (r.outcome, r.summary.as_str()),
         (Outcome::Warn, "no replicas on 1 of 1 tables: agent-sessions")
     );
-    assert_eq!(r.evidence, ["table agent-sessions: no replicas"]);
+    assert_eq!(r.evidence, ["✗ table agent-sessions: no replicas"]);
 }
 
 #[tokio::test]
@@ -429,7 +429,7 @@ async fn several_probes_on_one_item_the_worst_decides() {
     assert_eq!(r.summary, "TTL on all 1 tables in scope; lifecycle rules on all 2 buckets in scope");
     assert!(r.evidence[0].starts_with("pass aws.dynamodb.ttl: "), "{r:#?}");
     assert!(r.evidence.iter().any(|e| e.starts_with("pass aws.s3.lifecycle: ")), "{r:#?}");
-    assert!(r.evidence.iter().any(|e| e.starts_with("  bucket agent-data-")), "{r:#?}");
+    assert!(r.evidence.iter().any(|e| e.starts_with("  ✓ bucket agent-data-")), "{r:#?}");
     let r = probe_spec(bad, &item_spec("security.data-retention")).await;
     assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
     assert!(
@@ -715,7 +715,7 @@ mod recorded {
         let ctx = golive::probe::engine::Ctx::new(Err(golive::probe::Verdict::error("not used")), target);
         let v: golive::probe::Verdict = dynamodb::replicas(&client, &ctx, true).await.into();
         assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Pass, "replicas on all 1 tables in scope"));
-        assert_eq!(v.evidence, ["table agent-sessions: replicas in eu-west-1"]);
+        assert_eq!(v.evidence, ["✓ table agent-sessions: replicas in eu-west-1"]);
     }
 
     fn acm_client(

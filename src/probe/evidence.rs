@@ -37,10 +37,20 @@ const NAMED: usize = 5;
 /// Names for a summary line: the first few, the rest counted ("a, b, c, d, e and 115 more"), so
 /// a verdict over hundreds of resources stays one line.
 pub fn listed<S: AsRef<str>>(names: &[S]) -> String {
-    let shown: Vec<&str> = names.iter().take(NAMED).map(AsRef::as_ref).collect();
-    match names.len().saturating_sub(NAMED) {
-        0 => shown.join(", "),
-        more => format!("{} and {more} more", shown.join(", ")),
+    capped(names, ", ")
+}
+
+/// Findings for a summary line, as [`listed`] but each a phrase of its own ("a has no action; b
+/// is INSUFFICIENT_DATA").
+pub fn phrases<S: AsRef<str>>(items: &[S]) -> String {
+    capped(items, "; ")
+}
+
+fn capped<S: AsRef<str>>(items: &[S], sep: &str) -> String {
+    let shown: Vec<&str> = items.iter().take(NAMED).map(AsRef::as_ref).collect();
+    match items.len().saturating_sub(NAMED) {
+        0 => shown.join(sep),
+        more => format!("{} and {more} more", shown.join(sep)),
     }
 }
 

@@ -1,7 +1,7 @@
 //! ACM: the certificates in use are issued, renew themselves and are not about to expire.
 
 use super::{describe, session};
-use crate::probe::evidence::{finding, listed};
+use crate::probe::evidence::{finding, phrases};
 use crate::probe::kind::{Kind, Param, ParamType, int};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_acm::Client;
@@ -91,9 +91,9 @@ pub fn judge(certs: &[&CertificateDetail], now: i64, warn_days: i64) -> Verdict 
         ));
     }
     if !fails.is_empty() {
-        Verdict::new(Outcome::Fail, listed(&fails), evidence)
+        Verdict::new(Outcome::Fail, phrases(&fails), evidence)
     } else if !warns.is_empty() {
-        Verdict::new(Outcome::Warn, listed(&warns), evidence)
+        Verdict::new(Outcome::Warn, phrases(&warns), evidence)
     } else {
         Verdict::new(
             Outcome::Pass,

@@ -379,7 +379,7 @@ async fn active(client: &Client, ctx: &Ctx) -> Judged {
             evidence,
         ))
     } else {
-        Ok(Verdict::new(Outcome::Fail, crate::probe::evidence::listed(&problems), evidence))
+        Ok(Verdict::new(Outcome::Fail, crate::probe::evidence::phrases(&problems), evidence))
     }
 }
 

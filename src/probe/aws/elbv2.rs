@@ -329,7 +329,7 @@ async fn health_checks(ctx: &Ctx) -> Judged {
             evidence,
         ))
     } else {
-        Ok(Verdict::new(Outcome::Fail, crate::probe::evidence::listed(&bad), evidence))
+        Ok(Verdict::new(Outcome::Fail, crate::probe::evidence::phrases(&bad), evidence))
     }
 }
 
