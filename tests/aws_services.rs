@@ -372,19 +372,53 @@ async fn s3_default_encryption_and_lifecycle() {
 }
 
 #[tokio::test]
-async fn cost_allocation_tags_on_every_tagged_resource_in_scope() {
+async fn cost_allocation_tags_on_every_resource_in_scope() {
     let (ok, bad) = accounts();
     let r = probe(ok, "aws.tagging.cost-tags").await;
     assert_eq!(
         (r.outcome, r.summary.as_str()),
-        (Outcome::Pass, "all 2 resources in scope carry CostCenter"),
+        (
+            Outcome::Pass,
+            "all 7 resources in scope carry CostCenter (2 alarms, 2 buckets, 1 log group, 1 role, 1 table)"
+        ),
         "{r:#?}"
     );
     let r = probe(bad, "aws.tagging.cost-tags").await;
     assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
     assert!(r.summary.starts_with("missing cost allocation tags: "), "{r:#?}");
     assert!(r.summary.contains("agent-sessions") && r.summary.contains("agent-data-"), "{r:#?}");
-    assert!(r.evidence.iter().any(|e| e.ends_with(":table/agent-sessions: missing CostCenter")), "{r:#?}");
+    assert!(r.evidence.contains(&"✗ table agent-sessions: missing CostCenter".to_string()), "{r:#?}");
+}
+
+/// The Tagging API never lists a resource without tags: an untagged bucket and 120 untagged
+/// alarms in scope passed as "all 125 resources in scope carry CostCenter" before.
+#[tokio::test]
+async fn resources_without_any_tag_fail_the_cost_allocation_check() {
+    let account = moto::build_account("good");
+    let config = moto::config(moto::role_creds(&account).await).await;
+    let bare = format!("agent-bare-{account}");
+    aws_sdk_s3::Client::new(&config).create_bucket().bucket(&bare).send().await.unwrap();
+    let cw = aws_sdk_cloudwatch::Client::new(&config);
+    for i in 0..120 {
+        cw.put_metric_alarm()
+            .alarm_name(format!("agent-quiet-{i:03}"))
+            .namespace("AgentService")
+            .metric_name("errors_total")
+            .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
+            .period(300)
+            .evaluation_periods(1)
+            .threshold(1.0)
+            .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
+            .send()
+            .await
+            .unwrap();
+    }
+    let r = probe(&account, "aws.tagging.cost-tags").await;
+    assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
+    assert!(r.evidence.contains(&format!("✗ bucket {bare}: no tags")), "{r:#?}");
+    assert!(r.evidence.contains(&"✗ alarm agent-quiet-117: no tags".to_string()), "{r:#?}");
+    let shown = golive::probe::evidence::summarise(&r.evidence);
+    assert!(shown.contains(&"122 alarms, 120 failing: agent-quiet-000, agent-quiet-001, agent-quiet-002, agent-quiet-003, agent-quiet-004 and 115 more".to_string()), "{shown:#?}");
 }
 
 #[tokio::test]

@@ -468,3 +468,33 @@ async fn baseline(client: &Client, ctx: &Ctx, metric: &str, days: i64) -> Judged
         ))
     }
 }
+
+/// The alarms in scope with their tag keys, for the cost allocation check. (Dashboards cannot
+/// carry tags.)
+pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::tagging::Tagged>, Verdict> {
+    use super::tagging::Tagged;
+    let client = Client::new(&session(ctx).config);
+    let mut found: Vec<Tagged> = alarms(&client, ctx)
+        .await?
+        .iter()
+        .filter_map(|a| {
+            let keys = Default::default();
+            Some(Tagged {
+                noun: "alarm",
+                name: a.alarm_name()?.to_string(),
+                arn: a.alarm_arn()?.to_string(),
+                keys,
+            })
+        })
+        .collect();
+    for t in &mut found {
+        let out = client
+            .list_tags_for_resource()
+            .resource_arn(&t.arn)
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("CloudWatch ListTagsForResource", &e)))?;
+        t.keys = out.tags().iter().filter_map(|t| t.key().map(str::to_string)).collect();
+    }
+    Ok(found)
+}

@@ -213,3 +213,34 @@ pub async fn ttl(client: &Client, ctx: &Ctx) -> Judged {
     })
     .await
 }
+
+/// The tables in scope with their tag keys, for the cost allocation check.
+pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::tagging::Tagged>, Verdict> {
+    let client = client(ctx);
+    let mut out = Vec::new();
+    for name in tables(ctx, &client).await? {
+        let table = describe_table(&client, &name).await?;
+        let arn = table
+            .as_ref()
+            .and_then(|t| t.table_arn())
+            .map_or_else(|| arn(ctx, "dynamodb", &format!("table/{name}")), str::to_string);
+        let mut keys = std::collections::BTreeSet::new();
+        let mut token = None;
+        loop {
+            let page = client
+                .list_tags_of_resource()
+                .resource_arn(&arn)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| Verdict::error(describe("DynamoDB ListTagsOfResource", &e)))?;
+            keys.extend(page.tags().iter().map(|t| t.key().to_string()));
+            token = page.next_token().map(str::to_string);
+            if token.is_none() {
+                break;
+            }
+        }
+        out.push(super::tagging::Tagged { noun: "table", name, arn, keys });
+    }
+    Ok(out)
+}

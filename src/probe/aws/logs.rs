@@ -198,3 +198,21 @@ fn has_field(message: &str, field: &str) -> bool {
     serde_json::from_str::<serde_json::Value>(message)
         .is_ok_and(|v| v.get(field).is_some_and(|f| !f.is_null()))
 }
+
+/// The log groups in scope with their tag keys, for the cost allocation check.
+pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::tagging::Tagged>, Verdict> {
+    let client = Client::new(&session(ctx).config);
+    let mut out = Vec::new();
+    for (name, _) in groups(ctx, &client).await? {
+        let arn = super::arn(ctx, "logs", &format!("log-group:{name}"));
+        let tags = client
+            .list_tags_for_resource()
+            .resource_arn(&arn)
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("CloudWatch Logs ListTagsForResource", &e)))?;
+        let keys = tags.tags().map(|t| t.keys().cloned().collect()).unwrap_or_default();
+        out.push(super::tagging::Tagged { noun: "log group", name, arn, keys });
+    }
+    Ok(out)
+}

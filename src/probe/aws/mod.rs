@@ -39,6 +39,13 @@ pub fn arn(ctx: &Ctx, service: &str, resource: &str) -> String {
     format!("arn:{partition}:{service}:{}:{}:{resource}", id.region, id.account)
 }
 
+/// The ARN of a resource of a global service (IAM, CloudWatch dashboards): no region.
+pub fn global_arn(ctx: &Ctx, service: &str, resource: &str) -> String {
+    let id = &session(ctx).identity;
+    let partition = id.arn.split(':').nth(1).unwrap_or("aws");
+    format!("arn:{partition}:{service}::{}:{resource}", id.account)
+}
+
 /// The AWS session of a probe run; the engine only runs AWS probes when there is one.
 pub fn session(ctx: &Ctx) -> &AwsConn {
     ctx.aws.as_ref().expect("the engine gates AWS probes on a session")

@@ -143,3 +143,18 @@ async fn lifecycle(ctx: Arc<Ctx>) -> Judged {
     })
     .await
 }
+
+/// The buckets in scope with their tag keys, for the cost allocation check.
+pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::tagging::Tagged>, Verdict> {
+    let client = Client::new(&session(ctx).config);
+    let mut out = Vec::new();
+    for name in buckets(ctx, &client).await? {
+        let keys = match client.get_bucket_tagging().bucket(&name).send().await {
+            Ok(o) => o.tag_set().iter().map(|t| t.key().to_string()).collect(),
+            Err(e) if e.code() == Some("NoSuchTagSet") => Default::default(),
+            Err(e) => return Err(Verdict::error(describe(&format!("S3 GetBucketTagging {name}"), &e))),
+        };
+        out.push(super::tagging::Tagged { noun: "bucket", arn: format!("arn:aws:s3:::{name}"), name, keys });
+    }
+    Ok(out)
+}

@@ -1,16 +1,23 @@
-//! Resource Groups Tagging API: the cost allocation tags on the resources in scope.
+//! Cost allocation tags on the service's resources: the ones the other probes discover in scope
+//! (buckets, tables, log groups, alarms, the task role), each asked for its tags, and
+//! whatever else the Resource Groups Tagging API lists in scope. The Tagging API alone never lists
+//! a resource that carries no tag, so it cannot be the only source.
 
 use super::scope::resources;
 use crate::probe::ctx::Ctx;
+use crate::probe::evidence::finding;
 use crate::probe::kind::{Judged, Kind, Param, ParamType, judged, list};
 use crate::probe::{Outcome, Verdict};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 pub const COST_TAGS: Kind = Kind::aws(
     "aws.tagging.cost-tags",
-    "Resource Groups Tagging GetResources: every resource in scope (the target's tag filter and/or \
-     name prefix) carries each cost allocation tag key (keys, default: the target's cost_tags). \
-     The Tagging API lists only resources that carry at least one tag.",
+    "S3 GetBucketTagging, DynamoDB ListTagsOfResource, CloudWatch Logs and CloudWatch \
+     ListTagsForResource, IAM ListRoleTags on the buckets, tables, log groups, alarms and task \
+     role in scope, and Resource Groups Tagging GetResources for the other tagged \
+     resources in scope: each carries every cost allocation tag key (keys, default: the target's \
+     cost_tags). A resource with no tag at all fails.",
     |ctx, p| judged(cost_tags(ctx, list(&p, "keys"))),
 )
 .with_params(&[Param {
@@ -19,13 +26,32 @@ pub const COST_TAGS: Kind = Kind::aws(
     doc: "tag keys every resource must carry (default: cost_tags in the target)",
 }])
 .meaning(
-    "every tagged resource in scope carries the cost allocation keys",
-    "resources carrying no tag at all, or whether the keys are activated for billing",
+    "every resource in scope the probes know carries the cost allocation keys",
+    "untagged resources of other kinds (no tag makes them invisible to the Tagging API), \
+     dashboards (they cannot carry tags), or whether the keys are activated for billing",
 );
+
+/// A resource in scope and the tag keys it carries.
+pub struct Tagged {
+    /// One of the evidence nouns ("bucket", "log group", ...).
+    pub noun: &'static str,
+    pub name: String,
+    pub arn: String,
+    pub keys: BTreeSet<String>,
+}
 
 /// The name part of an ARN: after the last `/` or `:` (`table/orders` -> `orders`).
 fn arn_name(arn: &str) -> &str {
     arn.rsplit(['/', ':']).next().unwrap_or(arn)
+}
+
+/// A family with no scope or nothing in it adds nothing; one that could not be read, or that
+/// names a resource that does not exist, decides the verdict.
+fn or_none(found: Result<Vec<Tagged>, Verdict>) -> Result<Vec<Tagged>, Verdict> {
+    match found {
+        Err(v) if v.outcome == Outcome::NeedsConfig => Ok(vec![]),
+        other => other,
+    }
 }
 
 async fn cost_tags(ctx: Arc<Ctx>, keys: Vec<String>) -> Judged {
@@ -37,31 +63,56 @@ async fn cost_tags(ctx: Arc<Ctx>, keys: Vec<String>) -> Judged {
             vec![],
         ));
     }
-    // Without a scope every tagged resource in the account would be held to the service's tags.
-    if ctx.target.tags.is_empty() && ctx.target.name_prefix.is_none() {
-        return Ok(Verdict::new(
-            Outcome::NeedsConfig,
-            "set a tag filter (tags) or name_prefix in the target to say which resources are the service's",
-            vec![],
-        ));
-    }
-    let found = resources(&ctx).await?;
+    let t = &ctx.target;
+    let named: Vec<String> = [&t.buckets, &t.tables, &t.log_groups].into_iter().flatten().cloned().collect();
+    super::scope::required(&ctx, &named, "cost allocation tags", "")?;
+    let mut found = Vec::new();
+    found.extend(or_none(super::s3::tag_keys(&ctx).await)?);
+    found.extend(or_none(super::dynamodb::tag_keys(&ctx).await)?);
+    found.extend(or_none(super::logs::tag_keys(&ctx).await)?);
+    found.extend(or_none(super::cloudwatch::tag_keys(&ctx).await)?);
+    found.extend(or_none(super::iam::tag_keys(&ctx).await)?);
+    // Other tagged resources in scope (load balancers, topics, functions, ...).
     let prefix = ctx.target.name_prefix.as_deref().unwrap_or("");
-    let scoped: Vec<_> = found.into_iter().filter(|(arn, _)| arn_name(arn).starts_with(prefix)).collect();
-    if scoped.is_empty() {
-        return Ok(super::nothing_in_scope(&ctx.target, "tagged resources", "tags"));
+    let known: BTreeSet<String> = found.iter().map(|t| t.arn.clone()).collect();
+    let tagged: Vec<(String, BTreeMap<String, String>)> = resources(&ctx).await?;
+    for (arn, tags) in tagged {
+        if known.contains(&arn) || !arn_name(&arn).starts_with(prefix) {
+            continue;
+        }
+        let keys = tags.into_keys().collect();
+        found.push(Tagged { noun: "resource", name: arn.clone(), arn, keys });
+    }
+    if found.is_empty() {
+        return Ok(super::nothing_in_scope(&ctx.target, "resources", "tags"));
     }
     let mut evidence = Vec::new();
     let mut bad = Vec::new();
-    for (arn, tags) in &scoped {
-        let missing: Vec<&str> = keys.iter().filter(|k| !tags.contains_key(*k)).map(String::as_str).collect();
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for t in &found {
+        *kinds.entry(t.noun).or_default() += 1;
+        let missing: Vec<&str> = keys.iter().filter(|k| !t.keys.contains(*k)).map(String::as_str).collect();
         if missing.is_empty() {
-            evidence.push(format!("{arn}: has {}", keys.join(", ")));
+            evidence.push(finding(true, t.noun, &t.name, format!("has {}", keys.join(", "))));
         } else {
-            evidence.push(format!("{arn}: missing {}", missing.join(", ")));
-            bad.push(arn_name(arn).to_string());
+            let detail = if t.keys.is_empty() {
+                "no tags".to_string()
+            } else {
+                format!("missing {}", missing.join(", "))
+            };
+            evidence.push(finding(false, t.noun, &t.name, detail));
+            bad.push(t.name.clone());
         }
     }
-    let ok = format!("all {} resources in scope carry {}", scoped.len(), keys.join(", "));
+    let what: Vec<String> = kinds.iter().map(|(noun, n)| format!("{n} {}", plural(noun, *n))).collect();
+    let ok =
+        format!("all {} resources in scope carry {} ({})", found.len(), keys.join(", "), what.join(", "));
     Ok(Verdict::unless(&bad, Outcome::Fail, ok, "missing cost allocation tags", evidence))
+}
+
+fn plural(noun: &str, n: usize) -> &str {
+    if n == 1 {
+        return noun;
+    }
+    crate::probe::evidence::NOUNS.iter().find(|(s, _)| *s == noun).map_or(noun, |(_, p)| p)
 }
