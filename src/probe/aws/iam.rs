@@ -339,6 +339,34 @@ async fn check(ctx: Arc<Ctx>, rule: Rule) -> Judged {
     }
 }
 
+/// The role the service runs as with its tag keys, for the cost allocation check.
+pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::tagging::Tagged>, Verdict> {
+    let Some(role) = ctx.target.task_role.clone() else { return Ok(vec![]) };
+    let client = Client::new(&session(ctx).config);
+    let mut keys = std::collections::BTreeSet::new();
+    let mut marker = None;
+    loop {
+        let out = match client.list_role_tags().role_name(&role).set_marker(marker).send().await {
+            Ok(o) => o,
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_entity_exception()) => {
+                return Err(Verdict::new(
+                    Outcome::Fail,
+                    format!("the task role {role} (named in the target) does not exist"),
+                    vec![],
+                ));
+            }
+            Err(e) => return Err(Verdict::error(describe("IAM ListRoleTags", &e))),
+        };
+        keys.extend(out.tags().iter().map(|t| t.key().to_string()));
+        marker = out.marker().map(str::to_string);
+        if marker.is_none() {
+            break;
+        }
+    }
+    let arn = super::global_arn(ctx, "iam", &format!("role/{role}"));
+    Ok(vec![super::tagging::Tagged { noun: "role", name: role, arn, keys }])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -415,32 +443,4 @@ mod tests {
         assert_eq!(o(r#"{"AWS":"arn:aws:iam::123456789012:root"}"#), Outcome::Fail);
         assert_eq!(trust("r", r#"{"Statement":[]}"#).outcome, Outcome::Fail);
     }
-}
-
-/// The role the service runs as with its tag keys, for the cost allocation check.
-pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::tagging::Tagged>, Verdict> {
-    let Some(role) = ctx.target.task_role.clone() else { return Ok(vec![]) };
-    let client = Client::new(&session(ctx).config);
-    let mut keys = std::collections::BTreeSet::new();
-    let mut marker = None;
-    loop {
-        let out = match client.list_role_tags().role_name(&role).set_marker(marker).send().await {
-            Ok(o) => o,
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_entity_exception()) => {
-                return Err(Verdict::new(
-                    Outcome::Fail,
-                    format!("the task role {role} (named in the target) does not exist"),
-                    vec![],
-                ));
-            }
-            Err(e) => return Err(Verdict::error(describe("IAM ListRoleTags", &e))),
-        };
-        keys.extend(out.tags().iter().map(|t| t.key().to_string()));
-        marker = out.marker().map(str::to_string);
-        if marker.is_none() {
-            break;
-        }
-    }
-    let arn = super::global_arn(ctx, "iam", &format!("role/{role}"));
-    Ok(vec![super::tagging::Tagged { noun: "role", name: role, arn, keys }])
 }
