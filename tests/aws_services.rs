@@ -730,6 +730,188 @@ mod recorded {
         );
     }
 
+    /// Every listing follows its pages: here the one offending resource is on the second page,
+    /// and ListCertificates asks for every key type (without the filter ACM lists RSA 1024/2048
+    /// only, so an expiring ECDSA certificate was never judged).
+    #[tokio::test]
+    async fn an_ecdsa_certificate_on_a_later_page_is_judged() {
+        use aws_sdk_acm::Client;
+        use aws_sdk_acm::operation::describe_certificate::DescribeCertificateOutput;
+        use aws_sdk_acm::operation::list_certificates::{ListCertificatesInput, ListCertificatesOutput};
+        use aws_sdk_acm::types::{CertificateDetail, CertificateSummary, KeyAlgorithm, RenewalEligibility};
+        let every_key = |r: &ListCertificatesInput| {
+            r.includes().is_some_and(|f| {
+                [KeyAlgorithm::EcPrime256v1, KeyAlgorithm::EcSecp384r1, KeyAlgorithm::Rsa4096]
+                    .iter()
+                    .all(|k| f.key_types().contains(k))
+            })
+        };
+        let arn = |n: u8| format!("arn:aws:acm:us-east-1:111122223333:certificate/{n}");
+        let first = mock!(Client::list_certificates)
+            .match_requests(move |r| every_key(r) && r.next_token().is_none())
+            .then_output(move || {
+                ListCertificatesOutput::builder()
+                    .certificate_summary_list(CertificateSummary::builder().certificate_arn(arn(1)).build())
+                    .next_token("page-2")
+                    .build()
+            });
+        let second = mock!(Client::list_certificates)
+            .match_requests(move |r| every_key(r) && r.next_token() == Some("page-2"))
+            .then_output(move || {
+                ListCertificatesOutput::builder()
+                    .certificate_summary_list(CertificateSummary::builder().certificate_arn(arn(2)).build())
+                    .build()
+            });
+        let now = chrono::Utc::now().timestamp();
+        let detail = move |n: u8, domain: &str, days: i64| {
+            let detail = CertificateDetail::builder()
+                .certificate_arn(arn(n))
+                .domain_name(domain)
+                .status(aws_sdk_acm::types::CertificateStatus::Issued)
+                .renewal_eligibility(RenewalEligibility::Eligible)
+                .not_after(aws_sdk_acm::primitives::DateTime::from_secs(now + days * 86_400 + 3600))
+                .build();
+            DescribeCertificateOutput::builder().certificate(detail).build()
+        };
+        let rsa = mock!(Client::describe_certificate)
+            .match_requests(move |r| r.certificate_arn() == Some(arn(1).as_str()))
+            .then_output(move || detail(1, "rsa.agent.example.com", 300));
+        let ecdsa = mock!(Client::describe_certificate)
+            .match_requests(move |r| r.certificate_arn() == Some(arn(2).as_str()))
+            .then_output(move || detail(2, "ecdsa.agent.example.com", 3));
+        let client = mock_client!(aws_sdk_acm, RuleMode::MatchAny, [&first, &second, &rsa, &ecdsa]);
+        let v = acm::certificates(&client, 30).await;
+        assert_eq!(
+            (v.outcome, v.summary.as_str()),
+            (Outcome::Fail, "ecdsa.agent.example.com expires in 3 days"),
+            "{v:?}"
+        );
+    }
+
+    /// A dashboard without widgets on ListDashboards' second page.
+    #[tokio::test]
+    async fn an_empty_dashboard_on_a_later_page_fails() {
+        use aws_sdk_cloudwatch::Client;
+        use aws_sdk_cloudwatch::operation::get_dashboard::GetDashboardOutput;
+        use aws_sdk_cloudwatch::operation::list_dashboards::ListDashboardsOutput;
+        use aws_sdk_cloudwatch::types::DashboardEntry;
+        let first =
+            mock!(Client::list_dashboards).match_requests(|r| r.next_token().is_none()).then_output(|| {
+                ListDashboardsOutput::builder()
+                    .dashboard_entries(DashboardEntry::builder().dashboard_name("agent-main").build())
+                    .next_token("page-2")
+                    .build()
+            });
+        let second = mock!(Client::list_dashboards)
+            .match_requests(|r| r.next_token() == Some("page-2"))
+            .then_output(|| {
+                ListDashboardsOutput::builder()
+                    .dashboard_entries(DashboardEntry::builder().dashboard_name("agent-empty").build())
+                    .build()
+            });
+        let main = mock!(Client::get_dashboard)
+            .match_requests(|r| r.dashboard_name() == Some("agent-main"))
+            .then_output(|| {
+                GetDashboardOutput::builder()
+                    .dashboard_name("agent-main")
+                    .dashboard_body(r#"{"widgets":[{"type":"text"}]}"#)
+                    .build()
+            });
+        let empty = mock!(Client::get_dashboard)
+            .match_requests(|r| r.dashboard_name() == Some("agent-empty"))
+            .then_output(|| {
+                GetDashboardOutput::builder()
+                    .dashboard_name("agent-empty")
+                    .dashboard_body(r#"{"widgets":[]}"#)
+                    .build()
+            });
+        let client = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&first, &second, &main, &empty]);
+        let scope = Target { name_prefix: Some("agent-".into()), ..Target::default() };
+        let ctx = golive::probe::engine::Ctx::new(Err(golive::probe::Verdict::error("not used")), scope);
+        let v: golive::probe::Verdict =
+            golive::probe::aws::cloudwatch::dashboards(&client, &ctx).await.into();
+        assert_eq!(
+            (v.outcome, v.summary.as_str()),
+            (Outcome::Fail, "dashboards without widgets: agent-empty")
+        );
+    }
+
+    /// An alarm whose firing is on the second page of its history has been tested.
+    #[tokio::test]
+    async fn alarm_history_is_read_past_its_first_page() {
+        use aws_sdk_cloudwatch::Client;
+        use aws_sdk_cloudwatch::operation::describe_alarm_history::DescribeAlarmHistoryOutput;
+        use aws_sdk_cloudwatch::operation::describe_alarms::DescribeAlarmsOutput;
+        use aws_sdk_cloudwatch::types::{AlarmHistoryItem, MetricAlarm, StateValue};
+        let alarms = mock!(Client::describe_alarms).then_output(|| {
+            let a =
+                MetricAlarm::builder().alarm_name("agent-HighErrorRate").state_value(StateValue::Ok).build();
+            DescribeAlarmsOutput::builder().metric_alarms(a).build()
+        });
+        let item = |s: &str| AlarmHistoryItem::builder().history_summary(s).build();
+        let first = mock!(Client::describe_alarm_history)
+            .match_requests(|r| r.next_token().is_none())
+            .then_output(move || {
+                DescribeAlarmHistoryOutput::builder()
+                    .alarm_history_items(item("Alarm updated from INSUFFICIENT_DATA to OK"))
+                    .next_token("page-2")
+                    .build()
+            });
+        let second = mock!(Client::describe_alarm_history)
+            .match_requests(|r| r.next_token() == Some("page-2"))
+            .then_output(move || {
+                DescribeAlarmHistoryOutput::builder()
+                    .alarm_history_items(item("Alarm updated from OK to ALARM"))
+                    .build()
+            });
+        let client = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&alarms, &first, &second]);
+        let scope = Target { name_prefix: Some("agent-".into()), ..Target::default() };
+        let ctx = golive::probe::engine::Ctx::new(Err(golive::probe::Verdict::error("not used")), scope);
+        let v: golive::probe::Verdict = golive::probe::aws::cloudwatch::tested(&client, &ctx).await.into();
+        assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Pass, "all 1 alarms have fired at least once"));
+    }
+
+    /// A 100 % sampling rule on GetSamplingRules' second page.
+    #[tokio::test]
+    async fn a_sampling_rule_on_a_later_page_is_judged() {
+        use aws_sdk_xray::Client;
+        use aws_sdk_xray::operation::get_sampling_rules::GetSamplingRulesOutput;
+        use aws_sdk_xray::types::{SamplingRule, SamplingRuleRecord};
+        let record = |name: &str, rate: f64| {
+            let rule = SamplingRule::builder()
+                .rule_name(name)
+                .fixed_rate(rate)
+                .reservoir_size(1)
+                .priority(100)
+                .resource_arn("*")
+                .service_name("*")
+                .service_type("*")
+                .host("*")
+                .http_method("*")
+                .url_path("*")
+                .version(1)
+                .build()
+                .unwrap();
+            SamplingRuleRecord::builder().sampling_rule(rule).build()
+        };
+        let first = mock!(Client::get_sampling_rules)
+            .match_requests(|r| r.next_token().is_none())
+            .then_output(move || {
+                GetSamplingRulesOutput::builder()
+                    .sampling_rule_records(record("agent-api", 0.1))
+                    .next_token("page-2")
+                    .build()
+            });
+        let second = mock!(Client::get_sampling_rules)
+            .match_requests(|r| r.next_token() == Some("page-2"))
+            .then_output(move || {
+                GetSamplingRulesOutput::builder().sampling_rule_records(record("agent-debug", 1.0)).build()
+            });
+        let client = mock_client!(aws_sdk_xray, RuleMode::MatchAny, [&first, &second]);
+        let v = golive::probe::aws::xray::sampling(&client).await;
+        assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Fail, "sampling 100 %: agent-debug"));
+    }
+
     #[tokio::test]
     async fn dynamodb_tables_with_replicas_pass_and_can_be_required() {
         use aws_sdk_dynamodb::Client;

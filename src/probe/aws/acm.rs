@@ -5,7 +5,7 @@ use crate::probe::evidence::{finding, phrases};
 use crate::probe::kind::{Kind, Param, ParamType, int};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_acm::Client;
-use aws_sdk_acm::types::{CertificateDetail, CertificateStatus, RenewalEligibility};
+use aws_sdk_acm::types::{CertificateDetail, CertificateStatus, Filters, KeyAlgorithm, RenewalEligibility};
 
 pub const CERTIFICATES: Kind = Kind::aws(
     "aws.acm.certificates",
@@ -33,7 +33,12 @@ pub async fn certificates(client: &Client, warn_days: i64) -> Verdict {
     let mut arns = Vec::new();
     let mut token = None;
     loop {
-        let out = match client.list_certificates().set_next_token(token).send().await {
+        // Without a key type filter ListCertificates lists RSA 1024 and 2048 certificates only:
+        // an ECDSA or RSA 4096 certificate would never be judged.
+        let every_key = Filters::builder()
+            .set_key_types(Some(KeyAlgorithm::values().iter().map(|k| KeyAlgorithm::from(*k)).collect()))
+            .build();
+        let out = match client.list_certificates().includes(every_key).set_next_token(token).send().await {
             Ok(o) => o,
             Err(e) => return Verdict::error(describe("ACM ListCertificates", &e)),
         };

@@ -277,22 +277,31 @@ pub async fn tested(client: &Client, ctx: &Ctx) -> Judged {
     let mut never = Vec::new();
     for a in &all {
         let name = a.alarm_name().unwrap_or("?");
-        let fired = if a.state_value() == Some(&StateValue::Alarm) {
-            true
-        } else {
-            let out = match client
+        let fired = a.state_value() == Some(&StateValue::Alarm) || {
+            // Newest first, page by page, until the alarm is seen firing: a busy alarm's OK and
+            // INSUFFICIENT_DATA updates can fill the first pages.
+            let mut pages = client
                 .describe_alarm_history()
                 .alarm_name(name)
                 .history_item_type(HistoryItemType::StateUpdate)
-                .send()
-                .await
-            {
-                Ok(o) => o,
-                Err(e) => return Ok(Verdict::error(describe("CloudWatch DescribeAlarmHistory", &e))),
-            };
-            out.alarm_history_items()
-                .iter()
-                .any(|h| h.history_summary().is_some_and(|s| s.contains("to ALARM")))
+                .into_paginator()
+                .send();
+            let mut fired = false;
+            while let Some(page) = pages.next().await {
+                let page = match page {
+                    Ok(p) => p,
+                    Err(e) => return Ok(Verdict::error(describe("CloudWatch DescribeAlarmHistory", &e))),
+                };
+                if page
+                    .alarm_history_items()
+                    .iter()
+                    .any(|h| h.history_summary().is_some_and(|s| s.contains("to ALARM")))
+                {
+                    fired = true;
+                    break;
+                }
+            }
+            fired
         };
         evidence.push(finding(
             fired,
@@ -344,7 +353,7 @@ fn dashboard_line((name, widgets): &(String, usize)) -> String {
     finding(*widgets > 0, "dashboard", name, format!("{widgets} widgets"))
 }
 
-async fn dashboards(client: &Client, ctx: &Ctx) -> Judged {
+pub async fn dashboards(client: &Client, ctx: &Ctx) -> Judged {
     let all = dashboards_in_scope(client, ctx).await?;
     if all.is_empty() {
         return Ok(Verdict::new(Outcome::Fail, ctx.target.scope_words("CloudWatch dashboards"), vec![]));

@@ -181,12 +181,15 @@ mod imp {
     /// The security groups load balancers use: they may take 80/443 from anywhere.
     async fn load_balancer_groups(ctx: &Ctx) -> Result<HashSet<String>, Verdict> {
         let client = aws_sdk_elasticloadbalancingv2::Client::new(&super::super::session(ctx).config);
-        let out = client
+        let lbs: Vec<_> = client
             .describe_load_balancers()
+            .into_paginator()
+            .items()
             .send()
+            .collect::<Result<_, _>>()
             .await
             .map_err(|e| Verdict::error(describe("ELBv2 DescribeLoadBalancers", &e)))?;
-        Ok(out.load_balancers().iter().flat_map(|lb| lb.security_groups()).cloned().collect())
+        Ok(lbs.iter().flat_map(|lb| lb.security_groups()).cloned().collect())
     }
 
     fn open_to_world(p: &IpPermission) -> bool {
@@ -264,13 +267,16 @@ mod imp {
     }
 
     pub async fn vpc_endpoints(client: &Client, services: &[String]) -> Result<Verdict, Verdict> {
-        let out = client
+        let endpoints: Vec<_> = client
             .describe_vpc_endpoints()
+            .into_paginator()
+            .items()
             .send()
+            .collect::<Result<_, _>>()
             .await
             .map_err(|e| Verdict::error(describe("EC2 DescribeVpcEndpoints", &e)))?;
         let mut evidence = Vec::new();
-        for e in out.vpc_endpoints() {
+        for e in &endpoints {
             // moto answers the state in lower case, which the SDK reads as an unknown variant.
             let state = e.state().map(|s| s.as_str().to_ascii_lowercase()).unwrap_or_default();
             evidence.push(format!(

@@ -204,16 +204,19 @@ async fn tls(ctx: &Ctx) -> Judged {
     let mut evidence = Vec::new();
     let mut bad = Vec::new();
     for lb in &lbs {
-        let out = match client
+        let listeners: Result<Vec<_>, _> = client
             .describe_listeners()
             .load_balancer_arn(lb.load_balancer_arn().unwrap_or_default())
+            .into_paginator()
+            .items()
             .send()
-            .await
-        {
-            Ok(o) => o,
+            .collect()
+            .await;
+        let listeners = match listeners {
+            Ok(l) => l,
             Err(e) => return Ok(Verdict::error(describe("ELBv2 DescribeListeners", &e))),
         };
-        for l in out.listeners() {
+        for l in &listeners {
             let port = l.port().unwrap_or(0);
             let proto = l.protocol().map_or("?", |p| p.as_str());
             let line = match l.protocol() {

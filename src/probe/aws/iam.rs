@@ -59,7 +59,8 @@ enum Rule {
 /// A policy document by name: inline policies by their name, managed ones by ARN.
 async fn documents(client: &Client, role: &str) -> Result<Vec<(String, String)>, Verdict> {
     let mut docs = Vec::new();
-    let inline = client.list_role_policies().role_name(role).send().await;
+    let inline: Result<Vec<String>, _> =
+        client.list_role_policies().role_name(role).into_paginator().items().send().collect().await;
     let inline = match inline {
         Ok(o) => o,
         Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_entity_exception()) => {
@@ -67,7 +68,7 @@ async fn documents(client: &Client, role: &str) -> Result<Vec<(String, String)>,
         }
         Err(e) => return Err(Verdict::error(describe("IAM ListRolePolicies", &e))),
     };
-    for name in inline.policy_names() {
+    for name in &inline {
         let out = client
             .get_role_policy()
             .role_name(role)
@@ -77,13 +78,16 @@ async fn documents(client: &Client, role: &str) -> Result<Vec<(String, String)>,
             .map_err(|e| Verdict::error(describe("IAM GetRolePolicy", &e)))?;
         docs.push((format!("inline policy {name}"), decode(out.policy_document())));
     }
-    let attached = client
+    let attached: Vec<_> = client
         .list_attached_role_policies()
         .role_name(role)
+        .into_paginator()
+        .items()
         .send()
+        .collect::<Result<_, _>>()
         .await
         .map_err(|e| Verdict::error(describe("IAM ListAttachedRolePolicies", &e)))?;
-    for p in attached.attached_policies() {
+    for p in &attached {
         let Some(arn) = p.policy_arn() else { continue };
         let policy = client
             .get_policy()

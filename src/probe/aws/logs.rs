@@ -122,6 +122,7 @@ async fn retention(ctx: Arc<Ctx>) -> Judged {
 /// How many streams, and events of each, the newest sample takes.
 const STREAMS: i32 = 3;
 const EVENTS: i32 = 50;
+const PAGES: usize = 10;
 
 /// The newest events of a log group within `since` (ms): from its most recently written streams,
 /// newest first, so a change of format at the last deploy is what is seen.
@@ -141,17 +142,34 @@ async fn newest_events(client: &Client, group: &str, since: i64) -> Result<Vec<(
         if stream.last_event_timestamp().is_some_and(|t| t < since) {
             continue;
         }
-        let out = client
-            .get_log_events()
-            .log_group_name(group)
-            .log_stream_name(name)
-            .start_from_head(false)
-            .start_time(since)
-            .limit(EVENTS)
-            .send()
-            .await
-            .map_err(|e| Verdict::error(describe("CloudWatch Logs GetLogEvents", &e)))?;
-        events.extend(out.events().iter().map(|e| (name.to_string(), e.message().unwrap_or("").to_string())));
+        // A page may hold fewer events than asked, even none, while older ones remain: follow the
+        // backward token until the sample is full or the token stops changing (the stream's start).
+        let mut token: Option<String> = None;
+        let mut taken = 0;
+        // Bounded: an endpoint that keeps answering empty pages with new tokens cannot hold the
+        // probe.
+        for _ in 0..PAGES {
+            let out = client
+                .get_log_events()
+                .log_group_name(group)
+                .log_stream_name(name)
+                .start_from_head(false)
+                .start_time(since)
+                .limit(EVENTS - taken)
+                .set_next_token(token.clone())
+                .send()
+                .await
+                .map_err(|e| Verdict::error(describe("CloudWatch Logs GetLogEvents", &e)))?;
+            taken += out.events().len() as i32;
+            events.extend(
+                out.events().iter().map(|e| (name.to_string(), e.message().unwrap_or("").to_string())),
+            );
+            let next = out.next_backward_token().map(str::to_string);
+            if taken >= EVENTS || next.is_none() || next == token {
+                break;
+            }
+            token = next;
+        }
     }
     Ok(events)
 }
