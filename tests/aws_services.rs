@@ -105,7 +105,7 @@ async fn dynamodb_without_replicas_is_a_warning() {
         (r.outcome, r.summary.as_str()),
         (Outcome::Warn, "no replicas on 1 of 1 tables: agent-sessions")
     );
-    assert_eq!(r.evidence, ["✗ table agent-sessions: no replicas"]);
+    assert_eq!(r.evidence[0], "✗ table agent-sessions: no replicas");
 }
 
 #[tokio::test]
@@ -176,7 +176,14 @@ async fn capacity_units_are_not_instances() {
             .await;
     assert_eq!(r.outcome, Outcome::NeedsConfig, "{r:#?}");
     assert_eq!(r.summary, "no ECS service scales in scope: DynamoDB capacity units are not instance counts");
-    assert_eq!(r.evidence, ["dynamodb table/svc-orders: min 5 max 100"]);
+    assert_eq!(r.evidence[0], "dynamodb table/svc-orders: min 5 max 100");
+    // Every AWS result ends saying what it judged.
+    assert!(
+        r.evidence[1].starts_with("scope: account ")
+            && r.evidence[1].ends_with(" in us-east-1; names starting \"svc-\""),
+        "{r:#?}"
+    );
+    assert_eq!(r.evidence.len(), 2);
 }
 
 #[tokio::test]
@@ -319,17 +326,69 @@ async fn load_balancers_waf_rate_limits_tls_zones_and_health() {
     )
     .await;
     item_on_both(
-        "reliability.multi-az-deployment",
-        "all 1 load balancers span at least 2 zones",
-        "in one zone only: agent-nlb",
-    )
-    .await;
-    item_on_both(
         "reliability.load-balancer-health-checks",
         "all 1 target groups check health and have healthy targets",
         "agent-tg has no healthy target",
     )
     .await;
+}
+
+/// Multi-AZ judges where the healthy targets run, not the load balancer's own zones (an ALB always
+/// has two, so 52bd361 passed a service whose every task ran in one zone). moto reports no zone
+/// in DescribeTargetHealth: the ec2 build places the IP targets by their subnets; without it the
+/// check is undecided.
+#[tokio::test]
+async fn multi_az_judges_the_zones_healthy_targets_run_in() {
+    let (ok, bad) = accounts();
+    let item = item_spec("reliability.multi-az-deployment");
+    let r = probe_spec(ok, &item).await;
+    if cfg!(feature = "ec2") {
+        assert_eq!(
+            (r.outcome, r.summary.as_str()),
+            (Outcome::Pass, "the healthy targets of all 1 target groups in scope run in two zones or more"),
+            "{r:#?}"
+        );
+        assert_eq!(r.evidence[0], "✓ target group agent-tg: 2 healthy targets in us-east-1a, us-east-1b");
+    } else {
+        assert_eq!(r.outcome, Outcome::Error, "{r:#?}");
+        assert!(
+            r.summary.starts_with("undecided: DescribeTargetHealth reports no zone for 2 healthy targets")
+        );
+    }
+    let r = probe_spec(bad, &item).await;
+    assert_eq!((r.outcome, r.summary.as_str()), (Outcome::Fail, "no healthy target: agent-tg"), "{r:#?}");
+
+    // Two healthy targets, both in us-east-1a, behind the same two-zone ALB.
+    let account = moto::build_account("good");
+    let elb =
+        aws_sdk_elasticloadbalancingv2::Client::new(&moto::config(moto::role_creds(&account).await).await);
+    let groups = elb.describe_target_groups().names("agent-tg").send().await.unwrap();
+    let vpc = groups.target_groups()[0].vpc_id().unwrap().to_string();
+    let solo = elb
+        .create_target_group()
+        .name("agent-solo")
+        .protocol(aws_sdk_elasticloadbalancingv2::types::ProtocolEnum::Http)
+        .port(8080)
+        .vpc_id(vpc)
+        .target_type(aws_sdk_elasticloadbalancingv2::types::TargetTypeEnum::Ip)
+        .send()
+        .await
+        .unwrap();
+    let arn = solo.target_groups()[0].target_group_arn().unwrap();
+    for ip in ["10.20.1.11", "10.20.1.12"] {
+        let t = aws_sdk_elasticloadbalancingv2::types::TargetDescription::builder().id(ip).port(8080).build();
+        elb.register_targets().target_group_arn(arn).targets(t).send().await.unwrap();
+    }
+    let r = probe_spec(&account, &item).await;
+    if cfg!(feature = "ec2") {
+        assert_eq!(
+            (r.outcome, r.summary.as_str()),
+            (Outcome::Fail, "healthy targets in one zone only: agent-solo"),
+            "{r:#?}"
+        );
+    } else {
+        assert_eq!(r.outcome, Outcome::Error, "{r:#?}");
+    }
 }
 
 /// A scope holding no internet-facing ALB (here only an internal network load balancer) is not a
@@ -346,7 +405,7 @@ async fn no_internet_facing_load_balancer_is_not_a_waf_pass() {
         let r = engine::run_job(ctx.clone(), item_spec(id), Duration::from_secs(20)).await;
         assert_eq!(r.outcome, Outcome::NeedsConfig, "{id}: {r:#?}");
         assert!(r.summary.starts_with("no internet-facing application load balancer in scope"), "{r:#?}");
-        assert_eq!(r.evidence, ["load balancer agent-nlb: not an internet-facing ALB"], "{r:#?}");
+        assert_eq!(r.evidence[0], "load balancer agent-nlb: not an internet-facing ALB", "{r:#?}");
     }
 }
 
@@ -364,11 +423,23 @@ async fn s3_default_encryption_and_lifecycle() {
     both("aws.s3.encryption", (Outcome::Pass, "default encryption on all 2 buckets in scope"), "agent-data-")
         .await;
     let r = probe(ok, "aws.s3.encryption").await;
-    assert!(r.evidence.iter().all(|e| e.ends_with(": aws:kms key alias/agent")), "{r:#?}");
+    assert!(
+        r.evidence
+            .iter()
+            .filter(|e| !e.starts_with("scope: "))
+            .all(|e| e.ends_with(": aws:kms key alias/agent")),
+        "{r:#?}"
+    );
     both("aws.s3.lifecycle", (Outcome::Pass, "lifecycle rules on all 2 buckets in scope"), "agent-data-")
         .await;
     let r = probe(ok, "aws.s3.lifecycle").await;
-    assert!(r.evidence.iter().all(|e| e.ends_with(": expire-90 expires after 90 days")), "{r:#?}");
+    assert!(
+        r.evidence
+            .iter()
+            .filter(|e| !e.starts_with("scope: "))
+            .all(|e| e.ends_with(": expire-90 expires after 90 days")),
+        "{r:#?}"
+    );
 }
 
 #[tokio::test]
@@ -785,6 +856,69 @@ mod recorded {
             (v.outcome, v.summary.as_str()),
             (Outcome::Fail, "ecdsa.agent.example.com expires in 3 days"),
             "{v:?}"
+        );
+    }
+
+    /// An EMF metric carries dimensions: CloudWatch answers a query without them with nothing,
+    /// so 52bd361 failed a service publishing every day. The baseline it saw is recorded. (moto
+    /// matches a query without dimensions to every series and computes no percentiles.)
+    #[tokio::test]
+    async fn the_baseline_reads_the_metric_with_its_dimensions_and_records_p50_p95() {
+        use aws_sdk_cloudwatch::Client;
+        use aws_sdk_cloudwatch::operation::get_metric_statistics::GetMetricStatisticsOutput;
+        use aws_sdk_cloudwatch::operation::list_metrics::ListMetricsOutput;
+        use aws_sdk_cloudwatch::primitives::DateTime;
+        use aws_sdk_cloudwatch::types::{Datapoint, Dimension, Metric};
+        let dim = || Dimension::builder().name("Service").value("agent-api").build();
+        let list = mock!(Client::list_metrics).then_output(move || {
+            let m = Metric::builder()
+                .namespace("AgentService")
+                .metric_name("requests_total")
+                .dimensions(dim())
+                .build();
+            ListMetricsOutput::builder().metrics(m).build()
+        });
+        let now = chrono::Utc::now().timestamp();
+        let daily = mock!(Client::get_metric_statistics)
+            .match_requests(move |r| r.dimensions() == [dim()] && r.period() == Some(86_400))
+            .then_output(move || {
+                let mut out = GetMetricStatisticsOutput::builder();
+                for day in 0..7 {
+                    out = out.datapoints(
+                        Datapoint::builder()
+                            .timestamp(DateTime::from_secs(now - day * 86_400 - 3600))
+                            .sample_count(120.0)
+                            .build(),
+                    );
+                }
+                out.build()
+            });
+        let week = mock!(Client::get_metric_statistics)
+            .match_requests(move |r| r.dimensions() == [dim()] && r.extended_statistics() == ["p50", "p95"])
+            .then_output(move || {
+                let point = Datapoint::builder()
+                    .timestamp(DateTime::from_secs(now - 7 * 86_400))
+                    .extended_statistics("p50", 0.21)
+                    .extended_statistics("p95", 1.8)
+                    .build();
+                GetMetricStatisticsOutput::builder().datapoints(point).build()
+            });
+        let client = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&list, &daily, &week]);
+        let scope = Target { metrics_namespace: Some("AgentService".into()), ..Target::default() };
+        let ctx = golive::probe::engine::Ctx::new(Err(golive::probe::Verdict::error("not used")), scope);
+        let v: golive::probe::Verdict =
+            golive::probe::aws::cloudwatch::baseline(&client, &ctx, "requests_total", 7).await.into();
+        assert_eq!(
+            (v.outcome, v.summary.as_str()),
+            (
+                Outcome::Pass,
+                "requests_total has data on 7 of the past 7 days; baseline p50 0.21, p95 1.8 over 7 days (Service=agent-api)"
+            ),
+            "{v:?}"
+        );
+        assert_eq!(
+            v.evidence[0],
+            "✓ metric AgentService/requests_total (Service=agent-api): data on 7 of the past 7 days"
         );
     }
 

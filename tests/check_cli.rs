@@ -258,6 +258,7 @@ fn check_passes_a_well_configured_account_and_fails_a_misconfigured_one_naming_r
             let expected = match (kind, id) {
                 (_, "reliability.cross-region-replication") => "warn",
                 (_, "security.private-subnets" | "security.security-groups" | "security.vpc-endpoints")
+                | ("good", "reliability.multi-az-deployment")
                     if !ec2 =>
                 {
                     "error"
@@ -581,7 +582,8 @@ async fn a_large_account_reads_as_a_summary_in_every_format_and_the_report_fits_
     let out = check(&session, &env, &["--format", "json", "--only", retention]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let r = &doc["results"][0];
-    assert_eq!(r["evidence"].as_array().unwrap().len(), 151, "{r:#}");
+    assert_eq!(r["evidence"].as_array().unwrap().len(), 152, "{r:#}");
+    assert!(r["evidence"][151].as_str().unwrap().starts_with("scope: account "), "{r:#}");
     assert_eq!(r["evidence_summary"][0], "151 log groups, 1 failing: agent-lg-117", "{r:#}");
 
     // JUnit: the failure's body is the summary.

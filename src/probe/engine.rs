@@ -92,8 +92,8 @@ pub async fn run_all(
 pub async fn run_job(ctx: Arc<Ctx>, specs: Vec<ProbeSpec>, timeout: Duration) -> ProbeResult {
     let start = Instant::now();
     let at = Utc::now().trunc_subsecs(0);
-    let verdict = if let [spec] = specs.as_slice() {
-        run_one(ctx, spec.clone(), timeout).await
+    let mut verdict = if let [spec] = specs.as_slice() {
+        run_one(ctx.clone(), spec.clone(), timeout).await
     } else {
         let mut set = JoinSet::new();
         for (n, spec) in specs.iter().cloned().enumerate() {
@@ -112,6 +112,18 @@ pub async fn run_job(ctx: Arc<Ctx>, specs: Vec<ProbeSpec>, timeout: Duration) ->
             done.into_iter().map(|(n, v)| (specs.get(n).map_or("probe", |s| s.kind.as_str()), v)).collect();
         Verdict::merge(parts)
     };
+    // Every AWS result says which account, region and scope it judged: a pass covers that much.
+    if let Ok(conn) = &ctx.aws
+        && specs.iter().any(|s| s.kind.starts_with("aws."))
+    {
+        let id = &conn.identity;
+        verdict.evidence.push(format!(
+            "scope: account {} in {}; {}",
+            id.account,
+            id.region,
+            ctx.target.scope_description()
+        ));
+    }
     let ms = start.elapsed().as_millis() as u64;
     let kinds: Vec<&str> = specs.iter().map(|s| s.kind.as_str()).collect();
     tracing::info!(target: "golive::probe", "{}: {} in {ms} ms", kinds.join(" + "), verdict.outcome.word());

@@ -252,6 +252,37 @@ impl Target {
         }
     }
 
+    /// The scope AWS probes judged, in words, for every AWS result: what a pass covers.
+    pub fn scope_description(&self) -> String {
+        if self.whole_account {
+            return "every resource in the account and region".into();
+        }
+        let mut parts = Vec::new();
+        if let Some(p) = &self.name_prefix {
+            parts.push(format!("names starting {p:?}"));
+        }
+        if !self.tags.is_empty() {
+            parts.push(format!("tagged {}", self.tags.join(", ")));
+        }
+        for (what, names) in [
+            ("tables", &self.tables),
+            ("log groups", &self.log_groups),
+            ("buckets", &self.buckets),
+            ("secrets", &self.secrets),
+        ] {
+            if !names.is_empty() {
+                parts.push(format!("{what} {}", names.join(", ")));
+            }
+        }
+        if let Some(r) = &self.task_role {
+            parts.push(format!("task role {r}"));
+        }
+        if let Some(ns) = &self.metrics_namespace {
+            parts.push(format!("metrics in {ns}"));
+        }
+        if parts.is_empty() { "none set".into() } else { parts.join("; ") }
+    }
+
     /// The tag filter as (key, value) pairs; no value matches any value.
     pub fn tag_filter(&self) -> Vec<(String, Option<String>)> {
         self.tags

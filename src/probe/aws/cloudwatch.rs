@@ -8,7 +8,7 @@ use crate::probe::{Outcome, Verdict};
 use aws_sdk_cloudwatch::Client;
 use aws_sdk_cloudwatch::primitives::DateTime;
 use aws_sdk_cloudwatch::types::{
-    AlarmType, CompositeAlarm, HistoryItemType, MetricAlarm, StateValue, Statistic,
+    AlarmType, CompositeAlarm, Dimension, HistoryItemType, MetricAlarm, StateValue, Statistic,
 };
 
 pub const ALARM: Kind = Kind::aws(
@@ -76,9 +76,10 @@ pub const METRICS: Kind = Kind::aws(
 
 pub const BASELINE: Kind = Kind::aws(
     "aws.cloudwatch.baseline",
-    "CloudWatch GetMetricStatistics: the key metric (`metric`, default requests_total) in the \
-     target's metrics_namespace has datapoints on at least `days` of the past 7 days (default 1), \
-     so \"normal\" is known.",
+    "CloudWatch ListMetrics and GetMetricStatistics: the key metric (`metric`, default \
+     requests_total) in the target's metrics_namespace, read with each of its dimension sets (up \
+     to 10), has datapoints on at least `days` of the past 7 days (default 1); the result records \
+     the week's p50 and p95 of the busiest set as the baseline.",
     |ctx, p| {
         let metric = text(&p, "metric", "requests_total").to_string();
         let days = int(&p, "days", 1);
@@ -89,7 +90,10 @@ pub const BASELINE: Kind = Kind::aws(
     Param { name: "metric", ty: ParamType::Str, doc: "the key metric (default requests_total)" },
     Param { name: "days", ty: ParamType::Days, doc: "days of the past 7 that need data (default 1)" },
 ])
-.meaning("the key metric has data on enough recent days", "what normal is: nobody compared the values");
+.meaning(
+    "the key metric has data on enough recent days, and its p50/p95 are recorded",
+    "whether those values are good: a person compares them with the service's targets",
+);
 
 fn client(ctx: &Ctx) -> Client {
     Client::new(&session(ctx).config)
@@ -444,38 +448,111 @@ async fn metric_names(client: &Client, ctx: &Ctx, ns: &str) -> Result<Vec<String
     .await
 }
 
-async fn baseline(client: &Client, ctx: &Ctx, metric: &str, days: i64) -> Judged {
+/// Dimension sets of one metric the baseline reads at most: a metric split by many values (per
+/// tenant, per route) is sampled, and the evidence says so.
+const DIMENSION_SETS: usize = 10;
+
+/// CloudWatch keeps a metric with dimensions apart from the same name without: EMF and
+/// OpenTelemetry metrics always carry dimensions, so the baseline asks ListMetrics for the
+/// metric's dimension sets and reads each; a day has data when any set has data that day. The
+/// baseline it saw (p50 and p95 over the week, of the busiest set) goes in the result.
+pub async fn baseline(client: &Client, ctx: &Ctx, metric: &str, days: i64) -> Judged {
     let ns = namespace(ctx)?;
-    let now = chrono::Utc::now().timestamp();
-    let out = client
-        .get_metric_statistics()
+    let sets: Vec<Vec<Dimension>> = client
+        .list_metrics()
         .namespace(&ns)
         .metric_name(metric)
-        .start_time(DateTime::from_secs(now - 7 * 86_400))
-        .end_time(DateTime::from_secs(now))
-        .period(86_400)
-        .statistics(Statistic::SampleCount)
+        .into_paginator()
         .send()
-        .await;
-    let out = match out {
-        Ok(o) => o,
-        Err(e) => return Ok(Verdict::error(describe("CloudWatch GetMetricStatistics", &e))),
-    };
-    let with_data = out.datapoints().len() as i64;
-    let evidence = vec![format!("metric {ns}/{metric}: data on {with_data} of the past 7 days")];
-    if with_data >= days {
-        Ok(Verdict::new(
-            Outcome::Pass,
-            format!("{metric} has data on {with_data} of the past 7 days"),
-            evidence,
-        ))
-    } else {
-        Ok(Verdict::new(
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| Verdict::error(describe("CloudWatch ListMetrics", &e)))?
+        .iter()
+        .flat_map(|page| page.metrics())
+        .map(|m| m.dimensions().to_vec())
+        .collect();
+    if sets.is_empty() {
+        return Err(Verdict::new(Outcome::Fail, format!("no metric {metric} in {ns}"), vec![]));
+    }
+    let now = chrono::Utc::now().timestamp();
+    let week = (DateTime::from_secs(now - 7 * 86_400), DateTime::from_secs(now));
+    let mut days_seen = std::collections::BTreeSet::new();
+    let mut evidence = Vec::new();
+    let mut busiest: Option<(f64, &Vec<Dimension>)> = None;
+    for dims in sets.iter().take(DIMENSION_SETS) {
+        let out = client
+            .get_metric_statistics()
+            .namespace(&ns)
+            .metric_name(metric)
+            .set_dimensions(Some(dims.clone()))
+            .start_time(week.0)
+            .end_time(week.1)
+            .period(86_400)
+            .statistics(Statistic::SampleCount)
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("CloudWatch GetMetricStatistics", &e)))?;
+        let points = out.datapoints();
+        days_seen.extend(points.iter().filter_map(|p| p.timestamp()).map(|t| t.secs().div_euclid(86_400)));
+        let samples: f64 = points.iter().filter_map(|p| p.sample_count()).sum();
+        if samples > 0.0 && busiest.is_none_or(|(n, _)| samples > n) {
+            busiest = Some((samples, dims));
+        }
+        let name = format!("{ns}/{metric}{}", dimension_words(dims));
+        evidence.push(finding(
+            !points.is_empty(),
+            "metric",
+            &name,
+            format!("data on {} of the past 7 days", points.len()),
+        ));
+    }
+    if sets.len() > DIMENSION_SETS {
+        evidence.push(format!("{} more dimension sets not read", sets.len() - DIMENSION_SETS));
+    }
+    let with_data = days_seen.len() as i64;
+    if with_data < days {
+        return Ok(Verdict::new(
             Outcome::Fail,
             format!("{metric} has data on {with_data} of the past 7 days (needs {days})"),
             evidence,
-        ))
+        ));
     }
+    let mut summary = format!("{metric} has data on {with_data} of the past 7 days");
+    if let Some((_, dims)) = busiest {
+        let out = client
+            .get_metric_statistics()
+            .namespace(&ns)
+            .metric_name(metric)
+            .set_dimensions(Some(dims.clone()))
+            .start_time(week.0)
+            .end_time(week.1)
+            .period(7 * 86_400)
+            .extended_statistics("p50")
+            .extended_statistics("p95")
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("CloudWatch GetMetricStatistics", &e)))?;
+        let stats = out.datapoints().iter().find_map(|p| p.extended_statistics());
+        match stats.and_then(|s| Some((s.get("p50")?, s.get("p95")?))) {
+            Some((p50, p95)) => {
+                let line = format!("baseline p50 {p50}, p95 {p95} over 7 days{}", dimension_words(dims));
+                summary = format!("{summary}; {line}");
+                evidence.push(line);
+            }
+            None => evidence.push("no p50/p95 for the week (values published as statistic sets?)".into()),
+        }
+    }
+    Ok(Verdict::new(Outcome::Pass, summary, evidence))
+}
+
+/// " (Service=api, Route=/chat)", or nothing for a metric without dimensions.
+fn dimension_words(dims: &[Dimension]) -> String {
+    if dims.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> =
+        dims.iter().map(|d| format!("{}={}", d.name().unwrap_or("?"), d.value().unwrap_or("?"))).collect();
+    format!(" ({})", parts.join(", "))
 }
 
 /// The alarms in scope with their tag keys, for the cost allocation check. (Dashboards cannot

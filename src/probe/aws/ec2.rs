@@ -289,7 +289,7 @@ mod imp {
         let missing: Vec<&String> = services
             .iter()
             .filter(|svc| {
-                !out.vpc_endpoints().iter().any(|e| {
+                !endpoints.iter().any(|e| {
                     e.service_name().is_some_and(|n| n.ends_with(&format!(".{svc}")))
                         && e.state().is_some_and(|s| s.as_str().eq_ignore_ascii_case("available"))
                 })
@@ -316,4 +316,65 @@ mod imp {
             )
         })
     }
+
+    /// The zone of each target: instance ids by DescribeInstances, IPv4 addresses by the subnet
+    /// whose CIDR holds them. Targets neither places are left out.
+    pub async fn zones_of(
+        ctx: &Ctx,
+        targets: &[String],
+    ) -> Result<std::collections::HashMap<String, String>, Verdict> {
+        let client = Client::new(&super::super::session(ctx).config);
+        let mut zones = std::collections::HashMap::new();
+        let instances: Vec<String> = targets.iter().filter(|t| t.starts_with("i-")).cloned().collect();
+        if !instances.is_empty() {
+            let reservations: Vec<_> = client
+                .describe_instances()
+                .set_instance_ids(Some(instances))
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<_, _>>()
+                .await
+                .map_err(|e| Verdict::error(describe("EC2 DescribeInstances", &e)))?;
+            for i in reservations.iter().flat_map(|r| r.instances()) {
+                if let (Some(id), Some(zone)) =
+                    (i.instance_id(), i.placement().and_then(|p| p.availability_zone()))
+                {
+                    zones.insert(id.to_string(), zone.to_string());
+                }
+            }
+        }
+        let ips: Vec<(&String, std::net::Ipv4Addr)> =
+            targets.iter().filter_map(|t| Some((t, t.parse().ok()?))).collect();
+        if !ips.is_empty() {
+            let subnets: Vec<Subnet> = client
+                .describe_subnets()
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<_, _>>()
+                .await
+                .map_err(|e| Verdict::error(describe("EC2 DescribeSubnets", &e)))?;
+            for (target, ip) in ips {
+                let holder = subnets.iter().find(|s| s.cidr_block().is_some_and(|c| holds(c, ip)));
+                if let Some(zone) = holder.and_then(|s| s.availability_zone()) {
+                    zones.insert(target.clone(), zone.to_string());
+                }
+            }
+        }
+        Ok(zones)
+    }
+
+    /// Whether `cidr` (a.b.c.d/n) holds `ip`.
+    fn holds(cidr: &str, ip: std::net::Ipv4Addr) -> bool {
+        let Some((net, bits)) = cidr.split_once('/') else { return false };
+        let (Ok(net), Ok(bits)) = (net.parse::<std::net::Ipv4Addr>(), bits.parse::<u32>()) else {
+            return false;
+        };
+        let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits.min(32)) };
+        u32::from(net) & mask == u32::from(ip) & mask
+    }
 }
+
+#[cfg(feature = "ec2")]
+pub use imp::zones_of;

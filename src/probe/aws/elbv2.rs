@@ -48,10 +48,16 @@ pub const TLS: Kind = Kind::aws(
 
 pub const MULTI_AZ: Kind = Kind::aws(
     "aws.elbv2.multi-az",
-    "ELBv2 DescribeLoadBalancers: every load balancer in scope spans at least two availability zones.",
+    "ELBv2 DescribeTargetGroups and DescribeTargetHealth: the healthy targets of every target group \
+     in scope run in at least two availability zones (the zone DescribeTargetHealth reports; in the \
+     ec2 build, EC2 DescribeInstances and DescribeSubnets place instance and IP targets it leaves \
+     unplaced). A load balancer's own zones say nothing: an ALB always has two.",
     |ctx, _| judged(async move { multi_az(&ctx).await }),
 )
-.meaning("every load balancer in scope spans two zones", "where the service's tasks actually run");
+.meaning(
+    "every target group in scope has healthy targets in two zones or more",
+    "services not behind a load balancer, or whether one zone alone could carry the load",
+);
 
 pub const HEALTH_CHECKS: Kind = Kind::aws(
     "aws.elbv2.health-checks",
@@ -251,21 +257,132 @@ async fn tls(ctx: &Ctx) -> Judged {
     Ok(Verdict::unless(&bad, Outcome::Fail, ok, "not TLS 1.2+", evidence))
 }
 
-async fn multi_az(ctx: &Ctx) -> Judged {
-    let lbs = load_balancers(ctx).await?;
-    let zones = |lb: &LoadBalancer| -> Vec<String> {
-        lb.availability_zones().iter().filter_map(|z| z.zone_name().map(str::to_string)).collect()
-    };
-    let evidence =
-        lbs.iter().map(|lb| format!("load balancer {}: zones {}", name(lb), zones(lb).join(", "))).collect();
-    let single: Vec<&str> = lbs.iter().filter(|lb| zones(lb).len() < 2).map(name).collect();
-    let ok = format!("all {} load balancers span at least 2 zones", lbs.len());
-    Ok(Verdict::unless(&single, Outcome::Fail, ok, "in one zone only", evidence))
+/// The healthy targets of each target group in scope, with the zone each runs in where known.
+async fn healthy_targets(ctx: &Ctx) -> Result<Placed, Verdict> {
+    let client = client(ctx);
+    let groups = target_groups(ctx, &client).await?;
+    let mut out = Vec::new();
+    for g in &groups {
+        let health = client
+            .describe_target_health()
+            .target_group_arn(g.target_group_arn().unwrap_or_default())
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("ELBv2 DescribeTargetHealth", &e)))?;
+        let healthy = health
+            .target_health_descriptions()
+            .iter()
+            .filter(|t| t.target_health().and_then(|h| h.state()) == Some(&TargetHealthStateEnum::Healthy))
+            .filter_map(|t| t.target())
+            // "all" is cross-zone routing, not where the target runs.
+            .map(|t| {
+                (
+                    t.id().unwrap_or("?").to_string(),
+                    t.availability_zone().filter(|z| *z != "all").map(str::to_string),
+                )
+            })
+            .collect();
+        out.push((g.target_group_name().unwrap_or("?").to_string(), healthy));
+    }
+    Ok(out)
 }
 
-async fn health_checks(ctx: &Ctx) -> Judged {
+async fn multi_az(ctx: &Ctx) -> Judged {
+    let groups = place(ctx, healthy_targets(ctx).await?).await?;
+    let mut evidence = Vec::new();
+    let (mut single, mut empty, mut unknown) = (Vec::new(), Vec::new(), 0);
+    for (name, targets) in &groups {
+        let zones: std::collections::BTreeSet<&str> =
+            targets.iter().filter_map(|(_, z)| z.as_deref()).collect();
+        let missing = targets.iter().filter(|(_, z)| z.is_none()).count();
+        let zones_word = zones.iter().copied().collect::<Vec<_>>().join(", ");
+        let detail = match (targets.len(), missing) {
+            (0, _) => "no healthy target".to_string(),
+            (n, 0) => format!("{n} healthy targets in {zones_word}"),
+            (n, m) => format!(
+                "{n} healthy targets, {m} in a zone not reported{}",
+                if zones.is_empty() { String::new() } else { format!(", others in {zones_word}") }
+            ),
+        };
+        let ok = zones.len() >= 2;
+        evidence.push(finding(ok, "target group", name, detail));
+        if targets.is_empty() {
+            empty.push(name.as_str());
+        } else if !ok && missing > 0 {
+            unknown += missing;
+        } else if !ok {
+            single.push(name.as_str());
+        }
+    }
+    if !empty.is_empty() || !single.is_empty() {
+        let mut why = Vec::new();
+        if !single.is_empty() {
+            why.push(format!(
+                "healthy targets in one zone only: {}",
+                crate::probe::evidence::listed(&single)
+            ));
+        }
+        if !empty.is_empty() {
+            why.push(format!("no healthy target: {}", crate::probe::evidence::listed(&empty)));
+        }
+        return Ok(Verdict::new(Outcome::Fail, why.join("; "), evidence));
+    }
+    if unknown > 0 {
+        let why = if cfg!(feature = "ec2") {
+            "EC2 could not place them".to_string()
+        } else {
+            "placing them needs the EC2 probes, which this golive was built without".to_string()
+        };
+        return Ok(Verdict::new(
+            Outcome::Error,
+            format!("undecided: DescribeTargetHealth reports no zone for {unknown} healthy targets; {why}"),
+            evidence,
+        ));
+    }
+    Ok(Verdict::new(
+        Outcome::Pass,
+        format!(
+            "the healthy targets of all {} target groups in scope run in two zones or more",
+            groups.len()
+        ),
+        evidence,
+    ))
+}
+
+type Placed = Vec<(String, Vec<(String, Option<String>)>)>;
+
+/// Targets DescribeTargetHealth leaves without a zone (instances, IPs in the VPC), placed by EC2.
+#[cfg(feature = "ec2")]
+async fn place(ctx: &Ctx, mut groups: Placed) -> Result<Placed, Verdict> {
+    let unplaced: Vec<String> = groups
+        .iter()
+        .flat_map(|(_, t)| t.iter().filter(|(_, z)| z.is_none()).map(|(id, _)| id.clone()))
+        .collect();
+    if unplaced.is_empty() {
+        return Ok(groups);
+    }
+    let zones = super::ec2::zones_of(ctx, &unplaced).await?;
+    for (_, targets) in &mut groups {
+        for (id, zone) in targets.iter_mut() {
+            if zone.is_none() {
+                *zone = zones.get(id).cloned();
+            }
+        }
+    }
+    Ok(groups)
+}
+
+#[cfg(not(feature = "ec2"))]
+async fn place(_: &Ctx, groups: Placed) -> Result<Placed, Verdict> {
+    Ok(groups)
+}
+
+/// The target groups in scope (name prefix, tags); none is needs-config.
+async fn target_groups(
+    ctx: &Ctx,
+    client: &Client,
+) -> Result<Vec<aws_sdk_elasticloadbalancingv2::types::TargetGroup>, Verdict> {
     super::scope::required(ctx, &[], "target groups", "")?;
-    let client = client(ctx);
     let groups: Vec<_> = client
         .describe_target_groups()
         .into_paginator()
@@ -280,14 +397,19 @@ async fn health_checks(ctx: &Ctx) -> Judged {
             scoped.push(g);
         }
     }
-    let groups = scoped;
-    if groups.is_empty() {
-        return Ok(Verdict::new(
+    if scoped.is_empty() {
+        return Err(Verdict::new(
             Outcome::NeedsConfig,
             format!("{}: set name_prefix or tags in the target", ctx.target.scope_words("target groups")),
             vec![],
         ));
     }
+    Ok(scoped)
+}
+
+async fn health_checks(ctx: &Ctx) -> Judged {
+    let client = client(ctx);
+    let groups = target_groups(ctx, &client).await?;
     let mut evidence = Vec::new();
     let mut bad = Vec::new();
     for g in &groups {

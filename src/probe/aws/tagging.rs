@@ -27,8 +27,7 @@ pub const COST_TAGS: Kind = Kind::aws(
 }])
 .meaning(
     "every resource in scope the probes know carries the cost allocation keys",
-    "untagged resources of other kinds (no tag makes them invisible to the Tagging API), \
-     dashboards (they cannot carry tags), or whether the keys are activated for billing",
+    "untagged resources of other kinds, dashboards (they take no tags), billing activation of the keys",
 );
 
 /// A resource in scope and the tag keys it carries.
