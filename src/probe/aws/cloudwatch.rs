@@ -480,14 +480,7 @@ pub async fn baseline(client: &Client, ctx: &Ctx, metric: &str, days: i64) -> Ju
     let mut evidence = Vec::new();
     let mut busiest: Option<(f64, &Vec<Dimension>)> = None;
     for dims in sets.iter().take(DIMENSION_SETS) {
-        let out = client
-            .get_metric_statistics()
-            .namespace(&ns)
-            .metric_name(metric)
-            .set_dimensions(Some(dims.clone()))
-            .start_time(week.0)
-            .end_time(week.1)
-            .period(86_400)
+        let out = statistics(client, &ns, metric, dims, week, 86_400)
             .statistics(Statistic::SampleCount)
             .send()
             .await
@@ -519,14 +512,7 @@ pub async fn baseline(client: &Client, ctx: &Ctx, metric: &str, days: i64) -> Ju
     }
     let mut summary = format!("{metric} has data on {with_data} of the past 7 days");
     if let Some((_, dims)) = busiest {
-        let out = client
-            .get_metric_statistics()
-            .namespace(&ns)
-            .metric_name(metric)
-            .set_dimensions(Some(dims.clone()))
-            .start_time(week.0)
-            .end_time(week.1)
-            .period(7 * 86_400)
+        let out = statistics(client, &ns, metric, dims, week, 7 * 86_400)
             .extended_statistics("p50")
             .extended_statistics("p95")
             .send()
@@ -543,6 +529,25 @@ pub async fn baseline(client: &Client, ctx: &Ctx, metric: &str, days: i64) -> Ju
         }
     }
     Ok(Verdict::new(Outcome::Pass, summary, evidence))
+}
+
+/// GetMetricStatistics of one series over `week`, in periods of `period` seconds.
+fn statistics(
+    client: &Client,
+    ns: &str,
+    metric: &str,
+    dims: &[Dimension],
+    week: (DateTime, DateTime),
+    period: i32,
+) -> aws_sdk_cloudwatch::operation::get_metric_statistics::builders::GetMetricStatisticsFluentBuilder {
+    client
+        .get_metric_statistics()
+        .namespace(ns)
+        .metric_name(metric)
+        .set_dimensions(Some(dims.to_vec()))
+        .start_time(week.0)
+        .end_time(week.1)
+        .period(period)
 }
 
 /// " (Service=api, Route=/chat)", or nothing for a metric without dimensions.

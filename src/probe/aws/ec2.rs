@@ -109,16 +109,21 @@ mod imp {
         Ok(())
     }
 
-    pub async fn private_subnets(ctx: &Ctx, client: &Client) -> Result<Verdict, Verdict> {
-        needs_scope(ctx, "subnets")?;
-        let subnets: Vec<Subnet> = client
+    /// Every subnet of the region, every page.
+    async fn subnets(client: &Client) -> Result<Vec<Subnet>, Verdict> {
+        client
             .describe_subnets()
             .into_paginator()
             .items()
             .send()
             .collect::<Result<_, _>>()
             .await
-            .map_err(|e| Verdict::error(describe("EC2 DescribeSubnets", &e)))?;
+            .map_err(|e| Verdict::error(describe("EC2 DescribeSubnets", &e)))
+    }
+
+    pub async fn private_subnets(ctx: &Ctx, client: &Client) -> Result<Verdict, Verdict> {
+        needs_scope(ctx, "subnets")?;
+        let subnets = subnets(client).await?;
         let label = |s: &Subnet| name_tag(s.tags()).unwrap_or(s.subnet_id().unwrap_or("?")).to_string();
         let names: Vec<String> = subnets.iter().map(label).collect();
         let ids: Vec<(String, String)> =
@@ -347,14 +352,7 @@ mod imp {
         let ips: Vec<(&String, std::net::Ipv4Addr)> =
             targets.iter().filter_map(|t| Some((t, t.parse().ok()?))).collect();
         if !ips.is_empty() {
-            let subnets: Vec<Subnet> = client
-                .describe_subnets()
-                .into_paginator()
-                .items()
-                .send()
-                .collect::<Result<_, _>>()
-                .await
-                .map_err(|e| Verdict::error(describe("EC2 DescribeSubnets", &e)))?;
+            let subnets = subnets(&client).await?;
             for (target, ip) in ips {
                 let holder = subnets.iter().find(|s| s.cidr_block().is_some_and(|c| holds(c, ip)));
                 if let Some(zone) = holder.and_then(|s| s.availability_zone()) {
