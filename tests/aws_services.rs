@@ -340,7 +340,7 @@ async fn load_balancers_waf_rate_limits_tls_zones_and_health() {
 #[tokio::test]
 async fn multi_az_judges_the_zones_healthy_targets_run_in() {
     let (ok, bad) = accounts();
-    let item = item_spec("reliability.multi-az-deployment");
+    let item = [ProbeSpec { kind: "aws.elbv2.multi-az".into(), params: Default::default() }];
     let r = probe_spec(ok, &item).await;
     if cfg!(feature = "ec2") {
         assert_eq!(
@@ -389,6 +389,43 @@ async fn multi_az_judges_the_zones_healthy_targets_run_in() {
     } else {
         assert_eq!(r.outcome, Outcome::Error, "{r:#?}");
     }
+}
+
+/// The ECS service's own subnets: both zones, or one.
+#[tokio::test]
+async fn ecs_services_place_tasks_in_two_zones() {
+    let (ok, bad) = accounts();
+    let r = probe(ok, "aws.ecs.multi-az").await;
+    if cfg!(feature = "ec2") {
+        assert_eq!(
+            (r.outcome, r.summary.as_str()),
+            (Outcome::Pass, "all 1 ECS services place tasks in two zones or more"),
+            "{r:#?}"
+        );
+        assert_eq!(r.evidence[0], "✓ service agent-api: subnets in us-east-1a, us-east-1b");
+        let r = probe(bad, "aws.ecs.multi-az").await;
+        assert_eq!(
+            (r.outcome, r.summary.as_str()),
+            (Outcome::Fail, "ECS services in one zone only: agent-api")
+        );
+    } else {
+        assert_eq!(r.outcome, Outcome::Error, "{r:#?}");
+        assert!(r.evidence[0].starts_with("service agent-api: subnets subnet-"), "{r:#?}");
+    }
+}
+
+/// Environment Variables judged golive's own process environment on 52bd361: the service's task
+/// definition is what its containers get.
+#[tokio::test]
+async fn the_environment_is_the_one_the_task_definition_gives() {
+    item_on_both(
+        "final.environment-variables",
+        "the task definitions of all 1 ECS services give LOG_LEVEL, API_KEY",
+        "agent-api lacks LOG_LEVEL; agent-api holds a credential in plain text in API_KEY",
+    )
+    .await;
+    let r = probe(&accounts().1, "aws.ecs.environment").await;
+    assert!(!format!("{r:?}").contains("Q3EGRV5TXPL7KZ2M"), "the value never leaves: {r:#?}");
 }
 
 /// A scope holding no internet-facing ALB (here only an internal network load balancer) is not a

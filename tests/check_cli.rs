@@ -309,7 +309,7 @@ fn http_server() -> u16 {
     port
 }
 
-/// One `golive check` runs AWS, HTTP, DNS, file, secrets, env and command checks side by side;
+/// One `golive check` runs AWS, HTTP, DNS, file, secrets and command checks side by side;
 /// commands run only with --allow-commands.
 #[test]
 fn one_check_sweeps_aws_the_service_and_the_repository_and_commands_need_consent() {
@@ -330,7 +330,6 @@ fn one_check_sweeps_aws_the_service_and_the_repository_and_commands_need_consent
     s.target.dns_expect = Some("127.0.0.1".into());
     // Relative to the session's checkout (its directory here), as a session from a branch has it.
     s.target.repo = Some("repo".into());
-    s.target.env_vars = vec!["PATH".into(), "HOME".into()];
     s.target.commands.insert("unit".into(), "touch unit-ran && echo 12 passed".into());
     s.target.commands.insert("integration".into(), "echo refused >&2; exit 3".into());
     golive::session::save(&session, &s).unwrap();

@@ -16,6 +16,7 @@ pub const NOUNS: &[(&str, &str)] = &[
     ("load balancer", "load balancers"),
     ("target group", "target groups"),
     ("listener", "listeners"),
+    ("service", "services"),
     ("certificate", "certificates"),
     ("budget", "budgets"),
     ("guardrail", "guardrails"),

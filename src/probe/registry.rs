@@ -35,6 +35,8 @@ pub const KINDS: &[Kind] = &[
     aws::elbv2::RATE_LIMIT,
     aws::elbv2::TLS,
     aws::elbv2::MULTI_AZ,
+    aws::ecs::MULTI_AZ,
+    aws::ecs::ENVIRONMENT,
     aws::elbv2::HEALTH_CHECKS,
     aws::xray::TRACES,
     aws::xray::SAMPLING,

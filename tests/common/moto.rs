@@ -123,6 +123,7 @@ pub fn fixture_target(account: &str) -> golive::probe::target::Target {
         secrets: vec!["agent-service/api-key".into()],
         metrics_namespace: Some("AgentService".into()),
         cost_tags: vec!["CostCenter".into()],
+        env_vars: vec!["LOG_LEVEL".into(), "API_KEY".into()],
         ..Default::default()
     }
 }

@@ -363,6 +363,20 @@ mod imp {
         Ok(zones)
     }
 
+    /// The zone of each subnet named.
+    pub async fn subnet_zones(
+        ctx: &Ctx,
+        ids: &[String],
+    ) -> Result<std::collections::HashMap<String, String>, Verdict> {
+        let client = Client::new(&super::super::session(ctx).config);
+        Ok(subnets(&client)
+            .await?
+            .iter()
+            .filter(|s| s.subnet_id().is_some_and(|id| ids.iter().any(|i| i == id)))
+            .filter_map(|s| Some((s.subnet_id()?.to_string(), s.availability_zone()?.to_string())))
+            .collect())
+    }
+
     /// Whether `cidr` (a.b.c.d/n) holds `ip`.
     fn holds(cidr: &str, ip: std::net::Ipv4Addr) -> bool {
         let Some((net, bits)) = cidr.split_once('/') else { return false };
@@ -375,4 +389,4 @@ mod imp {
 }
 
 #[cfg(feature = "ec2")]
-pub use imp::zones_of;
+pub use imp::{subnet_zones, zones_of};

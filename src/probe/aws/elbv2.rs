@@ -1,5 +1,6 @@
 //! Load balancers (ELBv2) and their web ACLs (WAFv2): TLS, WAF, rate limits, zones, health checks.
 
+use super::scope::in_scope;
 use super::{describe, session};
 use crate::probe::ctx::Ctx;
 use crate::probe::evidence::finding;
@@ -75,13 +76,6 @@ fn client(ctx: &Ctx) -> Client {
 }
 
 /// Whether a load balancer or target group is in scope, by its name and ARN.
-async fn in_scope(ctx: &Ctx, name: &str, arn: &str) -> Result<bool, Verdict> {
-    let tagged = super::scope::tagged(ctx).await?;
-    let tagged = tagged.as_deref();
-    Ok(ctx.target.name_prefix.as_deref().is_none_or(|p| name.starts_with(p))
-        && tagged.is_none_or(|t| t.contains(arn)))
-}
-
 async fn load_balancers(ctx: &Ctx) -> Result<Vec<LoadBalancer>, Verdict> {
     ctx.shared("elbv2.load-balancers", || list_load_balancers(ctx)).await
 }

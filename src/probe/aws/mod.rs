@@ -10,6 +10,7 @@ pub mod cloudwatch;
 pub mod conn;
 pub mod dynamodb;
 pub mod ec2;
+pub mod ecs;
 pub mod elbv2;
 pub mod iam;
 pub mod logged;

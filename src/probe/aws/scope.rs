@@ -21,6 +21,15 @@ pub async fn tagged(ctx: &Ctx) -> Result<Option<Arc<HashSet<String>>>, Verdict> 
     .await
 }
 
+/// Whether a discovered resource is the service's: its name starts with the prefix and, with a
+/// tag filter, the Tagging API lists its ARN.
+pub async fn in_scope(ctx: &Ctx, name: &str, arn: &str) -> Result<bool, Verdict> {
+    let tagged = tagged(ctx).await?;
+    let tagged = tagged.as_deref();
+    Ok(ctx.target.name_prefix.as_deref().is_none_or(|p| name.starts_with(p))
+        && tagged.is_none_or(|t| t.contains(arn)))
+}
+
 /// Discovery of `what` may go ahead only within a scope the target sets: an account holds other
 /// services' resources, and judging them all would pass or fail the wrong service.
 pub fn required(ctx: &Ctx, explicit: &[String], what: &str, setting: &str) -> Result<(), Verdict> {

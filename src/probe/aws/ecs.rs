@@ -1,0 +1,216 @@
+//! ECS: the service's own settings. Its task definitions hold the environment it runs with, and
+//! its network configuration the subnets (so the zones) its tasks are placed in.
+
+use super::scope::in_scope;
+use super::{describe, session};
+use crate::probe::ctx::Ctx;
+use crate::probe::evidence::{finding, listed};
+use crate::probe::kind::{Judged, Kind, Param, ParamType, judged, list};
+use crate::probe::{Outcome, Verdict};
+use aws_sdk_ecs::Client;
+use aws_sdk_ecs::types::Service;
+use std::sync::Arc;
+
+pub const ENVIRONMENT: Kind = Kind::aws(
+    "aws.ecs.environment",
+    "ECS ListClusters, ListServices, DescribeServices and DescribeTaskDefinition: the task \
+     definition of every ECS service in scope gives each required variable (names, default: \
+     env_vars in the target) to its containers, as a plain variable or a secret, and no plain \
+     value looks like a credential (values are never shown or saved).",
+    |ctx, p| judged(environment(ctx, list(&p, "names"))),
+)
+.with_params(&[Param { name: "names", ty: ParamType::StrList, doc: "variable names" }])
+.meaning(
+    "the services' task definitions give the named variables, with no credential in plain text",
+    "that the values are right, or tasks still running an older task definition",
+);
+
+pub const MULTI_AZ: Kind = Kind::aws(
+    "aws.ecs.multi-az",
+    "ECS DescribeServices and, in the ec2 build, EC2 DescribeSubnets: every ECS service in scope \
+     places its tasks (awsvpc network configuration) in subnets of two availability zones or more.",
+    |ctx, _| judged(multi_az(ctx)),
+)
+.meaning(
+    "every ECS service in scope may place tasks in two zones or more",
+    "where the running tasks are now, or services without awsvpc networking",
+);
+
+fn client(ctx: &Ctx) -> Client {
+    Client::new(&session(ctx).config)
+}
+
+/// The ECS services in scope (name prefix, tags) across every cluster, asked once per sweep.
+async fn services(ctx: &Ctx) -> Result<Vec<Service>, Verdict> {
+    ctx.shared("ecs.services", || list_services(ctx)).await
+}
+
+async fn list_services(ctx: &Ctx) -> Result<Vec<Service>, Verdict> {
+    super::scope::required(ctx, &[], "ECS services", "")?;
+    let client = client(ctx);
+    let clusters: Vec<String> = client
+        .list_clusters()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<_, _>>()
+        .await
+        .map_err(|e| Verdict::error(describe("ECS ListClusters", &e)))?;
+    let mut found = Vec::new();
+    for cluster in &clusters {
+        let arns: Vec<String> = client
+            .list_services()
+            .cluster(cluster)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<_, _>>()
+            .await
+            .map_err(|e| Verdict::error(describe("ECS ListServices", &e)))?;
+        // DescribeServices takes at most 10 services a call.
+        for chunk in arns.chunks(10) {
+            let out = client
+                .describe_services()
+                .cluster(cluster)
+                .set_services(Some(chunk.to_vec()))
+                .send()
+                .await
+                .map_err(|e| Verdict::error(describe("ECS DescribeServices", &e)))?;
+            for s in out.services() {
+                let (name, arn) = (s.service_name().unwrap_or(""), s.service_arn().unwrap_or(""));
+                if in_scope(ctx, name, arn).await? {
+                    found.push(s.clone());
+                }
+            }
+        }
+    }
+    if found.is_empty() {
+        return Err(super::nothing_in_scope(&ctx.target, "ECS services", "tags"));
+    }
+    Ok(found)
+}
+
+fn name(s: &Service) -> &str {
+    s.service_name().unwrap_or("?")
+}
+
+async fn environment(ctx: Arc<Ctx>, names: Vec<String>) -> Judged {
+    let names = if names.is_empty() { ctx.target.env_vars.clone() } else { names };
+    if names.is_empty() {
+        return Err(Verdict::new(
+            Outcome::NeedsConfig,
+            "name the environment variables the service needs (env_vars in the target)",
+            vec![],
+        ));
+    }
+    let services = services(&ctx).await?;
+    let client = client(&ctx);
+    let mut evidence = Vec::new();
+    let mut problems = Vec::new();
+    for s in &services {
+        let Some(task) = s.task_definition() else { continue };
+        let out = client
+            .describe_task_definition()
+            .task_definition(task)
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("ECS DescribeTaskDefinition", &e)))?;
+        let containers = out.task_definition().map(|t| t.container_definitions()).unwrap_or_default();
+        let given = |n: &str| {
+            containers.iter().any(|c| {
+                c.environment()
+                    .iter()
+                    .any(|kv| kv.name() == Some(n) && kv.value().is_some_and(|v| !v.is_empty()))
+                    || c.secrets().iter().any(|sec| sec.name() == n)
+            })
+        };
+        let missing: Vec<&str> = names.iter().map(String::as_str).filter(|n| !given(n)).collect();
+        // A credential in a plain variable is readable by anyone who can describe the task
+        // definition; only its name is said.
+        let exposed: Vec<&str> = containers
+            .iter()
+            .flat_map(|c| c.environment())
+            .filter(|kv| {
+                let (k, v) = (kv.name().unwrap_or(""), kv.value().unwrap_or(""));
+                !crate::mask::find(&format!("{k}={v}")).is_empty()
+            })
+            .filter_map(|kv| kv.name())
+            .collect();
+        let mut detail = format!("task definition {task}: ");
+        match missing.as_slice() {
+            [] => detail.push_str(&format!("all {} variables given", names.len())),
+            m => detail.push_str(&format!("missing {}", m.join(", "))),
+        }
+        if !exposed.is_empty() {
+            detail.push_str(&format!("; a credential in plain text: {}", exposed.join(", ")));
+        }
+        evidence.push(finding(missing.is_empty() && exposed.is_empty(), "service", name(s), detail));
+        if !missing.is_empty() {
+            problems.push(format!("{} lacks {}", name(s), listed(&missing)));
+        }
+        if !exposed.is_empty() {
+            problems.push(format!("{} holds a credential in plain text in {}", name(s), listed(&exposed)));
+        }
+    }
+    if problems.is_empty() {
+        let ok =
+            format!("the task definitions of all {} ECS services give {}", services.len(), listed(&names));
+        Ok(Verdict::new(Outcome::Pass, ok, evidence))
+    } else {
+        Ok(Verdict::new(Outcome::Fail, crate::probe::evidence::phrases(&problems), evidence))
+    }
+}
+
+async fn multi_az(ctx: Arc<Ctx>) -> Judged {
+    let services = services(&ctx).await?;
+    let placed: Vec<(&Service, Vec<String>)> = services
+        .iter()
+        .filter_map(|s| {
+            let subnets = s.network_configuration()?.awsvpc_configuration()?.subnets().to_vec();
+            Some((s, subnets))
+        })
+        .collect();
+    if placed.is_empty() {
+        let names: Vec<&str> = services.iter().map(name).collect();
+        return Err(Verdict::new(
+            Outcome::NeedsConfig,
+            format!("no ECS service in scope uses awsvpc networking: {}", listed(&names)),
+            vec![],
+        ));
+    }
+    zones(&ctx, placed).await
+}
+
+#[cfg(not(feature = "ec2"))]
+async fn zones(_: &Ctx, placed: Vec<(&Service, Vec<String>)>) -> Judged {
+    let evidence = placed
+        .iter()
+        .map(|(s, subnets)| format!("service {}: subnets {}", name(s), subnets.join(", ")))
+        .collect();
+    Ok(Verdict::new(
+        Outcome::Error,
+        "undecided: placing the services' subnets in zones needs the EC2 probes, which this golive was \
+         built without",
+        evidence,
+    ))
+}
+
+#[cfg(feature = "ec2")]
+async fn zones(ctx: &Ctx, placed: Vec<(&Service, Vec<String>)>) -> Judged {
+    let all: Vec<String> = placed.iter().flat_map(|(_, s)| s.iter().cloned()).collect();
+    let zone_of = super::ec2::subnet_zones(ctx, &all).await?;
+    let mut evidence = Vec::new();
+    let mut single = Vec::new();
+    for (s, subnets) in &placed {
+        let zones: std::collections::BTreeSet<&str> =
+            subnets.iter().filter_map(|id| zone_of.get(id).map(String::as_str)).collect();
+        let ok = zones.len() >= 2;
+        let words: Vec<&str> = zones.iter().copied().collect();
+        evidence.push(finding(ok, "service", name(s), format!("subnets in {}", words.join(", "))));
+        if !ok {
+            single.push(name(s));
+        }
+    }
+    let ok = format!("all {} ECS services place tasks in two zones or more", placed.len());
+    Ok(Verdict::unless(&single, Outcome::Fail, ok, "ECS services in one zone only", evidence))
+}
