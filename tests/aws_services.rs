@@ -959,6 +959,147 @@ mod recorded {
         );
     }
 
+    /// A target group with health checks off on DescribeTargetGroups' second page.
+    #[tokio::test]
+    async fn a_target_group_on_a_later_page_is_judged() {
+        use aws_sdk_elasticloadbalancingv2::Client;
+        use aws_sdk_elasticloadbalancingv2::operation::describe_target_groups::DescribeTargetGroupsOutput;
+        use aws_sdk_elasticloadbalancingv2::operation::describe_target_health::DescribeTargetHealthOutput;
+        use aws_sdk_elasticloadbalancingv2::types::{
+            TargetDescription, TargetGroup, TargetHealth, TargetHealthDescription, TargetHealthStateEnum,
+        };
+        let group = |name: &str, checks: bool| {
+            TargetGroup::builder()
+                .target_group_name(name)
+                .target_group_arn(format!("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/{name}/1"))
+                .health_check_enabled(checks)
+                .health_check_path("/health")
+                .build()
+        };
+        let first = mock!(Client::describe_target_groups)
+            .match_requests(|r| r.marker().is_none())
+            .then_output(move || {
+                DescribeTargetGroupsOutput::builder()
+                    .target_groups(group("agent-api", true))
+                    .next_marker("page-2")
+                    .build()
+            });
+        let second = mock!(Client::describe_target_groups)
+            .match_requests(|r| r.marker() == Some("page-2"))
+            .then_output(move || {
+                DescribeTargetGroupsOutput::builder().target_groups(group("agent-worker", false)).build()
+            });
+        let health = mock!(Client::describe_target_health).then_output(|| {
+            let healthy = TargetHealthDescription::builder()
+                .target(TargetDescription::builder().id("10.0.1.10").port(8080).build())
+                .target_health(TargetHealth::builder().state(TargetHealthStateEnum::Healthy).build())
+                .build();
+            DescribeTargetHealthOutput::builder().target_health_descriptions(healthy).build()
+        });
+        let client =
+            mock_client!(aws_sdk_elasticloadbalancingv2, RuleMode::MatchAny, [&first, &second, &health]);
+        let scope = Target { name_prefix: Some("agent-".into()), ..Target::default() };
+        let ctx = golive::probe::engine::Ctx::new(Err(golive::probe::Verdict::error("not used")), scope);
+        let v: golive::probe::Verdict = golive::probe::aws::elbv2::health_checks(&client, &ctx).await.into();
+        assert_eq!(
+            (v.outcome, v.summary.as_str()),
+            (Outcome::Fail, "agent-worker has health checks off"),
+            "{v:?}"
+        );
+    }
+
+    /// A wildcard policy on ListRolePolicies' second page, and a managed one on
+    /// ListAttachedRolePolicies' second page.
+    #[tokio::test]
+    async fn role_policies_on_later_pages_are_judged() {
+        use aws_sdk_iam::Client;
+        use aws_sdk_iam::operation::get_policy::GetPolicyOutput;
+        use aws_sdk_iam::operation::get_policy_version::GetPolicyVersionOutput;
+        use aws_sdk_iam::operation::get_role_policy::GetRolePolicyOutput;
+        use aws_sdk_iam::operation::list_attached_role_policies::ListAttachedRolePoliciesOutput;
+        use aws_sdk_iam::operation::list_role_policies::ListRolePoliciesOutput;
+        use aws_sdk_iam::types::{AttachedPolicy, Policy, PolicyVersion};
+        let doc = |action: &str| {
+            format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"{action}","Resource":"arn:aws:s3:::agent-data/*"}}]}}"#
+            )
+        };
+        let inline_1 =
+            mock!(Client::list_role_policies).match_requests(|r| r.marker().is_none()).then_output(|| {
+                ListRolePoliciesOutput::builder()
+                    .policy_names("read")
+                    .is_truncated(true)
+                    .marker("page-2")
+                    .build()
+                    .unwrap()
+            });
+        let inline_2 = mock!(Client::list_role_policies)
+            .match_requests(|r| r.marker() == Some("page-2"))
+            .then_output(|| ListRolePoliciesOutput::builder().policy_names("wide").build().unwrap());
+        let get_inline = mock!(Client::get_role_policy).then_output(move || {
+            GetRolePolicyOutput::builder()
+                .role_name("agent-task")
+                .policy_name("any")
+                .policy_document(doc("s3:GetObject"))
+                .build()
+                .unwrap()
+        });
+        let wide = mock!(Client::get_role_policy)
+            .match_requests(|r| r.policy_name() == Some("wide"))
+            .then_output(move || {
+                GetRolePolicyOutput::builder()
+                    .role_name("agent-task")
+                    .policy_name("wide")
+                    .policy_document(doc("s3:*"))
+                    .build()
+                    .unwrap()
+            });
+        let attached_1 =
+            mock!(Client::list_attached_role_policies).match_requests(|r| r.marker().is_none()).then_output(
+                || ListAttachedRolePoliciesOutput::builder().is_truncated(true).marker("page-2").build(),
+            );
+        let arn = "arn:aws:iam::1:policy/agent-admin";
+        let attached_2 = mock!(Client::list_attached_role_policies)
+            .match_requests(|r| r.marker() == Some("page-2"))
+            .then_output(move || {
+                ListAttachedRolePoliciesOutput::builder()
+                    .attached_policies(AttachedPolicy::builder().policy_arn(arn).build())
+                    .build()
+            });
+        let policy = mock!(Client::get_policy).then_output(move || {
+            GetPolicyOutput::builder()
+                .policy(Policy::builder().arn(arn).default_version_id("v1").build())
+                .build()
+        });
+        let version = mock!(Client::get_policy_version).then_output(move || {
+            GetPolicyVersionOutput::builder()
+                .policy_version(PolicyVersion::builder().document(doc("dynamodb:*")).build())
+                .build()
+        });
+        let client = mock_client!(
+            aws_sdk_iam,
+            RuleMode::MatchAny,
+            [&inline_1, &inline_2, &wide, &get_inline, &attached_1, &attached_2, &policy, &version]
+        );
+        let scope = Target { task_role: Some("agent-task".into()), ..Target::default() };
+        let ctx = golive::probe::engine::Ctx::new(Err(golive::probe::Verdict::error("not used")), scope);
+        let v: golive::probe::Verdict = golive::probe::aws::iam::judge_policies(
+            &client,
+            &ctx,
+            "agent-task",
+            golive::probe::aws::iam::Rule::Actions,
+        )
+        .await
+        .into();
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+        let text = v.evidence.join("\n");
+        assert!(text.contains("inline policy wide") && text.contains("s3:*"), "{text}");
+        assert!(
+            text.contains("managed policy arn:aws:iam::1:policy/agent-admin") && text.contains("dynamodb:*"),
+            "{text}"
+        );
+    }
+
     /// A dashboard without widgets on ListDashboards' second page.
     #[tokio::test]
     async fn an_empty_dashboard_on_a_later_page_fails() {

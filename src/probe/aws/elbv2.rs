@@ -64,7 +64,7 @@ pub const HEALTH_CHECKS: Kind = Kind::aws(
     "aws.elbv2.health-checks",
     "ELBv2 DescribeTargetGroups and DescribeTargetHealth: every target group in scope has health \
      checks on (with a path for HTTP/HTTPS) and at least one healthy target.",
-    |ctx, _| judged(async move { health_checks(&ctx).await }),
+    |ctx, _| judged(async move { health_checks(&client(&ctx), &ctx).await }),
 )
 .meaning(
     "every target group in scope checks health and has a healthy target",
@@ -401,9 +401,8 @@ async fn target_groups(
     Ok(scoped)
 }
 
-async fn health_checks(ctx: &Ctx) -> Judged {
-    let client = client(ctx);
-    let groups = target_groups(ctx, &client).await?;
+pub async fn health_checks(client: &Client, ctx: &Ctx) -> Judged {
+    let groups = target_groups(ctx, client).await?;
     let mut evidence = Vec::new();
     let mut bad = Vec::new();
     for g in &groups {

@@ -50,9 +50,12 @@ pub const SERVICE_ROLE: Kind = Kind::aws(
     "what the role may do (the IAM checks), or other credentials the code might load",
 );
 
+/// What the IAM checks look for in the role's policies.
 #[derive(Clone, Copy)]
-enum Rule {
+pub enum Rule {
+    /// Wildcard actions (`*`, `s3:*`, `s3:Put*`, NotAction).
     Actions,
+    /// Writes, and reads of sensitive data, on every resource.
     Resources,
 }
 
@@ -314,7 +317,12 @@ async fn check(ctx: Arc<Ctx>, rule: Rule) -> Judged {
         ));
     };
     let client = Client::new(&session(&ctx).config);
-    let docs = ctx.shared(&format!("iam.role-policies/{role}"), || documents(&client, &role)).await?;
+    judge_policies(&client, &ctx, &role, rule).await
+}
+
+/// The task role's inline and attached policies judged by `rule`.
+pub async fn judge_policies(client: &Client, ctx: &Ctx, role: &str, rule: Rule) -> Judged {
+    let docs = ctx.shared(&format!("iam.role-policies/{role}"), || documents(client, role)).await?;
     if docs.is_empty() {
         return Ok(Verdict::new(
             Outcome::Pass,
