@@ -1100,6 +1100,56 @@ mod recorded {
         );
     }
 
+    /// GetLogEvents may answer a page with no events and a backward token while older events
+    /// remain: the sample follows it. On 52bd361 the first (empty) page was all that was read.
+    #[tokio::test]
+    async fn structured_logging_follows_the_backward_token() {
+        use aws_sdk_cloudwatchlogs::Client;
+        use aws_sdk_cloudwatchlogs::operation::describe_log_groups::DescribeLogGroupsOutput;
+        use aws_sdk_cloudwatchlogs::operation::describe_log_streams::DescribeLogStreamsOutput;
+        use aws_sdk_cloudwatchlogs::operation::get_log_events::GetLogEventsOutput;
+        use aws_sdk_cloudwatchlogs::types::{LogGroup, LogStream, OutputLogEvent};
+        let now = chrono::Utc::now().timestamp_millis();
+        let groups = mock!(Client::describe_log_groups).then_output(|| {
+            DescribeLogGroupsOutput::builder()
+                .log_groups(LogGroup::builder().log_group_name("agent-app").build())
+                .build()
+        });
+        let streams = mock!(Client::describe_log_streams).then_output(move || {
+            let s = LogStream::builder().log_stream_name("task-1").last_event_timestamp(now - 60_000).build();
+            DescribeLogStreamsOutput::builder().log_streams(s).build()
+        });
+        let empty =
+            mock!(Client::get_log_events).match_requests(|r| r.next_token().is_none()).then_output(|| {
+                GetLogEventsOutput::builder().next_backward_token("b/older").next_forward_token("f/1").build()
+            });
+        let older = mock!(Client::get_log_events)
+            .match_requests(|r| r.next_token() == Some("b/older"))
+            .then_output(move || {
+                GetLogEventsOutput::builder()
+                    .events(
+                        OutputLogEvent::builder()
+                            .timestamp(now - 120_000)
+                            .message("plain text, no JSON")
+                            .build(),
+                    )
+                    .next_backward_token("b/older")
+                    .build()
+            });
+        let client =
+            mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, [&groups, &streams, &empty, &older]);
+        let scope = Target { name_prefix: Some("agent-".into()), ..Target::default() };
+        let ctx = golive::probe::engine::Ctx::new(Err(golive::probe::Verdict::error("not used")), scope);
+        let v: golive::probe::Verdict =
+            golive::probe::aws::logs::structured(&client, &ctx, "request_id").await.into();
+        assert_eq!(
+            (v.outcome, v.summary.as_str()),
+            (Outcome::Fail, "unstructured events in agent-app"),
+            "{v:?}"
+        );
+        assert_eq!(v.evidence[1], "  e.g. stream task-1: plain text, no JSON");
+    }
+
     /// A dashboard without widgets on ListDashboards' second page.
     #[tokio::test]
     async fn an_empty_dashboard_on_a_later_page_fails() {

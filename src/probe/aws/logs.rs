@@ -26,7 +26,7 @@ pub const STRUCTURED: Kind = Kind::aws(
      event is undecided.",
     |ctx, p| {
         let field = text(&p, "field", "request_id").to_string();
-        judged(structured(ctx, field))
+        judged(async move { structured(&Client::new(&session(&ctx).config), &ctx, &field).await })
     },
 )
 .with_params(&[Param {
@@ -174,9 +174,8 @@ async fn newest_events(client: &Client, group: &str, since: i64) -> Result<Vec<(
     Ok(events)
 }
 
-async fn structured(ctx: Arc<Ctx>, field: String) -> Judged {
-    let client = Client::new(&session(&ctx).config);
-    let groups = groups(&ctx, &client).await?;
+pub async fn structured(client: &Client, ctx: &Ctx, field: &str) -> Judged {
+    let groups = groups(ctx, client).await?;
     let since = chrono::Utc::now().timestamp_millis() - 24 * 3600 * 1000;
     let mut evidence = Vec::new();
     let (mut seen, mut bad) = (0, Vec::new());
