@@ -594,7 +594,7 @@ mod ec2 {
         .await;
         let r = probe(&accounts().1, "aws.ec2.private-subnets").await;
         assert_eq!(r.summary, "public subnets: agent-public-b");
-        let line = r.evidence.iter().find(|e| e.starts_with("subnet agent-public-b")).unwrap();
+        let line = r.evidence.iter().find(|e| e.starts_with("✗ subnet agent-public-b")).unwrap();
         assert!(
             line.ends_with("maps public IPs on launch, routes to internet gateway igw-")
                 || line.contains("routes to internet gateway igw-"),
@@ -634,6 +634,81 @@ mod ec2 {
             (r.outcome, r.summary.as_str()),
             (Outcome::Fail, "no available VPC endpoint for: bedrock-runtime"),
             "{r:#?}"
+        );
+    }
+
+    /// An EC2 client answering from recorded EC2 responses: `answer` maps a request's form body
+    /// (Action=...&NextToken=...) to the XML of the reply.
+    fn recorded_ec2(answer: fn(&str) -> String) -> aws_sdk_ec2::Client {
+        let http = aws_smithy_http_client::test_util::infallible_client_fn(move |req| {
+            let body = std::str::from_utf8(req.body().bytes().unwrap_or_default()).unwrap_or("").to_string();
+            http::Response::builder().status(200).body(answer(&body)).unwrap()
+        });
+        let conf = aws_sdk_ec2::Config::builder()
+            .behavior_version(aws_sdk_ec2::config::BehaviorVersion::latest())
+            .region(aws_sdk_ec2::config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_ec2::config::Credentials::new("a", "b", None, None, "test"))
+            .http_client(http)
+            .build();
+        aws_sdk_ec2::Client::from_conf(conf)
+    }
+
+    /// The Bedrock runtime endpoint on DescribeVpcEndpoints' second page (52bd361 read one page).
+    #[tokio::test]
+    async fn a_vpc_endpoint_on_a_later_page_counts() {
+        let client = recorded_ec2(|body| {
+            let (service, next) = if body.contains("NextToken=page-2") {
+                ("bedrock-runtime", "")
+            } else {
+                ("dynamodb", "<nextToken>page-2</nextToken>")
+            };
+            format!(
+                r#"<DescribeVpcEndpointsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><vpcEndpointSet><item><vpcEndpointId>vpce-{service}</vpcEndpointId><vpcId>vpc-1</vpcId><serviceName>com.amazonaws.us-east-1.{service}</serviceName><state>Available</state></item></vpcEndpointSet>{next}</DescribeVpcEndpointsResponse>"#
+            )
+        });
+        let services = ["dynamodb".to_string(), "bedrock-runtime".to_string()];
+        let v = golive::probe::aws::ec2::vpc_endpoints(&client, &services).await.unwrap_or_else(|v| v);
+        assert_eq!(
+            (v.outcome, v.summary.as_str()),
+            (Outcome::Pass, "VPC endpoints available for dynamodb, bedrock-runtime"),
+            "{v:?}"
+        );
+    }
+
+    /// The load balancer that uses the HTTPS group is on DescribeLoadBalancers' second page: only
+    /// then is its 443 from anywhere allowed (52bd361 read one page and failed the group).
+    #[tokio::test]
+    async fn a_load_balancer_on_a_later_page_vouches_for_its_group() {
+        use aws_sdk_elasticloadbalancingv2::Client;
+        use aws_sdk_elasticloadbalancingv2::operation::describe_load_balancers::DescribeLoadBalancersOutput;
+        use aws_sdk_elasticloadbalancingv2::types::LoadBalancer;
+        use aws_smithy_mocks::{RuleMode, mock, mock_client};
+        let ec2 = recorded_ec2(|_| {
+            r#"<DescribeSecurityGroupsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><securityGroupInfo><item><groupId>sg-web</groupId><groupName>agent-web</groupName><vpcId>vpc-1</vpcId><ipPermissions><item><ipProtocol>tcp</ipProtocol><fromPort>443</fromPort><toPort>443</toPort><ipRanges><item><cidrIp>0.0.0.0/0</cidrIp></item></ipRanges></item></ipPermissions></item></securityGroupInfo></DescribeSecurityGroupsResponse>"#.to_string()
+        });
+        let first = mock!(Client::describe_load_balancers)
+            .match_requests(|r| r.marker().is_none())
+            .then_output(|| {
+                let lb =
+                    LoadBalancer::builder().load_balancer_name("other").security_groups("sg-other").build();
+                DescribeLoadBalancersOutput::builder().load_balancers(lb).next_marker("page-2").build()
+            });
+        let second = mock!(Client::describe_load_balancers)
+            .match_requests(|r| r.marker() == Some("page-2"))
+            .then_output(|| {
+                let lb =
+                    LoadBalancer::builder().load_balancer_name("agent-alb").security_groups("sg-web").build();
+                DescribeLoadBalancersOutput::builder().load_balancers(lb).build()
+            });
+        let elb = mock_client!(aws_sdk_elasticloadbalancingv2, RuleMode::MatchAny, [&first, &second]);
+        let scope =
+            golive::probe::target::Target { name_prefix: Some("agent-".into()), ..Default::default() };
+        let ctx = Ctx::new(Err(golive::probe::Verdict::error("not used")), scope);
+        let v = golive::probe::aws::ec2::security_groups(&ctx, &ec2, &elb).await.unwrap_or_else(|v| v);
+        assert_eq!(
+            (v.outcome, v.summary.as_str()),
+            (Outcome::Pass, "no security group of 1 in scope is open to the internet"),
+            "{v:?}"
         );
     }
 

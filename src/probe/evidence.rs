@@ -17,6 +17,8 @@ pub const NOUNS: &[(&str, &str)] = &[
     ("target group", "target groups"),
     ("listener", "listeners"),
     ("service", "services"),
+    ("security group", "security groups"),
+    ("subnet", "subnets"),
     ("certificate", "certificates"),
     ("budget", "budgets"),
     ("guardrail", "guardrails"),

@@ -70,7 +70,10 @@ async fn run(ctx: Arc<Ctx>, check: Check, params: toml::Table) -> Verdict {
     let client = aws_sdk_ec2::Client::new(&super::session(&ctx).config);
     let result = match check {
         Check::PrivateSubnets => imp::private_subnets(&ctx, &client).await,
-        Check::SecurityGroups => imp::security_groups(&ctx, &client).await,
+        Check::SecurityGroups => {
+            let elb = aws_sdk_elasticloadbalancingv2::Client::new(&super::session(&ctx).config);
+            imp::security_groups(&ctx, &client, &elb).await
+        }
         Check::VpcEndpoints => {
             let mut services = crate::probe::kind::list(&params, "services");
             if services.is_empty() {
@@ -88,6 +91,7 @@ mod imp {
     use super::super::scope::scope_tagged;
     use super::super::{arn, describe, nothing_in_scope};
     use crate::probe::ctx::Ctx;
+    use crate::probe::evidence::finding;
     use crate::probe::{Outcome, Verdict};
     use aws_sdk_ec2::Client;
     use aws_sdk_ec2::types::{IpPermission, RouteTable, SecurityGroup, Subnet, Tag};
@@ -170,11 +174,8 @@ mod imp {
                 problems.push(format!("routes to internet gateway {g}"));
             }
             let what = if problems.is_empty() { "private".to_string() } else { problems.join(", ") };
-            evidence.push(format!(
-                "subnet {} ({id}, {}): {what}",
-                label(s),
-                s.availability_zone().unwrap_or("?")
-            ));
+            let name = format!("{} ({id}, {})", label(s), s.availability_zone().unwrap_or("?"));
+            evidence.push(finding(problems.is_empty(), "subnet", &name, what));
             if !problems.is_empty() {
                 bad.push(label(s));
             }
@@ -184,9 +185,10 @@ mod imp {
     }
 
     /// The security groups load balancers use: they may take 80/443 from anywhere.
-    async fn load_balancer_groups(ctx: &Ctx) -> Result<HashSet<String>, Verdict> {
-        let client = aws_sdk_elasticloadbalancingv2::Client::new(&super::super::session(ctx).config);
-        let lbs: Vec<_> = client
+    async fn load_balancer_groups(
+        elb: &aws_sdk_elasticloadbalancingv2::Client,
+    ) -> Result<HashSet<String>, Verdict> {
+        let lbs: Vec<_> = elb
             .describe_load_balancers()
             .into_paginator()
             .items()
@@ -217,7 +219,11 @@ mod imp {
             && matches!(p.from_port(), Some(80 | 443))
     }
 
-    pub async fn security_groups(ctx: &Ctx, client: &Client) -> Result<Verdict, Verdict> {
+    pub async fn security_groups(
+        ctx: &Ctx,
+        client: &Client,
+        elb: &aws_sdk_elasticloadbalancingv2::Client,
+    ) -> Result<Verdict, Verdict> {
         needs_scope(ctx, "security groups")?;
         let groups: Vec<SecurityGroup> = client
             .describe_security_groups()
@@ -244,7 +250,7 @@ mod imp {
         if groups.is_empty() {
             return Err(nothing_in_scope(&ctx.target, "security groups", "name_prefix"));
         }
-        let lb_groups = load_balancer_groups(ctx).await?;
+        let lb_groups = load_balancer_groups(elb).await?;
         let mut evidence = Vec::new();
         let mut bad = Vec::new();
         for g in groups {
@@ -257,13 +263,17 @@ mod imp {
                 .map(ports)
                 .collect();
             let lb = if on_lb { ", used by a load balancer" } else { "" };
+            let label = format!("{name} ({id})");
             if open.is_empty() {
-                evidence.push(format!("security group {name} ({id}){lb}: no ingress from anywhere"));
-            } else {
-                evidence.push(format!(
-                    "security group {name} ({id}){lb}: open to the internet on {}",
-                    open.join(", ")
+                evidence.push(finding(
+                    true,
+                    "security group",
+                    &label,
+                    format!("no ingress from anywhere{lb}"),
                 ));
+            } else {
+                let detail = format!("open to the internet on {}{lb}", open.join(", "));
+                evidence.push(finding(false, "security group", &label, detail));
                 bad.push(name.to_string());
             }
         }
@@ -389,4 +399,4 @@ mod imp {
 }
 
 #[cfg(feature = "ec2")]
-pub use imp::{subnet_zones, zones_of};
+pub use imp::{security_groups, subnet_zones, vpc_endpoints, zones_of};

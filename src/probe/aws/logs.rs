@@ -180,9 +180,9 @@ pub async fn structured(client: &Client, ctx: &Ctx, field: &str) -> Judged {
     let mut evidence = Vec::new();
     let (mut seen, mut bad) = (0, Vec::new());
     for (group, _) in &groups {
-        let events = newest_events(&client, group, since).await?;
+        let events = newest_events(client, group, since).await?;
         let unstructured: Vec<&(String, String)> =
-            events.iter().filter(|(_, m)| !has_field(m, &field)).collect();
+            events.iter().filter(|(_, m)| !has_field(m, field)).collect();
         seen += events.len();
         evidence.push(finding(
             unstructured.is_empty(),
