@@ -11,6 +11,17 @@ use golive::probe::{Outcome, ProbeResult, ProbeSpec};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+/// [`offline`] over the fixtures' scope: names starting "agent-".
+fn agents() -> Ctx {
+    offline(golive::probe::target::Target { name_prefix: Some("agent-".into()), ..Default::default() })
+}
+
+/// A probe context for recorded responses: the test hands the probe its client, so there is no
+/// AWS session.
+fn offline(target: golive::probe::target::Target) -> Ctx {
+    Ctx::new(Err(golive::probe::Verdict::error("not used")), target)
+}
+
 fn accounts() -> &'static (String, String) {
     static ACCOUNTS: OnceLock<(String, String)> = OnceLock::new();
     ACCOUNTS.get_or_init(|| (moto::build_account("good"), moto::build_account("bad")))
@@ -701,9 +712,7 @@ mod ec2 {
                 DescribeLoadBalancersOutput::builder().load_balancers(lb).build()
             });
         let elb = mock_client!(aws_sdk_elasticloadbalancingv2, RuleMode::MatchAny, [&first, &second]);
-        let scope =
-            golive::probe::target::Target { name_prefix: Some("agent-".into()), ..Default::default() };
-        let ctx = Ctx::new(Err(golive::probe::Verdict::error("not used")), scope);
+        let ctx = crate::agents();
         let v = golive::probe::aws::ec2::security_groups(&ctx, &ec2, &elb).await.unwrap_or_else(|v| v);
         assert_eq!(
             (v.outcome, v.summary.as_str()),
@@ -842,7 +851,6 @@ mod recorded {
         use aws_sdk_cloudwatch::Client;
         use aws_sdk_cloudwatch::operation::describe_alarms::DescribeAlarmsOutput;
         use aws_sdk_cloudwatch::types::{CompositeAlarm, MetricAlarm, StateValue};
-        use golive::probe::engine::Ctx;
         let alarms = mock!(Client::describe_alarms).then_output(|| {
             let latency = MetricAlarm::builder()
                 .alarm_name("agent-HighLatency")
@@ -860,8 +868,7 @@ mod recorded {
             DescribeAlarmsOutput::builder().metric_alarms(latency).composite_alarms(errors).build()
         });
         let client = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&alarms]);
-        let scope = Target { name_prefix: Some("agent-".into()), ..Target::default() };
-        let ctx = Ctx::new(Err(golive::probe::Verdict::error("not used")), scope);
+        let ctx = crate::agents();
         let v: golive::probe::Verdict = golive::probe::aws::cloudwatch::runbooks(&client, &ctx).await.into();
         assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Fail, "no runbook link: agent-HighErrorRate"));
         let v: golive::probe::Verdict =
@@ -879,7 +886,6 @@ mod recorded {
         use aws_sdk_cloudwatch::operation::describe_alarm_history::DescribeAlarmHistoryOutput;
         use aws_sdk_cloudwatch::operation::describe_alarms::DescribeAlarmsOutput;
         use aws_sdk_cloudwatch::types::{AlarmHistoryItem, MetricAlarm, StateValue};
-        use golive::probe::engine::Ctx;
         let client = |fired: bool| {
             let alarms = mock!(Client::describe_alarms).then_output(|| {
                 let a = MetricAlarm::builder()
@@ -900,8 +906,7 @@ mod recorded {
             });
             mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&alarms, &history])
         };
-        let scope = Target { name_prefix: Some("agent-".into()), ..Target::default() };
-        let ctx = Ctx::new(Err(golive::probe::Verdict::error("not used")), scope);
+        let ctx = crate::agents();
         let v: golive::probe::Verdict =
             golive::probe::aws::cloudwatch::tested(&client(true), &ctx).await.into();
         assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Pass, "all 1 alarms have fired at least once"));
@@ -1017,7 +1022,7 @@ mod recorded {
             });
         let client = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&list, &daily, &week]);
         let scope = Target { metrics_namespace: Some("AgentService".into()), ..Target::default() };
-        let ctx = golive::probe::engine::Ctx::new(Err(golive::probe::Verdict::error("not used")), scope);
+        let ctx = crate::offline(scope);
         let v: golive::probe::Verdict =
             golive::probe::aws::cloudwatch::baseline(&client, &ctx, "requests_total", 7).await.into();
         assert_eq!(
@@ -1073,8 +1078,7 @@ mod recorded {
         });
         let client =
             mock_client!(aws_sdk_elasticloadbalancingv2, RuleMode::MatchAny, [&first, &second, &health]);
-        let scope = Target { name_prefix: Some("agent-".into()), ..Target::default() };
-        let ctx = golive::probe::engine::Ctx::new(Err(golive::probe::Verdict::error("not used")), scope);
+        let ctx = crate::agents();
         let v: golive::probe::Verdict = golive::probe::aws::elbv2::health_checks(&client, &ctx).await.into();
         assert_eq!(
             (v.outcome, v.summary.as_str()),
@@ -1157,7 +1161,7 @@ mod recorded {
             [&inline_1, &inline_2, &wide, &get_inline, &attached_1, &attached_2, &policy, &version]
         );
         let scope = Target { task_role: Some("agent-task".into()), ..Target::default() };
-        let ctx = golive::probe::engine::Ctx::new(Err(golive::probe::Verdict::error("not used")), scope);
+        let ctx = crate::offline(scope);
         let v: golive::probe::Verdict = golive::probe::aws::iam::judge_policies(
             &client,
             &ctx,
@@ -1213,8 +1217,7 @@ mod recorded {
             });
         let client =
             mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, [&groups, &streams, &empty, &older]);
-        let scope = Target { name_prefix: Some("agent-".into()), ..Target::default() };
-        let ctx = golive::probe::engine::Ctx::new(Err(golive::probe::Verdict::error("not used")), scope);
+        let ctx = crate::agents();
         let v: golive::probe::Verdict =
             golive::probe::aws::logs::structured(&client, &ctx, "request_id").await.into();
         assert_eq!(
@@ -1263,8 +1266,7 @@ mod recorded {
                     .build()
             });
         let client = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&first, &second, &main, &empty]);
-        let scope = Target { name_prefix: Some("agent-".into()), ..Target::default() };
-        let ctx = golive::probe::engine::Ctx::new(Err(golive::probe::Verdict::error("not used")), scope);
+        let ctx = crate::agents();
         let v: golive::probe::Verdict =
             golive::probe::aws::cloudwatch::dashboards(&client, &ctx).await.into();
         assert_eq!(
@@ -1302,8 +1304,7 @@ mod recorded {
                     .build()
             });
         let client = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&alarms, &first, &second]);
-        let scope = Target { name_prefix: Some("agent-".into()), ..Target::default() };
-        let ctx = golive::probe::engine::Ctx::new(Err(golive::probe::Verdict::error("not used")), scope);
+        let ctx = crate::agents();
         let v: golive::probe::Verdict = golive::probe::aws::cloudwatch::tested(&client, &ctx).await.into();
         assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Pass, "all 1 alarms have fired at least once"));
     }
@@ -1365,7 +1366,7 @@ mod recorded {
         });
         let client = mock_client!(aws_sdk_dynamodb, RuleMode::MatchAny, [&list, &describe]);
         let target = Target { name_prefix: Some("agent-".into()), ..Default::default() };
-        let ctx = golive::probe::engine::Ctx::new(Err(golive::probe::Verdict::error("not used")), target);
+        let ctx = crate::offline(target);
         let v: golive::probe::Verdict = dynamodb::replicas(&client, &ctx, true).await.into();
         assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Pass, "replicas on all 1 tables in scope"));
         assert_eq!(v.evidence, ["✓ table agent-sessions: replicas in eu-west-1"]);
@@ -1480,10 +1481,7 @@ mod recorded {
             });
             mock_client!(aws_sdk_bedrock, RuleMode::MatchAny, [&list, &get])
         };
-        let ctx = golive::probe::engine::Ctx::new(
-            Err(golive::probe::Verdict::error("not used")),
-            Target { name_prefix: Some("agent-".into()), ..Default::default() },
-        );
+        let ctx = crate::agents();
         let v = bedrock::guardrails(&client(vec![GuardrailStatus::Ready], true), &ctx).await;
         assert_eq!(
             (v.outcome, v.summary.as_str()),
