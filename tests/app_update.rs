@@ -409,8 +409,9 @@ mod probes {
     #[test]
     fn r_capital_r_and_a_start_sweeps_of_the_right_items() {
         let mut a = app();
-        typed(&mut a, "j");
-        assert!(typed(&mut a, "r").is_empty(), "no probe on User Authorization");
+        typed(&mut a, &"j".repeat(14));
+        assert_eq!(a.checklist().items[a.nav().selected].id, "security.pii-handling");
+        assert!(typed(&mut a, "r").is_empty(), "no probe on PII Handling");
         assert_eq!(a.flash().as_ref().unwrap().text, "This item has no automated check.");
         let probed = |a: &golive::tui::app::App, section: Option<usize>| -> Vec<usize> {
             let c = &a.checklist();

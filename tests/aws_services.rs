@@ -439,6 +439,111 @@ async fn the_environment_is_the_one_the_task_definition_gives() {
     assert!(!format!("{r:?}").contains("Q3EGRV5TXPL7KZ2M"), "the value never leaves: {r:#?}");
 }
 
+/// AgentCore on moto: the good account's runtime (agent_api, found by the prefix "agent-" with its
+/// `-` read as `_`), gateway and memory pass; the bad account's fail, named.
+#[tokio::test]
+async fn agentcore_runtimes_gateways_and_memories() {
+    both(
+        "aws.agentcore.authorizer",
+        (Outcome::Pass, "1 runtimes and 1 gateways in scope require authentication"),
+        "gateway agent-gw (authorizer NONE)",
+    )
+    .await;
+    let r = probe(&accounts().1, "aws.agentcore.authorizer").await;
+    assert_eq!(
+        r.summary,
+        "open to unauthenticated calls: runtime agent_api, gateway agent-gw (authorizer NONE)"
+    );
+    both(
+        "aws.agentcore.network",
+        (Outcome::Pass, "all 1 runtimes in scope run in the VPC"),
+        "not in a VPC: agent_api",
+    )
+    .await;
+    both(
+        "aws.agentcore.lifecycle",
+        (Outcome::Pass, "all 1 runtimes end idle sessions within 900 s and every session within 28800 s"),
+        "agent_api: idle timeout not set, maximum lifetime not set",
+    )
+    .await;
+    both(
+        "aws.agentcore.environment",
+        (Outcome::Pass, "all 1 runtimes are given LOG_LEVEL, API_KEY"),
+        "agent_api holds a credential in plain text in API_KEY",
+    )
+    .await;
+    let r = probe(&accounts().1, "aws.agentcore.environment").await;
+    assert!(!format!("{r:?}").contains("Q3EGRV5TXPL7KZ2M"), "the value never leaves: {r:#?}");
+    both(
+        "aws.agentcore.rollback",
+        (
+            Outcome::Pass,
+            "all 1 runtimes serve production from a pinned version with an earlier one to go back to",
+        ),
+        "agent_api: endpoint production on version 1, 0 earlier versions",
+    )
+    .await;
+    both(
+        "aws.agentcore.memory",
+        (Outcome::Pass, "all 1 memories expire events within 90 days"),
+        "agent_memory keeps events 365 days (at most 90)",
+    )
+    .await;
+    let r = probe(&accounts().0, "aws.agentcore.memory").await;
+    assert!(
+        r.evidence[0].starts_with("✓ memory agent_memory: events expire after 30 days, KMS key arn:aws:kms:")
+    );
+}
+
+/// READY runtimes and gateways and ACTIVE memories pass; a runtime being updated fails. (moto
+/// leaves an updated runtime UPDATING for good, so this uses an account of its own.)
+#[tokio::test]
+async fn agentcore_resources_must_be_ready() {
+    let account = moto::fresh_account();
+    let script = r#"
+import sys, boto3
+endpoint, account, what = sys.argv[1:4]
+sts = boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+c = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/golive-probe", RoleSessionName="fixtures")["Credentials"]
+ac = boto3.client("bedrock-agentcore-control", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"], aws_session_token=c["SessionToken"])
+role = f"arn:aws:iam::{account}:role/agent-task"
+art = {"containerConfiguration": {"containerUri": "agent:1"}}
+net = {"networkMode": "PUBLIC"}
+if what == "create":
+    ac.create_agent_runtime(agentRuntimeName="agent_api", roleArn=role, networkConfiguration=net, agentRuntimeArtifact=art)
+    ac.create_gateway(name="agent-gw", roleArn=role, protocolType="MCP", authorizerType="AWS_IAM")
+    ac.create_memory(name="agent_memory", eventExpiryDuration=30)
+else:
+    rid = ac.list_agent_runtimes()["agentRuntimes"][0]["agentRuntimeId"]
+    ac.update_agent_runtime(agentRuntimeId=rid, roleArn=role, networkConfiguration=net, agentRuntimeArtifact=art)
+"#;
+    let step = |what: &str| {
+        let out = std::process::Command::new(moto::python())
+            .args(["-c", script, &moto::url(), &account, what])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    step("create");
+    let r = probe(&account, "aws.agentcore.ready").await;
+    assert_eq!(
+        (r.outcome, r.summary.as_str()),
+        (Outcome::Pass, "1 runtimes and 1 gateways READY, 1 memories ACTIVE"),
+        "{r:#?}"
+    );
+    assert_eq!(
+        r.evidence[..3],
+        ["✓ runtime agent_api: READY", "✓ gateway agent-gw: READY", "✓ memory agent_memory: ACTIVE"]
+    );
+    step("update");
+    let r = probe(&account, "aws.agentcore.ready").await;
+    assert_eq!(
+        (r.outcome, r.summary.as_str()),
+        (Outcome::Fail, "not ready: runtime agent_api is UPDATING"),
+        "{r:#?}"
+    );
+}
+
 /// A scope holding no internet-facing ALB (here only an internal network load balancer) is not a
 /// WAF or rate-limiting pass: the public entry was not found (it passed on 52bd361).
 #[tokio::test]
@@ -579,7 +684,10 @@ async fn several_probes_on_one_item_the_worst_decides() {
     let (ok, bad) = accounts();
     let r = probe_spec(ok, &item_spec("security.data-retention")).await;
     assert_eq!(r.outcome, Outcome::Pass, "{r:#?}");
-    assert_eq!(r.summary, "TTL on all 1 tables in scope; lifecycle rules on all 2 buckets in scope");
+    assert_eq!(
+        r.summary,
+        "TTL on all 1 tables in scope; lifecycle rules on all 2 buckets in scope; all 1 memories expire events within 90 days"
+    );
     assert!(r.evidence[0].starts_with("pass aws.dynamodb.ttl: "), "{r:#?}");
     assert!(r.evidence.iter().any(|e| e.starts_with("pass aws.s3.lifecycle: ")), "{r:#?}");
     assert!(r.evidence.iter().any(|e| e.starts_with("  ✓ bucket agent-data-")), "{r:#?}");
@@ -750,7 +858,8 @@ mod ec2 {
 #[tokio::test]
 async fn ec2_probes_say_they_need_the_ec2_build() {
     let ctx = Arc::new(Ctx::new(Err(golive::probe::Verdict::error("no AWS here")), Default::default()));
-    let r = engine::run_job(ctx.clone(), item_spec("security.private-subnets"), Duration::from_secs(5)).await;
+    let subnets = [ProbeSpec { kind: "aws.ec2.private-subnets".into(), params: Default::default() }];
+    let r = engine::run_job(ctx.clone(), subnets.to_vec(), Duration::from_secs(5)).await;
     assert_eq!(r.outcome, Outcome::Error);
     assert_eq!(r.summary, "not checked: this golive was built without the `ec2` feature", "{r:#?}");
     // Merged into an item with other checks, the part that cannot run leaves it undecided.

@@ -38,6 +38,13 @@ pub struct Target {
     pub secrets: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub buckets: Vec<String>,
+    /// AgentCore runtimes, gateways and memories: names, ids or ARNs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agent_runtimes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gateways: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub memories: Vec<String>,
     /// The CloudWatch namespace the service publishes its metrics in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics_namespace: Option<String>,
@@ -163,6 +170,9 @@ pub const FIELDS: &[Field] = &[
     list!("DynamoDB tables (comma-separated; empty: by prefix)", tables),
     list!("Log groups (comma-separated; empty: by prefix)", log_groups),
     list!("S3 buckets (comma-separated; empty: by prefix)", buckets),
+    list!("AgentCore runtimes (names or ARNs; empty: by prefix)", agent_runtimes),
+    list!("AgentCore gateways (names or ids; empty: by prefix)", gateways),
+    list!("AgentCore memories (names or ARNs; empty: by prefix)", memories),
     Field {
         label: "Service endpoint URL (https://...)",
         get: |t| shown(&t.endpoint),
@@ -269,6 +279,9 @@ impl Target {
             ("log groups", &self.log_groups),
             ("buckets", &self.buckets),
             ("secrets", &self.secrets),
+            ("runtimes", &self.agent_runtimes),
+            ("gateways", &self.gateways),
+            ("memories", &self.memories),
         ] {
             if !names.is_empty() {
                 parts.push(format!("{what} {}", names.join(", ")));

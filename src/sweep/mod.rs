@@ -144,7 +144,7 @@ mod tests {
             "operations.runbooks",
             "reliability.rto-rpo-defined",
             "security.service-linked-roles",
-            "security.user-authorization",
+            "security.pii-handling",
         ];
         let items: Vec<usize> = ids.iter().map(|id| c.index_of(id).unwrap()).collect();
         let (jobs, needs_aws) = plan(&c, items.clone());

@@ -2,6 +2,7 @@
 //! one module per service.
 
 pub mod acm;
+pub mod agentcore;
 pub mod autoscaling;
 pub mod bedrock;
 pub mod budgets;
