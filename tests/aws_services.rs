@@ -493,6 +493,42 @@ async fn agentcore_runtimes_gateways_and_memories() {
     assert!(
         r.evidence[0].starts_with("✓ memory agent_memory: events expire after 30 days, KMS key arn:aws:kms:")
     );
+    both(
+        "aws.agentcore.log-level",
+        (Outcome::Pass, "all 1 runtimes log at a production level"),
+        "not a production log level: agent_api: LOG_LEVEL not set",
+    )
+    .await;
+    both(
+        "aws.agentcore.gateway-exceptions",
+        (Outcome::Pass, "no gateway of 1 in scope returns DEBUG error details"),
+        "DEBUG error details returned to callers: agent-gw",
+    )
+    .await;
+}
+
+/// A soft memory reservation alone is no limit.
+#[tokio::test]
+async fn ecs_containers_have_hard_memory_limits() {
+    both(
+        "aws.ecs.memory-limits",
+        (Outcome::Pass, "every container of 1 ECS services has a hard memory limit"),
+        "no hard memory limit: agent-api/api",
+    )
+    .await;
+    let r = probe(&accounts().1, "aws.ecs.memory-limits").await;
+    assert!(r.evidence[0].ends_with("api reserves 256 MiB, no limit"), "{r:#?}");
+}
+
+/// Required tags other than cost allocation (here DataClassification) on every resource in scope.
+#[tokio::test]
+async fn required_tags_on_every_resource_in_scope() {
+    item_on_both(
+        "compliance.data-classification",
+        "all 7 resources in scope carry DataClassification (2 alarms, 2 buckets, 1 log group, 1 role, 1 table)",
+        "missing required tags: ",
+    )
+    .await;
 }
 
 /// READY runtimes and gateways and ACTIVE memories pass; a runtime being updated fails. (moto

@@ -277,7 +277,8 @@ fn check_passes_a_well_configured_account_and_fails_a_misconfigured_one_naming_r
                     // AgentCore runtime and memory names allow no `-`.
                     "security.session-management"
                     | "operations.blue-green-or-canary"
-                    | "final.rollback-ready" => "agent_api",
+                    | "final.rollback-ready"
+                    | "observability.log-levels" => "agent_api",
                     _ => "agent-",
                 };
                 assert!(text.contains(culprit), "{id} names the resource: {text}");

@@ -65,10 +65,12 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(mut s: S) {
         "/health" => ("200 OK", "ok"),
         "/admin" => ("401 Unauthorized", "who are you"),
         "/open" => ("200 OK", "secret data"),
+        "/chat" if head.contains("text/event-stream") => ("200 OK", "data: hello\n\n"),
         _ => ("404 Not Found", "no"),
     };
+    let kind = if body.starts_with("data:") { "text/event-stream" } else { "text/plain" };
     let resp = format!(
-        "HTTP/1.1 {code}\r\nContent-Type: text/plain\r\nServer: golive-test\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "HTTP/1.1 {code}\r\nContent-Type: {kind}\r\nServer: golive-test\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     let _ = s.write_all(resp.as_bytes()).await;
@@ -274,4 +276,30 @@ async fn tls_fails_for_the_wrong_name_an_unknown_issuer_and_a_silent_server() {
     // Nothing to look at: needs-config, never a pass.
     let r = run(Target::default(), r#"kind = "tls""#).await;
     assert_eq!(r.outcome, Outcome::NeedsConfig);
+}
+
+/// Streaming Enabled: a path that answers an event stream when asked for one passes; one that
+/// answers plain text fails; no stream paths in the target is needs-config.
+#[tokio::test]
+async fn http_stream_paths_must_answer_an_event_stream() {
+    let port = plain_server().await;
+    let mut t = endpoint(format!("http://127.0.0.1:{port}"));
+    let spec = r#"kind = "http"
+from = "stream""#;
+    assert_eq!(run(t.clone(), spec).await.outcome, Outcome::NeedsConfig);
+    t.stream_paths = vec!["/chat".into()];
+    let r = run(t.clone(), spec).await;
+    assert_eq!(
+        (r.outcome, r.summary.as_str()),
+        (Outcome::Pass, "/chat answered 2xx as an event stream"),
+        "{r:#?}"
+    );
+    t.stream_paths = vec!["/health".into()];
+    let r = run(t, spec).await;
+    assert_eq!(
+        (r.outcome, r.summary.as_str()),
+        (Outcome::Fail, "not 2xx as an event stream: /health (200)"),
+        "{r:#?}"
+    );
+    assert!(r.evidence[0].ends_with("; not an event stream"), "{r:#?}");
 }

@@ -230,3 +230,28 @@ fn the_detail_pane_summarises_a_long_listing() {
     assert!(!text.contains("svc-lg-116"), "{text}");
     insta::assert_snapshot!(render(&mut a, 160, 40).backend());
 }
+
+/// An AgentCore item's detail pane names the runtime its probe judged, at 80x24 and at 200x50.
+#[test]
+fn an_agentcore_item_shows_the_runtime_it_judged() {
+    use golive::probe::evidence::finding;
+    let mut s = golive::session::Session::new(&golive::checklist::Checklist::embedded(), common::fixed_now());
+    s.ui.item = Some("security.session-management".into());
+    s.record_mut("security.session-management").probe = Some(ProbeResult {
+        outcome: Outcome::Fail,
+        summary: "agent_api: idle timeout not set, maximum lifetime not set".into(),
+        evidence: vec![
+            finding(false, "runtime", "agent_api", "idle timeout unset, maximum lifetime unset"),
+            "scope: account 123456789012 in eu-west-1; names starting \"agent-\"".into(),
+        ],
+        at: common::fixed_now(),
+        duration_ms: 38,
+    });
+    let mut a = common::app_with(s);
+    for (w, h) in [(80, 24), (200, 50)] {
+        let text = screen_text(&render(&mut a, w, h));
+        assert!(text.contains("agent_api"), "{w}x{h}:\n{text}");
+    }
+    insta::assert_snapshot!("agentcore_detail_80x24", render(&mut a, 80, 24).backend());
+    insta::assert_snapshot!("agentcore_detail_200x50", render(&mut a, 200, 50).backend());
+}

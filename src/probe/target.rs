@@ -69,6 +69,9 @@ pub struct Target {
     /// Paths that must refuse a request without credentials.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub protected_paths: Vec<String>,
+    /// Paths that answer long responses as a stream (server-sent events).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stream_paths: Vec<String>,
     /// The service's repository: where file, secrets and command checks look.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo: Option<String>,
@@ -200,6 +203,7 @@ pub const FIELDS: &[Field] = &[
     text!("CA file for TLS (PEM; empty: the platform's roots)", ca_file),
     list!("Smoke test paths (comma-separated; empty: /health)", smoke_paths),
     list!("Protected paths (refuse requests without credentials)", protected_paths),
+    list!("Streaming paths (answer as text/event-stream)", stream_paths),
     text!("Repository path", repo),
     list!("Secrets scan allow-list (FILE or FILE:LINE)", secrets_allow),
     list!("Environment variables that must be set", env_vars),
@@ -208,6 +212,8 @@ pub const FIELDS: &[Field] = &[
     command!("Integration test command", "integration"),
     command!("Regression test command", "regression"),
     command!("Security test command", "security"),
+    command!("Load test command (2x expected peak)", "load"),
+    command!("Behavioral test command (the agent's evals)", "behavioral"),
 ];
 
 /// A name server written as `IP` or `IP:PORT` (port 53 when left out).

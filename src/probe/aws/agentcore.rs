@@ -117,6 +117,33 @@ pub const MEMORY: Kind = Kind::aws(
 ])
 .meaning("memories in scope forget events in time (and use the team's key)", "what the agent writes to them");
 
+pub const LOG_LEVEL: Kind = Kind::aws(
+    "aws.agentcore.log-level",
+    "AgentCore GetAgentRuntime: every runtime in scope sets its log level variable (variable, \
+     default LOG_LEVEL) to a production level: not DEBUG or TRACE, which log prompts and payloads.",
+    |ctx, p| {
+        let variable = text(&p, "variable", "LOG_LEVEL").to_string();
+        judged(async move { log_level(&client(&ctx), &ctx, &variable).await })
+    },
+)
+.with_params(&[Param {
+    name: "variable",
+    ty: ParamType::Str,
+    doc: "the log level variable (default LOG_LEVEL)",
+}])
+.meaning("every runtime in scope logs at a production level", "that DEBUG can be turned on when needed");
+
+pub const GATEWAY_EXCEPTIONS: Kind = Kind::aws(
+    "aws.agentcore.gateway-exceptions",
+    "AgentCore GetGateway: no gateway in scope returns DEBUG exception details to callers (they can \
+     carry the request's content and internal errors).",
+    |ctx, _| judged(async move { gateway_exceptions(&client(&ctx), &ctx).await }),
+)
+.meaning(
+    "no gateway in scope sends debug error details back to callers",
+    "what the application itself logs: read its logs",
+);
+
 fn client(ctx: &Ctx) -> Client {
     Client::new(&session(ctx).config)
 }
@@ -528,4 +555,49 @@ pub async fn memory(client: &Client, ctx: &Ctx, max_days: i64, require_kms: bool
     } else {
         Ok(Verdict::new(Outcome::Fail, phrases(&wrong), evidence))
     }
+}
+
+pub async fn log_level(client: &Client, ctx: &Ctx, variable: &str) -> Judged {
+    let runtimes = runtimes(client, ctx).await?;
+    let mut evidence = Vec::new();
+    let mut wrong = Vec::new();
+    for r in &runtimes {
+        let level = r.environment_variables().and_then(|e| e.get(variable)).filter(|v| !v.is_empty());
+        let ok = level.is_some_and(|l| !["debug", "trace"].contains(&l.to_ascii_lowercase().as_str()));
+        let detail = level.map_or(format!("{variable} not set"), |l| format!("{variable}={l}"));
+        evidence.push(finding(ok, "runtime", runtime_name(r), detail.clone()));
+        if !ok {
+            wrong.push(format!("{}: {detail}", runtime_name(r)));
+        }
+    }
+    let ok = format!("all {} runtimes log at a production level", runtimes.len());
+    Ok(Verdict::unless(&wrong, Outcome::Fail, ok, "not a production log level", evidence))
+}
+
+pub async fn gateway_exceptions(client: &Client, ctx: &Ctx) -> Judged {
+    let gateways = gateways(client, ctx).await?;
+    if gateways.is_empty() {
+        return Err(super::nothing_in_scope(&ctx.target, "AgentCore gateways", "gateways"));
+    }
+    let mut evidence = Vec::new();
+    let mut debug = Vec::new();
+    for g in &gateways {
+        let out = client
+            .get_gateway()
+            .gateway_identifier(g.gateway_id())
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("AgentCore GetGateway", &e)))?;
+        let level = out.exception_level().map(|l| l.as_str().to_string());
+        let ok = level.as_deref().is_none_or(|l| !l.eq_ignore_ascii_case("DEBUG"));
+        let detail = level.map_or("exception level not set (generic errors)".to_string(), |l| {
+            format!("exception level {l}")
+        });
+        evidence.push(finding(ok, "gateway", g.name(), detail));
+        if !ok {
+            debug.push(g.name());
+        }
+    }
+    let ok = format!("no gateway of {} in scope returns DEBUG error details", gateways.len());
+    Ok(Verdict::unless(&debug, Outcome::Fail, ok, "DEBUG error details returned to callers", evidence))
 }

@@ -36,6 +36,15 @@ pub const MULTI_AZ: Kind = Kind::aws(
     "where the running tasks are now, or services without awsvpc networking",
 );
 
+pub const MEMORY_LIMITS: Kind = Kind::aws(
+    "aws.ecs.memory-limits",
+    "ECS DescribeServices and DescribeTaskDefinition: every container of every ECS service in scope \
+     has a hard memory limit (its own `memory`, or the task's memory); a soft reservation alone does \
+     not stop a container taking the host's memory.",
+    |ctx, _| judged(memory_limits(ctx)),
+)
+.meaning("every container in scope has a hard memory limit", "whether the limit fits the load");
+
 fn client(ctx: &Ctx) -> Client {
     Client::new(&session(ctx).config)
 }
@@ -159,6 +168,49 @@ async fn environment(ctx: Arc<Ctx>, names: Vec<String>) -> Judged {
     } else {
         Ok(Verdict::new(Outcome::Fail, crate::probe::evidence::phrases(&problems), evidence))
     }
+}
+
+async fn memory_limits(ctx: Arc<Ctx>) -> Judged {
+    let services = services(&ctx).await?;
+    let client = client(&ctx);
+    let mut evidence = Vec::new();
+    let mut unbounded = Vec::new();
+    for s in &services {
+        let Some(task) = s.task_definition() else { continue };
+        let out = client
+            .describe_task_definition()
+            .task_definition(task)
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("ECS DescribeTaskDefinition", &e)))?;
+        let Some(def) = out.task_definition() else { continue };
+        let task_memory = def.memory().filter(|m| !m.is_empty());
+        let loose: Vec<&str> = def
+            .container_definitions()
+            .iter()
+            .filter(|c| c.memory().is_none() && task_memory.is_none())
+            .map(|c| c.name().unwrap_or("?"))
+            .collect();
+        let limits: Vec<String> = def
+            .container_definitions()
+            .iter()
+            .map(|c| match (c.memory(), c.memory_reservation()) {
+                (Some(m), _) => format!("{} {m} MiB", c.name().unwrap_or("?")),
+                (None, Some(r)) => format!("{} reserves {r} MiB, no limit", c.name().unwrap_or("?")),
+                (None, None) => format!("{} no limit", c.name().unwrap_or("?")),
+            })
+            .collect();
+        let task_words = task_memory.map(|m| format!("task {m} MiB; ")).unwrap_or_default();
+        evidence.push(finding(
+            loose.is_empty(),
+            "service",
+            name(s),
+            format!("{task_words}{}", limits.join(", ")),
+        ));
+        unbounded.extend(loose.iter().map(|c| format!("{}/{c}", name(s))));
+    }
+    let ok = format!("every container of {} ECS services has a hard memory limit", services.len());
+    Ok(Verdict::unless(&unbounded, Outcome::Fail, ok, "no hard memory limit", evidence))
 }
 
 async fn multi_az(ctx: Arc<Ctx>) -> Judged {

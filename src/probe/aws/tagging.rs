@@ -30,6 +30,29 @@ pub const COST_TAGS: Kind = Kind::aws(
     "untagged resources of other kinds, dashboards (they take no tags), billing activation of the keys",
 );
 
+pub const REQUIRED_TAGS: Kind = Kind::aws(
+    "aws.tagging.required-tags",
+    "The same reads as aws.tagging.cost-tags: every bucket, table, log group, alarm, task role and \
+     other tagged resource in scope carries each tag key in `keys` (for example DataClassification).",
+    |ctx, p| judged(required_tags(ctx, list(&p, "keys"))),
+)
+.with_params(&[Param { name: "keys", ty: ParamType::StrList, doc: "tag keys every resource must carry" }])
+.meaning(
+    "every resource in scope the probes know carries the named tag keys",
+    "whether the values are right, or untagged resources of other kinds",
+);
+
+async fn required_tags(ctx: Arc<Ctx>, keys: Vec<String>) -> Judged {
+    if keys.is_empty() {
+        return Err(Verdict::new(
+            Outcome::NeedsConfig,
+            "name the tag keys every resource must carry (keys)",
+            vec![],
+        ));
+    }
+    judge(&ctx, &keys, "missing required tags").await
+}
+
 /// A resource in scope and the tag keys it carries.
 pub struct Tagged {
     /// One of the evidence nouns ("bucket", "log group", ...).
@@ -62,19 +85,24 @@ async fn cost_tags(ctx: Arc<Ctx>, keys: Vec<String>) -> Judged {
             vec![],
         ));
     }
+    judge(&ctx, &keys, "missing cost allocation tags").await
+}
+
+/// Every resource in scope carries `keys`; else `label` names the ones that do not.
+async fn judge(ctx: &Ctx, keys: &[String], label: &str) -> Judged {
     let t = &ctx.target;
     let named: Vec<String> = [&t.buckets, &t.tables, &t.log_groups].into_iter().flatten().cloned().collect();
-    super::scope::required(&ctx, &named, "cost allocation tags", "")?;
+    super::scope::required(ctx, &named, "tagged resources", "")?;
     let mut found = Vec::new();
-    found.extend(or_none(super::s3::tag_keys(&ctx).await)?);
-    found.extend(or_none(super::dynamodb::tag_keys(&ctx).await)?);
-    found.extend(or_none(super::logs::tag_keys(&ctx).await)?);
-    found.extend(or_none(super::cloudwatch::tag_keys(&ctx).await)?);
-    found.extend(or_none(super::iam::tag_keys(&ctx).await)?);
+    found.extend(or_none(super::s3::tag_keys(ctx).await)?);
+    found.extend(or_none(super::dynamodb::tag_keys(ctx).await)?);
+    found.extend(or_none(super::logs::tag_keys(ctx).await)?);
+    found.extend(or_none(super::cloudwatch::tag_keys(ctx).await)?);
+    found.extend(or_none(super::iam::tag_keys(ctx).await)?);
     // Other tagged resources in scope (load balancers, topics, functions, ...).
     let prefix = ctx.target.name_prefix.as_deref().unwrap_or("");
     let known: BTreeSet<String> = found.iter().map(|t| t.arn.clone()).collect();
-    let tagged: Vec<(String, BTreeMap<String, String>)> = resources(&ctx).await?;
+    let tagged: Vec<(String, BTreeMap<String, String>)> = resources(ctx).await?;
     for (arn, tags) in tagged {
         if known.contains(&arn) || !arn_name(&arn).starts_with(prefix) {
             continue;
@@ -106,7 +134,7 @@ async fn cost_tags(ctx: Arc<Ctx>, keys: Vec<String>) -> Judged {
     let what: Vec<String> = kinds.iter().map(|(noun, n)| format!("{n} {}", plural(noun, *n))).collect();
     let ok =
         format!("all {} resources in scope carry {} ({})", found.len(), keys.join(", "), what.join(", "));
-    Ok(Verdict::unless(&bad, Outcome::Fail, ok, "missing cost allocation tags", evidence))
+    Ok(Verdict::unless(&bad, Outcome::Fail, ok, label, evidence))
 }
 
 fn plural(noun: &str, n: usize) -> &str {

@@ -3,7 +3,7 @@
 
 use super::{ca_pem, endpoint, off_limits};
 use crate::probe::ctx::Ctx;
-use crate::probe::kind::{Judged, Kind, Param, ParamType, judged, list, text};
+use crate::probe::kind::{Judged, Kind, Param, ParamType, flag, judged, list, text};
 use crate::probe::{Outcome, Verdict};
 use std::sync::Arc;
 use std::time::Instant;
@@ -11,16 +11,18 @@ use std::time::Instant;
 pub const GET: Kind = Kind::local(
     "http",
     "GETs each path on the target's endpoint (paths; or from = \"smoke\": the target's smoke_paths, \
-     default /health; or from = \"protected\": its protected_paths, sent without credentials) and \
-     passes when every status is in expect (default 2xx) and the body (its first MiB) matches \
-     body if given. Paths stay on the endpoint's origin; link-local and metadata addresses are \
+     default /health; or from = \"protected\": its protected_paths, sent without credentials; or \
+     from = \"stream\": its stream_paths, asking for text/event-stream) and passes when every \
+     status is in expect (default 2xx), the body (its first MiB) matches body if given, and with \
+     stream = true (implied by from = \"stream\") the answer is an event stream. Paths stay on the endpoint's origin; link-local and metadata addresses are \
      refused without --allow-link-local. Redirects are not followed. Evidence: status, latency, \
      selected headers.",
     |ctx, p| judged(get(ctx, p)),
 )
 .with_params(&[
     Param { name: "paths", ty: ParamType::StrList, doc: "paths to request" },
-    Param { name: "from", ty: ParamType::Str, doc: "smoke or protected: take the paths from the target" },
+    Param { name: "from", ty: ParamType::Str, doc: "smoke, protected or stream: the target's paths" },
+    Param { name: "stream", ty: ParamType::Bool, doc: "ask for text/event-stream and require it" },
     Param { name: "expect", ty: ParamType::StrList, doc: "statuses that pass: 200, 401, 2xx..." },
     Param { name: "body", ty: ParamType::Str, doc: "a regular expression the body must match" },
 ])
@@ -101,8 +103,18 @@ async fn get(ctx: Arc<Ctx>, p: toml::Table) -> Judged {
             ));
         }
         "protected" => ctx.target.protected_paths.clone(),
+        "stream" if ctx.target.stream_paths.is_empty() => {
+            return Ok(Verdict::new(
+                Outcome::NeedsConfig,
+                "name the paths that stream their answers (stream_paths in the target)",
+                vec![],
+            ));
+        }
+        "stream" => ctx.target.stream_paths.clone(),
         _ => Some(list(&p, "paths")).filter(|l| !l.is_empty()).unwrap_or_else(|| vec!["/".into()]),
     };
+    // A long answer is streamed when the server sends it as server-sent events.
+    let stream = flag(&p, "stream") || text(&p, "from", "") == "stream";
     let expect = Some(list(&p, "expect")).filter(|l| !l.is_empty()).unwrap_or_else(|| vec!["2xx".into()]);
     let body = match p.get("body").and_then(toml::Value::as_str).map(regex::Regex::new).transpose() {
         Ok(b) => b,
@@ -136,7 +148,11 @@ async fn get(ctx: Arc<Ctx>, p: toml::Table) -> Judged {
             Err(e) => return Ok(Verdict::error(e)),
         };
         let start = Instant::now();
-        let resp = match client.get(url.clone()).send().await {
+        let mut request = client.get(url.clone());
+        if stream {
+            request = request.header(reqwest::header::ACCEPT, "text/event-stream");
+        }
+        let resp = match request.send().await {
             Ok(r) => r,
             Err(e) => {
                 evidence.push(format!("GET {url}: no answer: {}", crate::probe::error_chain(&e)));
@@ -145,6 +161,11 @@ async fn get(ctx: Arc<Ctx>, p: toml::Table) -> Judged {
             }
         };
         let status = resp.status();
+        let streams = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/event-stream"));
         let headers: Vec<String> = SHOWN_HEADERS
             .iter()
             .filter_map(|h| {
@@ -164,14 +185,18 @@ async fn get(ctx: Arc<Ctx>, p: toml::Table) -> Judged {
                 body.as_ref().map(|r| r.as_str()).unwrap_or("")
             ));
         }
-        if !expected(status.as_u16(), &expect) || !body_ok {
+        if stream && !streams {
+            line.push_str("; not an event stream");
+        }
+        if !expected(status.as_u16(), &expect) || !body_ok || (stream && !streams) {
             bad.push(format!("{path} ({})", status.as_u16()));
         }
         evidence.push(line);
     }
+    let streamed = if stream { " as an event stream" } else { "" };
     let ok = match paths.as_slice() {
-        [one] => format!("{one} answered {}", expect.join(" or ")),
-        _ => format!("{} paths answered {}", paths.len(), expect.join(" or ")),
+        [one] => format!("{one} answered {}{streamed}", expect.join(" or ")),
+        _ => format!("{} paths answered {}{streamed}", paths.len(), expect.join(" or ")),
     };
-    Ok(Verdict::unless(&bad, Outcome::Fail, ok, &format!("not {}", expect.join(" or ")), evidence))
+    Ok(Verdict::unless(&bad, Outcome::Fail, ok, &format!("not {}{streamed}", expect.join(" or ")), evidence))
 }

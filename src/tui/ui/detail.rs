@@ -56,13 +56,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 "todo, last probe: needs-config at {} (t edits the target)",
                 p.at.to_rfc3339_opts(SecondsFormat::Secs, true)
             ),
+            // What it found, here near the top: on a small screen the Probe section is far below.
             (o, _) => format!(
-                "todo, last probe: {} at {}",
+                "todo, last probe: {} at {}: {}",
                 o.word(),
-                p.at.to_rfc3339_opts(SecondsFormat::Secs, true)
+                p.at.to_rfc3339_opts(SecondsFormat::Secs, true),
+                clean(&p.summary)
             ),
         };
         lines.push(Line::styled(line, theme::MATCH));
+    } else if let Some(p) = rec.filter(|r| r.status_by_probe).and_then(|r| r.probe.as_ref()) {
+        lines.push(Line::styled(format!("  {}", clean(&p.summary)), theme::DIM));
     }
     if let Some(reason) = rec.and_then(|r| r.reason.as_ref()) {
         lines.push(Line::raw(format!("Reason  {}", clean(reason))));
