@@ -378,47 +378,16 @@ pub async fn lifecycle(client: &Client, ctx: &Ctx, (max_idle, max_life): (i64, i
 }
 
 pub async fn environment(client: &Client, ctx: &Ctx, names: Vec<String>) -> Judged {
-    let names = if names.is_empty() { ctx.target.env_vars.clone() } else { names };
-    if names.is_empty() {
-        return Err(Verdict::new(
-            Outcome::NeedsConfig,
-            "name the environment variables the service needs (env_vars in the target)",
-            vec![],
-        ));
-    }
+    let names = super::variables::required(ctx, names)?;
     let runtimes = runtimes(client, ctx).await?;
     let mut evidence = Vec::new();
     let mut problems = Vec::new();
     for r in &runtimes {
-        let env = r.environment_variables();
-        let given = |n: &str| env.and_then(|e| e.get(n)).is_some_and(|v| !v.is_empty());
-        let missing: Vec<&str> = names.iter().map(String::as_str).filter(|n| !given(n)).collect();
-        // Only the name of a variable holding a credential is said, never its value.
-        let mut exposed: Vec<&str> = env
-            .into_iter()
-            .flatten()
-            .filter(|(k, v)| !crate::mask::find(&format!("{k}={v}")).is_empty())
-            .map(|(k, _)| k.as_str())
-            .collect();
-        exposed.sort_unstable();
-        let mut detail = match missing.as_slice() {
-            [] => format!("all {} variables given", names.len()),
-            m => format!("missing {}", m.join(", ")),
-        };
-        if !exposed.is_empty() {
-            detail.push_str(&format!("; a credential in plain text: {}", exposed.join(", ")));
-        }
-        evidence.push(finding(missing.is_empty() && exposed.is_empty(), "runtime", runtime_name(r), detail));
-        if !missing.is_empty() {
-            problems.push(format!("{} lacks {}", runtime_name(r), listed(&missing)));
-        }
-        if !exposed.is_empty() {
-            problems.push(format!(
-                "{} holds a credential in plain text in {}",
-                runtime_name(r),
-                listed(&exposed)
-            ));
-        }
+        let plain = r.environment_variables().into_iter().flatten().map(|(k, v)| (k.as_str(), v.as_str()));
+        let given = super::variables::Given { plain: plain.collect(), secrets: vec![] };
+        let judged = super::variables::judge(&names, &given);
+        evidence.push(finding(judged.ok(), "runtime", runtime_name(r), judged.detail(names.len())));
+        problems.extend(judged.problems(runtime_name(r)));
     }
     if problems.is_empty() {
         let ok = format!("all {} runtimes are given {}", runtimes.len(), listed(&names));

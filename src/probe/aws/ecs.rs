@@ -2,13 +2,14 @@
 //! its network configuration the subnets (so the zones) its tasks are placed in.
 
 use super::scope::in_scope;
+use super::variables;
 use super::{describe, session};
 use crate::probe::ctx::Ctx;
 use crate::probe::evidence::{finding, listed};
 use crate::probe::kind::{Judged, Kind, Param, ParamType, judged, list};
 use crate::probe::{Outcome, Verdict};
 use aws_sdk_ecs::Client;
-use aws_sdk_ecs::types::Service;
+use aws_sdk_ecs::types::{Service, TaskDefinition};
 use std::sync::Arc;
 
 pub const ENVIRONMENT: Kind = Kind::aws(
@@ -103,67 +104,53 @@ fn name(s: &Service) -> &str {
     s.service_name().unwrap_or("?")
 }
 
+/// The task definition of every ECS service in scope, asked once per sweep.
+async fn task_definitions(ctx: &Ctx) -> Result<Vec<(String, TaskDefinition)>, Verdict> {
+    ctx.shared("ecs.task-definitions", || async {
+        let client = client(ctx);
+        let mut out = Vec::new();
+        for s in services(ctx).await? {
+            let Some(task) = s.task_definition() else { continue };
+            let def = client
+                .describe_task_definition()
+                .task_definition(task)
+                .send()
+                .await
+                .map_err(|e| Verdict::error(describe("ECS DescribeTaskDefinition", &e)))?;
+            out.extend(def.task_definition().map(|d| (name(&s).to_string(), d.clone())));
+        }
+        Ok(out)
+    })
+    .await
+}
+
 async fn environment(ctx: Arc<Ctx>, names: Vec<String>) -> Judged {
-    let names = if names.is_empty() { ctx.target.env_vars.clone() } else { names };
-    if names.is_empty() {
-        return Err(Verdict::new(
-            Outcome::NeedsConfig,
-            "name the environment variables the service needs (env_vars in the target)",
-            vec![],
-        ));
-    }
-    let services = services(&ctx).await?;
-    let client = client(&ctx);
+    let names = variables::required(&ctx, names)?;
+    let defs = task_definitions(&ctx).await?;
     let mut evidence = Vec::new();
     let mut problems = Vec::new();
-    for s in &services {
-        let Some(task) = s.task_definition() else { continue };
-        let out = client
-            .describe_task_definition()
-            .task_definition(task)
-            .send()
-            .await
-            .map_err(|e| Verdict::error(describe("ECS DescribeTaskDefinition", &e)))?;
-        let containers = out.task_definition().map(|t| t.container_definitions()).unwrap_or_default();
-        let given = |n: &str| {
-            containers.iter().any(|c| {
-                c.environment()
-                    .iter()
-                    .any(|kv| kv.name() == Some(n) && kv.value().is_some_and(|v| !v.is_empty()))
-                    || c.secrets().iter().any(|sec| sec.name() == n)
-            })
+    for (service, def) in &defs {
+        let containers = def.container_definitions();
+        let given = variables::Given {
+            plain: containers
+                .iter()
+                .flat_map(|c| c.environment())
+                .filter_map(|kv| Some((kv.name()?, kv.value().unwrap_or(""))))
+                .collect(),
+            secrets: containers.iter().flat_map(|c| c.secrets()).map(|s| s.name()).collect(),
         };
-        let missing: Vec<&str> = names.iter().map(String::as_str).filter(|n| !given(n)).collect();
-        // A credential in a plain variable is readable by anyone who can describe the task
-        // definition; only its name is said.
-        let exposed: Vec<&str> = containers
-            .iter()
-            .flat_map(|c| c.environment())
-            .filter(|kv| {
-                let (k, v) = (kv.name().unwrap_or(""), kv.value().unwrap_or(""));
-                !crate::mask::find(&format!("{k}={v}")).is_empty()
-            })
-            .filter_map(|kv| kv.name())
-            .collect();
-        let mut detail = format!("task definition {task}: ");
-        match missing.as_slice() {
-            [] => detail.push_str(&format!("all {} variables given", names.len())),
-            m => detail.push_str(&format!("missing {}", m.join(", "))),
-        }
-        if !exposed.is_empty() {
-            detail.push_str(&format!("; a credential in plain text: {}", exposed.join(", ")));
-        }
-        evidence.push(finding(missing.is_empty() && exposed.is_empty(), "service", name(s), detail));
-        if !missing.is_empty() {
-            problems.push(format!("{} lacks {}", name(s), listed(&missing)));
-        }
-        if !exposed.is_empty() {
-            problems.push(format!("{} holds a credential in plain text in {}", name(s), listed(&exposed)));
-        }
+        let judged = variables::judge(&names, &given);
+        let task = def.task_definition_arn().unwrap_or("?");
+        evidence.push(finding(
+            judged.ok(),
+            "service",
+            service,
+            format!("task definition {task}: {}", judged.detail(names.len())),
+        ));
+        problems.extend(judged.problems(service));
     }
     if problems.is_empty() {
-        let ok =
-            format!("the task definitions of all {} ECS services give {}", services.len(), listed(&names));
+        let ok = format!("the task definitions of all {} ECS services give {}", defs.len(), listed(&names));
         Ok(Verdict::new(Outcome::Pass, ok, evidence))
     } else {
         Ok(Verdict::new(Outcome::Fail, crate::probe::evidence::phrases(&problems), evidence))
@@ -171,19 +158,10 @@ async fn environment(ctx: Arc<Ctx>, names: Vec<String>) -> Judged {
 }
 
 async fn memory_limits(ctx: Arc<Ctx>) -> Judged {
-    let services = services(&ctx).await?;
-    let client = client(&ctx);
+    let defs = task_definitions(&ctx).await?;
     let mut evidence = Vec::new();
     let mut unbounded = Vec::new();
-    for s in &services {
-        let Some(task) = s.task_definition() else { continue };
-        let out = client
-            .describe_task_definition()
-            .task_definition(task)
-            .send()
-            .await
-            .map_err(|e| Verdict::error(describe("ECS DescribeTaskDefinition", &e)))?;
-        let Some(def) = out.task_definition() else { continue };
+    for (service, def) in &defs {
         let task_memory = def.memory().filter(|m| !m.is_empty());
         let loose: Vec<&str> = def
             .container_definitions()
@@ -204,12 +182,12 @@ async fn memory_limits(ctx: Arc<Ctx>) -> Judged {
         evidence.push(finding(
             loose.is_empty(),
             "service",
-            name(s),
+            service,
             format!("{task_words}{}", limits.join(", ")),
         ));
-        unbounded.extend(loose.iter().map(|c| format!("{}/{c}", name(s))));
+        unbounded.extend(loose.iter().map(|c| format!("{service}/{c}")));
     }
-    let ok = format!("every container of {} ECS services has a hard memory limit", services.len());
+    let ok = format!("every container of {} ECS services has a hard memory limit", defs.len());
     Ok(Verdict::unless(&unbounded, Outcome::Fail, ok, "no hard memory limit", evidence))
 }
 

@@ -21,6 +21,7 @@ pub mod scope;
 pub mod secrets;
 pub mod sts;
 pub mod tagging;
+pub mod variables;
 pub mod xray;
 
 use super::ctx::Ctx;
