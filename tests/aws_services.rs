@@ -457,7 +457,7 @@ async fn agentcore_runtimes_gateways_and_memories() {
     both(
         "aws.agentcore.network",
         (Outcome::Pass, "all 1 runtimes in scope run in the VPC"),
-        "not in a VPC: agent_api",
+        "not in private VPC subnets: agent_api",
     )
     .await;
     both(
@@ -507,6 +507,43 @@ async fn agentcore_runtimes_gateways_and_memories() {
     .await;
 }
 
+/// The IAM checks judge the role the AgentCore runtime runs as: with no task role in the target,
+/// the runtime's role (agent-task in the fixtures) is the one judged.
+#[tokio::test]
+async fn iam_checks_judge_the_runtimes_role() {
+    let (ok, bad) = accounts();
+    let run = |account: &'static str, kind: &'static str| async move {
+        let config = moto::config(moto::role_creds(account).await).await;
+        let session = connect_with(config, Duration::from_secs(10), "default").await.unwrap();
+        let target = golive::probe::target::Target { task_role: None, ..moto::fixture_target(account) };
+        let ctx = Arc::new(Ctx::new(Ok(session), target));
+        let spec = vec![ProbeSpec { kind: kind.into(), params: Default::default() }];
+        engine::run_job(ctx, spec, Duration::from_secs(20)).await
+    };
+    let r = run(ok, "aws.iam.no-wildcard-actions").await;
+    assert_eq!(
+        (r.outcome, r.summary.as_str()),
+        (Outcome::Pass, "no wildcard actions in 1 policies of agent-task"),
+        "{r:#?}"
+    );
+    let r = run(bad, "aws.iam.no-wildcard-actions").await;
+    assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
+    let r = run(ok, "aws.iam.service-role").await;
+    assert!(r.summary.starts_with("the runtime role agent-task is assumed only by AWS services"), "{r:#?}");
+}
+
+/// Prompts and responses copied into logs by Bedrock's model invocation logging fail No Sensitive
+/// Data; no logging passes.
+#[tokio::test]
+async fn bedrock_invocation_logging_must_not_deliver_text() {
+    both(
+        "aws.bedrock.invocation-logging",
+        (Outcome::Pass, "no model invocation logging in this region"),
+        "model invocation logging delivers prompt and response text to CloudWatch Logs agent-invocations",
+    )
+    .await;
+}
+
 /// A soft memory reservation alone is no limit.
 #[tokio::test]
 async fn ecs_containers_have_hard_memory_limits() {
@@ -525,7 +562,7 @@ async fn ecs_containers_have_hard_memory_limits() {
 async fn required_tags_on_every_resource_in_scope() {
     item_on_both(
         "compliance.data-classification",
-        "all 7 resources in scope carry DataClassification (2 alarms, 2 buckets, 1 log group, 1 role, 1 table)",
+        "all 10 resources in scope carry DataClassification (2 alarms, 2 buckets, 1 gateway, 1 log group, 1 memory, 1 role, 1 runtime, 1 table)",
         "missing required tags: ",
     )
     .await;
@@ -639,7 +676,7 @@ async fn cost_allocation_tags_on_every_resource_in_scope() {
         (r.outcome, r.summary.as_str()),
         (
             Outcome::Pass,
-            "all 7 resources in scope carry CostCenter (2 alarms, 2 buckets, 1 log group, 1 role, 1 table)"
+            "all 10 resources in scope carry CostCenter (2 alarms, 2 buckets, 1 gateway, 1 log group, 1 memory, 1 role, 1 runtime, 1 table)"
         ),
         "{r:#?}"
     );
@@ -862,6 +899,48 @@ mod ec2 {
             (v.outcome, v.summary.as_str()),
             (Outcome::Pass, "no security group of 1 in scope is open to the internet"),
             "{v:?}"
+        );
+    }
+
+    /// A runtime in VPC mode is not private when its subnet is public.
+    #[tokio::test]
+    async fn an_agentcore_runtime_in_a_public_subnet_fails() {
+        let account = moto::build_account("bad");
+        let script = r#"
+import sys, boto3
+endpoint, account = sys.argv[1:3]
+sts = boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+c = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/golive-probe", RoleSessionName="fixtures")["Credentials"]
+kw = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"], aws_session_token=c["SessionToken"])
+ec2 = boto3.client("ec2", **kw)
+public = ec2.describe_subnets(Filters=[{"Name": "tag:Name", "Values": ["agent-public-b"]}])["Subnets"][0]["SubnetId"]
+group = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["agent-app-sg"]}])["SecurityGroups"][0]["GroupId"]
+boto3.client("bedrock-agentcore-control", **kw).create_agent_runtime(agentRuntimeName="agent_edge",
+    roleArn=f"arn:aws:iam::{account}:role/agent-task", agentRuntimeArtifact={"containerConfiguration": {"containerUri": "agent:1"}},
+    networkConfiguration={"networkMode": "VPC", "networkModeConfig": {"subnets": [public], "securityGroups": [group]}})
+"#;
+        let out = std::process::Command::new(moto::python())
+            .args(["-c", script, &moto::url(), &account])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let config = moto::config(moto::role_creds(&account).await).await;
+        let session = connect_with(config, Duration::from_secs(10), "default").await.unwrap();
+        let target = golive::probe::target::Target {
+            agent_runtimes: vec!["agent_edge".into()],
+            ..moto::fixture_target(&account)
+        };
+        let ctx = Arc::new(Ctx::new(Ok(session), target));
+        let spec = vec![ProbeSpec { kind: "aws.agentcore.network".into(), params: Default::default() }];
+        let r = engine::run_job(ctx, spec, Duration::from_secs(20)).await;
+        assert_eq!(
+            (r.outcome, r.summary.as_str()),
+            (Outcome::Fail, "not in private VPC subnets: agent_edge"),
+            "{r:#?}"
+        );
+        assert!(
+            r.evidence[0].contains("network mode VPC, 1 subnets, 1 security groups; public subnets: subnet-"),
+            "{r:#?}"
         );
     }
 

@@ -234,7 +234,7 @@ fn a_probe_result_says_what_its_pass_means_and_what_it_does_not_check() {
     assert!(entry.contains("Status: **todo** (probe: pass, awaiting a person's confirmation"), "{entry}");
     assert!(
         entry.contains(
-            "A pass of `aws.iam.no-wildcard-actions` means no statement of the task role grants actions by \
+            "A pass of `aws.iam.no-wildcard-actions` means no statement of the service's roles grants actions by \
              wildcard or NotAction; not checked: whether each named action is needed"
         ),
         "{entry}"

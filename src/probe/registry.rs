@@ -48,6 +48,7 @@ pub const KINDS: &[Kind] = &[
     aws::agentcore::GATEWAY_EXCEPTIONS,
     aws::ecs::MEMORY_LIMITS,
     aws::tagging::REQUIRED_TAGS,
+    aws::bedrock::INVOCATION_LOGGING,
     aws::elbv2::HEALTH_CHECKS,
     aws::xray::TRACES,
     aws::xray::SAMPLING,

@@ -34,12 +34,13 @@ pub const AUTHORIZER: Kind = Kind::aws(
 pub const NETWORK: Kind = Kind::aws(
     "aws.agentcore.network",
     "AgentCore GetAgentRuntime: every runtime in scope runs in VPC network mode with subnets and \
-     security groups (PUBLIC mode fails).",
+     security groups (PUBLIC mode fails); in the ec2 build, none of those subnets is public \
+     (EC2 DescribeSubnets and DescribeRouteTables).",
     |ctx, _| judged(async move { network(&client(&ctx), &ctx).await }),
 )
 .meaning(
-    "every runtime in scope runs in the VPC",
-    "whether those subnets are private (aws.ec2.private-subnets)",
+    "every runtime in scope runs in the VPC (in private subnets, in the ec2 build)",
+    "without the ec2 build, whether those subnets are private",
 );
 
 pub const LIFECYCLE: Kind = Kind::aws(
@@ -328,16 +329,23 @@ pub async fn network(client: &Client, ctx: &Ctx) -> Judged {
         let net = r.network_configuration();
         let vpc = net.and_then(|n| n.network_mode_config());
         let (subnets, groups) = vpc.map_or((0, 0), |v| (v.subnets().len(), v.security_groups().len()));
-        let ok = net.is_some_and(|n| *n.network_mode() == NetworkMode::Vpc) && subnets > 0 && groups > 0;
+        let in_vpc = net.is_some_and(|n| *n.network_mode() == NetworkMode::Vpc) && subnets > 0 && groups > 0;
         let mode = net.map_or("none", |n| n.network_mode().as_str());
-        let detail = format!("network mode {mode}, {subnets} subnets, {groups} security groups");
+        let mut detail = format!("network mode {mode}, {subnets} subnets, {groups} security groups");
+        // In the ec2 build the subnets themselves are judged: a VPC runtime in a public subnet is
+        // not private.
+        let exposed = public_of(ctx, vpc.map(|v| v.subnets()).unwrap_or_default()).await?;
+        if !exposed.is_empty() {
+            detail.push_str(&format!("; public subnets: {}", exposed.join(", ")));
+        }
+        let ok = in_vpc && exposed.is_empty();
         evidence.push(finding(ok, "runtime", runtime_name(r), detail));
         if !ok {
             public.push(runtime_name(r));
         }
     }
     let ok = format!("all {} runtimes in scope run in the VPC", runtimes.len());
-    Ok(Verdict::unless(&public, Outcome::Fail, ok, "not in a VPC", evidence))
+    Ok(Verdict::unless(&public, Outcome::Fail, ok, "not in private VPC subnets", evidence))
 }
 
 pub async fn lifecycle(client: &Client, ctx: &Ctx, (max_idle, max_life): (i64, i64)) -> Judged {
@@ -569,4 +577,91 @@ pub async fn gateway_exceptions(client: &Client, ctx: &Ctx) -> Judged {
     }
     let ok = format!("no gateway of {} in scope returns DEBUG error details", gateways.len());
     Ok(Verdict::unless(&debug, Outcome::Fail, ok, "DEBUG error details returned to callers", evidence))
+}
+
+/// The roles the AgentCore runtimes and gateways in scope run as (ARNs), for the IAM checks.
+/// Nothing when there is no AgentCore scope.
+pub async fn role_arns(ctx: &Ctx) -> Result<Vec<(String, &'static str)>, Verdict> {
+    let client = client(ctx);
+    let mut arns: Vec<(String, &'static str)> = or_none(runtimes(&client, ctx).await)?
+        .iter()
+        .map(|r| (r.role_arn().to_string(), "runtime role"))
+        .collect();
+    for g in or_none(gateways(&client, ctx).await)? {
+        let out = client
+            .get_gateway()
+            .gateway_identifier(g.gateway_id())
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("AgentCore GetGateway", &e)))?;
+        if let Some(role) = out.role_arn() {
+            arns.push((role.to_string(), "gateway role"));
+        }
+    }
+    Ok(arns)
+}
+
+/// The runtimes, gateways and memories in scope with their tag keys, for the tag checks.
+pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::tagging::Tagged>, Verdict> {
+    use super::tagging::Tagged;
+    let client = client(ctx);
+    let mut found: Vec<Tagged> = Vec::new();
+    for r in or_none(runtimes(&client, ctx).await)? {
+        let arn = r.agent_runtime_arn().to_string();
+        found.push(Tagged {
+            noun: "runtime",
+            name: runtime_name(&r).to_string(),
+            arn,
+            keys: Default::default(),
+        });
+    }
+    for g in or_none(gateways(&client, ctx).await)? {
+        let out = client
+            .get_gateway()
+            .gateway_identifier(g.gateway_id())
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("AgentCore GetGateway", &e)))?;
+        let arn = out.gateway_arn().to_string();
+        found.push(Tagged { noun: "gateway", name: g.name().to_string(), arn, keys: Default::default() });
+    }
+    for m in or_none(memories(&client, ctx).await)? {
+        found.push(Tagged {
+            noun: "memory",
+            name: m.name().to_string(),
+            arn: m.arn().to_string(),
+            keys: Default::default(),
+        });
+    }
+    for t in &mut found {
+        let out = client
+            .list_tags_for_resource()
+            .resource_arn(&t.arn)
+            .send()
+            .await
+            .map_err(|e| Verdict::error(describe("AgentCore ListTagsForResource", &e)))?;
+        t.keys = out.tags().map(|tags| tags.keys().cloned().collect()).unwrap_or_default();
+    }
+    Ok(found)
+}
+
+#[cfg(feature = "ec2")]
+async fn public_of(ctx: &Ctx, subnets: &[String]) -> Result<Vec<String>, Verdict> {
+    if subnets.is_empty() {
+        return Ok(vec![]);
+    }
+    let public = super::ec2::public_subnets(ctx, subnets).await?;
+    Ok(public.into_iter().map(|(id, why)| format!("{id} ({})", why.join(", "))).collect())
+}
+
+/// Without EC2 the subnets are known by id only: their privacy is the ec2 check's.
+#[cfg(not(feature = "ec2"))]
+async fn public_of(_: &Ctx, _: &[String]) -> Result<Vec<String>, Verdict> {
+    Ok(vec![])
+}
+
+/// How many of the service's workloads (AgentCore runtimes, ECS services) are in scope.
+pub async fn workloads(ctx: &Ctx) -> Result<usize, Verdict> {
+    let runtimes = or_none(runtimes(&client(ctx), ctx).await)?.len();
+    Ok(runtimes + or_none(super::ecs::services(ctx).await)?.len())
 }

@@ -1,5 +1,6 @@
-//! Bedrock: provisioned throughput (reserved capacity, for information) and guardrails (content
-//! filtering). moto implements neither call: these probes are tested with recorded responses.
+//! Bedrock: provisioned throughput (reserved capacity, for information), guardrails (content
+//! filtering) and model invocation logging (whether prompts are logged). moto implements only the
+//! last: the others are tested with recorded responses.
 
 use super::{describe, session};
 use crate::probe::ctx::Ctx;
@@ -25,6 +26,33 @@ pub const GUARDRAILS: Kind = Kind::aws(
     |ctx, _| Box::pin(async move { guardrails(&client(&ctx), &ctx).await }),
 )
 .meaning("a guardrail in scope is READY with content filters", "that the agent applies it on every call");
+
+pub const INVOCATION_LOGGING: Kind = Kind::aws(
+    "aws.bedrock.invocation-logging",
+    "Bedrock GetModelInvocationLoggingConfiguration: model invocation logging in the region does not \
+     deliver the text of prompts and responses (textDataDeliveryEnabled), which would copy users' \
+     words into S3 or CloudWatch Logs. No invocation logging, or logging without text, passes, \
+     when the service (an AgentCore runtime or ECS service in scope) runs there.",
+    |ctx, _| {
+        Box::pin(async move {
+            // The region's setting speaks for the service only where the service runs: with none
+            // of it in scope (an empty account) there is nothing to vouch for.
+            match super::agentcore::workloads(&ctx).await {
+                Ok(0) => super::nothing_in_scope(
+                    &ctx.target,
+                    "AgentCore runtimes or ECS services",
+                    "agent_runtimes",
+                ),
+                Ok(_) => invocation_logging(&client(&ctx)).await,
+                Err(v) => v,
+            }
+        })
+    },
+)
+.meaning(
+    "the region's model invocation logs carry no prompt or response text",
+    "what the application logs itself, or other regions",
+);
 
 fn client(ctx: &Ctx) -> Client {
     Client::new(&session(ctx).config)
@@ -116,4 +144,39 @@ pub async fn guardrails(client: &Client, ctx: &Ctx) -> Verdict {
         );
     }
     Verdict::new(Outcome::Pass, format!("READY with content filters: {}", working.join(", ")), evidence)
+}
+
+pub async fn invocation_logging(client: &Client) -> Verdict {
+    let out = match client.get_model_invocation_logging_configuration().send().await {
+        Ok(o) => o,
+        Err(e) => return Verdict::error(describe("Bedrock GetModelInvocationLoggingConfiguration", &e)),
+    };
+    let Some(config) = out.logging_config() else {
+        return Verdict::new(Outcome::Pass, "no model invocation logging in this region", vec![]);
+    };
+    let mut places = Vec::new();
+    if let Some(cw) = config.cloud_watch_config() {
+        places.push(format!("CloudWatch Logs {}", cw.log_group_name()));
+    }
+    if let Some(s3) = config.s3_config() {
+        places.push(format!("S3 {}", s3.bucket_name()));
+    }
+    // A configuration with no destination logs nothing.
+    if places.is_empty() {
+        return Verdict::new(Outcome::Pass, "no model invocation logging in this region", vec![]);
+    }
+    let evidence = vec![format!(
+        "invocation logging to {}: text {}",
+        places.join(", "),
+        if config.text_data_delivery_enabled() == Some(true) { "delivered" } else { "not delivered" }
+    )];
+    if config.text_data_delivery_enabled() == Some(true) {
+        Verdict::new(
+            Outcome::Fail,
+            format!("model invocation logging delivers prompt and response text to {}", places.join(", ")),
+            evidence,
+        )
+    } else {
+        Verdict::new(Outcome::Pass, "model invocation logging delivers no prompt or response text", evidence)
+    }
 }

@@ -125,6 +125,57 @@ mod imp {
             .map_err(|e| Verdict::error(describe("EC2 DescribeSubnets", &e)))
     }
 
+    async fn route_tables(client: &Client) -> Result<Vec<RouteTable>, Verdict> {
+        client
+            .describe_route_tables()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<_, _>>()
+            .await
+            .map_err(|e| Verdict::error(describe("EC2 DescribeRouteTables", &e)))
+    }
+
+    /// What makes a subnet public: public IPs on launch, a route to an internet gateway.
+    fn exposure(s: &Subnet, tables: &[RouteTable]) -> Vec<String> {
+        let id = s.subnet_id().unwrap_or_default();
+        // A subnet without its own association uses its VPC's main route table.
+        let table = tables
+            .iter()
+            .find(|t| t.associations().iter().any(|a| a.subnet_id() == Some(id)))
+            .or_else(|| {
+                tables.iter().find(|t| {
+                    t.vpc_id() == s.vpc_id() && t.associations().iter().any(|a| a.main() == Some(true))
+                })
+            });
+        let igw = table.and_then(|t| {
+            t.routes()
+                .iter()
+                .find_map(|r| r.gateway_id().filter(|g| g.starts_with("igw-")).map(str::to_string))
+        });
+        let mut problems = Vec::new();
+        if s.map_public_ip_on_launch() == Some(true) {
+            problems.push("maps public IPs on launch".to_string());
+        }
+        if let Some(g) = &igw {
+            problems.push(format!("routes to internet gateway {g}"));
+        }
+        problems
+    }
+
+    /// The subnets named (by id) that are public, with why.
+    pub async fn public_subnets(ctx: &Ctx, ids: &[String]) -> Result<Vec<(String, Vec<String>)>, Verdict> {
+        let client = Client::new(&super::super::session(ctx).config);
+        let tables = route_tables(&client).await?;
+        Ok(subnets(&client)
+            .await?
+            .iter()
+            .filter(|s| s.subnet_id().is_some_and(|id| ids.iter().any(|i| i == id)))
+            .map(|s| (s.subnet_id().unwrap_or_default().to_string(), exposure(s, &tables)))
+            .filter(|(_, p)| !p.is_empty())
+            .collect())
+    }
+
     pub async fn private_subnets(ctx: &Ctx, client: &Client) -> Result<Verdict, Verdict> {
         needs_scope(ctx, "subnets")?;
         let subnets = subnets(client).await?;
@@ -139,40 +190,12 @@ mod imp {
         if subnets.is_empty() {
             return Err(nothing_in_scope(&ctx.target, "subnets", "name_prefix"));
         }
-        let tables: Vec<RouteTable> = client
-            .describe_route_tables()
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<_, _>>()
-            .await
-            .map_err(|e| Verdict::error(describe("EC2 DescribeRouteTables", &e)))?;
+        let tables = route_tables(client).await?;
         let mut evidence = Vec::new();
         let mut bad = Vec::new();
         for s in subnets {
             let id = s.subnet_id().unwrap_or_default();
-            // A subnet without its own association uses its VPC's main route table.
-            let table = tables
-                .iter()
-                .find(|t| t.associations().iter().any(|a| a.subnet_id() == Some(id)))
-                .or_else(|| {
-                    tables.iter().find(|t| {
-                        t.vpc_id() == s.vpc_id() && t.associations().iter().any(|a| a.main() == Some(true))
-                    })
-                });
-            let igw = table.and_then(|t| {
-                t.routes()
-                    .iter()
-                    .find_map(|r| r.gateway_id().filter(|g| g.starts_with("igw-")).map(str::to_string))
-            });
-            let public_ip = s.map_public_ip_on_launch() == Some(true);
-            let mut problems = Vec::new();
-            if public_ip {
-                problems.push("maps public IPs on launch".to_string());
-            }
-            if let Some(g) = &igw {
-                problems.push(format!("routes to internet gateway {g}"));
-            }
+            let problems = exposure(s, &tables);
             let what = if problems.is_empty() { "private".to_string() } else { problems.join(", ") };
             let name = format!("{} ({id}, {})", label(s), s.availability_zone().unwrap_or("?"));
             evidence.push(finding(problems.is_empty(), "subnet", &name, what));
@@ -399,4 +422,4 @@ mod imp {
 }
 
 #[cfg(feature = "ec2")]
-pub use imp::{security_groups, subnet_zones, vpc_endpoints, zones_of};
+pub use imp::{public_subnets, security_groups, subnet_zones, vpc_endpoints, zones_of};

@@ -51,7 +51,7 @@ fn client(ctx: &Ctx) -> Client {
 }
 
 /// The ECS services in scope (name prefix, tags) across every cluster, asked once per sweep.
-async fn services(ctx: &Ctx) -> Result<Vec<Service>, Verdict> {
+pub(super) async fn services(ctx: &Ctx) -> Result<Vec<Service>, Verdict> {
     ctx.shared("ecs.services", || list_services(ctx)).await
 }
 

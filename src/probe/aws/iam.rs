@@ -14,12 +14,12 @@ pub const NO_WILDCARD_ACTIONS: Kind = Kind::aws(
     "aws.iam.no-wildcard-actions",
     "IAM: no Allow statement in the task role's inline or attached policies grants actions by \
      wildcard (\"*\", \"s3:*\", \"s3:Put*\", \"s3:Get*\"; a wildcard over metadata reads such as \
-     \"logs:Describe*\" is fine) or by NotAction (everything but a list). The role is the target's \
-     task_role.",
+     \"logs:Describe*\" is fine) or by NotAction (everything but a list). The roles are the \
+     target's task_role and the roles the AgentCore runtimes and gateways in scope run as.",
     |ctx, _| judged(check(ctx, Rule::Actions)),
 )
 .meaning(
-    "no statement of the task role grants actions by wildcard or NotAction",
+    "no statement of the service's roles grants actions by wildcard or NotAction",
     "whether each named action is needed: least privilege needs a person's review",
 );
 
@@ -29,24 +29,24 @@ pub const NO_WILDCARD_RESOURCES: Kind = Kind::aws(
      Get/List/Describe/Query/Scan/BatchGet/Head/View), or a read of sensitive data \
      (secretsmanager:GetSecretValue, s3:GetObject, dynamodb:Scan/Query/GetItem, kms:Decrypt, \
      ssm:GetParameter), on every resource: Resource \"*\", a pattern naming no resource \
-     (arn:aws:s3:::*, table/*, log-group:*) or NotResource. Actions match in any case. The role is \
-     the target's task_role.",
+     (arn:aws:s3:::*, table/*, log-group:*) or NotResource. Actions match in any case. The roles \
+     are the target's task_role and those of the AgentCore runtimes and gateways in scope.",
     |ctx, _| judged(check(ctx, Rule::Resources)),
 )
 .meaning(
-    "no write or sensitive read of the task role applies to every resource",
+    "no write or sensitive read of the service's roles applies to every resource",
     "whether the named resources are the right ones, or reads of non-sensitive data on *",
 );
 
 pub const SERVICE_ROLE: Kind = Kind::aws(
     "aws.iam.service-role",
-    "IAM GetRole: the service runs as a role (the target's task_role) that only AWS services may \
-     assume: every principal its trust policy allows is a Service (ecs-tasks.amazonaws.com, \
+    "IAM GetRole: the service runs as roles (the target's task_role, the AgentCore runtimes' and \
+     gateways' roles) that only AWS services may assume: every principal its trust policy allows is a Service (ecs-tasks.amazonaws.com, \
      bedrock-agentcore.amazonaws.com, ...), none an IAM user, an account, a federation or \"*\".",
     |ctx, _| judged(service_role(ctx)),
 )
 .meaning(
-    "only AWS services may assume the role the service runs as",
+    "only AWS services may assume the roles the service runs as",
     "what the role may do (the IAM checks), or other credentials the code might load",
 );
 
@@ -235,28 +235,63 @@ pub fn findings(policy: &str, doc: &str, rule_resources: bool) -> Result<Vec<Str
     Ok(out)
 }
 
-async fn service_role(ctx: Arc<Ctx>) -> Judged {
-    let Some(role) = ctx.target.task_role.clone() else {
+/// The roles the service runs as: the target's task role, and the roles its AgentCore runtimes
+/// and gateways in scope run as (each said once), with what each is.
+async fn service_roles(ctx: &Ctx) -> Result<Vec<(String, &'static str)>, Verdict> {
+    let mut roles: Vec<(String, &'static str)> =
+        ctx.target.task_role.iter().map(|r| (r.clone(), "task role")).collect();
+    for (arn, whose) in super::agentcore::role_arns(ctx).await? {
+        let name = arn.rsplit('/').next().unwrap_or(&arn).to_string();
+        if !roles.iter().any(|(r, _)| *r == name) {
+            roles.push((name, whose));
+        }
+    }
+    if roles.is_empty() {
         return Err(Verdict::new(
             Outcome::NeedsConfig,
-            "name the role the service runs as (task_role in the target)",
+            "name the role the service runs as (task_role in the target), or its AgentCore runtimes",
             vec![],
         ));
-    };
-    let client = Client::new(&session(&ctx).config);
-    let out = match client.get_role().role_name(&role).send().await {
-        Ok(o) => o,
-        Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_entity_exception()) => {
-            return Ok(Verdict::new(Outcome::Fail, format!("the task role {role} does not exist"), vec![]));
-        }
-        Err(e) => return Err(Verdict::error(describe("IAM GetRole", &e))),
-    };
-    let doc = out.role().and_then(|r| r.assume_role_policy_document()).map(decode).unwrap_or_default();
-    Ok(trust(&role, &doc))
+    }
+    Ok(roles)
 }
 
-/// Who a role's trust policy lets assume it: a pass only when every principal is an AWS service.
+/// One verdict per role, merged when there are several.
+fn per_role(mut parts: Vec<(String, Verdict)>) -> Verdict {
+    if parts.len() == 1 {
+        return parts.remove(0).1;
+    }
+    let labels: Vec<String> = parts.iter().map(|(r, _)| format!("role {r}")).collect();
+    Verdict::merge(labels.iter().map(String::as_str).zip(parts.into_iter().map(|(_, v)| v)).collect())
+}
+
+async fn service_role(ctx: Arc<Ctx>) -> Judged {
+    let client = Client::new(&session(&ctx).config);
+    let mut parts = Vec::new();
+    for (role, whose) in service_roles(&ctx).await? {
+        let verdict = match client.get_role().role_name(&role).send().await {
+            Ok(out) => {
+                let doc =
+                    out.role().and_then(|r| r.assume_role_policy_document()).map(decode).unwrap_or_default();
+                trust_of(whose, &role, &doc)
+            }
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_entity_exception()) => {
+                Verdict::new(Outcome::Fail, format!("the {whose} {role} does not exist"), vec![])
+            }
+            Err(e) => return Err(Verdict::error(describe("IAM GetRole", &e))),
+        };
+        parts.push((role, verdict));
+    }
+    Ok(per_role(parts))
+}
+
+/// Who a task role's trust policy lets assume it: a pass only when every principal is an AWS
+/// service.
 pub fn trust(role: &str, doc: &str) -> Verdict {
+    trust_of("task role", role, doc)
+}
+
+fn trust_of(whose: &str, role: &str, doc: &str) -> Verdict {
     let Ok(v) = serde_json::from_str::<Value>(doc) else {
         return Verdict::error(format!("the trust policy of {role} is not JSON"));
     };
@@ -287,14 +322,13 @@ pub fn trust(role: &str, doc: &str) -> Verdict {
     if !others.is_empty() {
         Verdict::new(
             Outcome::Fail,
-            format!("the task role {role} can be assumed by {}", others.join(", ")),
+            format!("the {whose} {role} can be assumed by {}", others.join(", ")),
             evidence,
         )
     } else if services.is_empty() {
-        Verdict::new(Outcome::Fail, format!("no AWS service may assume the task role {role}"), evidence)
+        Verdict::new(Outcome::Fail, format!("no AWS service may assume the {whose} {role}"), evidence)
     } else {
-        let summary =
-            format!("the task role {role} is assumed only by AWS services: {}", services.join(", "));
+        let summary = format!("the {whose} {role} is assumed only by AWS services: {}", services.join(", "));
         Verdict::new(Outcome::Pass, summary, evidence)
     }
 }
@@ -309,15 +343,15 @@ fn statements(v: &Value) -> Vec<Value> {
 }
 
 async fn check(ctx: Arc<Ctx>, rule: Rule) -> Judged {
-    let Some(role) = ctx.target.task_role.clone() else {
-        return Ok(Verdict::new(
-            Outcome::NeedsConfig,
-            "no task role named: set task_role in the target",
-            vec![],
-        ));
-    };
     let client = Client::new(&session(&ctx).config);
-    judge_policies(&client, &ctx, &role, rule).await
+    let mut parts = Vec::new();
+    for (role, _) in service_roles(&ctx).await? {
+        let verdict = match judge_policies(&client, &ctx, &role, rule).await {
+            Ok(v) | Err(v) => v,
+        };
+        parts.push((role, verdict));
+    }
+    Ok(per_role(parts))
 }
 
 /// The task role's inline and attached policies judged by `rule`.

@@ -13,9 +13,9 @@ use std::sync::Arc;
 
 pub const COST_TAGS: Kind = Kind::aws(
     "aws.tagging.cost-tags",
-    "S3 GetBucketTagging, DynamoDB ListTagsOfResource, CloudWatch Logs and CloudWatch \
-     ListTagsForResource, IAM ListRoleTags on the buckets, tables, log groups, alarms and task \
-     role in scope, and Resource Groups Tagging GetResources for the other tagged \
+    "S3 GetBucketTagging, DynamoDB ListTagsOfResource, CloudWatch Logs, CloudWatch and AgentCore \
+     ListTagsForResource, IAM ListRoleTags on the buckets, tables, log groups, alarms, task role \
+     and AgentCore runtimes, gateways and memories in scope, and Resource Groups Tagging GetResources for the other tagged \
      resources in scope: each carries every cost allocation tag key (keys, default: the target's \
      cost_tags). A resource with no tag at all fails.",
     |ctx, p| judged(cost_tags(ctx, list(&p, "keys"))),
@@ -32,8 +32,8 @@ pub const COST_TAGS: Kind = Kind::aws(
 
 pub const REQUIRED_TAGS: Kind = Kind::aws(
     "aws.tagging.required-tags",
-    "The same reads as aws.tagging.cost-tags: every bucket, table, log group, alarm, task role and \
-     other tagged resource in scope carries each tag key in `keys` (for example DataClassification).",
+    "The same reads as aws.tagging.cost-tags: every bucket, table, log group, alarm, task role, \
+     AgentCore resource and other tagged resource in scope carries each tag key in `keys` (for example DataClassification).",
     |ctx, p| judged(required_tags(ctx, list(&p, "keys"))),
 )
 .with_params(&[Param { name: "keys", ty: ParamType::StrList, doc: "tag keys every resource must carry" }])
@@ -99,6 +99,7 @@ async fn judge(ctx: &Ctx, keys: &[String], label: &str) -> Judged {
     found.extend(or_none(super::logs::tag_keys(ctx).await)?);
     found.extend(or_none(super::cloudwatch::tag_keys(ctx).await)?);
     found.extend(or_none(super::iam::tag_keys(ctx).await)?);
+    found.extend(or_none(super::agentcore::tag_keys(ctx).await)?);
     // Other tagged resources in scope (load balancers, topics, functions, ...).
     let prefix = ctx.target.name_prefix.as_deref().unwrap_or("");
     let known: BTreeSet<String> = found.iter().map(|t| t.arn.clone()).collect();
