@@ -562,8 +562,8 @@ fn dimension_words(dims: &[Dimension]) -> String {
 
 /// The alarms in scope with their tag keys, for the cost allocation check. (Dashboards cannot
 /// carry tags.)
-pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::tagging::Tagged>, Verdict> {
-    use super::tagging::Tagged;
+pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::scope::Tagged>, Verdict> {
+    use super::scope::Tagged;
     let client = Client::new(&session(ctx).config);
     let mut found: Vec<Tagged> = alarms(&client, ctx)
         .await?

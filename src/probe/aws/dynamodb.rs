@@ -215,7 +215,7 @@ pub async fn ttl(client: &Client, ctx: &Ctx) -> Judged {
 }
 
 /// The tables in scope with their tag keys, for the cost allocation check.
-pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::tagging::Tagged>, Verdict> {
+pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::scope::Tagged>, Verdict> {
     let client = client(ctx);
     let mut out = Vec::new();
     for name in tables(ctx, &client).await? {
@@ -240,7 +240,7 @@ pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::tagging::Tagged>, V
                 break;
             }
         }
-        out.push(super::tagging::Tagged { noun: "table", name, arn, keys });
+        out.push(super::scope::Tagged { noun: "table", name, arn, keys });
     }
     Ok(out)
 }

@@ -386,7 +386,7 @@ pub async fn judge_policies(client: &Client, ctx: &Ctx, role: &str, rule: Rule) 
 }
 
 /// The role the service runs as with its tag keys, for the cost allocation check.
-pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::tagging::Tagged>, Verdict> {
+pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::scope::Tagged>, Verdict> {
     let Some(role) = ctx.target.task_role.clone() else { return Ok(vec![]) };
     let client = Client::new(&session(ctx).config);
     let mut keys = std::collections::BTreeSet::new();
@@ -410,7 +410,7 @@ pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::tagging::Tagged>, V
         }
     }
     let arn = super::global_arn(ctx, "iam", &format!("role/{role}"));
-    Ok(vec![super::tagging::Tagged { noun: "role", name: role, arn, keys }])
+    Ok(vec![super::scope::Tagged { noun: "role", name: role, arn, keys }])
 }
 
 #[cfg(test)]

@@ -217,7 +217,7 @@ fn has_field(message: &str, field: &str) -> bool {
 }
 
 /// The log groups in scope with their tag keys, for the cost allocation check.
-pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::tagging::Tagged>, Verdict> {
+pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::scope::Tagged>, Verdict> {
     let client = Client::new(&session(ctx).config);
     let mut out = Vec::new();
     for (name, _) in groups(ctx, &client).await? {
@@ -229,7 +229,7 @@ pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::tagging::Tagged>, V
             .await
             .map_err(|e| Verdict::error(describe("CloudWatch Logs ListTagsForResource", &e)))?;
         let keys = tags.tags().map(|t| t.keys().cloned().collect()).unwrap_or_default();
-        out.push(super::tagging::Tagged { noun: "log group", name, arn, keys });
+        out.push(super::scope::Tagged { noun: "log group", name, arn, keys });
     }
     Ok(out)
 }

@@ -145,7 +145,7 @@ async fn lifecycle(ctx: Arc<Ctx>) -> Judged {
 }
 
 /// The buckets in scope with their tag keys, for the cost allocation check.
-pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::tagging::Tagged>, Verdict> {
+pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::scope::Tagged>, Verdict> {
     let client = Client::new(&session(ctx).config);
     let mut out = Vec::new();
     for name in buckets(ctx, &client).await? {
@@ -154,7 +154,7 @@ pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::tagging::Tagged>, V
             Err(e) if e.code() == Some("NoSuchTagSet") => Default::default(),
             Err(e) => return Err(Verdict::error(describe(&format!("S3 GetBucketTagging {name}"), &e))),
         };
-        out.push(super::tagging::Tagged { noun: "bucket", arn: format!("arn:aws:s3:::{name}"), name, keys });
+        out.push(super::scope::Tagged { noun: "bucket", arn: format!("arn:aws:s3:::{name}"), name, keys });
     }
     Ok(out)
 }

@@ -98,3 +98,22 @@ pub async fn resources(ctx: &Ctx) -> Result<Vec<(String, BTreeMap<String, String
     }
     Ok(all)
 }
+
+/// A resource in scope and the tag keys it carries, as each service module reads them for the
+/// tag checks.
+pub struct Tagged {
+    /// One of the evidence nouns ("bucket", "log group", ...).
+    pub noun: &'static str,
+    pub name: String,
+    pub arn: String,
+    pub keys: std::collections::BTreeSet<String>,
+}
+
+/// A family of resources with no scope (needs-config) adds nothing where other families decide;
+/// any other answer stands.
+pub fn or_none<T>(found: Result<Vec<T>, Verdict>) -> Result<Vec<T>, Verdict> {
+    match found {
+        Err(v) if v.outcome == Outcome::NeedsConfig => Ok(vec![]),
+        other => other,
+    }
+}

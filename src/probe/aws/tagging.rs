@@ -3,7 +3,7 @@
 //! whatever else the Resource Groups Tagging API lists in scope. The Tagging API alone never lists
 //! a resource that carries no tag, so it cannot be the only source.
 
-use super::scope::resources;
+use super::scope::{Tagged, or_none, resources};
 use crate::probe::ctx::Ctx;
 use crate::probe::evidence::finding;
 use crate::probe::kind::{Judged, Kind, Param, ParamType, judged, list};
@@ -53,27 +53,9 @@ async fn required_tags(ctx: Arc<Ctx>, keys: Vec<String>) -> Judged {
     judge(&ctx, &keys, "missing required tags").await
 }
 
-/// A resource in scope and the tag keys it carries.
-pub struct Tagged {
-    /// One of the evidence nouns ("bucket", "log group", ...).
-    pub noun: &'static str,
-    pub name: String,
-    pub arn: String,
-    pub keys: BTreeSet<String>,
-}
-
 /// The name part of an ARN: after the last `/` or `:` (`table/orders` -> `orders`).
 fn arn_name(arn: &str) -> &str {
     arn.rsplit(['/', ':']).next().unwrap_or(arn)
-}
-
-/// A family with no scope or nothing in it adds nothing; one that could not be read, or that
-/// names a resource that does not exist, decides the verdict.
-fn or_none(found: Result<Vec<Tagged>, Verdict>) -> Result<Vec<Tagged>, Verdict> {
-    match found {
-        Err(v) if v.outcome == Outcome::NeedsConfig => Ok(vec![]),
-        other => other,
-    }
 }
 
 async fn cost_tags(ctx: Arc<Ctx>, keys: Vec<String>) -> Judged {
