@@ -622,6 +622,7 @@ mod probes {
                 session_path: "s.toml",
                 generated: common::fixed_now(),
                 full_evidence: false,
+                decision: a.decision(),
             },
         );
         assert!(

@@ -66,16 +66,24 @@ fn busy_session(c: &Checklist) -> Session {
                 reviewer: "Rev | x".into(),
                 date: Some(now.date_naive()),
                 status: SignStatus::Approved,
+                ..SignOff::default()
             },
         );
     }
     s.final_approval =
-        Some(SignOff { reviewer: "Dana".into(), date: Some(now.date_naive()), status: SignStatus::Approved });
+        Some(SignOff { reviewer: "Dana".into(), date: Some(now.date_naive()), status: SignStatus::Approved, ..SignOff::default() });
     s
 }
 
-fn meta() -> Meta<'static> {
-    Meta { session_path: "/srv/launch/session.toml", generated: common::fixed_now(), full_evidence: false }
+fn render(c: &Checklist, s: &Session) -> String {
+    let decision = golive::gate::of_session(c, s, common::fixed_now());
+    let meta = Meta {
+        session_path: "/srv/launch/session.toml",
+        generated: common::fixed_now(),
+        full_evidence: false,
+        decision: &decision,
+    };
+    markdown::render(c, s, &meta)
 }
 
 struct Shape {
@@ -117,7 +125,7 @@ fn shape(md: &str) -> Shape {
 #[test]
 fn a_busy_session_exports_nine_sections_and_exactly_98_tasks() {
     let c = Checklist::embedded();
-    let md = markdown::render(&c, &busy_session(&c), &meta());
+    let md = render(&c, &busy_session(&c));
     let s = shape(&md);
     let sections: Vec<&String> = s.h2.iter().filter(|h| h.chars().next().unwrap().is_ascii_digit()).collect();
     assert_eq!(sections.len(), 9, "{:?}", s.h2);
@@ -138,7 +146,7 @@ fn a_busy_session_exports_nine_sections_and_exactly_98_tasks() {
 #[test]
 fn an_empty_session_exports_all_items_unticked() {
     let c = Checklist::embedded();
-    let md = markdown::render(&c, &Session::new(&c, common::fixed_now()), &meta());
+    let md = render(&c, &Session::new(&c, common::fixed_now()));
     let s = shape(&md);
     assert_eq!((s.tasks, s.checked), (98, 0));
     assert!(md.contains("**Final Approval**: _________________ Date: _____________ (pending)"));
@@ -172,9 +180,9 @@ fn export_snapshot() {
     });
     s.signoff.insert(
         "Security".into(),
-        SignOff { reviewer: "Carol".into(), date: Some(now.date_naive()), status: SignStatus::Approved },
+        SignOff { reviewer: "Carol".into(), date: Some(now.date_naive()), status: SignStatus::Approved, ..SignOff::default() },
     );
-    let md = markdown::render(&c, &s, &meta());
+    let md = render(&c, &s);
     // The first section and the closing parts are enough to see the layout.
     let head: String = md.split("## 2. Reliability").next().unwrap().into();
     let tail: String = md.split("## Quick Reference").nth(1).unwrap().into();
@@ -229,7 +237,7 @@ fn a_probe_result_says_what_its_pass_means_and_what_it_does_not_check() {
         duration_ms: 5,
     };
     s.apply_probe("security.least-privilege", "aws.iam.no-wildcard-actions", result, false);
-    let md = markdown::render(&c, &s, &meta());
+    let md = render(&c, &s);
     let entry = md.split("**Least Privilege**").nth(1).unwrap().split("- [").next().unwrap();
     assert!(entry.contains("Status: **todo** (probe: pass, awaiting a person's confirmation"), "{entry}");
     assert!(

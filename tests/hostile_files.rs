@@ -258,10 +258,12 @@ fn an_answer_key_cannot_forge_the_report() {
     // Were one to get in all the same (an older file, another tool), the report escapes it.
     let mut s = golive::session::Session::new(&c, common::fixed_now());
     s.record_mut(forged).status = golive::session::Status::Pass;
+    let decision = golive::gate::of_session(&c, &s, common::fixed_now());
     let meta = golive::export::markdown::Meta {
         session_path: "s.toml",
         generated: common::fixed_now(),
         full_evidence: false,
+        decision: &decision,
     };
     let report = golive::export::markdown::render(&c, &s, &meta);
     assert!(!report.lines().any(|l| l.starts_with("## 10.") || l == "- [x] forged"), "{report}");

@@ -59,6 +59,7 @@ async fn probe_output_is_masked_before_it_is_kept_anywhere() {
             session_path: "s.toml",
             generated: fixed_now(),
             full_evidence: false,
+            decision: &golive::gate::of_session(&c, &s, fixed_now()),
         },
     );
     for text in [std::fs::read_to_string(&path).unwrap(), report] {

@@ -46,9 +46,10 @@ fn full_session(c: &Checklist) -> Session {
             reviewer: "Carol".into(),
             date: NaiveDate::from_ymd_opt(2026, 11, 24),
             status: SignStatus::Approved,
+            ..SignOff::default()
         },
     );
-    s.final_approval = Some(SignOff { reviewer: "Dan".into(), date: None, status: SignStatus::Rejected });
+    s.final_approval = Some(SignOff { reviewer: "Dan".into(), date: None, status: SignStatus::Rejected, ..SignOff::default() });
     s.log(now, "alice", Some("security.api-authentication"), "status todo -> pass".into());
     s
 }

@@ -25,6 +25,8 @@ struct RawChecklist {
     sections: Vec<RawSection>,
     #[serde(default)]
     signoff: Vec<RawSignoff>,
+    #[serde(default)]
+    gate: Option<Spanned<crate::gate::Policy>>,
 }
 
 #[derive(Deserialize)]
@@ -69,6 +71,9 @@ struct RawItem {
     /// The id (or ids) this item had in an earlier version: answers given under it move here.
     #[serde(default)]
     replaces: Option<Spanned<OneOrMany>>,
+    /// n/a exempts the item at the gate [default: for manual items only].
+    #[serde(default)]
+    allow_na: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -82,6 +87,10 @@ enum OneOrMany {
 #[serde(deny_unknown_fields)]
 struct RawSignoff {
     area: Spanned<String>,
+    /// The section ids the area signs for [default: the section whose id is the area's name in
+    /// lowercase, or whose title starts with it].
+    #[serde(default)]
+    sections: Option<Spanned<Vec<String>>>,
 }
 
 /// Reads a checklist file: TOML, or markdown (`.md`, `.markdown`) imported on the fly.
@@ -163,7 +172,9 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, Located> {
                         ids
                     }
                 };
+                let allow_na = ri.allow_na.unwrap_or(probes.is_empty());
                 items.push(Item {
+                    allow_na,
                     id: ri.id.into_inner(),
                     title: ri.title.into_inner(),
                     description: ri.description,
@@ -197,13 +208,47 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, Located> {
     }
 
     let mut signoff_areas: Vec<String> = Vec::new();
+    let mut signoff_sections: Vec<Vec<usize>> = Vec::new();
     for a in raw.signoff {
         non_empty(&a.area, "sign-off area").map_err(|m| err(a.area.span(), m))?;
         if signoff_areas.contains(a.area.get_ref()) {
             return Err(err(a.area.span(), format!("duplicate sign-off area {:?}", a.area.get_ref())));
         }
+        let covered = match a.sections {
+            Some(ids) => {
+                let span = ids.span();
+                let mut covered = Vec::new();
+                for id in ids.into_inner() {
+                    let Some(s) = sections.iter().position(|s| s.id == id) else {
+                        return Err(err(span, format!("sign-off area names section {id:?}, which the checklist does not have")));
+                    };
+                    covered.push(s);
+                }
+                covered
+            }
+            None => {
+                let name = a.area.get_ref().to_lowercase();
+                sections
+                    .iter()
+                    .position(|s| s.id == name || s.title.to_lowercase().starts_with(&name))
+                    .into_iter()
+                    .collect()
+            }
+        };
         signoff_areas.push(a.area.into_inner());
+        signoff_sections.push(covered);
     }
+    let gate = match raw.gate {
+        None => crate::gate::Policy::default(),
+        Some(g) => {
+            let span = g.span();
+            let g = g.into_inner();
+            if let Some(id) = g.sections.iter().find(|id| !section_ids.contains_key(*id)) {
+                return Err(err(span, format!("[gate] sections names {id:?}, which the checklist does not have")));
+            }
+            g
+        }
+    };
 
     Ok(Checklist {
         id: raw.id.into_inner(),
@@ -216,6 +261,8 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, Located> {
         sections,
         items,
         signoff_areas,
+        signoff_sections,
+        gate,
     })
 }
 

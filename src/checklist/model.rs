@@ -18,6 +18,10 @@ pub struct Checklist {
     /// All items in checklist order; sections and groups hold ranges into it.
     pub items: Vec<Item>,
     pub signoff_areas: Vec<String>,
+    /// Per sign-off area, the sections (indices) it signs for.
+    pub signoff_sections: Vec<Vec<usize>>,
+    /// What the gate requires before GO.
+    pub gate: crate::gate::Policy,
     /// Item ids to their place in `items`: sessions look items up by id.
     pub index: HashMap<String, usize>,
 }
@@ -54,6 +58,9 @@ pub struct Item {
     pub probes: Vec<ProbeSpec>,
     /// Ids this item had in earlier versions of the checklist.
     pub replaces: Vec<String>,
+    /// n/a exempts the item at the gate. Manual items allow it by default; an item with a probe
+    /// only where the checklist says so (elsewhere a waiver is the way to accept a gap).
+    pub allow_na: bool,
 }
 
 impl Item {
@@ -74,5 +81,10 @@ impl Checklist {
 
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
+    }
+
+    /// The items a sign-off area signs for, in checklist order.
+    pub fn area_items(&self, area: usize) -> impl Iterator<Item = usize> + '_ {
+        self.signoff_sections[area].iter().flat_map(|&s| self.sections[s].items.clone())
     }
 }

@@ -45,10 +45,11 @@ pub struct Cli {
 pub enum Command {
     /// Open the interactive checklist (the default)
     Tui,
-    /// Run the automated checks without a terminal and print a report; the exit status is the
-    /// gate: 0 every automated check passed (warnings allowed), 1 at least one failed, 2 none
-    /// failed but at least one could not be decided (error or needs-config), or golive could not
-    /// run at all (a bad session or checklist file). Results are saved in the session.
+    /// Run the automated checks, then decide the launch by the gate's rule (the checklist's
+    /// `[gate]`, or the project file's): the answers, waivers and sign-offs in the session count
+    /// too. Exit status: 0 GO, 1 NO-GO (each reason is in the report), 2 UNDECIDED (nothing blocks
+    /// but some checks could not be decided), 3 golive could not run (bad usage, a bad session,
+    /// checklist or project file). Results are saved in the session.
     Check {
         /// Only these item ids
         #[arg(long, value_name = "ID", num_args = 1..)]
@@ -56,9 +57,22 @@ pub enum Command {
         /// Only this section (1-9)
         #[arg(long, value_name = "N")]
         section: Option<usize>,
-        /// Report format
+        /// Report format (on stdout, or in --output)
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Also write this report, from the same run: FORMAT=PATH (text, json, junit, markdown,
+        /// github); repeat for several. `github=$GITHUB_STEP_SUMMARY` writes the job summary and
+        /// prints workflow annotations for what blocks
+        #[arg(long, value_name = "FORMAT=PATH", value_parser = report_spec)]
+        report: Vec<(Format, PathBuf)>,
+        /// Decide from the session as it is, without running any probe (a pipeline step after
+        /// the launch lead's walkthrough); stale probe results count as stale
+        #[arg(long)]
+        gate: bool,
+        /// For CI: the session's target is ignored (the project file's and the flags' are used),
+        /// and a person's n/a or pass over a failing probe does not count on an item with a probe
+        #[arg(long)]
+        strict: bool,
         /// Output file [default: stdout]
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -98,12 +112,26 @@ pub enum Command {
     Sessions,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Text,
     Json,
     Junit,
     Markdown,
+    /// GitHub Actions: a job-summary markdown, and `::error` annotations for what blocks.
+    Github,
+}
+
+fn report_spec(s: &str) -> Result<(Format, PathBuf), String> {
+    use clap::ValueEnum;
+    let (format, path) = s.split_once('=').ok_or("expected FORMAT=PATH, e.g. junit=report.xml")?;
+    let format = Format::from_str(format, true).map_err(|_| {
+        format!("unknown report format {format:?}: text, json, junit, markdown or github")
+    })?;
+    if path.is_empty() {
+        return Err("the report's PATH is empty".into());
+    }
+    Ok((format, PathBuf::from(path)))
 }
 
 /// Settings that become the session's target (and are saved there).

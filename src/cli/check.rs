@@ -1,10 +1,11 @@
-//! `golive check`: the automated checks without a terminal, for pipelines; the exit status is the
-//! gate.
+//! `golive check`: the automated checks without a terminal, then the gate's decision, for
+//! pipelines; the exit status is the decision.
 
-use super::args::Format;
+use super::args::{Format, TargetFlags};
 use super::output::{emit, write_report};
 use crate::consent;
-use crate::export::{self, markdown};
+use crate::export::run_report::{self, Report};
+use crate::gate;
 use crate::probe::local::command::Consent;
 use crate::session;
 use crate::sweep;
@@ -13,61 +14,111 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// The subcommand's own flags.
-pub struct Args {
+pub struct Args<'a> {
     pub only: Vec<String>,
     pub section: Option<usize>,
     pub format: Format,
     pub output: Option<PathBuf>,
     pub allow_commands: bool,
     pub full_evidence: bool,
+    pub reports: Vec<(Format, PathBuf)>,
+    /// Decide from the session alone.
+    pub gate: bool,
+    pub strict: bool,
+    pub target: &'a TargetFlags,
 }
 
 pub fn run(on: super::open::OnSession, args: Args) -> anyhow::Result<u8> {
     let super::open::OnSession { path, open, who, opts } = on;
-    let super::open::Open { _lock, checklist, opened, trust, .. } = open;
+    let super::open::Open { _lock, checklist, opened, mut trust, project, .. } = open;
     let session::open::Opened { mut session, disk, notes } = opened;
     for note in notes {
         crate::text::tell(&note);
     }
     let selection = sweep::run::Selection { only: args.only, section: args.section };
-    let (jobs, skipped) = sweep::run::select(&checklist, &session, &selection)?;
-    // Commands run with --allow-commands, or the consent this user gave on this machine.
-    let commands = if args.allow_commands {
-        Consent::All
-    } else {
-        Consent::Approved(consent::allowed(&trust.grants, session.target.repo.as_deref()))
+    let (jobs, skipped) = sweep::run::select(&checklist, &session, &selection, args.strict)?;
+    let chosen = selection.items(&checklist);
+    let mut run = sweep::run::Run {
+        generated: Utc::now().trunc_subsecs(0),
+        identity: None,
+        results: Vec::new(),
+        skipped,
+        selection: chosen.clone(),
     };
-    let repo = trust.repo(&session);
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    let (identity, results) =
-        rt.block_on(sweep::run::probe(&checklist, &mut session, jobs, opts, commands, repo));
-    // A check stuck in a read it cannot leave must not hold the pipeline: it is dropped.
-    rt.shutdown_timeout(Duration::from_secs(1));
-    sweep::run::record(&checklist, &mut session, &results, who);
-    let saved = session::save_over(path, &session, disk);
-    let run = sweep::run::Run { generated: Utc::now().trunc_subsecs(0), identity, results, skipped };
-    let text = match args.format {
-        Format::Text => export::run_report::text(&checklist, &run, args.full_evidence),
-        Format::Json => export::run_report::json(&checklist, &run),
-        Format::Junit => export::run_report::junit(&checklist, &run, args.full_evidence),
-        Format::Markdown => {
-            let meta = markdown::Meta {
-                session_path: &path.display().to_string(),
-                generated: run.generated,
-                full_evidence: args.full_evidence,
-            };
-            markdown::render(&checklist, &session, &meta)
+    let mut saved = Ok(());
+    if !args.gate {
+        // Under --strict the target is the project file's (and the flags'), never the session's:
+        // the session's own is put back before saving.
+        let own_target = if args.strict {
+            let mut strict = session.clone();
+            strict.target = project.as_ref().and_then(|(_, p)| p.target.clone()).unwrap_or_default();
+            super::trust::apply_target(args.target, &mut strict, &mut trust)?;
+            Some(std::mem::replace(&mut session.target, strict.target))
+        } else {
+            None
+        };
+        // Commands run with --allow-commands, or the consent this user gave on this machine.
+        let commands = if args.allow_commands {
+            Consent::All
+        } else {
+            Consent::Approved(consent::allowed(&trust.grants, session.target.repo.as_deref()))
+        };
+        let repo = trust.repo(&session);
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+        let (identity, results) =
+            rt.block_on(sweep::run::probe(&checklist, &mut session, jobs, opts, commands, repo));
+        // A check stuck in a read it cannot leave must not hold the pipeline: it is dropped.
+        rt.shutdown_timeout(Duration::from_secs(1));
+        if let Some(own) = own_target {
+            session.target = own;
         }
+        sweep::run::record(&checklist, &mut session, &results, who);
+        saved = session::save_over(path, &session, disk).map(|_| ());
+        (run.identity, run.results) = (identity, results);
+        run.generated = Utc::now().trunc_subsecs(0);
+    }
+    let decision = gate::decide(&gate::Input {
+        checklist: &checklist,
+        session: &session,
+        policy: &checklist.gate,
+        now: run.generated,
+        selection: chosen.as_deref(),
+        strict: args.strict,
+        ran: (!args.gate).then_some(run.results.len()),
+    });
+    let session_path = path.display().to_string();
+    let report = Report {
+        checklist: &checklist,
+        session: &session,
+        run: &run,
+        decision: &decision,
+        full_evidence: args.full_evidence,
+        session_path: &session_path,
+        strict: args.strict,
     };
+    for (format, out) in &args.reports {
+        let (text, annotations) = report.render(*format);
+        write_report(out, &text)?;
+        if let Some(a) = annotations {
+            emit(&a)?;
+        }
+    }
+    let (text, annotations) = report.render(args.format);
+    let text = annotations.map_or(text.clone(), |a| a + &text);
     match args.output {
         Some(out) => {
             write_report(&out, &text)?;
-            crate::text::tell(&export::run_report::verdict_line(&run));
+            crate::text::tell(&decision.headline());
         }
-        None => emit(&text)?,
+        None => {
+            emit(&text)?;
+            if !args.reports.is_empty() && args.format != Format::Text {
+                crate::text::tell(&decision.headline());
+            }
+        }
     }
     match saved {
-        Ok(_) => Ok(run.exit_code()),
+        Ok(()) => Ok(decision.exit_code()),
         // The report stands; the results are not worth someone else's edit.
         Err(session::SaveError::Changed) => anyhow::bail!(
             "{} changed on disk while the checks ran: their change is kept and these results \
@@ -75,5 +126,18 @@ pub fn run(on: super::open::OnSession, args: Args) -> anyhow::Result<u8> {
             path.display()
         ),
         Err(session::SaveError::Failed(e)) => Err(e),
+    }
+}
+
+impl Report<'_> {
+    /// The report in `format`, and for `github` the workflow annotations (stdout's to print).
+    fn render(&self, format: Format) -> (String, Option<String>) {
+        match format {
+            Format::Text => (run_report::text(self), None),
+            Format::Json => (run_report::json(self), None),
+            Format::Junit => (run_report::junit(self), None),
+            Format::Markdown => (run_report::markdown(self), None),
+            Format::Github => (run_report::markdown(self), Some(run_report::annotations(self))),
+        }
     }
 }

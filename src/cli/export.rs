@@ -15,15 +15,21 @@ pub fn run(
     output: Option<&Path>,
     full_evidence: bool,
 ) -> anyhow::Result<u8> {
-    let checklist = checklist.into_inner()?;
+    let mut checklist = checklist.into_inner()?;
+    if let Some(gate) = crate::project::current()?.and_then(|(_, p)| p.gate) {
+        checklist.gate = gate;
+    }
     let mut session =
         session::load(path, &checklist)?.with_context(|| format!("no session at {}", path.display()))?;
     // Read-only: the report shows the upgraded answers; the file is upgraded when opened.
     session::upgrade::upgrade(&mut session, &checklist, Utc::now().trunc_subsecs(0), who);
+    let generated = Utc::now().trunc_subsecs(0);
+    let decision = crate::gate::of_session(&checklist, &session, generated);
     let meta = markdown::Meta {
         session_path: &path.display().to_string(),
-        generated: Utc::now().trunc_subsecs(0),
+        generated,
         full_evidence,
+        decision: &decision,
     };
     // The report goes where notes were never meant to: say so before writing it.
     for leak in session.leaks() {

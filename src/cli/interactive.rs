@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 
 pub fn run(on: super::open::OnSession, mouse: bool) -> anyhow::Result<u8> {
     let super::open::OnSession { path, open, who, opts } = on;
-    let super::open::Open { _lock, checklist, opened, trust, target_changed } = open;
+    let super::open::Open { _lock, checklist, opened, trust, target_changed, .. } = open;
     let session::open::Opened { session, mut disk, notes } = opened;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!("the checklist needs a terminal; in scripts use `golive check` or `golive export`");

@@ -20,6 +20,10 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// The exit status when golive could not run (bad usage, an unreadable or invalid file): apart
+/// from the gate's 0 GO, 1 NO-GO and 2 UNDECIDED.
+pub const FAILED: u8 = 3;
+
 /// Runs what the command line asks; the exit status on success.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     // A log that cannot be opened is not a reason to stop a launch: say so and go on.
@@ -67,9 +71,30 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     };
     match cli.command {
         None | Some(Command::Tui) => interactive::run(on(checklist)?, mouse),
-        Some(Command::Check { only, section, format, output, allow_commands, full_evidence }) => check::run(
+        Some(Command::Check {
+            only,
+            section,
+            format,
+            output,
+            allow_commands,
+            full_evidence,
+            report,
+            gate,
+            strict,
+        }) => check::run(
             on(checklist)?,
-            check::Args { only, section, format, output, allow_commands, full_evidence },
+            check::Args {
+                only,
+                section,
+                format,
+                output,
+                allow_commands,
+                full_evidence,
+                reports: report,
+                gate,
+                strict,
+                target: &cli.target,
+            },
         ),
         Some(Command::Export { output, full_evidence }) => {
             export::run(&session_path, checklist, &who, output.as_deref(), full_evidence)

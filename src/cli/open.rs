@@ -25,6 +25,8 @@ pub struct Open {
     pub trust: trust::Trust,
     /// The flags changed the target: the session is worth saving now.
     pub target_changed: bool,
+    /// The project file of the working directory (its gate rule is already the checklist's).
+    pub project: Option<(PathBuf, crate::project::Project)>,
 }
 
 /// Locks and opens the session at `path` for `who`, upgrading it to the checklist (which finishes
@@ -34,12 +36,16 @@ pub fn open(path: &Path, checklist: Loading, flags: &args::TargetFlags, who: &st
     // Read first: a bad session file is the more useful error, wherever golive runs.
     let unchecked = session::read(path);
     tracing::debug!(target: "golive", "session parsed at {:.1} ms", crate::log::uptime_ms());
-    let checklist = checklist.into_inner()?;
+    let mut checklist = checklist.into_inner()?;
+    let project = crate::project::current()?;
+    if let Some(gate) = project.as_ref().and_then(|(_, p)| p.gate.clone()) {
+        checklist.gate = gate;
+    }
     let mut opened = session::open::open(path, &checklist, unchecked?, who)?;
     tracing::debug!(target: "golive", "checklist and session loaded at {:.1} ms", crate::log::uptime_ms());
     let mut trust = trust::Trust::load(path, who)?;
     let target_changed = trust::apply_target(flags, &mut opened.session, &mut trust)?;
-    Ok(Open { _lock: lock, checklist, opened, trust, target_changed })
+    Ok(Open { _lock: lock, checklist, opened, trust, target_changed, project })
 }
 
 /// The checklist, loading on its own thread until it is needed.

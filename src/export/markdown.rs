@@ -13,11 +13,15 @@ pub struct Meta<'a> {
     pub generated: DateTime<Utc>,
     /// Every evidence line, instead of long listings summarised.
     pub full_evidence: bool,
+    /// The gate's decision, which the report opens with.
+    pub decision: &'a crate::gate::Decision,
 }
 
 pub fn render(checklist: &Checklist, session: &Session, meta: &Meta) -> String {
     let mut out = String::new();
     header(&mut out, checklist, session, meta);
+    decision(&mut out, checklist, meta.decision);
+    waivers(&mut out, checklist, session, meta.generated.date_naive());
     summary(&mut out, checklist, session);
     for (n, section) in checklist.sections.iter().enumerate() {
         let _ = writeln!(out, "## {}. {}\n", n + 1, checklist_inline(&section.title));
@@ -32,6 +36,63 @@ pub fn render(checklist: &Checklist, session: &Session, meta: &Meta) -> String {
     quick_reference(&mut out, checklist, session);
     signoff(&mut out, checklist, session);
     out
+}
+
+/// The decision first, and every reason it is not GO: what a launch lead reads before anything.
+fn decision(out: &mut String, checklist: &Checklist, d: &crate::gate::Decision) {
+    let _ = writeln!(out, "## Decision: {}
+", d.verdict.word());
+    if let Some(e) = &d.exceptions {
+        let _ = writeln!(out, "**The final approval was given with exceptions:** {}
+", escape_inline(e));
+    }
+    let _ = writeln!(out, "{}
+", escape_inline(&d.headline()));
+    let _ = writeln!(out, "The gate's rule: {}.
+", escape_inline(&d.rule));
+    let (blocking, undecided): (Vec<_>, Vec<_>) = d.blockers.iter().partition(|b| b.why.blocks());
+    for (title, list) in [("Blocking", blocking), ("Could not be decided", undecided)] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{title}:\n");
+        for b in list {
+            let _ = writeln!(out, "- {}", escape_inline(&b.text));
+        }
+        out.push('\n');
+    }
+    let _ = checklist;
+}
+
+/// Every waiver in the session: what the gate let through, until when, on whose word.
+fn waivers(out: &mut String, checklist: &Checklist, session: &Session, today: chrono::NaiveDate) {
+    let waived: Vec<_> = checklist
+        .items
+        .iter()
+        .filter_map(|i| Some((i, session.record(&i.id)?.waiver.as_ref()?)))
+        .collect();
+    if waived.is_empty() {
+        return;
+    }
+    out.push_str("## Waivers\n\n| Item | Reason | Asked by | Approved by | Expires | Ticket |\n|---|---|---|---|---|---|\n");
+    for (item, w) in waived {
+        let expires = if w.expired(today) {
+            format!("**expired** {}", w.expires)
+        } else {
+            format!("{} ({} days left)", w.expires, w.days_left(today))
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` {} | {} | {} | {} | {expires} | {} |",
+            item.id,
+            checklist_inline(&item.title),
+            escape_inline(&w.reason),
+            escape_inline(&w.asked_by),
+            escape_inline(&w.approved_by),
+            w.ticket.as_deref().map(escape_inline).unwrap_or_default()
+        );
+    }
+    out.push('\n');
 }
 
 /// Answers to items the checklist no longer has (removed, or renamed without `replaces`): kept
@@ -159,6 +220,15 @@ fn status_line(out: &mut String, status: Status, rec: Option<&ItemRecord>) {
     if status == Status::Todo && r.probe.as_ref().is_some_and(|p| p.outcome == crate::probe::Outcome::Pass) {
         out.push_str(" (probe: pass, awaiting a person's confirmation: it checks a part of the item)");
     }
+    if let Some(w) = &r.waiver {
+        let _ = write!(
+            out,
+            "; waived until {} by {} (approved by {})",
+            w.expires,
+            escape_inline(&w.asked_by),
+            escape_inline(&w.approved_by)
+        );
+    }
     if let Some(o) = r.overridden_probe() {
         let _ = write!(
             out,
@@ -269,8 +339,28 @@ fn quick_reference(out: &mut String, checklist: &Checklist, session: &Session) {
 }
 
 fn signoff(out: &mut String, checklist: &Checklist, session: &Session) {
+    use crate::session::edit::SignSlot;
+    use crate::session::signoff::{SignState, state};
     out.push_str("## Sign-Off\n\n| Area | Reviewer | Date | Status |\n|------|----------|------|--------|\n");
     let extra = session.signoff.keys().filter(|a| !checklist.signoff_areas.contains(a));
+    let cell = |slot: SignSlot| -> String {
+        let s: SignOff = session.sign_off(slot);
+        let st = state(checklist, session, slot);
+        let mut word = st.word().to_string();
+        if let Some(by) = s.by.as_deref().filter(|by| *by != s.reviewer) {
+            let _ = write!(word, " by {}", escape_inline(by));
+        }
+        if let Some(arn) = &s.arn {
+            let _ = write!(word, " (AWS {})", escape_inline(arn));
+        }
+        if let Some(r) = &s.reason {
+            let _ = write!(word, ": {}", escape_inline(r));
+        }
+        if let SignState::Stale(changes) = st {
+            let _ = write!(word, "; changed since: {}", escape_inline(&changes.join("; ")));
+        }
+        word
+    };
     for area in checklist.signoff_areas.iter().chain(extra) {
         let s = session.signoff.get(area).cloned().unwrap_or_default();
         let _ = writeln!(
@@ -279,14 +369,14 @@ fn signoff(out: &mut String, checklist: &Checklist, session: &Session) {
             checklist_inline(area),
             escape_inline(&s.reviewer),
             s.date.map(|d| d.to_string()).unwrap_or_default(),
-            s.status.word()
+            cell(SignSlot::Area(area))
         );
     }
     let fa: SignOff = session.final_approval.clone().unwrap_or_default();
     let name =
         if fa.reviewer.is_empty() { "_________________".to_string() } else { escape_inline(&fa.reviewer) };
     let date = fa.date.map_or_else(|| "_____________".to_string(), |d| d.to_string());
-    let _ = writeln!(out, "\n**Final Approval**: {name} Date: {date} ({})", fa.status.word());
+    let _ = writeln!(out, "\n**Final Approval**: {name} Date: {date} ({})", cell(SignSlot::Final));
 }
 
 /// Writes `text` as a fenced block whose fence is longer than any backtick run inside it.

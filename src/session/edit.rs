@@ -2,7 +2,8 @@
 //! records the same words, and says whether (or what) it changed, so the caller knows whether
 //! there is anything to save.
 
-use super::model::{Evidence, EvidenceKind, Session, SignOff, SignStatus, Status};
+use super::model::{Evidence, EvidenceKind, Session, SignOff, SignStatus, Status, Waiver};
+use crate::checklist::Checklist;
 use crate::probe::target::Target;
 use chrono::{DateTime, Utc};
 
@@ -13,6 +14,15 @@ pub struct By<'a> {
     pub at: DateTime<Utc>,
 }
 
+/// What goes with an approval beyond who and when.
+#[derive(Debug, Clone, Default)]
+pub struct Signing {
+    /// The signer's AWS identity (STS caller ARN), where golive knows it.
+    pub arn: Option<String>,
+    /// The exceptions a final approval is given with while the gate says NO-GO.
+    pub reason: Option<String>,
+}
+
 /// Which sign-off: an area the checklist names, or the final approval after them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignSlot<'a> {
@@ -21,7 +31,7 @@ pub enum SignSlot<'a> {
 }
 
 impl<'a> SignSlot<'a> {
-    fn label(self) -> &'a str {
+    pub fn label(self) -> &'a str {
         match self {
             SignSlot::Area(a) => a,
             SignSlot::Final => "Final Approval",
@@ -140,14 +150,95 @@ impl Session {
         true
     }
 
-    /// Moves a sign-off to its next status, dated today; returns the new status.
-    pub fn cycle_signoff(&mut self, slot: SignSlot, by: By) -> SignStatus {
+    /// Approves a sign-off for its reviewer (the person at the keyboard when none is named),
+    /// recording who pressed it, their AWS identity when known, the exceptions it was given with,
+    /// and a fingerprint of what it signs for.
+    pub fn approve(&mut self, checklist: &Checklist, slot: SignSlot, sign: Signing, by: By) {
+        let items = super::signoff::items_of(checklist, slot);
+        let fingerprint = super::signoff::fingerprint(checklist, self, &items);
         let s = self.signoff_mut(slot);
-        s.status = s.status.cycled();
+        if s.reviewer.trim().is_empty() {
+            s.reviewer = by.who.to_string();
+        }
+        s.status = SignStatus::Approved;
         s.date = Some(by.at.date_naive());
-        let status = s.status;
-        self.log(by.at, by.who, None, format!("sign-off {}: {}", slot.label(), status.word()));
-        status
+        (s.by, s.at, s.arn) = (Some(by.who.to_string()), Some(by.at), sign.arn);
+        s.reason = sign.reason.clone();
+        s.fingerprint = Some(fingerprint);
+        let mut line = format!("sign-off {}: approved by {} for {}", slot.label(), by.who, s.reviewer);
+        if let Some(r) = sign.reason {
+            line.push_str(&format!(" with exceptions ({r})"));
+        }
+        self.log(by.at, by.who, None, line);
+    }
+
+    /// Rejects a sign-off, with the reason.
+    pub fn reject(&mut self, slot: SignSlot, reason: String, arn: Option<String>, by: By) {
+        let s = self.signoff_mut(slot);
+        if s.reviewer.trim().is_empty() {
+            s.reviewer = by.who.to_string();
+        }
+        s.status = SignStatus::Rejected;
+        s.date = Some(by.at.date_naive());
+        (s.by, s.at, s.arn) = (Some(by.who.to_string()), Some(by.at), arn);
+        s.reason = Some(reason.clone());
+        s.fingerprint = None;
+        let line = format!("sign-off {}: rejected by {} for {} ({reason})", slot.label(), by.who, s.reviewer);
+        self.log(by.at, by.who, None, line);
+    }
+
+    /// Takes a sign-off back to pending; returns whether it was anything else.
+    pub fn reopen(&mut self, slot: SignSlot, by: By) -> bool {
+        let s = self.signoff_mut(slot);
+        if s.status == SignStatus::Pending {
+            return false;
+        }
+        let reviewer = std::mem::take(&mut s.reviewer);
+        *s = SignOff { reviewer, date: Some(by.at.date_naive()), ..SignOff::default() };
+        self.log(by.at, by.who, None, format!("sign-off {}: pending", slot.label()));
+        true
+    }
+
+    /// Waives an item: the gate accepts it as it is until the waiver expires. Refused (with why)
+    /// without a reason or an approver, with an expiry already past, or on a critical item whose
+    /// approver is the person asking.
+    pub fn waive(&mut self, id: &str, critical: bool, waiver: Waiver, by: By) -> Result<String, String> {
+        if waiver.reason.trim().is_empty() {
+            return Err("A waiver needs a reason.".into());
+        }
+        if waiver.approved_by.trim().is_empty() {
+            return Err("A waiver needs the name of who approved it.".into());
+        }
+        if waiver.expired(by.at.date_naive()) {
+            return Err(format!("The expiry {} has passed: a waiver ends on a later day.", waiver.expires));
+        }
+        if critical && waiver.one_name() {
+            return Err(format!(
+                "A critical item's waiver needs a second name: {} cannot approve their own.",
+                waiver.asked_by
+            ));
+        }
+        let mut line = format!(
+            "waived until {} (approved by {}): {}",
+            waiver.expires, waiver.approved_by, waiver.reason
+        );
+        if let Some(t) = &waiver.ticket {
+            line.push_str(&format!(" [{t}]"));
+        }
+        self.record_mut(id).waiver = Some(waiver);
+        self.log(by.at, by.who, Some(id), line.clone());
+        Ok(line)
+    }
+
+    /// Withdraws an item's waiver; returns whether it had one.
+    pub fn unwaive(&mut self, id: &str, by: By) -> bool {
+        let Some(rec) = self.items.get_mut(id) else { return false };
+        if rec.waiver.take().is_none() {
+            return false;
+        }
+        self.tidy(id);
+        self.log(by.at, by.who, Some(id), "waiver withdrawn".into());
+        true
     }
 
     /// Replaces the target; returns whether it changed.
@@ -177,7 +268,7 @@ impl Session {
 mod tests {
     use super::*;
     use crate::checklist::Checklist;
-    use chrono::TimeZone;
+    use chrono::{NaiveDate, TimeZone};
 
     fn session() -> Session {
         let cl = Checklist::embedded();
@@ -256,23 +347,102 @@ mod tests {
     }
 
     #[test]
-    fn sign_offs_cycle_and_name_their_reviewer() {
+    fn a_sign_off_names_who_pressed_it_and_for_whom() {
+        let cl = Checklist::embedded();
         let mut s = session();
-        assert!(s.set_reviewer(SignSlot::Area("Security"), "carol", by("a")));
-        assert!(!s.set_reviewer(SignSlot::Area("Security"), "carol", by("a")));
-        assert_eq!(s.cycle_signoff(SignSlot::Final, by("a")), SignStatus::Approved);
-        assert_eq!(s.cycle_signoff(SignSlot::Final, by("a")), SignStatus::Rejected);
-        assert_eq!(s.sign_off(SignSlot::Area("Security")).reviewer, "carol");
-        assert_eq!(s.sign_off(SignSlot::Final).date, Some(by("a").at.date_naive()));
+        assert!(s.set_reviewer(SignSlot::Area("Security"), "Priya Natarajan", by("a")));
+        assert!(!s.set_reviewer(SignSlot::Area("Security"), "Priya Natarajan", by("a")));
+        s.approve(&cl, SignSlot::Area("Security"), Signing::default(), by("alice"));
+        let sec = s.sign_off(SignSlot::Area("Security"));
+        assert_eq!(
+            (sec.status, sec.reviewer.as_str(), sec.by.as_deref()),
+            (SignStatus::Approved, "Priya Natarajan", Some("alice"))
+        );
+        assert!(sec.fingerprint.is_some());
+        let exceptions = Signing { arn: Some("arn:aws:iam::1:user/bob".into()), reason: Some("two waived".into()) };
+        s.approve(&cl, SignSlot::Final, exceptions, by("bob"));
+        assert_eq!(s.sign_off(SignSlot::Final).reviewer, "bob", "no name given: the signer's own");
+        assert_eq!(s.sign_off(SignSlot::Final).arn.as_deref(), Some("arn:aws:iam::1:user/bob"));
+        s.reject(SignSlot::Area("Cost"), "no budget alarm".into(), None, by("carol"));
+        assert!(s.reopen(SignSlot::Area("Cost"), by("carol")));
+        assert!(!s.reopen(SignSlot::Area("Cost"), by("carol")));
         let lines: Vec<_> = s.history.iter().map(|c| c.change.as_str()).collect();
         assert_eq!(
             lines,
             [
-                "sign-off Security: reviewer \"carol\"",
-                "sign-off Final Approval: approved",
-                "sign-off Final Approval: rejected"
+                "sign-off Security: reviewer \"Priya Natarajan\"",
+                "sign-off Security: approved by alice for Priya Natarajan",
+                "sign-off Final Approval: approved by bob for bob with exceptions (two waived)",
+                "sign-off Cost: rejected by carol for carol (no budget alarm)",
+                "sign-off Cost: pending",
             ]
         );
+    }
+
+    #[test]
+    fn a_sign_off_goes_stale_when_an_item_in_its_area_changes_and_only_then() {
+        use crate::session::signoff::{SignState, state};
+        let cl = Checklist::embedded();
+        let mut s = session();
+        s.set_status("security.least-privilege", Status::Pass, None, by("a"));
+        s.approve(&cl, SignSlot::Area("Security"), Signing::default(), by("alice"));
+        s.approve(&cl, SignSlot::Area("Cost"), Signing::default(), by("alice"));
+        assert_eq!(state(&cl, &s, SignSlot::Area("Security")), SignState::Approved);
+        // Another area's item, and an edit that changes nothing, leave it signed.
+        s.set_status("cost.budget-alerts", Status::Pass, None, by("bob"));
+        s.set_status("security.least-privilege", Status::Pass, None, by("bob"));
+        assert_eq!(state(&cl, &s, SignSlot::Area("Security")), SignState::Approved);
+        assert!(matches!(state(&cl, &s, SignSlot::Area("Cost")), SignState::Stale(_)));
+        s.draft_notes("security.least-privilege", "role split pending".into());
+        s.notes_edited("security.least-privilege", "", by("bob"));
+        let SignState::Stale(changes) = state(&cl, &s, SignSlot::Area("Security")) else {
+            panic!("a note in the area makes it stale")
+        };
+        assert_eq!(changes, ["bob security.least-privilege: notes edited (2026-01-02 03:04)"]);
+        // Putting it back as it was is what was signed.
+        s.draft_notes("security.least-privilege", String::new());
+        assert_eq!(state(&cl, &s, SignSlot::Area("Security")), SignState::Approved);
+        // A probe's verdict is part of what was signed; its timing is not.
+        let probe = |outcome, at| crate::probe::ProbeResult {
+            outcome, summary: "x".into(), evidence: vec![], at, duration_ms: 1,
+        };
+        s.record_mut("security.secrets-management").probe = Some(probe(crate::probe::Outcome::Pass, by("a").at));
+        s.approve(&cl, SignSlot::Area("Security"), Signing::default(), by("alice"));
+        s.record_mut("security.secrets-management").probe = Some(probe(crate::probe::Outcome::Pass, Utc::now()));
+        assert_eq!(state(&cl, &s, SignSlot::Area("Security")), SignState::Approved);
+        s.record_mut("security.secrets-management").probe = Some(probe(crate::probe::Outcome::Fail, Utc::now()));
+        assert_eq!(
+            state(&cl, &s, SignSlot::Area("Security")),
+            SignState::Stale(vec!["probe results changed since it was signed".into()])
+        );
+    }
+
+    #[test]
+    fn a_waiver_needs_a_reason_an_approver_a_later_day_and_for_a_critical_item_a_second_name() {
+        let mut s = session();
+        let w = |asked: &str, approved: &str, expires: (i32, u32, u32)| Waiver {
+            reason: "vendor fix due".into(),
+            asked_by: asked.into(),
+            approved_by: approved.into(),
+            expires: NaiveDate::from_ymd_opt(expires.0, expires.1, expires.2).unwrap(),
+            ticket: Some("OPS-12".into()),
+            at: by("a").at,
+        };
+        let refused = s.waive("x", true, w("alice", "Alice ", (2026, 2, 1)), by("alice")).unwrap_err();
+        assert!(refused.contains("second name"), "{refused}");
+        let past = s.waive("x", false, w("alice", "bob", (2026, 1, 1)), by("alice")).unwrap_err();
+        assert!(past.contains("has passed"), "{past}");
+        assert!(s.waive("x", false, Waiver { reason: " ".into(), ..w("a", "b", (2026, 2, 1)) }, by("a")).is_err());
+        assert!(s.record("x").is_none(), "nothing recorded by a refused waiver");
+        assert_eq!(
+            s.waive("x", false, w("alice", "alice", (2026, 2, 1)), by("alice")).unwrap(),
+            "waived until 2026-02-01 (approved by alice): vendor fix due [OPS-12]"
+        );
+        let ok = s.waive("y", true, w("alice", "bob", (2026, 1, 2)), by("alice"));
+        assert!(ok.is_ok(), "expiring today is still valid: {ok:?}");
+        assert!(s.unwaive("x", by("alice")));
+        assert!(s.record("x").is_none());
+        assert!(!s.unwaive("x", by("alice")));
     }
 
     #[test]

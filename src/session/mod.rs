@@ -8,13 +8,14 @@ mod lock;
 mod model;
 pub mod open;
 pub mod progress;
+pub mod signoff;
 mod store;
 pub mod upgrade;
 
 pub use lock::{SessionLock, key, lock};
 pub use model::{
     Change, Evidence, EvidenceKind, ItemRecord, Leak, PROBE_HISTORY, ProbeRun, SCHEMA_VERSION, Session,
-    SignOff, SignStatus, Status, UiState,
+    SignOff, SignStatus, Status, UiState, Waiver,
 };
 pub use store::{
     BACKUPS, Fingerprint, SaveError, Unchecked, fingerprint, keep, load, parse, read, save, save_over,

@@ -85,6 +85,42 @@ pub struct ItemRecord {
     /// Earlier probe results, newest last, without their evidence.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub probe_history: Vec<ProbeRun>,
+    /// The gate accepts the item as it is until the waiver expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<Waiver>,
+}
+
+/// A launch with a known gap, accepted by name until a date: the gate lets the item through
+/// until `expires` (inclusive) and blocks it again after.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    pub reason: String,
+    /// Who asked for it (the person at the keyboard).
+    pub asked_by: String,
+    /// Who accepted the risk; for a critical item, someone else than `asked_by`.
+    pub approved_by: String,
+    /// The last day the waiver holds.
+    pub expires: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+impl Waiver {
+    pub fn expired(&self, today: NaiveDate) -> bool {
+        today > self.expires
+    }
+
+    /// Days left, counting today (0 once expired).
+    pub fn days_left(&self, today: NaiveDate) -> i64 {
+        ((self.expires - today).num_days() + 1).max(0)
+    }
+
+    /// Asker and approver are one person (names compared as people type them).
+    pub fn one_name(&self) -> bool {
+        self.asked_by.trim().eq_ignore_ascii_case(self.approved_by.trim())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -205,12 +241,28 @@ pub enum EvidenceKind {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignOff {
+    /// Whose sign-off this is (the name typed).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reviewer: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<NaiveDate>,
     #[serde(default)]
     pub status: SignStatus,
+    /// Who pressed approve or reject, and when: not always the reviewer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<DateTime<Utc>>,
+    /// The signer's AWS identity (STS caller ARN) where golive knew it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// Why: a rejection's reason, or the exceptions a final approval was given with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// What was signed: a digest of the area's items (statuses, notes, evidence, probe verdicts,
+    /// waivers). Anything changed since makes the sign-off stale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -17,23 +17,14 @@ use std::sync::Arc;
 pub struct Run {
     pub generated: DateTime<Utc>,
     pub identity: Option<Identity>,
-    /// Probed items, in checklist order.
+    /// Probed items, in checklist order (none when deciding from the session alone).
     pub results: Vec<(usize, ProbeResult)>,
     pub skipped: Skipped,
+    /// The items the run was about: the selection, or every item.
+    pub selection: Option<Vec<usize>>,
 }
 
 impl Run {
-    /// 1 when any probe failed, else 2 when any could not decide, else 0.
-    pub fn exit_code(&self) -> u8 {
-        if self.results.iter().any(|(_, r)| r.outcome == Outcome::Fail) {
-            1
-        } else if self.results.iter().any(|(_, r)| r.outcome.is_undecided()) {
-            2
-        } else {
-            0
-        }
-    }
-
     pub fn count(&self, o: Outcome) -> usize {
         self.results.iter().filter(|(_, r)| r.outcome == o).count()
     }
@@ -48,9 +39,14 @@ pub struct Selection {
     pub section: Option<usize>,
 }
 
-/// The items to probe: those with a probe, narrowed by the selection; items a person marked n/a
-/// are skipped and said so.
-pub fn select(c: &Checklist, session: &Session, sel: &Selection) -> anyhow::Result<(Vec<Job>, Skipped)> {
+/// The items to probe: those with a probe, narrowed by the selection. Items a person marked n/a
+/// are skipped and said so, where the checklist lets n/a exempt them and not under `strict`.
+pub fn select(
+    c: &Checklist,
+    session: &Session,
+    sel: &Selection,
+    strict: bool,
+) -> anyhow::Result<(Vec<Job>, Skipped)> {
     for id in &sel.only {
         let i = c.index_of(id).ok_or_else(|| anyhow::anyhow!("--only {id}: no such item in {}", c.source))?;
         anyhow::ensure!(c.items[i].is_automated(), "--only {id}: this item has no automated check");
@@ -75,7 +71,7 @@ pub fn select(c: &Checklist, session: &Session, sel: &Selection) -> anyhow::Resu
             continue;
         }
         match session.record(&item.id) {
-            Some(r) if r.status == Status::NotApplicable && !r.status_by_probe => {
+            Some(r) if r.status == Status::NotApplicable && !r.status_by_probe && item.allow_na && !strict => {
                 let who = r.by.as_deref().unwrap_or("someone");
                 skipped.push((i, format!("n/a by {who}: {}", r.reason.as_deref().unwrap_or(""))));
             }
@@ -83,6 +79,25 @@ pub fn select(c: &Checklist, session: &Session, sel: &Selection) -> anyhow::Resu
         }
     }
     Ok((sweep::plan(c, chosen).0, skipped))
+}
+
+impl Selection {
+    /// The items a selection names, in checklist order; `None` when it names none (the launch).
+    pub fn items(&self, c: &Checklist) -> Option<Vec<usize>> {
+        if self.only.is_empty() && self.section.is_none() {
+            return None;
+        }
+        Some(
+            (0..c.items.len())
+                .filter(|&i| {
+                    let item = &c.items[i];
+                    item.is_automated()
+                        && (self.only.is_empty() || self.only.contains(&item.id))
+                        && self.section.is_none_or(|n| item.section + 1 == n)
+                })
+                .collect(),
+        )
+    }
 }
 
 /// Runs the jobs. AWS probes run only in the expected account; when the session has none yet, the

@@ -37,7 +37,14 @@ pub enum Action {
     NextField,
     PrevField,
     EditReviewer,
-    CycleSignOff,
+    Approve,
+    Reject,
+    Reopen,
+    /// "Why not GO": the gate's reasons.
+    WhyNotGo,
+    Waive,
+    /// Go to what the selected reason names.
+    Jump,
     Close,
     FinishEdit,
     Submit,
@@ -51,6 +58,7 @@ pub enum KeyScope {
     Global,
     Main,
     SignOff,
+    Gate,
     Help,
     Notes,
     Prompt,
@@ -61,9 +69,10 @@ pub enum KeyScope {
 }
 
 impl KeyScope {
-    pub const ALL: [KeyScope; 9] = [
+    pub const ALL: [KeyScope; 10] = [
         KeyScope::Main,
         KeyScope::SignOff,
+        KeyScope::Gate,
         KeyScope::Notes,
         KeyScope::Prompt,
         KeyScope::Form,
@@ -78,6 +87,7 @@ impl KeyScope {
             KeyScope::Global => "Everywhere",
             KeyScope::Main => "Checklist",
             KeyScope::SignOff => "Sign-off view",
+            KeyScope::Gate => "Why not GO",
             KeyScope::Help => "Help",
             KeyScope::Notes => "Notes editor (all other keys type)",
             KeyScope::Prompt => "Input line (all other keys type)",
@@ -214,6 +224,8 @@ pub const BINDINGS: &[Binding] = &[
         "critical items only (Quick Reference)",
         Some("critical"),
     ),
+    b(KeyScope::Main, &[C('w')], A::Waive, "waive the item until a date (reason, approver, ticket)", None),
+    b(KeyScope::Main, &[C('v')], A::WhyNotGo, "why not GO: what keeps the gate from GO", Some("why")),
     b(KeyScope::Main, &[C('s')], A::SignOff, "sign-off view", Some("sign-off")),
     b(KeyScope::Main, &[C('x')], A::Export, "export the markdown report", Some("export")),
     b(KeyScope::Main, &[C('?')], A::Help, "show all keys", Some("help")),
@@ -229,11 +241,13 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(
         KeyScope::SignOff,
-        &[C(' ')],
-        A::CycleSignOff,
-        "cycle pending, approved, rejected (dated today)",
-        Some("status"),
+        &[C('a')],
+        A::Approve,
+        "approve (asks for whom; lists what is open first)",
+        Some("approve"),
     ),
+    b(KeyScope::SignOff, &[C('x')], A::Reject, "reject (asks why)", Some("reject")),
+    b(KeyScope::SignOff, &[C('u')], A::Reopen, "back to pending", None),
     b(
         KeyScope::SignOff,
         &[Code(KeyCode::Esc), C('s'), C('q')],
@@ -241,6 +255,10 @@ pub const BINDINGS: &[Binding] = &[
         "back to the checklist",
         Some("back"),
     ),
+    b(KeyScope::Gate, &[C('j'), Code(KeyCode::Down)], A::Down, "next reason", Some("move")),
+    b(KeyScope::Gate, &[C('k'), Code(KeyCode::Up)], A::Up, "previous reason", None),
+    b(KeyScope::Gate, &[Code(KeyCode::Enter)], A::Jump, "go to the item or sign-off it names", Some("go to")),
+    b(KeyScope::Gate, &[Code(KeyCode::Esc), C('v'), C('q')], A::Close, "back to the checklist", Some("back")),
     b(KeyScope::Help, &[C('j'), Code(KeyCode::Down)], A::Down, "scroll down", Some("scroll")),
     b(KeyScope::Help, &[C('k'), Code(KeyCode::Up)], A::Up, "scroll up", None),
     b(KeyScope::Help, &[Code(KeyCode::Esc), C('?'), C('q')], A::Close, "close help", Some("close")),

@@ -278,6 +278,7 @@ pub fn process(app: &mut App, runner: &mut Runner, saver: &Saver, msg: Msg) -> b
                         session_path: &app.session_path().display().to_string(),
                         generated: app.now(),
                         full_evidence: false,
+                        decision: app.decision(),
                     };
                     let text = export::markdown::render(app.checklist(), app.session(), &meta);
                     // The report goes beside the session, in someone's checkout: a link or a device

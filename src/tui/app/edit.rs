@@ -25,7 +25,7 @@ impl App {
                 }
                 joined
             }
-            Some(Input::Form { fields, focus }) => one_line(&mut fields[*focus]),
+            Some(Input::Form { fields, focus, .. }) => one_line(&mut fields[*focus]),
             Some(Input::Confirm(_)) | None => {
                 self.info("Paste ignored: nothing here takes text (e edits notes, a adds evidence).".into());
                 return vec![];
@@ -153,6 +153,34 @@ impl App {
                 }
                 vec![]
             }
+            PromptKind::SignAs { row } => {
+                let text = if text.is_empty() { self.who.clone() } else { text };
+                let checklist = self.checklist.clone();
+                let by = By { who: &self.who, at: self.now() };
+                self.session.set_reviewer(signoff_slot(&checklist, row), &text, by);
+                self.approve_step(row)
+            }
+            PromptKind::Exceptions { row } => {
+                if text.is_empty() {
+                    self.error(format!(
+                        "Not approved: the gate says {}; approving anyway needs the exceptions in words.",
+                        self.decision.verdict.word()
+                    ));
+                    return vec![Effect::Save];
+                }
+                self.sign(row, Some(text))
+            }
+            PromptKind::Reject { row } => {
+                if text.is_empty() {
+                    self.error("A rejection needs a reason: not rejected.".into());
+                    return vec![];
+                }
+                let checklist = self.checklist.clone();
+                let arn = self.signer_arn();
+                let by = By { who: &self.who, at: self.now() };
+                self.session.reject(signoff_slot(&checklist, row), text, arn, by);
+                vec![Effect::Save]
+            }
             PromptKind::Reviewer { row } => {
                 let text = if text.is_empty() { self.who.clone() } else { text };
                 let checklist = self.checklist.clone();
@@ -201,6 +229,7 @@ impl App {
                         return fx;
                     }
                     ConfirmKind::ExportWithLeaks => return vec![Effect::Export],
+                    ConfirmKind::ApproveOpen { row } => return self.sign(row, None),
                     ConfirmKind::ChangedOnDisk => return vec![Effect::Overwrite],
                     ConfirmKind::TrustAccount { account } => {
                         let account = self.runs.offered_accounts[account].clone();
@@ -232,6 +261,10 @@ impl App {
                 if let ConfirmKind::ExportWithLeaks = kind {
                     self.info("Not exported: remove the credential from the note (e edits it).".into());
                 }
+                if let ConfirmKind::ApproveOpen { .. } = kind {
+                    self.info("Not approved.".into());
+                    return vec![Effect::Save];
+                }
                 if let ConfirmKind::TrustAccount { account } = kind {
                     let account = &self.runs.offered_accounts[account];
                     self.error(format!(
@@ -249,7 +282,11 @@ impl App {
     }
 
     pub(super) fn form_key(&mut self, action: Option<Action>, ev: KeyEvent) -> Vec<Effect> {
-        let Some(Input::Form { fields, focus }) = &mut self.input else { return vec![] };
+        let Some(Input::Form { kind, fields, focus }) = &mut self.input else { return vec![] };
+        if let (FormKind::Waiver { item }, Some(Action::Submit)) = (*kind, action) {
+            let values: Vec<String> = fields.iter().map(|a| a.lines().join("").trim().to_string()).collect();
+            return self.submit_waiver(item, values);
+        }
         match action {
             Some(Action::NextField) => *focus = (*focus + 1) % fields.len(),
             Some(Action::PrevField) => *focus = (*focus + fields.len() - 1) % fields.len(),
@@ -307,6 +344,106 @@ impl App {
         let mut area = TextArea::new(vec![initial.to_string()]);
         area.move_cursor(ratatui_textarea::CursorMove::End);
         self.input = Some(Input::Prompt { kind, area: Box::new(area) });
+    }
+}
+
+impl App {
+    /// After the name: an area with failed or blocked items asks first, listing them; the final
+    /// approval while the gate says NO-GO asks for the exceptions; otherwise it is signed.
+    fn approve_step(&mut self, row: usize) -> Vec<Effect> {
+        let checklist = self.checklist.clone();
+        match signoff_slot(&checklist, row) {
+            SignSlot::Area(_) if !self.open_items(row).is_empty() => {
+                self.input = Some(Input::Confirm(ConfirmKind::ApproveOpen { row }));
+                vec![Effect::Save]
+            }
+            SignSlot::Final if self.decision.verdict == crate::gate::Verdict::NoGo => {
+                self.prompt(PromptKind::Exceptions { row }, "");
+                vec![Effect::Save]
+            }
+            _ => self.sign(row, None),
+        }
+    }
+
+    /// The failed and blocked items of a sign-off row's area.
+    pub fn open_items(&self, row: usize) -> Vec<usize> {
+        if row >= self.checklist.signoff_areas.len() {
+            return Vec::new();
+        }
+        self.checklist
+            .area_items(row)
+            .filter(|&i| matches!(self.session.status(&self.checklist.items[i].id), Status::Fail | Status::Blocked))
+            .collect()
+    }
+
+    fn sign(&mut self, row: usize, exceptions: Option<String>) -> Vec<Effect> {
+        let checklist = self.checklist.clone();
+        let slot = signoff_slot(&checklist, row);
+        let sign = crate::session::edit::Signing { arn: self.signer_arn(), reason: exceptions };
+        let by = By { who: &self.who, at: self.now() };
+        self.session.approve(&checklist, slot, sign, by);
+        self.info(format!("{} approved.", slot.label()));
+        vec![Effect::Save]
+    }
+
+    /// The AWS identity of the person signing, when this run connected.
+    fn signer_arn(&self) -> Option<String> {
+        match &self.runs.aws {
+            AwsView::Connected(id) => Some(id.arn.clone()),
+            _ => None,
+        }
+    }
+
+    fn submit_waiver(&mut self, item: usize, values: Vec<String>) -> Vec<Effect> {
+        let id = self.checklist.items[item].id.clone();
+        let now = self.now();
+        if values[0].is_empty() {
+            self.input = None;
+            let by = By { who: &self.who, at: now };
+            if self.session.unwaive(&id, by) {
+                self.info("Waiver withdrawn.".into());
+                return vec![Effect::Save];
+            }
+            return vec![];
+        }
+        let today = now.date_naive();
+        let expires = match values[2].strip_suffix('d').and_then(|n| n.trim().parse::<u64>().ok()) {
+            Some(days) => Some(today + chrono::Days::new(days)),
+            None => chrono::NaiveDate::parse_from_str(&values[2], "%Y-%m-%d").ok(),
+        };
+        let Some(expires) = expires else {
+            self.set_focus(2);
+            self.error(format!("Expiry {:?}: a date (YYYY-MM-DD) or a number of days (14d).", values[2]));
+            return vec![];
+        };
+        let waiver = crate::session::Waiver {
+            reason: values[0].clone(),
+            asked_by: self.who.clone(),
+            approved_by: values[1].clone(),
+            expires,
+            ticket: Some(values[3].clone()).filter(|t| !t.is_empty()),
+            at: now,
+        };
+        let critical = self.checklist.items[item].critical;
+        let by = By { who: &self.who, at: now };
+        match self.session.waive(&id, critical, waiver, by) {
+            Ok(_) => {
+                self.input = None;
+                self.info(format!("Waived until {expires}."));
+                vec![Effect::Save]
+            }
+            Err(why) => {
+                self.set_focus(if why.contains("reason") { 0 } else if why.contains("expiry") { 2 } else { 1 });
+                self.error(why);
+                vec![]
+            }
+        }
+    }
+
+    fn set_focus(&mut self, n: usize) {
+        if let Some(Input::Form { focus, .. }) = &mut self.input {
+            *focus = n;
+        }
     }
 }
 

@@ -57,7 +57,36 @@ impl App {
                         a
                     })
                     .collect();
-                self.input = Some(Input::Form { fields, focus: 0 });
+                self.input = Some(Input::Form { kind: FormKind::Target, fields, focus: 0 });
+            }
+            Action::Waive => {
+                let today = self.now().date_naive();
+                let values = match self.session.record(&self.item_id()).and_then(|r| r.waiver.as_ref()) {
+                    Some(w) => vec![
+                        w.reason.clone(),
+                        w.approved_by.clone(),
+                        w.expires.to_string(),
+                        w.ticket.clone().unwrap_or_default(),
+                    ],
+                    None => vec![String::new(), String::new(), (today + chrono::Days::new(14)).to_string(), String::new()],
+                };
+                let fields = values
+                    .into_iter()
+                    .map(|v| {
+                        let mut a = TextArea::new(vec![v]);
+                        a.move_cursor(ratatui_textarea::CursorMove::End);
+                        a
+                    })
+                    .collect();
+                self.input =
+                    Some(Input::Form { kind: FormKind::Waiver { item: self.nav.selected }, fields, focus: 0 });
+            }
+            Action::WhyNotGo => {
+                if self.decision.blockers.is_empty() {
+                    self.info(format!("{}: nothing keeps the gate from GO.", self.decision.headline()));
+                } else {
+                    self.overlay = Overlay::Gate { row: 0 };
+                }
             }
             Action::EditNotes => {
                 let notes = self.session.record(&self.item_id()).map(|r| r.notes.clone()).unwrap_or_default();
@@ -149,17 +178,56 @@ impl App {
                     area.set_placeholder_text(format!("empty for {}", self.who));
                 }
             }
-            Some(Action::CycleSignOff) => {
+            Some(Action::Approve) => {
+                let current = self.signoff_get(row).reviewer;
+                let name = if current.is_empty() { self.who.clone() } else { current };
+                self.prompt(PromptKind::SignAs { row }, &name);
+            }
+            Some(Action::Reject) => self.prompt(PromptKind::Reject { row }, ""),
+            Some(Action::Reopen) => {
                 let checklist = self.checklist.clone();
                 let by = By { who: &self.who, at: self.now() };
-                self.session.cycle_signoff(edit::signoff_slot(&checklist, row), by);
-                return vec![Effect::Save];
+                if self.session.reopen(edit::signoff_slot(&checklist, row), by) {
+                    return vec![Effect::Save];
+                }
             }
             Some(Action::Close) => self.overlay = Overlay::None,
             Some(Action::ForceQuit) => return vec![Effect::Save, Effect::Quit],
             _ => {}
         }
         vec![]
+    }
+
+    pub(super) fn gate_key(&mut self, action: Option<Action>) -> Vec<Effect> {
+        let Overlay::Gate { row } = self.overlay else { return vec![] };
+        let last = self.decision.blockers.len().saturating_sub(1);
+        match action {
+            Some(Action::Down) => self.overlay = Overlay::Gate { row: (row + 1).min(last) },
+            Some(Action::Up) => self.overlay = Overlay::Gate { row: row.saturating_sub(1) },
+            Some(Action::Jump) => match self.decision.blockers.get(row).map(|b| b.subject) {
+                Some(crate::gate::Subject::Item(i)) => {
+                    self.overlay = Overlay::None;
+                    if self.nav.critical_only && !self.checklist.items[i].critical {
+                        self.nav.critical_only = false;
+                    }
+                    self.select(i);
+                }
+                Some(crate::gate::Subject::Area(n)) => self.overlay = Overlay::SignOff { row: n },
+                Some(crate::gate::Subject::Final) => {
+                    self.overlay = Overlay::SignOff { row: self.checklist.signoff_areas.len() }
+                }
+                _ => {}
+            },
+            Some(Action::Close) => self.overlay = Overlay::None,
+            Some(Action::ForceQuit) => return vec![Effect::Save, Effect::Quit],
+            _ => {}
+        }
+        vec![]
+    }
+
+    /// Where a row's sign-off stands against what it signed.
+    pub fn signoff_state(&self, row: usize) -> crate::session::signoff::SignState {
+        crate::session::signoff::state(&self.checklist, &self.session, edit::signoff_slot(&self.checklist, row))
     }
 
     /// The sign-off of a row of the sign-off view: an area, or the final approval after them.

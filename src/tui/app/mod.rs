@@ -31,7 +31,8 @@ pub use msg::{AwsView, Effect, Msg, Resolution};
 pub use nav::Nav;
 pub use runs::Runs;
 pub use state::{
-    ConfirmKind, Flash, FlashLevel, Input, Overlay, Pane, PromptKind, Row, SaveState, Search, Trust,
+    ConfirmKind, Flash, FlashLevel, FormKind, Input, Overlay, Pane, PromptKind, Row, SaveState, Search, Trust,
+    WAIVER_FIELDS,
 };
 
 /// The whole state of the TUI. Only `update` (and what it calls) changes it: the loop that
@@ -55,6 +56,8 @@ pub struct App {
     runs: Runs,
     save: SaveState,
     trust: Trust,
+    /// The gate's decision on the session as it stands; recomputed when the session changes.
+    decision: crate::gate::Decision,
 }
 
 impl App {
@@ -71,7 +74,9 @@ impl App {
         // The critical view is kept only when it holds the remembered item.
         let critical_only = session.ui.critical_only && checklist.items[selected].critical;
         let nav = Nav::new(&checklist, selected, critical_only);
+        let decision = crate::gate::of_session(&checklist, &session, clock().trunc_subsecs(0));
         let mut app = App {
+            decision,
             checklist,
             session,
             session_path,
@@ -156,6 +161,10 @@ impl App {
         &self.trust
     }
 
+    pub fn decision(&self) -> &crate::gate::Decision {
+        &self.decision
+    }
+
     pub fn areas(&self) -> Areas {
         layout::areas(self.size, self.nav.focus == Pane::Detail, self.banner.len())
     }
@@ -173,6 +182,7 @@ impl App {
             (Some(Input::Form { .. }), _) => KeyScope::Form,
             (None, Overlay::Help { .. }) => KeyScope::Help,
             (None, Overlay::SignOff { .. }) => KeyScope::SignOff,
+            (None, Overlay::Gate { .. }) => KeyScope::Gate,
             (None, Overlay::None) => KeyScope::Main,
         }
     }
@@ -186,6 +196,17 @@ impl App {
     }
 
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let settled = matches!(msg, Msg::Resolved(_) | Msg::Probe { .. } | Msg::Idle);
+        let fx = self.handle(msg);
+        // The decision follows the session: after any change, and now and then for the clock
+        // (waivers expire, probe results age).
+        if settled || fx.iter().any(|e| matches!(e, Effect::Save)) {
+            self.decision = crate::gate::of_session(&self.checklist, &self.session, self.now());
+        }
+        fx
+    }
+
+    fn handle(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(ev) => {
                 self.flash = None;
@@ -299,6 +320,7 @@ impl App {
             KeyScope::Confirm => self.confirm_key(action),
             KeyScope::Help => self.help_key(action),
             KeyScope::SignOff => self.signoff_key(action),
+            KeyScope::Gate => self.gate_key(action),
             KeyScope::Main | KeyScope::Global | KeyScope::Picker => match action {
                 Some(a) => self.main_action(a, ev),
                 None => vec![],

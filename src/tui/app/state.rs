@@ -18,6 +18,8 @@ pub enum Overlay {
     None,
     Help { scroll: u16 },
     SignOff { row: usize },
+    /// "Why not GO": the gate's reasons, each a jump to what it names.
+    Gate { row: usize },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +42,18 @@ pub enum PromptKind {
         item: usize,
         status: Status,
     },
+    /// Approving a sign-off: for whom (the reviewer's name).
+    SignAs {
+        row: usize,
+    },
+    /// Approving the final approval while the gate says NO-GO: the exceptions.
+    Exceptions {
+        row: usize,
+    },
+    /// Rejecting a sign-off: why.
+    Reject {
+        row: usize,
+    },
 }
 
 impl PromptKind {
@@ -50,6 +64,9 @@ impl PromptKind {
             PromptKind::Search { .. } => "Search titles and descriptions",
             PromptKind::Reviewer { .. } => "Reviewer",
             PromptKind::Override { .. } => "Why override the probe's verdict?",
+            PromptKind::SignAs { .. } => "Approve for (the reviewer's name)",
+            PromptKind::Exceptions { .. } => "The gate says NO-GO: approve with which exceptions?",
+            PromptKind::Reject { .. } => "Why is it rejected?",
         }
     }
 }
@@ -75,6 +92,42 @@ pub enum ConfirmKind {
     ExportWithLeaks,
     /// The session file changed on disk: write ours (theirs kept) or load theirs (ours kept).
     ChangedOnDisk,
+    /// Approve a sign-off area whose items are not all settled (failed, blocked or todo).
+    ApproveOpen {
+        row: usize,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    /// AWS profile, region, expected account, scope, service.
+    Target,
+    /// Reason, approver, expiry, ticket.
+    Waiver { item: usize },
+}
+
+/// The waiver form's fields, in order.
+pub const WAIVER_FIELDS: [&str; 4] = [
+    "Reason (empty withdraws the waiver)",
+    "Approved by (for a critical item, not you)",
+    "Expires: YYYY-MM-DD, or a number of days (14d)",
+    "Ticket or link (optional)",
+];
+
+impl FormKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            FormKind::Target => "Target",
+            FormKind::Waiver { .. } => "Waive this item",
+        }
+    }
+
+    pub fn label(self, n: usize) -> &'static str {
+        match self {
+            FormKind::Target => crate::probe::target::FIELDS[n].label,
+            FormKind::Waiver { .. } => WAIVER_FIELDS[n],
+        }
+    }
 }
 
 /// A text input that has the keyboard: typed letters go to it, never to commands.
@@ -90,8 +143,9 @@ pub enum Input {
         kind: PromptKind,
         area: Box<TextArea<'static>>,
     },
-    /// The target form: AWS profile, region and expected account.
+    /// A form: the target, or a waiver.
     Form {
+        kind: FormKind,
         fields: Vec<TextArea<'static>>,
         focus: usize,
     },

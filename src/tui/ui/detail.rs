@@ -71,6 +71,24 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if let Some(reason) = rec.and_then(|r| r.reason.as_ref()) {
         lines.push(Line::raw(format!("Reason  {}", clean(reason))));
     }
+    if let Some(w) = rec.and_then(|r| r.waiver.as_ref()) {
+        let today = app.now().date_naive();
+        let (when, style) = if w.expired(today) {
+            (format!("EXPIRED on {}: the gate blocks it again", w.expires), theme::ERROR)
+        } else {
+            (format!("until {} ({} days left)", w.expires, w.days_left(today)), theme::MATCH)
+        };
+        let ticket = w.ticket.as_deref().map(|t| format!(" [{}]", clean(t))).unwrap_or_default();
+        lines.push(Line::styled(
+            format!(
+                "Waived  {when}, asked by {}, approved by {}: {}{ticket}",
+                clean(&w.asked_by),
+                clean(&w.approved_by),
+                clean(&w.reason)
+            ),
+            style,
+        ));
+    }
 
     lines.push(Line::raw(""));
     lines.push(Line::styled("Notes", theme::HEADING));

@@ -1,7 +1,7 @@
 use super::parts::clean;
 use super::theme;
 use crate::progress::Progress;
-use crate::session::{SignStatus, Status};
+use crate::session::Status;
 use crate::tui::app::{App, AwsView};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -23,6 +23,15 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
             theme::DIM,
         ),
     ];
+    // The gate's decision, always in view: what a launch lead reads first.
+    let d = app.decision();
+    first.push(Span::styled(format!(" {} ", d.verdict.word()), super::overlays::verdict_style(d.verdict).add_modifier(ratatui::style::Modifier::REVERSED)));
+    if d.exceptions.is_some() {
+        first.push(Span::styled(" with exceptions", theme::ERROR));
+    }
+    if !d.blockers.is_empty() {
+        first.push(Span::styled(format!(" {} reasons: v ", d.blockers.len()), theme::DIM));
+    }
     // Until the saver answers, the last change is not yet on disk: say so.
     if app.save().in_flight > 0 {
         first.push(Span::styled(" saving… ", theme::MATCH));
@@ -37,7 +46,9 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
     }
 
     let (t, crit) = (progress.total, progress.critical);
-    let signed = app.session().signoff.values().filter(|s| s.status == SignStatus::Approved).count();
+    let signed = (0..c.signoff_areas.len())
+        .filter(|&n| app.signoff_state(n) == crate::session::signoff::SignState::Approved)
+        .count();
     let mut second =
         vec![Span::styled(format!(" Done {}/{} ({}%) ", t.done(), t.total(), t.percent()), theme::BOLD)];
     let counts = [

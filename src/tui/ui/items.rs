@@ -63,6 +63,16 @@ fn item_line(app: &App, i: usize, focused: bool, width: usize) -> Line<'static> 
     if rec.is_some_and(|r| !r.notes.is_empty()) {
         spans.push(Span::styled(" ✎", theme::DIM));
     }
+    // A waiver, with the days it has left: the gate lets the item through until then.
+    if let Some(w) = rec.and_then(|r| r.waiver.as_ref()) {
+        let today = app.now().date_naive();
+        let (text, style) = if w.expired(today) {
+            (" ⌛expired".to_string(), theme::ERROR)
+        } else {
+            (format!(" ⌛{}d", w.days_left(today)), theme::MATCH)
+        };
+        spans.push(Span::styled(text, style));
+    }
     if i != app.nav().selected {
         return Line::from(spans);
     }

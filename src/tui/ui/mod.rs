@@ -26,13 +26,14 @@ pub fn draw(app: &App, frame: &mut Frame) {
     match app.overlay() {
         Overlay::Help { scroll } => overlays::help(frame, scroll),
         Overlay::SignOff { row } => overlays::signoff(app, frame, row),
+        Overlay::Gate { row } => overlays::gate(app, frame, row),
         Overlay::None => {}
     }
     match &app.input() {
         Some(Input::Notes { item, area, .. }) => overlays::notes(app, frame, *item, area),
         Some(Input::Prompt { kind, area }) => overlays::prompt(frame, *kind, area),
         Some(Input::Confirm(kind)) => overlays::confirm(app, frame, *kind),
-        Some(Input::Form { fields, focus }) => overlays::form(frame, fields, *focus),
+        Some(Input::Form { kind, fields, focus }) => overlays::form(frame, *kind, fields, *focus),
         None => {}
     }
 }

@@ -2,8 +2,10 @@
 
 use super::parts::clean;
 use super::theme;
-use crate::probe::target::FIELDS;
-use crate::tui::app::{App, AwsView, ConfirmKind, PromptKind};
+use crate::gate::Verdict;
+use crate::progress::Tally;
+use crate::session::signoff::SignState;
+use crate::tui::app::{App, AwsView, ConfirmKind, FormKind, PromptKind};
 use crate::tui::keymap::{self, KeyScope};
 use crate::tui::layout::centered;
 use ratatui::Frame;
@@ -47,29 +49,100 @@ pub fn help(frame: &mut Frame, scroll: u16) {
 
 pub fn signoff(app: &App, frame: &mut Frame, selected: usize) {
     let rows = app.signoff_rows();
-    let area = centered(frame.area(), 78, rows as u16 + 6);
+    let c = app.checklist();
+    let full = frame.area();
+    let area = centered(full, full.width.saturating_sub(2).min(110), rows as u16 + 8);
     frame.render_widget(Clear, area);
-    let areas = app.checklist().signoff_areas.iter().map(String::as_str).chain(["Final Approval"]);
+    let areas = c.signoff_areas.iter().map(String::as_str).chain(["Final Approval"]);
     let table_rows: Vec<Row> = areas
         .enumerate()
         .map(|(n, name)| {
             let s = app.signoff_get(n);
+            let state = app.signoff_state(n);
+            let t = if n < c.signoff_areas.len() {
+                Tally::of(c.area_items(n).map(|i| &c.items[i]), app.session())
+            } else {
+                Tally::of(&c.items, app.session())
+            };
+            let mut signed = match (&s.by, s.at) {
+                (Some(by), Some(at)) if *by != s.reviewer => format!("by {} {}", clean(by), at.format("%m-%d %H:%M")),
+                (_, Some(at)) => at.format("%Y-%m-%d %H:%M").to_string(),
+                _ => s.date.map(|d| d.to_string()).unwrap_or_else(|| "·".into()),
+            };
+            if let Some(r) = &s.reason {
+                signed.push_str(&format!(" ({})", clean(r)));
+            }
+            let style = match state {
+                SignState::Stale(_) | SignState::Rejected => theme::ERROR,
+                SignState::Approved => theme::status(crate::session::Status::Pass),
+                SignState::Pending => theme::DIM,
+            };
             let row = Row::new(vec![
                 Cell::from(name.to_string()),
+                Cell::from(format!("{}/{} done", t.done(), t.total())),
+                Cell::from(format!("{} fail {} blocked {} todo", t.fail, t.blocked, t.todo)),
                 Cell::from(if s.reviewer.is_empty() { "·".to_string() } else { clean(&s.reviewer) }),
-                Cell::from(s.date.map(|d| d.to_string()).unwrap_or_else(|| "·".into())),
-                Cell::from(format!("{} {}", s.status.glyph(), s.status.word())),
+                Cell::from(signed),
+                Cell::from(format!("{} {}", state.glyph(), state.word())).style(style),
             ]);
             if n == selected { row.style(theme::SELECTED) } else { row }
         })
         .collect();
     let table = Table::new(
         table_rows,
-        [Constraint::Length(16), Constraint::Fill(1), Constraint::Length(10), Constraint::Length(14)],
+        [
+            Constraint::Length(15),
+            Constraint::Length(10),
+            Constraint::Length(22),
+            Constraint::Fill(1),
+            Constraint::Fill(1),
+            Constraint::Length(12),
+        ],
     )
-    .header(Row::new(vec!["Area", "Reviewer", "Date", "Status"]).style(theme::HEADING))
-    .block(boxed(" Sign-off · Enter reviewer · Space status · Esc back ".into()));
-    frame.render_widget(table, area);
+    .header(Row::new(vec!["Area", "Items", "Open", "Reviewer", "Signed", "Status"]).style(theme::HEADING));
+    let block = boxed(" Sign-off · a approve · x reject · u pending · Esc back ".into());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [table_area, note_area] =
+        ratatui::layout::Layout::vertical([Constraint::Length(rows as u16 + 1), Constraint::Fill(1)])
+            .areas(inner);
+    frame.render_widget(table, table_area);
+    let d = app.decision();
+    let mut note = vec![Line::styled(format!("Gate: {}", clean(&d.headline())), verdict_style(d.verdict))];
+    if let SignState::Stale(changes) = app.signoff_state(selected) {
+        note.push(Line::styled(format!("Stale: changed since signed: {}", clean(&changes.join("; "))), theme::ERROR));
+    }
+    frame.render_widget(Paragraph::new(note).wrap(Wrap { trim: true }), note_area);
+}
+
+pub fn verdict_style(v: Verdict) -> ratatui::style::Style {
+    match v {
+        Verdict::Go => theme::status(crate::session::Status::Pass),
+        Verdict::NoGo => theme::ERROR,
+        Verdict::Undecided => theme::MATCH,
+    }
+}
+
+/// "Why not GO": every reason, each a jump (Enter) to the item or sign-off it names.
+pub fn gate(app: &App, frame: &mut Frame, selected: usize) {
+    let d = app.decision();
+    let full = frame.area();
+    let height = (d.blockers.len() as u16 + 4).min(full.height.saturating_sub(2));
+    let area = centered(full, full.width.saturating_sub(4).min(120), height);
+    frame.render_widget(Clear, area);
+    let block = boxed(format!(" Why not GO · {} · Enter go to · Esc back ", d.verdict.word()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut lines = vec![Line::styled(clean(&d.headline()), verdict_style(d.verdict))];
+    let visible = inner.height.saturating_sub(1) as usize;
+    let first = selected.saturating_sub(visible.saturating_sub(1));
+    for (n, b) in d.blockers.iter().enumerate().skip(first).take(visible) {
+        let mark = if b.why.blocks() { "✗" } else { "?" };
+        let style = if n == selected { theme::SELECTED } else if b.why.blocks() { theme::ERROR } else { theme::MATCH };
+        let text = crate::tui::ui::fit(&format!("{mark} {}", clean(&b.text)), inner.width as usize);
+        lines.push(Line::styled(text, style));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 pub fn notes(app: &App, frame: &mut Frame, item: usize, area_widget: &TextArea<'static>) {
@@ -106,6 +179,23 @@ pub fn confirm(app: &App, frame: &mut Frame, kind: ConfirmKind) {
             format!("Delete evidence {}: {what}?", index + 1)
         }
         ConfirmKind::RunCommand { command, scroll } => return consent(app, frame, command, scroll),
+        ConfirmKind::ApproveOpen { row } => {
+            let c = app.checklist();
+            let open = app.open_items(row);
+            let listed: Vec<String> = open
+                .iter()
+                .take(4)
+                .map(|&i| format!("{} {}", app.session().status(&c.items[i].id).word(), clean(&c.items[i].title)))
+                .collect();
+            let more = if open.len() > 4 { format!(" and {} more", open.len() - 4) } else { String::new() };
+            format!(
+                "{} has {} failed or blocked item{}: {}{more}. Approve it anyway?",
+                clean(&c.signoff_areas[row]),
+                open.len(),
+                if open.len() == 1 { "" } else { "s" },
+                listed.join("; ")
+            )
+        }
         ConfirmKind::ChangedOnDisk => format!(
             "{} changed on disk since golive last read or wrote it (git pull? an editor?). \
              y: write yours over it, keeping theirs as a backup. n: load theirs, keeping yours as a backup.",
@@ -213,11 +303,11 @@ fn consent(app: &App, frame: &mut Frame, command: usize, scroll: u16) {
     );
 }
 
-pub fn form(frame: &mut Frame, fields: &[TextArea<'static>], focus: usize) {
+pub fn form(frame: &mut Frame, kind: FormKind, fields: &[TextArea<'static>], focus: usize) {
     let full = frame.area();
     let area = centered(full, full.width.saturating_sub(4).min(64), fields.len() as u16 * 2 + 2);
     frame.render_widget(Clear, area);
-    let block = boxed(" Target · Tab next field · Enter save · Esc cancel ".into());
+    let block = boxed(format!(" {} · Tab next field · Enter save · Esc cancel ", kind.title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     // Each field takes two rows (label, input); on a short terminal the focused one stays in view.
@@ -227,7 +317,7 @@ pub fn form(frame: &mut Frame, fields: &[TextArea<'static>], focus: usize) {
         let y = inner.y + row as u16 * 2;
         let style = if n == focus { theme::KEY } else { theme::DIM };
         frame.render_widget(
-            Paragraph::new(Line::styled(format!("{}:", FIELDS[n].label), style)),
+            Paragraph::new(Line::styled(format!("{}:", kind.label(n)), style)),
             Rect { y, height: 1, ..inner },
         );
         if y + 1 < inner.y + inner.height {
