@@ -110,6 +110,8 @@ pub enum Command {
     },
     /// List the saved sessions in the data dir: name, checklist, progress, last change
     Sessions,
+    /// Print the JSON Schema of `golive check --format json` (docs/report.schema.json)
+    Schema,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -33,6 +33,10 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         crate::text::tell(&format!("no log in {}: {e:#}", dir.display()));
     }
     tracing::info!(target: "golive", "golive {} started", env!("CARGO_PKG_VERSION"));
+    if let Some(Command::Schema) = cli.command {
+        emit(&crate::export::run_report::schema())?;
+        return Ok(0);
+    }
     if let Some(Command::Import { file, output, force }) = &cli.command {
         return import::run(file, output.as_deref(), *force);
     }
@@ -100,7 +104,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             export::run(&session_path, checklist, &who, output.as_deref(), full_evidence)
         }
         // Answered above, before a session is looked for.
-        Some(Command::Probes | Command::Import { .. } | Command::Sessions) => Ok(0),
+        Some(Command::Probes | Command::Import { .. } | Command::Sessions | Command::Schema) => Ok(0),
     }
 }
 

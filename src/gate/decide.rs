@@ -249,21 +249,21 @@ fn required(policy: &Policy, checklist: &Checklist, item: &Item) -> bool {
     by_rule || policy.sections.contains(&checklist.sections[item.section].id)
 }
 
-/// The status the gate counts: the session's, except under `strict` where a person's n/a on an
-/// item with a probe, or a pass over its failing probe, gives way to the probe's verdict.
+/// The status the gate counts: the session's, except under `strict` on an item with a probe,
+/// where only the probe can pass it: a person's pass counts as the confirmation of a passing
+/// probe that checks a part, and their n/a not at all. A person's fail or blocked always counts.
 fn answer(item: &Item, rec: Option<&ItemRecord>, strict: bool) -> Status {
     let Some(rec) = rec else { return Status::Todo };
     if !strict || !item.is_automated() || rec.status_by_probe {
         return rec.status;
     }
-    let probe = rec.probe.as_ref().map(|p| match Status::from_outcome(p.outcome) {
-        Status::Pass if !item.decided_by_probe => Status::Todo,
-        s => s,
-    });
+    let probe = rec.probe.as_ref().map(|p| p.outcome);
     match (rec.status, probe) {
-        (Status::NotApplicable, p) => p.unwrap_or(Status::Todo),
-        (_, Some(Status::Fail)) => Status::Fail,
-        (s, _) => s,
+        (s @ (Status::Fail | Status::Blocked), _) => s,
+        (Status::Pass, Some(Outcome::Pass)) => Status::Pass,
+        (_, Some(Outcome::Pass)) if item.decided_by_probe => Status::Pass,
+        (_, Some(Outcome::Fail)) => Status::Fail,
+        _ => Status::Todo,
     }
 }
 
