@@ -4,7 +4,7 @@ mod common;
 
 use common::{app, ctrl, key, press, typed};
 use golive::session::{EvidenceKind, SignStatus, Status};
-use golive::tui::app::{Effect, Input, Msg, Overlay, Pane};
+use golive::tui::app::{ConfirmKind, Effect, Input, Msg, Overlay, Pane};
 use golive::tui::keymap::KeyScope;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
@@ -203,29 +203,157 @@ fn critical_view_shows_the_quick_reference_items() {
 }
 
 #[test]
-fn sign_off_view_sets_reviewer_status_and_date() {
+fn sign_off_view_names_who_signed_for_whom_and_asks_before_signing_what_is_open() {
     let mut a = app();
+    // A failed item in Security.
+    typed(&mut a, "f");
+    let failed = selected_id(&a);
     typed(&mut a, "s");
     assert_eq!(a.overlay(), Overlay::SignOff { row: 0 });
     // Empty reviewer means the current user.
     press(&mut a, KeyCode::Enter);
     assert_eq!(press(&mut a, KeyCode::Enter), vec![Effect::Save]);
     assert_eq!(a.session().signoff["Security"].reviewer, "alice");
-    typed(&mut a, "j");
-    typed(&mut a, "r");
-    typed(&mut a, "Bob");
+    // Approving an area with a failed item asks first, naming it; no leaves it pending.
+    typed(&mut a, "a");
+    assert_eq!(a.key_scope(), KeyScope::Prompt);
     press(&mut a, KeyCode::Enter);
-    assert_eq!(typed(&mut a, " "), vec![Effect::Save]);
+    assert!(matches!(a.input(), Some(Input::Confirm(ConfirmKind::ApproveOpen { row: 0 }))));
+    assert_eq!(a.open_items(0), [a.checklist().index_of(&failed).unwrap()]);
+    typed(&mut a, "n");
+    assert_eq!(a.session().signoff["Security"].status, SignStatus::Pending);
+    typed(&mut a, "a");
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(typed(&mut a, "y"), vec![Effect::Save]);
+    let sec = &a.session().signoff["Security"];
+    assert_eq!((sec.status, sec.by.as_deref()), (SignStatus::Approved, Some("alice")));
+    assert!(sec.fingerprint.is_some());
+    // Typed for someone else: the record says who pressed it and for whom.
+    typed(&mut a, "jr");
+    typed(&mut a, "Priya Natarajan");
+    press(&mut a, KeyCode::Enter);
+    typed(&mut a, "a");
+    assert_eq!(press(&mut a, KeyCode::Enter), vec![Effect::Save]);
     let rel = &a.session().signoff["Reliability"];
     assert_eq!(
-        (rel.reviewer.as_str(), rel.status, rel.date),
-        ("Bob", SignStatus::Approved, Some(common::fixed_now().date_naive()))
+        (rel.reviewer.as_str(), rel.by.as_deref(), rel.status, rel.date),
+        ("Priya Natarajan", Some("alice"), SignStatus::Approved, Some(common::fixed_now().date_naive()))
     );
-    // The row after the areas is the final approval.
-    typed(&mut a, "jjjjjjjjjj ");
-    assert_eq!(a.session().final_approval.as_ref().unwrap().status, SignStatus::Approved);
+    assert_eq!(
+        a.session().history.last().unwrap().change,
+        "sign-off Reliability: approved by alice for Priya Natarajan"
+    );
+    // A rejection needs a reason.
+    typed(&mut a, "jx");
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.flash().unwrap().text, "A rejection needs a reason: not rejected.");
+    typed(&mut a, "x");
+    typed(&mut a, "p95 over budget");
+    press(&mut a, KeyCode::Enter);
+    let perf = &a.session().signoff["Performance"];
+    assert_eq!((perf.status, perf.reason.as_deref()), (SignStatus::Rejected, Some("p95 over budget")));
+    // The final approval while the gate says NO-GO: refused without the exceptions in words.
+    typed(&mut a, "jjjjjjjjjj");
+    typed(&mut a, "a");
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.key_scope(), KeyScope::Prompt);
+    press(&mut a, KeyCode::Enter);
+    assert!(a.flash().unwrap().text.starts_with("Not approved: the gate says NO-GO"), "{:?}", a.flash());
+    assert_eq!(a.session().final_approval.as_ref().unwrap().status, SignStatus::Pending);
+    typed(&mut a, "a");
+    press(&mut a, KeyCode::Enter);
+    typed(&mut a, "launch with the pager gap, owner Bob");
+    press(&mut a, KeyCode::Enter);
+    let fa = a.session().final_approval.as_ref().unwrap();
+    assert_eq!(
+        (fa.status, fa.reason.as_deref()),
+        (SignStatus::Approved, Some("launch with the pager gap, owner Bob"))
+    );
+    assert_eq!(a.decision().exceptions.as_deref(), Some("launch with the pager gap, owner Bob"));
+    // A change in the area after signing makes its sign-off stale (and the final approval).
     press(&mut a, KeyCode::Esc);
     assert_eq!(a.overlay(), Overlay::None);
+    typed(&mut a, "p");
+    assert!(matches!(a.signoff_state(0), golive::session::signoff::SignState::Stale(_)));
+    assert!(matches!(a.signoff_state(1), golive::session::signoff::SignState::Approved));
+    let d = a.decision();
+    assert!(d.blockers.iter().any(|b| b.text.starts_with("sign-off Security: stale")), "{d:?}");
+}
+
+#[test]
+fn a_waiver_is_asked_for_in_a_form_needs_a_second_name_on_a_critical_item_and_expires() {
+    let mut a = app();
+    typed(&mut a, "c");
+    let item = selected_id(&a);
+    assert!(a.checklist().items[a.checklist().index_of(&item).unwrap()].critical);
+    typed(&mut a, "fw");
+    assert_eq!(a.key_scope(), KeyScope::Form);
+    typed(&mut a, "vendor patch due Friday");
+    press(&mut a, KeyCode::Tab);
+    typed(&mut a, "alice");
+    assert_eq!(press(&mut a, KeyCode::Enter), vec![]);
+    assert!(a.flash().unwrap().text.contains("needs a second name"), "{:?}", a.flash());
+    assert_eq!(a.key_scope(), KeyScope::Form, "the form stays open to be mended");
+    for _ in 0.."alice".len() {
+        press(&mut a, KeyCode::Backspace);
+    }
+    typed(&mut a, "priya");
+    press(&mut a, KeyCode::Tab);
+    press(&mut a, KeyCode::Tab);
+    typed(&mut a, "OPS-42");
+    assert_eq!(press(&mut a, KeyCode::Enter), vec![Effect::Save]);
+    let w = a.session().record(&item).unwrap().waiver.clone().unwrap();
+    assert_eq!(
+        (w.asked_by.as_str(), w.approved_by.as_str(), w.ticket.as_deref()),
+        ("alice", "priya", Some("OPS-42"))
+    );
+    assert_eq!(w.expires, common::fixed_now().date_naive() + chrono::Days::new(14), "the default: 14 days");
+    assert!(a.decision().waived.iter().any(|(i, _)| a.checklist().items[*i].id == item));
+    let screen = common::screen_text(&common::render(&mut a, 120, 40));
+    assert!(screen.contains("Secrets Management ★ · waived 14d") && screen.contains("(14 days"), "{screen}");
+    // Three weeks later (an injected clock), the waiver has expired and blocks again.
+    fn later() -> chrono::DateTime<chrono::Utc> {
+        common::fixed_now() + chrono::Duration::days(21)
+    }
+    let b = golive::tui::app::App::new(
+        golive::checklist::Checklist::embedded(),
+        a.session().clone(),
+        "/srv/launch/session.toml".into(),
+        "alice".into(),
+        later,
+    );
+    let expired = b.decision().blockers.iter().find(|x| x.text.starts_with(&item)).unwrap();
+    assert!(expired.text.contains("waiver expired on 2026-12-09; failed by alice"), "{}", expired.text);
+    // An empty reason withdraws it.
+    typed(&mut a, "w");
+    for _ in 0.."vendor patch due Friday".len() {
+        press(&mut a, KeyCode::Backspace);
+    }
+    press(&mut a, KeyCode::Enter);
+    assert!(a.session().record(&item).unwrap().waiver.is_none());
+    assert_eq!(a.session().history.last().unwrap().change, "waiver withdrawn");
+}
+
+#[test]
+fn why_not_go_lists_the_reasons_and_jumps_to_what_each_names() {
+    let mut a = app();
+    typed(&mut a, "v");
+    assert_eq!(a.key_scope(), KeyScope::Gate);
+    let d = a.decision().clone();
+    assert_eq!(d.verdict, golive::gate::Verdict::NoGo);
+    // The seed's default: the critical items unanswered, every sign-off and the final approval.
+    let critical = a.checklist().items.iter().filter(|i| i.critical).count();
+    assert_eq!(d.blockers.len(), critical + a.checklist().signoff_areas.len() + 1);
+    typed(&mut a, "jj");
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.overlay(), Overlay::None);
+    let golive::gate::Subject::Item(i) = d.blockers[2].subject else { panic!("{:?}", d.blockers[2]) };
+    assert_eq!(a.nav().selected, i);
+    // A sign-off reason opens the sign-off view on its row.
+    typed(&mut a, "v");
+    typed(&mut a, &"j".repeat(critical));
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.overlay(), Overlay::SignOff { row: 0 });
 }
 
 #[test]

@@ -241,7 +241,7 @@ fn a_waiver_lets_an_item_through_until_it_expires_and_a_critical_one_needs_two_n
     assert!(text.contains("(1 waived)"), "{text}");
     assert!(
         text.contains("~ security.review (Threat model reviewed): waived until ")
-            && text.contains("(4 days left), asked by bob, approved by priya: fix ships next sprint [OPS-7]"),
+            && text.contains("(3 days left), asked by bob, approved by priya: fix ships next sprint [OPS-7]"),
         "{text}"
     );
     // The same waiver, expired yesterday (written by hand: golive refuses to record one).

@@ -187,7 +187,7 @@ fn no_escape_from_a_file_reaches_the_terminal_outside_the_tui() {
     {
         let out = golive(h, args, &[]);
         let err = text(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {err}");
         assert!(err.contains("is not an id"), "{args:?}: {err}");
         assert_eq!(acts_on_a_terminal(&err), None, "{args:?}: {err:?}");
     }
@@ -279,7 +279,7 @@ async fn devices_pipes_and_endless_answers_are_read_bounded() {
     for args in [&["export", "--session", "zero.toml"][..], &["probes", "--checklist", "zero.toml"]] {
         let start = Instant::now();
         let out = golive(&h, args, &[]);
-        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(out.status.code(), Some(3));
         assert!(text(&out.stderr).contains("not a regular file (a device)"), "{}", text(&out.stderr));
         assert!(start.elapsed() < Duration::from_secs(5));
     }
@@ -440,7 +440,7 @@ fn evidence_hashes_are_checked_on_load() {
     .unwrap();
     let out = golive(h, &["export", "--session", "s.toml"], &[]);
     let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(out.status.code(), Some(3), "{err}");
     assert!(err.contains("s.toml:10:10: evidence of security.api-authentication: sha256"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }

@@ -104,7 +104,7 @@ fn bad_sessions_name_file_line_and_column() {
     );
     assert_eq!(
         parse_err(&format!("{HEAD}\n[items.\"x\"]\nstatus = \"pass\"\nstatsu = 1\n")),
-        "s.toml:8:1: unknown field `statsu`, expected one of `status`, `by`, `at`, `reason`, `notes`, `evidence`, `status_by_probe`, `probe`, `probe_history`"
+        "s.toml:8:1: unknown field `statsu`, expected one of `status`, `by`, `at`, `reason`, `notes`, `evidence`, `status_by_probe`, `probe`, `probe_history`, `waiver`"
     );
     assert_eq!(
         parse_err("checklist = \"x\"\n"),

@@ -55,7 +55,7 @@ fn a_second_golive_is_refused_naming_the_holder_and_a_crash_leaves_no_lock() {
     let pid = first.pid();
     for args in [&["--session", sp, "--who", "bob"][..], &["check", "--session", sp, "--who", "bob"]] {
         let out = golive(home.path(), args);
-        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(out.status.code(), Some(3));
         let err = String::from_utf8(out.stderr).unwrap();
         let want = format!("golive: {sp} is open in another golive: alice (pid {pid} on ");
         assert!(err.starts_with(&want), "{err}");

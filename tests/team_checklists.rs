@@ -66,7 +66,7 @@ fn a_teams_markdown_checklist_opens_answers_and_exports() {
     assert_eq!(ids(&from_md), ["before.freeze-main", "before.backups", "during.watch-the-error-rate"]);
     // Importing again does not replace the file a team may have added probes to.
     let again = golive(home.path(), &["import", "theirs.md", "-o", "theirs.toml"]);
-    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(again.status.code(), Some(3));
     assert_eq!(
         String::from_utf8_lossy(&again.stderr),
         "golive: theirs.toml exists; pass --force to replace it\n"

@@ -281,6 +281,9 @@ fn judge(item: &Item, rec: Option<&ItemRecord>, status: Status, required: bool, 
         Status::Todo => match probe.map(|p| p.outcome) {
             Some(o) if o.is_undecided() => Some(Why::Undecided(o)),
             Some(Outcome::Warn) if policy.warnings_block => Some(Why::Warning),
+            // A selection is decided by its checks: a pass (or a warning) is theirs to give, even
+            // where a person confirms the rest of the item for the launch.
+            Some(Outcome::Pass | Outcome::Warn) if input.selection.is_some() => None,
             _ => required.then_some(Why::Unanswered),
         },
         Status::Pass => {

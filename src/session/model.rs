@@ -112,9 +112,9 @@ impl Waiver {
         today > self.expires
     }
 
-    /// Days left, counting today (0 once expired).
+    /// Days until it expires (0 on its last day, and once expired).
     pub fn days_left(&self, today: NaiveDate) -> i64 {
-        ((self.expires - today).num_days() + 1).max(0)
+        (self.expires - today).num_days().max(0)
     }
 
     /// Asker and approver are one person (names compared as people type them).

@@ -29,8 +29,9 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
     if d.exceptions.is_some() {
         first.push(Span::styled(" with exceptions", theme::ERROR));
     }
+    // The key that says why; the footer names it too.
     if !d.blockers.is_empty() {
-        first.push(Span::styled(format!(" {} reasons: v ", d.blockers.len()), theme::DIM));
+        first.push(Span::styled(" v ", theme::KEY));
     }
     // Until the saver answers, the last change is not yet on disk: say so.
     if app.save().in_flight > 0 {

@@ -67,9 +67,9 @@ fn item_line(app: &App, i: usize, focused: bool, width: usize) -> Line<'static> 
     if let Some(w) = rec.and_then(|r| r.waiver.as_ref()) {
         let today = app.now().date_naive();
         let (text, style) = if w.expired(today) {
-            (" ⌛expired".to_string(), theme::ERROR)
+            (" waiver expired".to_string(), theme::ERROR)
         } else {
-            (format!(" ⌛{}d", w.days_left(today)), theme::MATCH)
+            (format!(" waived {}d", w.days_left(today)), theme::MATCH)
         };
         spans.push(Span::styled(text, style));
     }
