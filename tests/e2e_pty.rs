@@ -168,7 +168,7 @@ fn a_paste_never_acts_as_keys() {
         tui.wait_for("[✗] API Authentication");
     }
     tui.send("s");
-    tui.wait_for("Sign-off · Enter reviewer");
+    tui.wait_for("Sign-off · a approve");
     tui.send("\r");
     tui.wait_for("Reviewer");
     tui.paste("carol\rq");

@@ -130,7 +130,8 @@ fn a_busy_session_exports_nine_sections_and_exactly_98_tasks() {
     let sections: Vec<&String> = s.h2.iter().filter(|h| h.chars().next().unwrap().is_ascii_digit()).collect();
     assert_eq!(sections.len(), 9, "{:?}", s.h2);
     assert_eq!(sections[6], "7. Compliance & Privacy");
-    assert_eq!(s.h2.len(), 9 + 3, "Summary, Quick Reference, Sign-Off: {:?}", s.h2);
+    assert_eq!(s.h2.len(), 9 + 4, "Decision, Summary, Quick Reference, Sign-Off: {:?}", s.h2);
+    assert_eq!(s.h2[0], "Decision: NO-GO", "the report opens with the decision");
     assert_eq!(s.h3, 25);
     assert_eq!(s.tasks, 98);
     // pass and n/a are ticked: statuses cycle through all five, so 2 of every 5.

@@ -74,8 +74,26 @@ fn sign_off_view() {
     press(&mut a, KeyCode::Enter);
     typed(&mut a, "Carol");
     press(&mut a, KeyCode::Enter);
-    typed(&mut a, " j");
+    // Security has a failed and a blocked item: approving it asks first.
+    typed(&mut a, "a");
+    press(&mut a, KeyCode::Enter);
+    insta::assert_snapshot!("sign_off_asks_before_approving_open_items", render(&mut a, 100, 30).backend());
+    typed(&mut a, "yja");
+    press(&mut a, KeyCode::Enter);
+    // A change in Security after it was signed: stale, with what changed and by whom.
+    press(&mut a, KeyCode::Esc);
+    typed(&mut a, "j");
+    typed(&mut a, "p");
+    typed(&mut a, "s");
     insta::assert_snapshot!(render(&mut a, 100, 30).backend());
+}
+
+#[test]
+fn why_not_go_80x24_and_200x50() {
+    let mut a = busy_app();
+    typed(&mut a, "v");
+    insta::assert_snapshot!("why_not_go_80x24", render(&mut a, 80, 24).backend());
+    insta::assert_snapshot!("why_not_go_200x50", render(&mut a, 200, 50).backend());
 }
 
 #[test]

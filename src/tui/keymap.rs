@@ -91,7 +91,7 @@ impl KeyScope {
             KeyScope::Help => "Help",
             KeyScope::Notes => "Notes editor (all other keys type)",
             KeyScope::Prompt => "Input line (all other keys type)",
-            KeyScope::Form => "Target form (all other keys type)",
+            KeyScope::Form => "Form: target or waiver (all other keys type)",
             KeyScope::Confirm => "Confirmation",
             KeyScope::Picker => "Session picker",
         }

@@ -64,10 +64,11 @@ pub fn signoff(app: &App, frame: &mut Frame, selected: usize) {
             } else {
                 Tally::of(&c.items, app.session())
             };
-            let mut signed = match (&s.by, s.at) {
-                (Some(by), Some(at)) if *by != s.reviewer => format!("by {} {}", clean(by), at.format("%m-%d %H:%M")),
-                (_, Some(at)) => at.format("%Y-%m-%d %H:%M").to_string(),
-                _ => s.date.map(|d| d.to_string()).unwrap_or_else(|| "·".into()),
+            // Who pressed it, where that is not the reviewer; else when.
+            let mut signed = match (&s.by, s.date) {
+                (Some(by), _) if *by != s.reviewer => format!("by {}", clean(by)),
+                (_, Some(d)) => d.to_string(),
+                _ => "·".into(),
             };
             if let Some(r) = &s.reason {
                 signed.push_str(&format!(" ({})", clean(r)));
@@ -80,7 +81,7 @@ pub fn signoff(app: &App, frame: &mut Frame, selected: usize) {
             let row = Row::new(vec![
                 Cell::from(name.to_string()),
                 Cell::from(format!("{}/{} done", t.done(), t.total())),
-                Cell::from(format!("{} fail {} blocked {} todo", t.fail, t.blocked, t.todo)),
+                Cell::from(open_counts(&t)),
                 Cell::from(if s.reviewer.is_empty() { "·".to_string() } else { clean(&s.reviewer) }),
                 Cell::from(signed),
                 Cell::from(format!("{} {}", state.glyph(), state.word())).style(style),
@@ -93,7 +94,7 @@ pub fn signoff(app: &App, frame: &mut Frame, selected: usize) {
         [
             Constraint::Length(15),
             Constraint::Length(10),
-            Constraint::Length(22),
+            Constraint::Length(28),
             Constraint::Fill(1),
             Constraint::Fill(1),
             Constraint::Length(12),
@@ -113,6 +114,16 @@ pub fn signoff(app: &App, frame: &mut Frame, selected: usize) {
         note.push(Line::styled(format!("Stale: changed since signed: {}", clean(&changes.join("; "))), theme::ERROR));
     }
     frame.render_widget(Paragraph::new(note).wrap(Wrap { trim: true }), note_area);
+}
+
+/// What is not settled in an area: "1 fail · 1 blocked · 12 todo", the zeros left out.
+fn open_counts(t: &Tally) -> String {
+    let parts: Vec<String> = [(t.fail, "fail"), (t.blocked, "blocked"), (t.todo, "todo")]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, w)| format!("{n} {w}"))
+        .collect();
+    if parts.is_empty() { "all settled".into() } else { parts.join(" · ") }
 }
 
 pub fn verdict_style(v: Verdict) -> ratatui::style::Style {

@@ -1,7 +1,7 @@
 use super::parts::{clean, fit, pane};
 use super::theme;
 use crate::progress::Progress;
-use crate::session::SignStatus;
+use crate::session::signoff::SignState;
 use crate::tui::app::{App, Pane};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -48,17 +48,20 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
 /// The room under the sections shows where sign-off stands, so nobody has to open the view.
 fn signoff_summary(app: &App, lines: &mut Vec<Line<'static>>, width: usize) {
     let areas = &app.checklist().signoff_areas;
-    let approved = app.session().signoff.values().filter(|s| s.status == SignStatus::Approved).count();
+    let approved = (0..areas.len()).filter(|&n| app.signoff_state(n) == SignState::Approved).count();
     lines.push(Line::raw(""));
     lines.push(Line::styled(format!("Sign-off {approved}/{} · s", areas.len()), theme::HEADING));
     let names = areas.iter().map(String::as_str).chain(["Final Approval"]);
     for (n, name) in names.enumerate() {
         let s = app.signoff_get(n);
+        let state = app.signoff_state(n);
         let who = if s.reviewer.is_empty() { String::new() } else { format!(" {}", clean(&s.reviewer)) };
-        let text = fit(&format!("{} {name}{who}", s.status.glyph()), width);
-        lines.push(Line::styled(
-            text,
-            if s.status == SignStatus::Approved { theme::DIM } else { theme::TEXT },
-        ));
+        let text = fit(&format!("{} {name}{who}", state.glyph()), width);
+        let style = match state {
+            SignState::Approved => theme::DIM,
+            SignState::Stale(_) | SignState::Rejected => theme::ERROR,
+            SignState::Pending => theme::TEXT,
+        };
+        lines.push(Line::styled(text, style));
     }
 }
