@@ -65,8 +65,12 @@ mod tests {
         assert_eq!(path, root.path().join(FILE_NAME));
         assert_eq!(p.target.unwrap().region.as_deref(), Some("eu-west-1"));
         let gate = p.gate.unwrap();
-        assert_eq!((gate.require, gate.signoffs, gate.final_approval), (crate::gate::Require::All, false, true));
-        std::fs::write(root.path().join(FILE_NAME), "[gate]\nrequire = \"all\"\nsign_offs = false\n").unwrap();
+        assert_eq!(
+            (gate.require, gate.signoffs, gate.final_approval),
+            (crate::gate::Require::All, false, true)
+        );
+        std::fs::write(root.path().join(FILE_NAME), "[gate]\nrequire = \"all\"\nsign_offs = false\n")
+            .unwrap();
         let err = format!("{:#}", find(&deep).unwrap_err());
         assert!(err.contains(".golive.toml:3:1") && err.contains("sign_offs"), "{err}");
     }

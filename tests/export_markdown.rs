@@ -70,8 +70,12 @@ fn busy_session(c: &Checklist) -> Session {
             },
         );
     }
-    s.final_approval =
-        Some(SignOff { reviewer: "Dana".into(), date: Some(now.date_naive()), status: SignStatus::Approved, ..SignOff::default() });
+    s.final_approval = Some(SignOff {
+        reviewer: "Dana".into(),
+        date: Some(now.date_naive()),
+        status: SignStatus::Approved,
+        ..SignOff::default()
+    });
     s
 }
 
@@ -181,7 +185,12 @@ fn export_snapshot() {
     });
     s.signoff.insert(
         "Security".into(),
-        SignOff { reviewer: "Carol".into(), date: Some(now.date_naive()), status: SignStatus::Approved, ..SignOff::default() },
+        SignOff {
+            reviewer: "Carol".into(),
+            date: Some(now.date_naive()),
+            status: SignStatus::Approved,
+            ..SignOff::default()
+        },
     );
     let md = render(&c, &s);
     // The first section and the closing parts are enough to see the layout.

@@ -116,7 +116,13 @@ fn by(who: &str) -> By<'_> {
 }
 
 fn result(outcome: Outcome, at: chrono::DateTime<Utc>) -> ProbeResult {
-    ProbeResult { outcome, summary: format!("runbook: {}", outcome.word()), evidence: vec![], at, duration_ms: 3 }
+    ProbeResult {
+        outcome,
+        summary: format!("runbook: {}", outcome.word()),
+        evidence: vec![],
+        at,
+        duration_ms: 3,
+    }
 }
 
 fn stdout(o: &Output) -> String {
@@ -214,7 +220,9 @@ fn a_missing_a_rejected_and_a_stale_sign_off_each_block() {
     s.notes_edited("security.review", "", by("bob"));
     let text = expect(&t.gate(&s, &[]), 1);
     assert!(
-        text.contains("✗ sign-off Security: stale, changed since it was signed: bob security.review: notes edited"),
+        text.contains(
+            "✗ sign-off Security: stale, changed since it was signed: bob security.review: notes edited"
+        ),
         "{text}"
     );
     assert!(text.contains("✗ final approval: stale"), "{text}");
@@ -260,7 +268,10 @@ fn a_waiver_lets_an_item_through_until_it_expires_and_a_critical_one_needs_two_n
     s.record_mut("security.review").waiver = Some(waiver("bob", "Bob", 3));
     t.sign_all(&mut s);
     let text = expect(&t.gate(&s, &[]), 1);
-    assert!(text.contains("waived by one person alone; a critical item's waiver needs a second name"), "{text}");
+    assert!(
+        text.contains("waived by one person alone; a critical item's waiver needs a second name"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -429,7 +440,8 @@ fn one_run_writes_every_report_and_github_annotations() {
     let gate = doc.descendants().find(|n| n.attribute("name") == Some("decision")).unwrap();
     let failure = gate.children().find(|n| n.has_tag_name("failure")).unwrap();
     assert_eq!(failure.attribute("message"), Some("NO-GO: 1 failed"));
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("r.json")).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("r.json")).unwrap()).unwrap();
     assert_eq!(json["schema_version"], 2);
     assert_eq!(json["decision"]["verdict"], "no-go");
     assert_eq!(json["decision"]["reasons"][0]["id"], "security.extra");
@@ -445,8 +457,9 @@ fn one_run_writes_every_report_and_github_annotations() {
 /// Validates a report with the JSON Schema validator of the test virtualenv (python-jsonschema,
 /// pinned in scripts/requirements-test.txt) against docs/report.schema.json.
 fn validate_against_published_schema(report: &Path) {
-    let python = std::env::var("GOLIVE_TEST_PYTHON")
-        .expect("GOLIVE_TEST_PYTHON is not set: run ./scripts/test, which installs the validator (tests never skip)");
+    let python = std::env::var("GOLIVE_TEST_PYTHON").expect(
+        "GOLIVE_TEST_PYTHON is not set: run ./scripts/test, which installs the validator (tests never skip)",
+    );
     let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/report.schema.json");
     let script = "import json, sys, jsonschema\n\
                   schema = json.load(open(sys.argv[1]))\n\
@@ -460,8 +473,9 @@ fn validate_against_published_schema(report: &Path) {
 
 #[test]
 fn the_published_schema_is_the_one_the_types_make() {
-    let published = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/report.schema.json"))
-        .unwrap_or_default();
+    let published =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/report.schema.json"))
+            .unwrap_or_default();
     // As JSON values: key order depends on serde_json's features in each build.
     let value = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap_or_default();
     assert_eq!(
@@ -469,4 +483,58 @@ fn the_published_schema_is_the_one_the_types_make() {
         value(&golive::export::run_report::schema()),
         "docs/report.schema.json is out of date: cargo run -q -- schema > docs/report.schema.json"
     );
+}
+
+#[test]
+fn evidence_files_are_read_again_by_verify_and_in_every_report() {
+    let t = Setup::new("");
+    let mut s = t.go();
+    let file = t.dir.path().join("pentest.pdf");
+    std::fs::write(&file, "report v1").unwrap();
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    for path in [&file, &outside.path().to_path_buf()] {
+        let e = golive::session::Evidence {
+            kind: golive::session::EvidenceKind::Text,
+            value: path.display().to_string(),
+            size: None,
+            sha256: None,
+            by: "carol".into(),
+            at: Utc::now().trunc_subsecs(0),
+        };
+        let e = golive::session::evidence::inspect(e, t.dir.path());
+        s.add_evidence("security.review", e, by("carol"));
+    }
+    t.sign_all(&mut s);
+    session::save(&t.path(), &s).unwrap();
+    let same = t.golive(&["verify"]);
+    let text = expect(&same, 0);
+    assert!(text.contains("same        security.review evidence 1"), "{text}");
+    assert!(
+        text.contains("not checked security.review evidence 2")
+            && text.contains("outside the session's checkout"),
+        "{text}"
+    );
+
+    std::fs::write(&file, "report v2, edited").unwrap();
+    let text = expect(&t.golive(&["verify"]), 1);
+    assert!(
+        text.contains("CHANGED     security.review evidence 1") && text.contains("(now 17 bytes, sha256 "),
+        "{text}"
+    );
+    let md = expect(&t.golive(&["check", "--gate", "--format", "markdown"]), 0);
+    assert!(
+        md.contains("## Evidence changed since it was attached\n\n- `security.review` evidence 1: file "),
+        "{md}"
+    );
+    assert!(md.contains("**CHANGED since it was attached (now 17 bytes"), "{md}");
+    let text = expect(&t.golive(&["check", "--gate"]), 0);
+    assert!(text.contains("! security.review evidence 1: file ") && text.contains("CHANGED"), "{text}");
+
+    std::fs::remove_file(&file).unwrap();
+    let text = expect(&t.golive(&["verify"]), 1);
+    assert!(text.contains("MISSING     security.review evidence 1"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&expect(&t.golive(&["check", "--gate", "--format", "json"]), 0)).unwrap();
+    assert_eq!(json["evidence_files"][0]["state"], "missing");
+    assert_eq!(json["evidence_files"][1]["state"], "not-checked");
 }

@@ -49,7 +49,12 @@ fn full_session(c: &Checklist) -> Session {
             ..SignOff::default()
         },
     );
-    s.final_approval = Some(SignOff { reviewer: "Dan".into(), date: None, status: SignStatus::Rejected, ..SignOff::default() });
+    s.final_approval = Some(SignOff {
+        reviewer: "Dan".into(),
+        date: None,
+        status: SignStatus::Rejected,
+        ..SignOff::default()
+    });
     s.log(now, "alice", Some("security.api-authentication"), "status todo -> pass".into());
     s
 }

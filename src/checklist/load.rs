@@ -220,7 +220,10 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, Located> {
                 let mut covered = Vec::new();
                 for id in ids.into_inner() {
                     let Some(s) = sections.iter().position(|s| s.id == id) else {
-                        return Err(err(span, format!("sign-off area names section {id:?}, which the checklist does not have")));
+                        return Err(err(
+                            span,
+                            format!("sign-off area names section {id:?}, which the checklist does not have"),
+                        ));
                     };
                     covered.push(s);
                 }
@@ -244,7 +247,10 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, Located> {
             let span = g.span();
             let g = g.into_inner();
             if let Some(id) = g.sections.iter().find(|id| !section_ids.contains_key(*id)) {
-                return Err(err(span, format!("[gate] sections names {id:?}, which the checklist does not have")));
+                return Err(err(
+                    span,
+                    format!("[gate] sections names {id:?}, which the checklist does not have"),
+                ));
             }
             g
         }

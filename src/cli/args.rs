@@ -112,6 +112,10 @@ pub enum Command {
     Sessions,
     /// Print the JSON Schema of `golive check --format json` (docs/report.schema.json)
     Schema,
+    /// Read every file attached as evidence again and compare it with the size and SHA-256
+    /// recorded when it was attached; exit 1 when one changed or is gone (files outside the
+    /// session's checkout are not read)
+    Verify,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -127,9 +131,8 @@ pub enum Format {
 fn report_spec(s: &str) -> Result<(Format, PathBuf), String> {
     use clap::ValueEnum;
     let (format, path) = s.split_once('=').ok_or("expected FORMAT=PATH, e.g. junit=report.xml")?;
-    let format = Format::from_str(format, true).map_err(|_| {
-        format!("unknown report format {format:?}: text, json, junit, markdown or github")
-    })?;
+    let format = Format::from_str(format, true)
+        .map_err(|_| format!("unknown report format {format:?}: text, json, junit, markdown or github"))?;
     if path.is_empty() {
         return Err("the report's PATH is empty".into());
     }

@@ -87,7 +87,9 @@ pub fn run(on: super::open::OnSession, args: Args) -> anyhow::Result<u8> {
         ran: (!args.gate).then_some(run.results.len()),
     });
     let session_path = path.display().to_string();
+    let files = session::evidence::recheck(&session, &trust.checkout);
     let report = Report {
+        files: &files,
         checklist: &checklist,
         session: &session,
         run: &run,

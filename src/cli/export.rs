@@ -25,7 +25,9 @@ pub fn run(
     session::upgrade::upgrade(&mut session, &checklist, Utc::now().trunc_subsecs(0), who);
     let generated = Utc::now().trunc_subsecs(0);
     let decision = crate::gate::of_session(&checklist, &session, generated);
+    let files = session::evidence::recheck(&session, &crate::probe::local::checkout_of(path));
     let meta = markdown::Meta {
+        files: &files,
         session_path: &path.display().to_string(),
         generated,
         full_evidence,

@@ -21,6 +21,8 @@ pub fn run(on: super::open::OnSession, mouse: bool) -> anyhow::Result<u8> {
     for note in notes {
         app.update(tui::app::Msg::Notice(note));
     }
+    let files = session::evidence::recheck(app.session(), &app.trust().checkout);
+    app.update(tui::app::Msg::FilesChecked(files));
     match tui::run(app, opts, mouse)? {
         tui::Ended::Quit => Ok(0),
         tui::Ended::Signal(sig) => {

@@ -9,6 +9,7 @@ mod interactive;
 mod open;
 mod output;
 mod trust;
+mod verify;
 
 use crate::checklist::Checklist;
 use crate::probe::engine;
@@ -100,6 +101,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 target: &cli.target,
             },
         ),
+        Some(Command::Verify) => verify::run(&session_path, checklist),
         Some(Command::Export { output, full_evidence }) => {
             export::run(&session_path, checklist, &who, output.as_deref(), full_evidence)
         }

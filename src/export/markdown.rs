@@ -15,12 +15,15 @@ pub struct Meta<'a> {
     pub full_evidence: bool,
     /// The gate's decision, which the report opens with.
     pub decision: &'a crate::gate::Decision,
+    /// Evidence files read again as the report is written.
+    pub files: &'a [crate::session::evidence::Recheck],
 }
 
 pub fn render(checklist: &Checklist, session: &Session, meta: &Meta) -> String {
     let mut out = String::new();
     header(&mut out, checklist, session, meta);
     decision(&mut out, checklist, meta.decision);
+    changed_files(&mut out, meta.files);
     waivers(&mut out, checklist, session, meta.generated.date_naive());
     summary(&mut out, checklist, session);
     for (n, section) in checklist.sections.iter().enumerate() {
@@ -28,7 +31,7 @@ pub fn render(checklist: &Checklist, session: &Session, meta: &Meta) -> String {
         for group in &section.groups {
             let _ = writeln!(out, "### {}\n", checklist_inline(&group.title));
             for item in &checklist.items[group.items.clone()] {
-                item_entry(&mut out, item, session, meta.full_evidence);
+                item_entry(&mut out, item, session, meta);
             }
         }
     }
@@ -40,16 +43,32 @@ pub fn render(checklist: &Checklist, session: &Session, meta: &Meta) -> String {
 
 /// The decision first, and every reason it is not GO: what a launch lead reads before anything.
 fn decision(out: &mut String, checklist: &Checklist, d: &crate::gate::Decision) {
-    let _ = writeln!(out, "## Decision: {}
-", d.verdict.word());
+    let _ = writeln!(
+        out,
+        "## Decision: {}
+",
+        d.verdict.word()
+    );
     if let Some(e) = &d.exceptions {
-        let _ = writeln!(out, "**The final approval was given with exceptions:** {}
-", escape_inline(e));
+        let _ = writeln!(
+            out,
+            "**The final approval was given with exceptions:** {}
+",
+            escape_inline(e)
+        );
     }
-    let _ = writeln!(out, "{}
-", escape_inline(&d.headline()));
-    let _ = writeln!(out, "The gate's rule: {}.
-", escape_inline(&d.rule));
+    let _ = writeln!(
+        out,
+        "{}
+",
+        escape_inline(&d.headline())
+    );
+    let _ = writeln!(
+        out,
+        "The gate's rule: {}.
+",
+        escape_inline(&d.rule)
+    );
     let (blocking, undecided): (Vec<_>, Vec<_>) = d.blockers.iter().partition(|b| b.why.blocks());
     for (title, list) in [("Blocking", blocking), ("Could not be decided", undecided)] {
         if list.is_empty() {
@@ -64,13 +83,33 @@ fn decision(out: &mut String, checklist: &Checklist, d: &crate::gate::Decision) 
     let _ = checklist;
 }
 
+/// Evidence files that changed or vanished since they were attached: a reader must know before
+/// trusting them.
+fn changed_files(out: &mut String, files: &[crate::session::evidence::Recheck]) {
+    use crate::session::evidence::FileCheck;
+    let flagged: Vec<_> =
+        files.iter().filter(|f| matches!(f.check, FileCheck::Changed { .. } | FileCheck::Missing)).collect();
+    if flagged.is_empty() {
+        return;
+    }
+    out.push_str("## Evidence changed since it was attached\n\n");
+    for f in flagged {
+        let _ = writeln!(
+            out,
+            "- `{}` evidence {}: file {}: {}",
+            f.item,
+            f.index + 1,
+            escape_inline(&f.path),
+            escape_inline(&f.check.flag().unwrap_or_default())
+        );
+    }
+    out.push('\n');
+}
+
 /// Every waiver in the session: what the gate let through, until when, on whose word.
 fn waivers(out: &mut String, checklist: &Checklist, session: &Session, today: chrono::NaiveDate) {
-    let waived: Vec<_> = checklist
-        .items
-        .iter()
-        .filter_map(|i| Some((i, session.record(&i.id)?.waiver.as_ref()?)))
-        .collect();
+    let waived: Vec<_> =
+        checklist.items.iter().filter_map(|i| Some((i, session.record(&i.id)?.waiver.as_ref()?))).collect();
     if waived.is_empty() {
         return;
     }
@@ -122,7 +161,7 @@ fn orphans(out: &mut String, checklist: &Checklist, session: &Session) {
         }
         status_line(out, rec.status, Some(rec));
         out.push('\n');
-        notes_and_evidence(out, rec);
+        notes_and_evidence(out, rec, id, &[]);
         out.push('\n');
     }
 }
@@ -183,7 +222,8 @@ fn summary(out: &mut String, checklist: &Checklist, session: &Session) {
     out.push('\n');
 }
 
-fn item_entry(out: &mut String, item: &Item, session: &Session, full: bool) {
+fn item_entry(out: &mut String, item: &Item, session: &Session, meta: &Meta) {
+    let full = meta.full_evidence;
     let rec = session.record(&item.id);
     let status = rec.map_or(Status::Todo, |r| r.status);
     let mark = if status.is_done() { "x" } else { " " };
@@ -197,7 +237,7 @@ fn item_entry(out: &mut String, item: &Item, session: &Session, full: bool) {
     }
     out.push('\n');
     if let Some(r) = rec {
-        notes_and_evidence(out, r);
+        notes_and_evidence(out, r, &item.id, meta.files);
     }
     probe_entry(out, item, rec.and_then(|r| r.probe.as_ref()), full);
     out.push('\n');
@@ -240,15 +280,28 @@ fn status_line(out: &mut String, status: Status, rec: Option<&ItemRecord>) {
     }
 }
 
-fn notes_and_evidence(out: &mut String, r: &ItemRecord) {
+fn notes_and_evidence(
+    out: &mut String,
+    r: &ItemRecord,
+    id: &str,
+    files: &[crate::session::evidence::Recheck],
+) {
     if !r.notes.trim().is_empty() {
         out.push_str("\n  Notes:\n\n");
         fenced(out, &r.notes, "  ");
     }
     if !r.evidence.is_empty() {
         out.push_str("\n  Evidence:\n\n");
-        for e in &r.evidence {
-            let _ = writeln!(out, "  - {}", evidence_line(e));
+        for (n, e) in r.evidence.iter().enumerate() {
+            let flag = files.iter().find(|f| f.item == id && f.index == n).and_then(|f| f.check.flag());
+            match flag {
+                Some(flag) => {
+                    let _ = writeln!(out, "  - {} **{}**", evidence_line(e), escape_inline(&flag));
+                }
+                None => {
+                    let _ = writeln!(out, "  - {}", evidence_line(e));
+                }
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ use crate::checklist::{Checklist, Item};
 use crate::gate::{Decision, Subject, Verdict};
 use crate::probe::{Outcome, ProbeResult};
 use crate::session::edit::SignSlot;
+use crate::session::evidence::FileCheck;
 use crate::session::signoff::{self, SignState};
 use crate::session::{ItemRecord, Session, Status};
 use crate::sweep::run::Run;
@@ -29,6 +30,8 @@ pub struct Report<'a> {
     pub session_path: &'a str,
     /// The gate ran under `--strict`: overrides of failing probes did not count.
     pub strict: bool,
+    /// Evidence files read again for this report.
+    pub files: &'a [crate::session::evidence::Recheck],
 }
 
 /// How an item stands in the report: the probe's outcome, unless a person decided otherwise.
@@ -96,15 +99,8 @@ pub fn text(rep: &Report) -> String {
     for (i, r) in &run.results {
         let item = &c.items[*i];
         let s = rep.standing(*i, r);
-        let _ = writeln!(
-            out,
-            "{} {:<12} {}  {}: {}",
-            r.outcome.glyph(),
-            s.word,
-            item.id,
-            item.title,
-            r.summary
-        );
+        let _ =
+            writeln!(out, "{} {:<12} {}  {}: {}", r.outcome.glyph(), s.word, item.id, item.title, r.summary);
         if let Some(note) = &s.note {
             let _ = writeln!(out, "      ({note})");
         }
@@ -139,6 +135,11 @@ pub fn text(rep: &Report) -> String {
     }
     for line in waiver_lines(rep) {
         let _ = writeln!(out, "  ~ {line}");
+    }
+    for f in rep.files {
+        if let Some(flag) = f.check.flag().filter(|_| !matches!(f.check, FileCheck::NotChecked(_))) {
+            let _ = writeln!(out, "  ! {} evidence {}: file {}: {flag}", f.item, f.index + 1, f.path);
+        }
     }
     let _ = writeln!(out, "{}", d.headline());
     out
@@ -185,6 +186,20 @@ pub struct JsonReport {
     pub skipped: Vec<JsonSkipped>,
     pub waivers: Vec<JsonWaiver>,
     pub signoffs: Vec<JsonSignoff>,
+    /// Evidence files read again for this report: each one's state now.
+    pub evidence_files: Vec<JsonEvidenceFile>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct JsonEvidenceFile {
+    pub id: String,
+    /// Its place in the item's evidence, from 1.
+    pub evidence: usize,
+    pub path: String,
+    /// same, changed, missing or not-checked.
+    pub state: String,
+    /// What it is now, or why it was not read.
+    pub detail: Option<String>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -385,6 +400,23 @@ pub fn json(rep: &Report) -> String {
             .collect(),
         waivers,
         signoffs: signoffs(c, s),
+        evidence_files: rep
+            .files
+            .iter()
+            .map(|f| JsonEvidenceFile {
+                id: f.item.clone(),
+                evidence: f.index + 1,
+                path: f.path.clone(),
+                state: match f.check {
+                    FileCheck::Same => "same",
+                    FileCheck::Changed { .. } => "changed",
+                    FileCheck::Missing => "missing",
+                    FileCheck::NotChecked(_) => "not-checked",
+                }
+                .into(),
+                detail: f.check.flag(),
+            })
+            .collect(),
     };
     let text = serde_json::to_string_pretty(&doc).expect("JSON values always serialise") + "\n";
     // serde_json leaves DEL and the C1 controls raw; a terminal acts on them. Escaped, the
@@ -442,12 +474,8 @@ pub fn junit(rep: &Report) -> String {
     );
     for (n, section) in c.sections.iter().enumerate() {
         let in_section = |i: &usize| c.items[*i].section == n;
-        let results: Vec<_> = run
-            .results
-            .iter()
-            .zip(&standings)
-            .filter(|((i, _), _)| in_section(i))
-            .collect();
+        let results: Vec<_> =
+            run.results.iter().zip(&standings).filter(|((i, _), _)| in_section(i)).collect();
         let skipped: Vec<_> = run.skipped.iter().filter(|(i, _)| in_section(i)).collect();
         if results.is_empty() && skipped.is_empty() {
             continue;
@@ -543,6 +571,7 @@ pub fn markdown(rep: &Report) -> String {
         generated: rep.run.generated,
         full_evidence: rep.full_evidence,
         decision: rep.decision,
+        files: rep.files,
     };
     markdown::render(rep.checklist, rep.session, &meta)
 }

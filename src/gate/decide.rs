@@ -189,7 +189,11 @@ pub fn decide(input: &Input) -> Decision {
         let mut slots: Vec<(Subject, SignSlot)> = Vec::new();
         if policy.signoffs {
             slots.extend(
-                checklist.signoff_areas.iter().enumerate().map(|(n, a)| (Subject::Area(n), SignSlot::Area(a))),
+                checklist
+                    .signoff_areas
+                    .iter()
+                    .enumerate()
+                    .map(|(n, a)| (Subject::Area(n), SignSlot::Area(a))),
             );
         }
         if policy.final_approval {
@@ -267,7 +271,13 @@ fn answer(item: &Item, rec: Option<&ItemRecord>, strict: bool) -> Status {
     }
 }
 
-fn judge(item: &Item, rec: Option<&ItemRecord>, status: Status, required: bool, input: &Input) -> Option<Why> {
+fn judge(
+    item: &Item,
+    rec: Option<&ItemRecord>,
+    status: Status,
+    required: bool,
+    input: &Input,
+) -> Option<Why> {
     let policy = input.policy;
     let probe = rec.and_then(|r| r.probe.as_ref());
     match status {
@@ -388,8 +398,7 @@ impl Decision {
             }
             if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(", ")) }
         };
-        let counts =
-            || self.counts().iter().map(|(w, n)| format!("{n} {w}")).collect::<Vec<_>>().join(", ");
+        let counts = || self.counts().iter().map(|(w, n)| format!("{n} {w}")).collect::<Vec<_>>().join(", ");
         match self.verdict {
             Verdict::Go if self.selection => format!("GO{scope}: all passed{extra}"),
             Verdict::Go => format!("GO: {}{extra}", self.rule),
@@ -411,4 +420,69 @@ pub fn of_session(checklist: &Checklist, session: &Session, now: DateTime<Utc>) 
         strict: false,
         ran: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Waiver;
+    use crate::session::edit::By;
+    use chrono::TimeZone;
+
+    fn at(day: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, day, 12, 0, 0).unwrap()
+    }
+
+    /// The seed with a rule that asks for nothing but the answers: one failed item, waived.
+    fn waived(expires: u32) -> (Checklist, Session) {
+        let mut c = Checklist::embedded();
+        c.gate =
+            Policy { require: Require::None, signoffs: false, final_approval: false, ..Policy::default() };
+        let mut s = Session::new(&c, at(1));
+        let by = By { who: "alice", at: at(1) };
+        s.set_status("security.pii-handling", Status::Fail, None, by);
+        let w = Waiver {
+            reason: "DPA signed next week".into(),
+            asked_by: "alice".into(),
+            approved_by: "bob".into(),
+            expires: at(expires).date_naive(),
+            ticket: None,
+            at: at(1),
+        };
+        s.waive("security.pii-handling", false, w, by).unwrap();
+        (c, s)
+    }
+
+    #[test]
+    fn a_waiver_holds_through_its_last_day_and_blocks_the_day_after() {
+        let (c, s) = waived(10);
+        for (day, verdict) in [(2, Verdict::Go), (10, Verdict::Go), (11, Verdict::NoGo)] {
+            let d = of_session(&c, &s, at(day));
+            assert_eq!(d.verdict, verdict, "on the {day}th: {d:?}");
+        }
+        let d = of_session(&c, &s, at(11));
+        assert_eq!(d.blockers[0].why, Why::WaiverExpired(at(10).date_naive(), Box::new(Why::Failed)));
+        assert_eq!(d.headline(), "NO-GO: 1 waiver expired");
+        assert_eq!(of_session(&c, &s, at(10)).headline().rsplit_once(" (").unwrap().1, "1 waived)");
+    }
+
+    #[test]
+    fn a_blocking_reason_outranks_an_undecided_check() {
+        let (mut c, mut s) = waived(10);
+        c.gate.require = Require::None;
+        let result = |outcome| crate::probe::ProbeResult {
+            outcome,
+            summary: "s".into(),
+            evidence: vec![],
+            at: at(2),
+            duration_ms: 1,
+        };
+        s.apply_probe("security.least-privilege", "aws.iam", result(Outcome::Error), false);
+        assert_eq!(of_session(&c, &s, at(2)).verdict, Verdict::Undecided);
+        s.set_status("operations.runbooks", Status::Blocked, None, By { who: "bob", at: at(2) });
+        let d = of_session(&c, &s, at(2));
+        assert_eq!(d.verdict, Verdict::NoGo);
+        assert_eq!(d.exit_code(), 1);
+        assert_eq!(d.headline(), "NO-GO: 1 undecided, 1 blocked (1 waived)");
+    }
 }

@@ -359,7 +359,8 @@ mod tests {
             (SignStatus::Approved, "Priya Natarajan", Some("alice"))
         );
         assert!(sec.fingerprint.is_some());
-        let exceptions = Signing { arn: Some("arn:aws:iam::1:user/bob".into()), reason: Some("two waived".into()) };
+        let exceptions =
+            Signing { arn: Some("arn:aws:iam::1:user/bob".into()), reason: Some("two waived".into()) };
         s.approve(&cl, SignSlot::Final, exceptions, by("bob"));
         assert_eq!(s.sign_off(SignSlot::Final).reviewer, "bob", "no name given: the signer's own");
         assert_eq!(s.sign_off(SignSlot::Final).arn.as_deref(), Some("arn:aws:iam::1:user/bob"));
@@ -404,13 +405,20 @@ mod tests {
         assert_eq!(state(&cl, &s, SignSlot::Area("Security")), SignState::Approved);
         // A probe's verdict is part of what was signed; its timing is not.
         let probe = |outcome, at| crate::probe::ProbeResult {
-            outcome, summary: "x".into(), evidence: vec![], at, duration_ms: 1,
+            outcome,
+            summary: "x".into(),
+            evidence: vec![],
+            at,
+            duration_ms: 1,
         };
-        s.record_mut("security.secrets-management").probe = Some(probe(crate::probe::Outcome::Pass, by("a").at));
+        s.record_mut("security.secrets-management").probe =
+            Some(probe(crate::probe::Outcome::Pass, by("a").at));
         s.approve(&cl, SignSlot::Area("Security"), Signing::default(), by("alice"));
-        s.record_mut("security.secrets-management").probe = Some(probe(crate::probe::Outcome::Pass, Utc::now()));
+        s.record_mut("security.secrets-management").probe =
+            Some(probe(crate::probe::Outcome::Pass, Utc::now()));
         assert_eq!(state(&cl, &s, SignSlot::Area("Security")), SignState::Approved);
-        s.record_mut("security.secrets-management").probe = Some(probe(crate::probe::Outcome::Fail, Utc::now()));
+        s.record_mut("security.secrets-management").probe =
+            Some(probe(crate::probe::Outcome::Fail, Utc::now()));
         assert_eq!(
             state(&cl, &s, SignSlot::Area("Security")),
             SignState::Stale(vec!["probe results changed since it was signed".into()])
@@ -432,7 +440,9 @@ mod tests {
         assert!(refused.contains("second name"), "{refused}");
         let past = s.waive("x", false, w("alice", "bob", (2026, 1, 1)), by("alice")).unwrap_err();
         assert!(past.contains("has passed"), "{past}");
-        assert!(s.waive("x", false, Waiver { reason: " ".into(), ..w("a", "b", (2026, 2, 1)) }, by("a")).is_err());
+        assert!(
+            s.waive("x", false, Waiver { reason: " ".into(), ..w("a", "b", (2026, 2, 1)) }, by("a")).is_err()
+        );
         assert!(s.record("x").is_none(), "nothing recorded by a refused waiver");
         assert_eq!(
             s.waive("x", false, w("alice", "alice", (2026, 2, 1)), by("alice")).unwrap(),

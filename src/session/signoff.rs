@@ -63,7 +63,10 @@ pub fn fingerprint(checklist: &Checklist, session: &Session, items: &[usize]) ->
             part.push_str(&format!("probe {}\0", p.outcome.word()));
         }
         if let Some(w) = &r.waiver {
-            part.push_str(&format!("waiver {}\0{}\0{}\0{}\0", w.reason, w.asked_by, w.approved_by, w.expires));
+            part.push_str(&format!(
+                "waiver {}\0{}\0{}\0{}\0",
+                w.reason, w.asked_by, w.approved_by, w.expires
+            ));
         }
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
@@ -82,9 +85,9 @@ pub fn state(checklist: &Checklist, session: &Session, slot: SignSlot) -> SignSt
             match &s.fingerprint {
                 Some(f) if *f == fingerprint(checklist, session, &items) => SignState::Approved,
                 Some(_) => SignState::Stale(changes_since(checklist, session, slot, &items)),
-                None => SignState::Stale(vec![
-                    "approved without a record of what was signed: sign again".into(),
-                ]),
+                None => {
+                    SignState::Stale(vec!["approved without a record of what was signed: sign again".into()])
+                }
             }
         }
     }
@@ -94,7 +97,8 @@ pub fn state(checklist: &Checklist, session: &Session, slot: SignSlot) -> SignSt
 /// five, and how many more).
 fn changes_since(checklist: &Checklist, session: &Session, slot: SignSlot, items: &[usize]) -> Vec<String> {
     let signed = format!("sign-off {}: approved", slot.label());
-    let ids: std::collections::HashSet<&str> = items.iter().map(|&i| checklist.items[i].id.as_str()).collect();
+    let ids: std::collections::HashSet<&str> =
+        items.iter().map(|&i| checklist.items[i].id.as_str()).collect();
     let mut lines = Vec::new();
     for c in session.history.iter().rev() {
         if c.item.is_none() && c.change.starts_with(&signed) {

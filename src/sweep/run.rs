@@ -71,7 +71,9 @@ pub fn select(
             continue;
         }
         match session.record(&item.id) {
-            Some(r) if r.status == Status::NotApplicable && !r.status_by_probe && item.allow_na && !strict => {
+            Some(r)
+                if r.status == Status::NotApplicable && !r.status_by_probe && item.allow_na && !strict =>
+            {
                 let who = r.by.as_deref().unwrap_or("someone");
                 skipped.push((i, format!("n/a by {who}: {}", r.reason.as_deref().unwrap_or(""))));
             }

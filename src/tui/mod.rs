@@ -274,11 +274,14 @@ pub fn process(app: &mut App, runner: &mut Runner, saver: &Saver, msg: Msg) -> b
                 }
                 Effect::Export => {
                     let path = export::report_path(app.session_path());
+                    let files = session::evidence::recheck(app.session(), &app.trust().checkout);
+                    queue.push_back(Msg::FilesChecked(files.clone()));
                     let meta = export::markdown::Meta {
                         session_path: &app.session_path().display().to_string(),
                         generated: app.now(),
                         full_evidence: false,
                         decision: app.decision(),
+                        files: &files,
                     };
                     let text = export::markdown::render(app.checklist(), app.session(), &meta);
                     // The report goes beside the session, in someone's checkout: a link or a device

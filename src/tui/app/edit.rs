@@ -372,7 +372,9 @@ impl App {
         }
         self.checklist
             .area_items(row)
-            .filter(|&i| matches!(self.session.status(&self.checklist.items[i].id), Status::Fail | Status::Blocked))
+            .filter(|&i| {
+                matches!(self.session.status(&self.checklist.items[i].id), Status::Fail | Status::Blocked)
+            })
             .collect()
     }
 
@@ -433,7 +435,13 @@ impl App {
                 vec![Effect::Save]
             }
             Err(why) => {
-                self.set_focus(if why.contains("reason") { 0 } else if why.contains("expiry") { 2 } else { 1 });
+                self.set_focus(if why.contains("reason") {
+                    0
+                } else if why.contains("expiry") {
+                    2
+                } else {
+                    1
+                });
                 self.error(why);
                 vec![]
             }

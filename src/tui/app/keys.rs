@@ -68,7 +68,12 @@ impl App {
                         w.expires.to_string(),
                         w.ticket.clone().unwrap_or_default(),
                     ],
-                    None => vec![String::new(), String::new(), (today + chrono::Days::new(14)).to_string(), String::new()],
+                    None => vec![
+                        String::new(),
+                        String::new(),
+                        (today + chrono::Days::new(14)).to_string(),
+                        String::new(),
+                    ],
                 };
                 let fields = values
                     .into_iter()
@@ -78,8 +83,11 @@ impl App {
                         a
                     })
                     .collect();
-                self.input =
-                    Some(Input::Form { kind: FormKind::Waiver { item: self.nav.selected }, fields, focus: 0 });
+                self.input = Some(Input::Form {
+                    kind: FormKind::Waiver { item: self.nav.selected },
+                    fields,
+                    focus: 0,
+                });
             }
             Action::WhyNotGo => {
                 if self.decision.blockers.is_empty() {
@@ -227,7 +235,11 @@ impl App {
 
     /// Where a row's sign-off stands against what it signed.
     pub fn signoff_state(&self, row: usize) -> crate::session::signoff::SignState {
-        crate::session::signoff::state(&self.checklist, &self.session, edit::signoff_slot(&self.checklist, row))
+        crate::session::signoff::state(
+            &self.checklist,
+            &self.session,
+            edit::signoff_slot(&self.checklist, row),
+        )
     }
 
     /// The sign-off of a row of the sign-off view: an area, or the final approval after them.

@@ -31,8 +31,8 @@ pub use msg::{AwsView, Effect, Msg, Resolution};
 pub use nav::Nav;
 pub use runs::Runs;
 pub use state::{
-    ConfirmKind, Flash, FlashLevel, FormKind, Input, Overlay, Pane, PromptKind, Row, SaveState, Search, Trust,
-    WAIVER_FIELDS,
+    ConfirmKind, Flash, FlashLevel, FormKind, Input, Overlay, Pane, PromptKind, Row, SaveState, Search,
+    Trust, WAIVER_FIELDS,
 };
 
 /// The whole state of the TUI. Only `update` (and what it calls) changes it: the loop that
@@ -58,6 +58,8 @@ pub struct App {
     trust: Trust,
     /// The gate's decision on the session as it stands; recomputed when the session changes.
     decision: crate::gate::Decision,
+    /// Evidence files as last read again (at start and at each export).
+    files: Vec<crate::session::evidence::Recheck>,
 }
 
 impl App {
@@ -77,6 +79,7 @@ impl App {
         let decision = crate::gate::of_session(&checklist, &session, clock().trunc_subsecs(0));
         let mut app = App {
             decision,
+            files: Vec::new(),
             checklist,
             session,
             session_path,
@@ -163,6 +166,10 @@ impl App {
 
     pub fn decision(&self) -> &crate::gate::Decision {
         &self.decision
+    }
+
+    pub fn files(&self) -> &[crate::session::evidence::Recheck] {
+        &self.files
     }
 
     pub fn areas(&self) -> Areas {
@@ -272,6 +279,24 @@ impl App {
             }
             Msg::Saved(Err(e)) => {
                 self.save.failed(e);
+                vec![]
+            }
+            Msg::FilesChecked(files) => {
+                let changed = files
+                    .iter()
+                    .filter(|f| {
+                        f.check.flag().is_some_and(|_| {
+                            !matches!(f.check, crate::session::evidence::FileCheck::NotChecked(_))
+                        })
+                    })
+                    .count();
+                if changed > 0 {
+                    self.error(format!(
+                        "{changed} evidence file{} changed or gone since attached: see the item's evidence.",
+                        if changed == 1 { "" } else { "s" }
+                    ));
+                }
+                self.files = files;
                 vec![]
             }
             Msg::Exported(Ok(path)) => {

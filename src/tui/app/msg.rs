@@ -37,6 +37,8 @@ pub enum Msg {
     Exported(Result<PathBuf, String>),
     /// No input for a moment: a good time to save a note being typed.
     Idle,
+    /// Evidence files read again: which changed or went since they were attached.
+    FilesChecked(Vec<crate::session::evidence::Recheck>),
     /// Something to keep in view for the whole run (a checklist upgrade, orphaned answers).
     Notice(String),
     /// Time passes while probes run: the spinner turns.

@@ -16,10 +16,16 @@ pub enum Pane {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
     None,
-    Help { scroll: u16 },
-    SignOff { row: usize },
+    Help {
+        scroll: u16,
+    },
+    SignOff {
+        row: usize,
+    },
     /// "Why not GO": the gate's reasons, each a jump to what it names.
-    Gate { row: usize },
+    Gate {
+        row: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -119,10 +119,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 };
                 let style =
                     if focused && n == app.nav().evidence_sel { theme::SELECTED } else { theme::TEXT };
-                lines.push(Line::from(vec![
-                    Span::raw(format!("{mark}{}. ", n + 1)),
-                    Span::styled(text, style),
-                ]));
+                let mut spans = vec![Span::raw(format!("{mark}{}. ", n + 1)), Span::styled(text, style)];
+                if let Some(flag) = app
+                    .files()
+                    .iter()
+                    .find(|f| f.item == item.id && f.index == n)
+                    .and_then(|f| f.check.flag())
+                {
+                    spans.push(Span::styled(format!("  ⚠ {}", clean(&flag)), theme::ERROR));
+                }
+                lines.push(Line::from(spans));
             }
         }
         None => lines.push(Line::styled("none yet: a to add", theme::DIM)),

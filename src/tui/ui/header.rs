@@ -25,7 +25,10 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
     ];
     // The gate's decision, always in view: what a launch lead reads first.
     let d = app.decision();
-    first.push(Span::styled(format!(" {} ", d.verdict.word()), super::overlays::verdict_style(d.verdict).add_modifier(ratatui::style::Modifier::REVERSED)));
+    first.push(Span::styled(
+        format!(" {} ", d.verdict.word()),
+        super::overlays::verdict_style(d.verdict).add_modifier(ratatui::style::Modifier::REVERSED),
+    ));
     if d.exceptions.is_some() {
         first.push(Span::styled(" with exceptions", theme::ERROR));
     }

@@ -111,7 +111,10 @@ pub fn signoff(app: &App, frame: &mut Frame, selected: usize) {
     let d = app.decision();
     let mut note = vec![Line::styled(format!("Gate: {}", clean(&d.headline())), verdict_style(d.verdict))];
     if let SignState::Stale(changes) = app.signoff_state(selected) {
-        note.push(Line::styled(format!("Stale: changed since signed: {}", clean(&changes.join("; "))), theme::ERROR));
+        note.push(Line::styled(
+            format!("Stale: changed since signed: {}", clean(&changes.join("; "))),
+            theme::ERROR,
+        ));
     }
     frame.render_widget(Paragraph::new(note).wrap(Wrap { trim: true }), note_area);
 }
@@ -149,7 +152,13 @@ pub fn gate(app: &App, frame: &mut Frame, selected: usize) {
     let first = selected.saturating_sub(visible.saturating_sub(1));
     for (n, b) in d.blockers.iter().enumerate().skip(first).take(visible) {
         let mark = if b.why.blocks() { "✗" } else { "?" };
-        let style = if n == selected { theme::SELECTED } else if b.why.blocks() { theme::ERROR } else { theme::MATCH };
+        let style = if n == selected {
+            theme::SELECTED
+        } else if b.why.blocks() {
+            theme::ERROR
+        } else {
+            theme::MATCH
+        };
         let text = crate::tui::ui::fit(&format!("{mark} {}", clean(&b.text)), inner.width as usize);
         lines.push(Line::styled(text, style));
     }
@@ -196,7 +205,9 @@ pub fn confirm(app: &App, frame: &mut Frame, kind: ConfirmKind) {
             let listed: Vec<String> = open
                 .iter()
                 .take(4)
-                .map(|&i| format!("{} {}", app.session().status(&c.items[i].id).word(), clean(&c.items[i].title)))
+                .map(|&i| {
+                    format!("{} {}", app.session().status(&c.items[i].id).word(), clean(&c.items[i].title))
+                })
                 .collect();
             let more = if open.len() > 4 { format!(" and {} more", open.len() - 4) } else { String::new() };
             format!(
