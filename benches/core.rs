@@ -57,12 +57,24 @@ fn benches(c: &mut Criterion) {
         });
     }
     g.finish();
+    let mut g = c.benchmark_group("gate decision");
+    for case in &cases {
+        g.bench_function(BenchmarkId::from_parameter(case.name), |b| {
+            b.iter(|| {
+                golive::gate::of_session(&case.checklist, black_box(&case.session), case.session.created)
+            })
+        });
+    }
+    g.finish();
     let mut g = c.benchmark_group("markdown export");
     for case in &cases {
+        let decision = golive::gate::of_session(&case.checklist, &case.session, case.session.created);
         let meta = golive::export::markdown::Meta {
             session_path: "s.toml",
             generated: case.session.created,
             full_evidence: false,
+            decision: &decision,
+            files: &[],
         };
         g.bench_function(BenchmarkId::from_parameter(case.name), |b| {
             b.iter(|| golive::export::markdown::render(&case.checklist, black_box(&case.session), &meta))

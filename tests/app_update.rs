@@ -751,6 +751,7 @@ mod probes {
                 generated: common::fixed_now(),
                 full_evidence: false,
                 decision: a.decision(),
+                files: &[],
             },
         );
         assert!(

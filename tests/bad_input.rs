@@ -291,6 +291,7 @@ fn hostile_text_cannot_forge_the_report_or_act_on_a_terminal() {
             generated: common::fixed_now(),
             full_evidence: false,
             decision: &golive::gate::of_session(&c, &s, common::fixed_now()),
+            files: &[],
         },
     );
     assert!(!report.chars().any(|ch| ch.is_control() && ch != '\n'), "a control character in the report");

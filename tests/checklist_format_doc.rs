@@ -8,7 +8,12 @@ fn the_documented_example_loads() {
     let c = golive::checklist::parse("docs/checklist-format.md", example).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((c.id.as_str(), c.version.as_str()), ("payments-launch", "3"));
     let ids: Vec<&str> = c.items.iter().map(|i| i.id.as_str()).collect();
-    assert_eq!(ids, ["ops.rollback", "ops.on-call", "ops.health"]);
+    assert_eq!(ids, ["ops.rollback", "ops.on-call", "ops.health", "ops.status-page"]);
+    assert!(c.items[1].allow_na && !c.items[2].allow_na && !c.items[3].allow_na);
+    assert_eq!(c.gate.sections, ["ops"]);
+    assert_eq!(c.gate.max_probe_age_hours, 24);
+    // Operations finds the section titled "Operations"; Security names its own.
+    assert_eq!(c.signoff_sections, [vec![0], vec![0]]);
     assert!(c.items[0].critical && c.items[0].is_automated());
     assert_eq!(c.items[1].replaces, ["ops.pager"]);
     assert_eq!(c.items[2].probes.len(), 2);

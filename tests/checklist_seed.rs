@@ -140,3 +140,23 @@ fn sign_off_areas_are_the_seeds_table() {
     assert_eq!(c.signoff_areas, table);
     assert_eq!(table.len(), 7);
 }
+
+#[test]
+fn each_sign_off_area_signs_for_its_section_and_the_gate_asks_for_them() {
+    let c = Checklist::embedded();
+    let signed: Vec<String> = c.signoff_sections.iter().map(|s| c.sections[s[0]].title.clone()).collect();
+    assert_eq!(
+        signed,
+        [
+            "Security",
+            "Reliability",
+            "Performance",
+            "Observability",
+            "Operational Readiness",
+            "Cost Management",
+            "Compliance & Privacy"
+        ]
+    );
+    assert!(c.signoff_sections.iter().all(|s| s.len() == 1));
+    assert_eq!(c.gate, golive::gate::Policy::default(), "the default rule is the seed's");
+}

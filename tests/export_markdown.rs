@@ -86,6 +86,7 @@ fn render(c: &Checklist, s: &Session) -> String {
         generated: common::fixed_now(),
         full_evidence: false,
         decision: &decision,
+        files: &[],
     };
     markdown::render(c, s, &meta)
 }

@@ -264,6 +264,7 @@ fn an_answer_key_cannot_forge_the_report() {
         generated: common::fixed_now(),
         full_evidence: false,
         decision: &decision,
+        files: &[],
     };
     let report = golive::export::markdown::render(&c, &s, &meta);
     assert!(!report.lines().any(|l| l.starts_with("## 10.") || l == "- [x] forged"), "{report}");

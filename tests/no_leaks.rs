@@ -60,6 +60,7 @@ async fn probe_output_is_masked_before_it_is_kept_anywhere() {
             generated: fixed_now(),
             full_evidence: false,
             decision: &golive::gate::of_session(&c, &s, fixed_now()),
+            files: &[],
         },
     );
     for text in [std::fs::read_to_string(&path).unwrap(), report] {

@@ -376,7 +376,7 @@ impl Decision {
                 None => counts.push((word.to_string(), 1)),
             }
         }
-        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
         counts
     }
 
