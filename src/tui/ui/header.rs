@@ -34,7 +34,7 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
     }
     // The key that says why; the footer names it too.
     if !d.blockers.is_empty() {
-        first.push(Span::styled(" v ", theme::KEY));
+        first.push(Span::styled(" v why ", theme::KEY));
     }
     // Until the saver answers, the last change is not yet on disk: say so.
     if app.save().in_flight > 0 {

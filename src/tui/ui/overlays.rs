@@ -52,6 +52,7 @@ pub fn signoff(app: &App, frame: &mut Frame, selected: usize) {
     let c = app.checklist();
     let full = frame.area();
     let area = centered(full, full.width.saturating_sub(2).min(110), rows as u16 + 8);
+    let wide = area.width >= 96;
     frame.render_widget(Clear, area);
     let areas = c.signoff_areas.iter().map(String::as_str).chain(["Final Approval"]);
     let table_rows: Vec<Row> = areas
@@ -78,29 +79,42 @@ pub fn signoff(app: &App, frame: &mut Frame, selected: usize) {
                 SignState::Approved => theme::status(crate::session::Status::Pass),
                 SignState::Pending => theme::DIM,
             };
-            let row = Row::new(vec![
+            let mut cells = vec![
                 Cell::from(name.to_string()),
                 Cell::from(format!("{}/{} done", t.done(), t.total())),
                 Cell::from(open_counts(&t)),
                 Cell::from(if s.reviewer.is_empty() { "·".to_string() } else { clean(&s.reviewer) }),
                 Cell::from(signed),
                 Cell::from(format!("{} {}", state.glyph(), state.word())).style(style),
-            ]);
+            ];
+            if !wide {
+                // Who signed and the done count give way to what is open, for whom, and where it stands.
+                cells.remove(4);
+                cells.remove(1);
+            }
+            let row = Row::new(cells);
             if n == selected { row.style(theme::SELECTED) } else { row }
         })
         .collect();
-    let table = Table::new(
-        table_rows,
-        [
-            Constraint::Length(15),
-            Constraint::Length(10),
-            Constraint::Length(28),
-            Constraint::Fill(1),
-            Constraint::Fill(1),
-            Constraint::Length(12),
-        ],
-    )
-    .header(Row::new(vec!["Area", "Items", "Open", "Reviewer", "Signed", "Status"]).style(theme::HEADING));
+    let (widths, header) = if wide {
+        (
+            vec![
+                Constraint::Length(15),
+                Constraint::Length(10),
+                Constraint::Length(28),
+                Constraint::Fill(1),
+                Constraint::Fill(1),
+                Constraint::Length(12),
+            ],
+            vec!["Area", "Items", "Open", "Reviewer", "Signed", "Status"],
+        )
+    } else {
+        (
+            vec![Constraint::Length(15), Constraint::Length(26), Constraint::Fill(1), Constraint::Length(12)],
+            vec!["Area", "Open", "Reviewer", "Status"],
+        )
+    };
+    let table = Table::new(table_rows, widths).header(Row::new(header).style(theme::HEADING));
     let block = boxed(" Sign-off · a approve · x reject · u pending · Esc back ".into());
     let inner = block.inner(area);
     frame.render_widget(block, area);
