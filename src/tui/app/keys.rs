@@ -235,11 +235,7 @@ impl App {
 
     /// Where a row's sign-off stands against what it signed.
     pub fn signoff_state(&self, row: usize) -> crate::session::signoff::SignState {
-        crate::session::signoff::state(
-            &self.checklist,
-            &self.session,
-            edit::signoff_slot(&self.checklist, row),
-        )
+        self.signed.get(row).cloned().unwrap_or(crate::session::signoff::SignState::Pending)
     }
 
     /// The sign-off of a row of the sign-off view: an area, or the final approval after them.

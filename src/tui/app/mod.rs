@@ -60,6 +60,8 @@ pub struct App {
     decision: crate::gate::Decision,
     /// Evidence files as last read again (at start and at each export).
     files: Vec<crate::session::evidence::Recheck>,
+    /// Each sign-off row's state, kept with the decision: a frame reads it, never hashes items.
+    signed: Vec<crate::session::signoff::SignState>,
 }
 
 impl App {
@@ -80,6 +82,7 @@ impl App {
         let mut app = App {
             decision,
             files: Vec::new(),
+            signed: Vec::new(),
             checklist,
             session,
             session_path,
@@ -97,7 +100,19 @@ impl App {
             trust: Trust { checkout, ..Trust::default() },
         };
         app.select(selected);
+        app.judge();
         app
+    }
+
+    /// The gate's decision and the sign-offs' states, from the session as it stands.
+    fn judge(&mut self) {
+        self.decision = crate::gate::of_session(&self.checklist, &self.session, self.now());
+        self.signed = (0..self.signoff_rows())
+            .map(|row| {
+                let slot = edit::signoff_slot(&self.checklist, row);
+                crate::session::signoff::state(&self.checklist, &self.session, slot)
+            })
+            .collect();
     }
 
     /// The session file as golive read it (its fingerprint; `None`: no file yet).
@@ -208,7 +223,7 @@ impl App {
         // The decision follows the session: after any change, and now and then for the clock
         // (waivers expire, probe results age).
         if settled || fx.iter().any(|e| matches!(e, Effect::Save)) {
-            self.decision = crate::gate::of_session(&self.checklist, &self.session, self.now());
+            self.judge();
         }
         fx
     }
