@@ -3,6 +3,7 @@
 pub mod atomic;
 pub mod checklist;
 pub mod cli;
+pub mod config;
 pub mod consent;
 pub mod export;
 pub mod fsx;
@@ -11,7 +12,6 @@ pub mod located;
 pub mod log;
 pub mod mask;
 pub mod probe;
-pub mod project;
 pub mod session;
 pub mod sweep;
 pub mod text;

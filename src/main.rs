@@ -1,4 +1,3 @@
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -6,7 +5,7 @@ fn main() -> ExitCode {
     // Before anything can print, log or store a probe result.
     golive::mask::hide_environment();
     // 0 to 2 are the gate's GO, NO-GO and UNDECIDED: golive failing to run is 3, never one of them.
-    let cli = match golive::cli::args::Cli::try_parse() {
+    let cli = match golive::cli::args::Cli::parse_traced() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
             let _ = e.print();

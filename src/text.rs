@@ -56,8 +56,29 @@ pub fn pasted_line(s: &str) -> (String, bool) {
     (lines.join(" "), lines.len() > 1)
 }
 
+/// A count with its noun agreeing: "1 dashboard", "3 dashboards", "1 policy", "2 policies".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        return format!("1 {noun}");
+    }
+    let plural = match noun.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'o', 'u']) => format!("{stem}ies"),
+        _ if noun.ends_with('s') => format!("{noun}es"),
+        _ => format!("{noun}s"),
+    };
+    format!("{n} {plural}")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(super::count(1, "policy"), "1 policy");
+        assert_eq!(super::count(2, "policy"), "2 policies");
+        assert_eq!(super::count(3, "day"), "3 days");
+        assert_eq!(super::count(0, "alarm"), "0 alarms");
+    }
+
     use super::*;
 
     #[test]

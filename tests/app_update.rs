@@ -50,6 +50,14 @@ fn tab_cycles_panes_and_j_moves_sections_in_the_sections_pane() {
     assert_eq!(selected_id(&a), "performance.response-time-targets");
     press(&mut a, KeyCode::BackTab);
     assert_eq!(a.nav().focus, Pane::Detail);
+    // h/l and the arrows move between panes too.
+    typed(&mut a, "h");
+    assert_eq!(a.nav().focus, Pane::Items);
+    press(&mut a, KeyCode::Right);
+    assert_eq!(a.nav().focus, Pane::Detail);
+    press(&mut a, KeyCode::Left);
+    typed(&mut a, "l");
+    assert_eq!(a.nav().focus, Pane::Detail);
 }
 
 #[test]
@@ -81,7 +89,7 @@ fn not_applicable_needs_a_reason() {
     assert!(press(&mut a, KeyCode::Enter).is_empty(), "an empty reason is refused");
     assert_eq!(a.session().status("security.api-authentication"), Status::Todo);
     assert!(a.flash().as_ref().unwrap().text.contains("needs a reason"));
-    typed(&mut a, "-");
+    assert_eq!(a.key_scope(), KeyScope::Prompt, "the prompt stays open for the reason");
     // Letters typed into the prompt never run commands (q would quit).
     assert!(typed(&mut a, "quiet internal tool").is_empty());
     assert_eq!(press(&mut a, KeyCode::Enter), vec![Effect::Save]);
@@ -152,12 +160,27 @@ fn evidence_is_inspected_then_added_and_deleted_after_confirmation() {
     typed(&mut a, "k");
     typed(&mut a, "d");
     assert_eq!(typed(&mut a, "y"), vec![Effect::Save]);
-    let left = &a.session().record("security.api-authentication").unwrap().evidence;
+    let left = a.session().record("security.api-authentication").unwrap().evidence.clone();
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].value, "second");
     // An empty entry adds nothing.
     typed(&mut a, "a");
     assert!(press(&mut a, KeyCode::Enter).is_empty());
+    // The same entry twice is attached once, and says so.
+    assert!(a.update(Msg::EvidenceReady { item: 0, evidence: left[0].clone() }).is_empty());
+    assert_eq!(a.flash().unwrap().text, "Already attached: second");
+    assert_eq!(a.session().record("security.api-authentication").unwrap().evidence.len(), 1);
+    // A typed path that names no file is asked again with what was typed, never kept as text.
+    let mut typo = left[0].clone();
+    (typo.kind, typo.value) = (EvidenceKind::Text, "/tmp/no-such-dir/load-test.html".into());
+    assert!(a.update(Msg::EvidenceReady { item: 0, evidence: typo }).is_empty());
+    assert_eq!(
+        a.flash().unwrap().text,
+        "No file at /tmp/no-such-dir/load-test.html: correct the path, or Esc."
+    );
+    let Some(Input::Prompt { area, .. }) = a.input() else { panic!("asked again") };
+    assert_eq!(area.lines(), ["/tmp/no-such-dir/load-test.html"]);
+    assert_eq!(a.session().record("security.api-authentication").unwrap().evidence.len(), 1);
 }
 
 #[test]
@@ -183,6 +206,15 @@ fn search_jumps_across_sections_and_n_cycles() {
     }
     typed(&mut a, "X-Ray");
     assert_eq!(selected_id(&a), "observability.distributed-tracing");
+    press(&mut a, KeyCode::Enter);
+    // `/` again: the last query comes back selected, and typing replaces it.
+    typed(&mut a, "/");
+    typed(&mut a, "rollback");
+    assert_eq!(a.search().query, "rollback");
+    // Ctrl-U clears the line.
+    a.update(ctrl('u'));
+    let Some(Input::Prompt { area, .. }) = a.input() else { panic!("the prompt is open") };
+    assert_eq!(area.lines(), [""]);
     press(&mut a, KeyCode::Esc);
     assert!(a.search().matches.is_empty());
 }
@@ -246,8 +278,8 @@ fn sign_off_view_names_who_signed_for_whom_and_asks_before_signing_what_is_open(
     // A rejection needs a reason.
     typed(&mut a, "jx");
     press(&mut a, KeyCode::Enter);
-    assert_eq!(a.flash().unwrap().text, "A rejection needs a reason: not rejected.");
-    typed(&mut a, "x");
+    assert_eq!(a.flash().unwrap().text, "A rejection needs a reason: type it, or Esc to cancel.");
+    assert_eq!(a.key_scope(), KeyScope::Prompt, "the prompt stays open for the reason");
     typed(&mut a, "p95 over budget");
     press(&mut a, KeyCode::Enter);
     let perf = &a.session().signoff["Performance"];
@@ -258,10 +290,13 @@ fn sign_off_view_names_who_signed_for_whom_and_asks_before_signing_what_is_open(
     press(&mut a, KeyCode::Enter);
     assert_eq!(a.key_scope(), KeyScope::Prompt);
     press(&mut a, KeyCode::Enter);
-    assert!(a.flash().unwrap().text.starts_with("Not approved: the gate says NO-GO"), "{:?}", a.flash());
+    assert!(
+        a.flash().unwrap().text.starts_with("Approving while the gate says NO-GO needs the exceptions"),
+        "{:?}",
+        a.flash()
+    );
+    assert_eq!(a.key_scope(), KeyScope::Prompt, "the prompt stays open for the exceptions");
     assert_eq!(a.session().final_approval.as_ref().unwrap().status, SignStatus::Pending);
-    typed(&mut a, "a");
-    press(&mut a, KeyCode::Enter);
     typed(&mut a, "launch with the pager gap, owner Bob");
     press(&mut a, KeyCode::Enter);
     let fa = a.session().final_approval.as_ref().unwrap();
@@ -676,6 +711,33 @@ mod probes {
         sweep_all(&mut b);
         b.update(Msg::Probe { item: least, run: 1, event: Event::Done(result(Outcome::Fail, "s3:*")) });
         assert_eq!(b.session().status("security.least-privilege"), Status::Fail);
+    }
+
+    /// The end of a sweep says what it found in counts, not the last item's word.
+    #[test]
+    fn a_finished_sweep_says_its_counts() {
+        let mut a = app();
+        let (slr, least) = (idx(&a, "security.service-linked-roles"), idx(&a, "security.least-privilege"));
+        typed(&mut a, "1");
+        typed(&mut a, "R");
+        let section: Vec<usize> = a.runs().running.keys().copied().collect();
+        let n = section.len();
+        assert!(n >= 3, "{section:?}");
+        for (k, &item) in section.iter().enumerate() {
+            let outcome = if item == least {
+                Outcome::Fail
+            } else if item == slr {
+                Outcome::Pass
+            } else if k % 2 == 0 {
+                Outcome::NeedsConfig
+            } else {
+                Outcome::Error
+            };
+            a.update(Msg::Probe { item, run: 1, event: Event::Done(result(outcome, "x")) });
+        }
+        let text = &a.flash().unwrap().text;
+        assert!(text.starts_with(&format!("Probes done, {n} checks: 1 pass, 1 fail, ")), "{text}");
+        assert!(text.contains(" error") && text.contains(" needs-config"), "{text}");
     }
 
     #[test]

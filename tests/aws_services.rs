@@ -211,7 +211,7 @@ async fn autoscaling_policies() {
 async fn iam_no_wildcard_actions() {
     both(
         "aws.iam.no-wildcard-actions",
-        (Outcome::Pass, "no wildcard actions in 1 policies of agent-task"),
+        (Outcome::Pass, "no wildcard actions in 1 policy of agent-task"),
         "inline policy agent-task-policy statement Everything: Action *",
     )
     .await;
@@ -221,7 +221,7 @@ async fn iam_no_wildcard_actions() {
 async fn iam_no_wildcard_resources() {
     both(
         "aws.iam.no-wildcard-resources",
-        (Outcome::Pass, "no write actions on Resource \"*\" in 1 policies of agent-task"),
+        (Outcome::Pass, "no write actions on Resource \"*\" in 1 policy of agent-task"),
         "statement Writes: dynamodb:PutItem on Resource \"*\"",
     )
     .await;
@@ -262,7 +262,7 @@ async fn cloudwatch_critical_and_warning_alarms_page_someone() {
     item_on_both(
         "observability.warning-alerts",
         "HighLatency alarms with actions: agent-HighLatency",
-        "no alarm named like HighLatency (1 alarms in scope)",
+        "no alarm named like HighLatency (1 alarm in scope)",
     )
     .await;
 }
@@ -271,19 +271,19 @@ async fn cloudwatch_critical_and_warning_alarms_page_someone() {
 async fn cloudwatch_runbooks_dashboards_and_monitoring() {
     item_on_both(
         "observability.alert-runbooks",
-        "all 2 alarms link a runbook",
+        "2 alarms in scope, all linking a runbook",
         "no runbook link: agent-HighErrorRate",
     )
     .await;
     item_on_both(
         "observability.dashboards-created",
-        "1 dashboards with widgets: agent-main",
+        "1 dashboard with widgets: agent-main",
         "no CloudWatch dashboards whose name starts with \"agent-\"",
     )
     .await;
     item_on_both(
         "final.monitoring-active",
-        "2 alarms active, 1 dashboards",
+        "2 alarms active, 1 dashboard",
         "agent-HighErrorRate actions disabled; no dashboards with widgets whose name starts with \"agent-\"",
     )
     .await;
@@ -523,7 +523,7 @@ async fn iam_checks_judge_the_runtimes_role() {
     let r = run(ok, "aws.iam.no-wildcard-actions").await;
     assert_eq!(
         (r.outcome, r.summary.as_str()),
-        (Outcome::Pass, "no wildcard actions in 1 policies of agent-task"),
+        (Outcome::Pass, "no wildcard actions in 1 policy of agent-task"),
         "{r:#?}"
     );
     let r = run(bad, "aws.iam.no-wildcard-actions").await;
@@ -1133,7 +1133,10 @@ mod recorded {
         let ctx = crate::agents();
         let v: golive::probe::Verdict =
             golive::probe::aws::cloudwatch::tested(&client(true), &ctx).await.into();
-        assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Pass, "all 1 alarms have fired at least once"));
+        assert_eq!(
+            (v.outcome, v.summary.as_str()),
+            (Outcome::Pass, "1 alarm in scope, all fired at least once")
+        );
         let v: golive::probe::Verdict =
             golive::probe::aws::cloudwatch::tested(&client(false), &ctx).await.into();
         assert_eq!(
@@ -1530,7 +1533,10 @@ mod recorded {
         let client = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&alarms, &first, &second]);
         let ctx = crate::agents();
         let v: golive::probe::Verdict = golive::probe::aws::cloudwatch::tested(&client, &ctx).await.into();
-        assert_eq!((v.outcome, v.summary.as_str()), (Outcome::Pass, "all 1 alarms have fired at least once"));
+        assert_eq!(
+            (v.outcome, v.summary.as_str()),
+            (Outcome::Pass, "1 alarm in scope, all fired at least once")
+        );
     }
 
     /// A 100 % sampling rule on GetSamplingRules' second page.

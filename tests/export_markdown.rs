@@ -242,7 +242,7 @@ fn a_probe_result_says_what_its_pass_means_and_what_it_does_not_check() {
     let mut s = Session::new(&c, common::fixed_now());
     let result = golive::probe::ProbeResult {
         outcome: golive::probe::Outcome::Pass,
-        summary: "no wildcard actions in 1 policies of agent-task".into(),
+        summary: "no wildcard actions in 1 policy of agent-task".into(),
         evidence: vec![],
         at: common::fixed_now(),
         duration_ms: 5,

@@ -217,3 +217,55 @@ fn a_heading_with_items_is_a_section_even_when_it_sounds_like_a_quick_reference(
     assert_eq!(c.items[0].id, "critical-checks.pager-works");
     assert!(c.items[0].critical, "named by the quick reference");
 }
+
+/// A checklist written as tables, one "Check name | Description" table per section, as several
+/// published production-readiness checklists are; and a "Sign-offs required" list.
+#[test]
+fn a_table_checklist_imports_its_rows_as_items_and_its_signoff_list_as_areas() {
+    let md = "\
+# Payments API readiness
+
+## Reliability
+
+| Check name | Description | Critical |
+|---|---|---|
+| **Health checks** | The load balancer checks `/health` every 10 s | yes |
+| Graceful shutdown | SIGTERM drains in-flight requests | no |
+
+## Security
+
+| # | Check | Description |
+|---|-------|-------------|
+| 1 | TLS only | HTTP redirects to HTTPS; TLS 1.2+ |
+| 2 | Secrets in a vault | No secrets in env files or the repo |
+
+## Contacts
+
+| Role | Name | Phone |
+|---|---|---|
+| On-call | Dana | 555-0100 |
+
+## Sign-offs required
+
+- Engineering lead: name, date
+- Security (CISO delegate)
+- Product owner
+";
+    let c = imported("payments.md", md);
+    assert_eq!(c.name, "Payments API readiness");
+    let titles: Vec<(&str, &str, bool)> =
+        c.items.iter().map(|i| (i.id.as_str(), i.title.as_str(), i.critical)).collect();
+    assert_eq!(
+        titles,
+        [
+            ("reliability.health-checks", "Health checks", true),
+            ("reliability.graceful-shutdown", "Graceful shutdown", false),
+            ("security.tls-only", "TLS only", false),
+            ("security.secrets-in-a-vault", "Secrets in a vault", false),
+        ]
+    );
+    assert_eq!(c.items[0].description, "The load balancer checks `/health` every 10 s");
+    // The contacts table is not a table of checks: no section, no items from it.
+    assert_eq!(c.sections.len(), 2, "{:?}", c.sections.iter().map(|s| &s.title).collect::<Vec<_>>());
+    assert_eq!(c.signoff_areas, ["Engineering lead", "Security", "Product owner"]);
+}

@@ -61,7 +61,10 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(mut s: S) {
     }
     let head = String::from_utf8_lossy(&buf);
     let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+    // As a WAF rule that blocks requests without a User-Agent would: golive's must say who it is.
+    let agent = format!("user-agent: golive/{}\r\n", env!("CARGO_PKG_VERSION"));
     let (code, body) = match path.as_str() {
+        _ if !head.to_lowercase().contains(&agent) => ("403 Forbidden", "no user agent"),
         "/health" => ("200 OK", "ok"),
         "/admin" => ("401 Unauthorized", "who are you"),
         "/open" => ("200 OK", "secret data"),

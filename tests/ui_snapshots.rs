@@ -5,7 +5,7 @@ mod common;
 use common::{app, press, render, screen_text, typed};
 use golive::probe::{Outcome, ProbeResult};
 use golive::session::{Evidence, EvidenceKind};
-use golive::tui::app::Msg;
+use golive::tui::app::{Effect, Msg};
 use golive::tui::keymap::{BINDINGS, KeyScope};
 use ratatui::crossterm::event::KeyCode;
 
@@ -133,7 +133,7 @@ fn footer_hints_come_from_the_key_table() {
     let footer = text.lines().last().unwrap();
     for b in BINDINGS.iter().filter(|b| b.scope == KeyScope::Main) {
         match b.hint {
-            Some(h) => assert!(footer.contains(&format!("{} {h}", b.label())), "{footer}"),
+            Some(h) => assert!(footer.contains(&format!("{} {h}", b.hint_label())), "{footer}"),
             None => assert!(!footer.contains(b.desc)),
         }
     }
@@ -141,6 +141,19 @@ fn footer_hints_come_from_the_key_table() {
     let text = screen_text(&render(&mut a, 80, 24));
     let footer = text.lines().last().unwrap();
     assert!(footer.contains("? help") && footer.contains("q quit"), "{footer}");
+    // ...and at 80x24 the probe keys do too, before the rarer status keys.
+    assert!(footer.contains("r probe") && footer.contains("A all probes"), "{footer}");
+}
+
+#[test]
+fn a_terminal_too_small_says_so_and_what_size_it_needs() {
+    let mut a = app();
+    let text = screen_text(&render(&mut a, 40, 12));
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("Terminal too small: 40x12. golive needs 50x12"), "{text}");
+    assert!(words.contains("q quits"), "{text}");
+    // Keys still work: q quits.
+    assert_eq!(typed(&mut a, "q"), vec![Effect::Save, Effect::Quit]);
 }
 
 #[test]

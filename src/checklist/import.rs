@@ -6,7 +6,10 @@
 //! under them, the shallowest level are sections and the next groups (deeper ones are groups
 //! named "Group / Sub"); `- [ ]` items (any bullet, numbered too) are items, `**Title** - text`
 //! split into title and description; fenced code is the group's guidance; a "Quick reference" or
-//! "critical" list marks the items it names as critical; a sign-off table gives the sign-off areas.
+//! "critical" list marks the items it names as critical; a sign-off table or list gives the
+//! sign-off areas. A table with a title column ("Check name", "Check", "Item") and a
+//! "Description" column, as several published production-readiness checklists are written, is
+//! read as items too (a "Critical" or "Priority" column marks them).
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -48,6 +51,8 @@ struct Task {
     description: String,
     /// Plain sub-points under the task, kept in its description.
     notes: Vec<String>,
+    /// Marked critical where it was written (a table's "Critical" column).
+    critical: bool,
 }
 
 /// Inline text rendered twice: links as their text (for titles) and as "text (url)" (for
@@ -140,7 +145,10 @@ fn blocks(md: &str) -> Vec<Block> {
                     (true, _) => {
                         let (title, description) = item.inline.split();
                         // Tasks nested in this one ended first: this one goes ahead of them.
-                        out.insert(item.start, Block::Task(Task { title, description, notes: item.notes }));
+                        out.insert(
+                            item.start,
+                            Block::Task(Task { title, description, notes: item.notes, critical: false }),
+                        );
                     }
                     // A plain sub-point of a task belongs to that task.
                     (false, Some(parent)) if parent.task => parent.notes.push(tidy(&item.inline.desc)),
@@ -298,7 +306,7 @@ pub fn to_toml(file: &str, md: &str) -> anyhow::Result<String> {
 }
 
 fn assemble(file: &str, md: &str) -> anyhow::Result<Doc> {
-    let blocks = blocks(md);
+    let blocks = table_items(blocks(md));
     let headings: Vec<(usize, usize)> = blocks
         .iter()
         .enumerate()
@@ -395,7 +403,7 @@ fn assemble(file: &str, md: &str) -> anyhow::Result<Doc> {
                 if title.is_empty() {
                     continue;
                 }
-                group.items.push(ItemOut { id: String::new(), title, description, critical: false });
+                group.items.push(ItemOut { id: String::new(), title, description, critical: task.critical });
             }
             Block::Code { lang, text } => {
                 if context == Context::Items
@@ -421,6 +429,18 @@ fn assemble(file: &str, md: &str) -> anyhow::Result<Doc> {
             Block::Bullet(text) => {
                 if context == Context::QuickReference {
                     quick.push(text.clone());
+                }
+                // A "Sign-offs required" list: each line an area ("Security lead: name, date").
+                let area = text
+                    .split([':', '('])
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .trim_end_matches(['-', '–'])
+                    .trim();
+                if context == Context::SignOff && !area.is_empty() && !signoff.iter().any(|s| s.area == area)
+                {
+                    signoff.push(SignoffOut { area: area.to_string() });
                 }
             }
             Block::TableRow { cells, head } => {
@@ -513,6 +533,53 @@ fn words(text: &str) -> HashSet<String> {
         .map(|w| if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") { &w[..w.len() - 1] } else { w })
         .map(str::to_string)
         .collect()
+}
+
+/// Rows of a table of checks become task items; other tables are left as they are.
+fn table_items(blocks: Vec<Block>) -> Vec<Block> {
+    let mut out = Vec::with_capacity(blocks.len());
+    let mut columns: Option<(usize, usize, Option<usize>)> = None;
+    for block in blocks {
+        match block {
+            Block::TableRow { cells, head: true } => {
+                columns = item_columns(&cells);
+                if columns.is_none() {
+                    out.push(Block::TableRow { cells, head: true });
+                }
+            }
+            Block::TableRow { cells, head: false } if columns.is_some() => {
+                let (t, d, c) = columns.expect("checked");
+                let cell = |i: usize| cells.get(i).map(|s| tidy(s)).unwrap_or_default();
+                let critical = c.is_some_and(|c| {
+                    let v = cell(c).to_lowercase();
+                    ["yes", "y", "true", "x", "✓", "✔", "critical", "high", "p0", "p1", "required", "must"]
+                        .contains(&v.trim_matches(['*', '`', ' ']))
+                });
+                let (title, description) = (cell(t), cell(d));
+                if !title.is_empty() || !description.is_empty() {
+                    out.push(Block::Task(Task { title, description, notes: vec![], critical }));
+                }
+            }
+            other => {
+                if !matches!(other, Block::TableRow { .. }) {
+                    columns = None;
+                }
+                out.push(other);
+            }
+        }
+    }
+    out
+}
+
+/// A head row's title, description and (optional) criticality columns, when it is a table of
+/// checks.
+fn item_columns(head: &[String]) -> Option<(usize, usize, Option<usize>)> {
+    let names: Vec<String> = head.iter().map(|c| c.trim().trim_matches('*').to_lowercase()).collect();
+    let find = |want: &[&str]| names.iter().position(|n| want.contains(&n.as_str()));
+    let title = find(&["check name", "check", "item", "control", "requirement", "title", "name", "task"])?;
+    let description = find(&["description", "details", "what to check", "how to verify", "criteria"])?;
+    let critical = find(&["critical", "priority", "severity", "required", "must have"]);
+    (title != description).then_some((title, description, critical))
 }
 
 fn special(heading: &str) -> Option<Context> {

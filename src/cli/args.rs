@@ -6,27 +6,33 @@ use std::path::PathBuf;
 /// Walk a team through a production go-live checklist: statuses, notes, evidence and sign-off,
 /// saved after every change to a TOML session file and exported as a markdown report.
 #[derive(Parser)]
-#[command(name = "golive", version)]
+#[command(name = "golive", version = VERSION)]
 pub struct Cli {
     /// Session: a name in the data dir (`launch-eu` is ~/.local/share/golive/sessions/launch-eu.toml)
-    /// or a path [default: the one saved session, a choice when there are several, else `default`]
-    #[arg(long, global = true, value_name = "NAME|PATH")]
+    /// or a path [default: the project file's, else the one saved session, a choice when there
+    /// are several, else `default`]
+    #[arg(long, global = true, value_name = "NAME|PATH", env = "GOLIVE_SESSION")]
     pub session: Option<PathBuf>,
     /// Checklist definition: TOML, or a markdown checklist (.md) imported as it is read
-    /// [default: the embedded AgentCore production checklist]
-    #[arg(long, global = true, value_name = "FILE")]
+    /// [default: the project file's, else the embedded AgentCore production checklist]
+    #[arg(long, global = true, value_name = "FILE", env = "GOLIVE_CHECKLIST")]
     pub checklist: Option<PathBuf>,
-    /// Name recorded with every change [default: your login name]
-    #[arg(long, global = true, value_name = "NAME")]
+    /// Name recorded with every change [default: the user file's, else your login name]
+    #[arg(long, global = true, value_name = "NAME", env = "GOLIVE_WHO")]
     pub who: Option<String>,
     #[command(flatten)]
     pub target: TargetFlags,
-    /// How many probes run at once
-    #[arg(long, global = true, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
-    pub max_parallel: u16,
-    /// Seconds each probe may take before it counts as an error
-    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 15)]
-    pub probe_timeout: u64,
+    /// Write the target flags and GOLIVE_* variables of this run into the session's `[target]`
+    /// (without it they are for this run only)
+    #[arg(long, global = true)]
+    pub save_target: bool,
+    /// How many probes run at once [default: the project file's, else 16]
+    #[arg(long, global = true, value_name = "N", env = "GOLIVE_MAX_PARALLEL", value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_parallel: Option<u16>,
+    /// Seconds each probe may take before it counts as an error [default: the project file's,
+    /// else 15]
+    #[arg(long, global = true, value_name = "SECONDS", env = "GOLIVE_PROBE_TIMEOUT")]
+    pub probe_timeout: Option<u64>,
     /// How much goes to the log file (in the platform state dir, e.g. ~/.local/state/golive/log)
     #[arg(long, global = true, value_enum, default_value_t = crate::log::Level::Info)]
     pub log_level: crate::log::Level,
@@ -39,6 +45,81 @@ pub struct Cli {
     pub no_mouse: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// How each argument was given (typed, or from its variable), for `golive config`.
+    #[arg(skip)]
+    pub given: crate::config::Given,
+}
+
+/// `--version`: the version and the probe families this build holds.
+#[cfg(feature = "ec2")]
+pub const VERSION: &str =
+    concat!(env!("CARGO_PKG_VERSION"), " (probes: aws, ec2, http, tls, dns, files, commands)");
+#[cfg(not(feature = "ec2"))]
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (probes: aws, http, tls, dns, files, commands; without ec2: build with --features ec2)"
+);
+
+/// The arguments whose origin `golive config` tells, with the variable each reads.
+const TRACED: &[(&str, &str)] = &[
+    ("session", "GOLIVE_SESSION"),
+    ("checklist", "GOLIVE_CHECKLIST"),
+    ("who", "GOLIVE_WHO"),
+    ("profile", "GOLIVE_PROFILE"),
+    ("region", "GOLIVE_REGION"),
+    ("account", "GOLIVE_ACCOUNT"),
+    ("service_url", "GOLIVE_SERVICE_URL"),
+    ("domain", "GOLIVE_DOMAIN"),
+    ("repo", "GOLIVE_REPO"),
+    ("max_parallel", "GOLIVE_MAX_PARALLEL"),
+    ("probe_timeout", "GOLIVE_PROBE_TIMEOUT"),
+    ("no_mouse", ""),
+];
+
+impl Cli {
+    /// Parses the command line, keeping how each setting was given (flag or variable).
+    pub fn parse_traced() -> Result<Cli, clap::Error> {
+        Cli::parse_traced_from(std::env::args_os())
+    }
+
+    pub fn parse_traced_from<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::parser::ValueSource;
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Cli::command().try_get_matches_from(args)?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        // Global arguments given after a subcommand are recorded in its matches.
+        let mut all = vec![&matches];
+        let mut m = &matches;
+        while let Some((_, sub)) = m.subcommand() {
+            all.push(sub);
+            m = sub;
+        }
+        for (id, var) in TRACED {
+            for m in &all {
+                let origin = match m.try_get_raw(id).ok().and_then(|_| m.value_source(id)) {
+                    Some(ValueSource::CommandLine) => crate::config::Origin::Flag(flag_name(id)),
+                    Some(ValueSource::EnvVariable) => crate::config::Origin::Env(var),
+                    _ => continue,
+                };
+                cli.given.insert(id, origin);
+            }
+        }
+        Ok(cli)
+    }
+}
+
+fn flag_name(id: &'static str) -> &'static str {
+    match id {
+        "max_parallel" => "max-parallel",
+        "probe_timeout" => "probe-timeout",
+        "service_url" => "service-url",
+        "no_mouse" => "no-mouse",
+        other => other,
+    }
 }
 
 #[derive(Subcommand)]
@@ -110,6 +191,35 @@ pub enum Command {
     },
     /// List the saved sessions in the data dir: name, checklist, progress, last change
     Sessions,
+    /// Print the settings this run would use and where each came from: flags, GOLIVE_*
+    /// variables, the session, the project file (.golive.toml), the user file, defaults
+    Config,
+    /// Write a commented .golive.toml for the repository here (its top, where .git is), from the
+    /// target flags given (--account, --region, --profile, --service-url, --repo) and these
+    Init {
+        /// Discovery narrows to resources whose name starts with this
+        #[arg(long, value_name = "PREFIX")]
+        name_prefix: Option<String>,
+        /// Discovery narrows to resources carrying these tags (key=value, or key)
+        #[arg(long, value_name = "TAG", num_args = 1..)]
+        tags: Vec<String>,
+        /// The IAM role the service's tasks run as
+        #[arg(long, value_name = "NAME")]
+        task_role: Option<String>,
+        /// Replace a .golive.toml that exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print a shell completion script (e.g. `golive completions bash > ~/.local/share/bash-completion/completions/golive`)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff: `golive man > golive.1; man ./golive.1`)
+    Man,
+    /// Print the read-only IAM policy that covers every AWS call golive's probes make (JSON, as
+    /// docs/iam-policy.json)
+    IamPolicy,
     /// Print the JSON Schema of `golive check --format json` (docs/report.schema.json)
     Schema,
     /// Read every file attached as evidence again and compare it with the size and SHA-256
@@ -139,26 +249,33 @@ fn report_spec(s: &str) -> Result<(Format, PathBuf), String> {
     Ok((format, PathBuf::from(path)))
 }
 
-/// Settings that become the session's target (and are saved there).
+/// Where probes look, for this run (saved in the session with `--save-target`).
 #[derive(clap::Args, Debug)]
 pub struct TargetFlags {
     /// AWS profile for probes
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", env = "GOLIVE_PROFILE")]
     pub profile: Option<String>,
     /// AWS region for probes
-    #[arg(long, global = true, value_name = "REGION")]
+    #[arg(long, global = true, value_name = "REGION", env = "GOLIVE_REGION")]
     pub region: Option<String>,
     /// The AWS account probes must find; any other is refused
-    #[arg(long, global = true, value_name = "ID", value_parser = account_id)]
+    #[arg(long, global = true, value_name = "ID", value_parser = account_id, env = "GOLIVE_ACCOUNT")]
     pub account: Option<String>,
-    /// The service's public base URL, for HTTP checks
-    #[arg(long, global = true, value_name = "URL")]
-    pub endpoint: Option<String>,
+    /// The service's public base URL, for HTTP checks (`--endpoint` is an older name; AWS's
+    /// `--endpoint-url` is another thing)
+    #[arg(
+        long = "service-url",
+        alias = "endpoint",
+        global = true,
+        value_name = "URL",
+        env = "GOLIVE_SERVICE_URL"
+    )]
+    pub service_url: Option<String>,
     /// The domain DNS and TLS checks look at [default: the endpoint's host]
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", env = "GOLIVE_DOMAIN")]
     pub domain: Option<String>,
     /// The service's repository, for file, secrets and command checks
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", env = "GOLIVE_REPO")]
     pub repo: Option<PathBuf>,
 }
 

@@ -1,7 +1,7 @@
 //! `golive check`: the automated checks without a terminal, then the gate's decision, for
 //! pipelines; the exit status is the decision.
 
-use super::args::{Format, TargetFlags};
+use super::args::Format;
 use super::output::{emit, write_report};
 use crate::consent;
 use crate::export::run_report::{self, Report};
@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// The subcommand's own flags.
-pub struct Args<'a> {
+pub struct Args {
     pub only: Vec<String>,
     pub section: Option<usize>,
     pub format: Format,
@@ -25,12 +25,11 @@ pub struct Args<'a> {
     /// Decide from the session alone.
     pub gate: bool,
     pub strict: bool,
-    pub target: &'a TargetFlags,
 }
 
 pub fn run(on: super::open::OnSession, args: Args) -> anyhow::Result<u8> {
     let super::open::OnSession { path, open, who, opts } = on;
-    let super::open::Open { _lock, checklist, opened, mut trust, project, .. } = open;
+    let super::open::Open { _lock, checklist, opened, trust, layers, .. } = open;
     let session::open::Opened { mut session, disk, notes } = opened;
     for note in notes {
         crate::text::tell(&note);
@@ -47,16 +46,11 @@ pub fn run(on: super::open::OnSession, args: Args) -> anyhow::Result<u8> {
     };
     let mut saved = Ok(());
     if !args.gate {
-        // Under --strict the target is the project file's (and the flags'), never the session's:
-        // the session's own is put back before saving.
-        let own_target = if args.strict {
-            let mut strict = session.clone();
-            strict.target = project.as_ref().and_then(|(_, p)| p.target.clone()).unwrap_or_default();
-            super::trust::apply_target(args.target, &mut strict, &mut trust)?;
-            Some(std::mem::replace(&mut session.target, strict.target))
-        } else {
-            None
-        };
+        // The run's target is the session's between the files and the flags; under --strict the
+        // session's is left out. The session's own is put back before saving.
+        let run_target = layers.over((!args.strict).then_some(&session.target));
+        let account_given = run_target.account_id.is_some();
+        let own_target = std::mem::replace(&mut session.target, run_target);
         // Commands run with --allow-commands, or the consent this user gave on this machine.
         let commands = if args.allow_commands {
             Consent::All
@@ -69,8 +63,10 @@ pub fn run(on: super::open::OnSession, args: Args) -> anyhow::Result<u8> {
             rt.block_on(sweep::run::probe(&checklist, &mut session, jobs, opts, commands, repo));
         // A check stuck in a read it cannot leave must not hold the pipeline: it is dropped.
         rt.shutdown_timeout(Duration::from_secs(1));
-        if let Some(own) = own_target {
-            session.target = own;
+        let ran = std::mem::replace(&mut session.target, own_target);
+        // The account the first connection found is pinned in the session, as the TUI asks.
+        if !account_given && !args.strict && session.target.account_id.is_none() {
+            session.target.account_id = ran.account_id;
         }
         sweep::run::record(&checklist, &mut session, &results, who);
         saved = session::save_over(path, &session, disk).map(|_| ());

@@ -11,12 +11,13 @@ use std::path::Path;
 pub fn run(
     path: &Path,
     checklist: Loading,
+    settings: &crate::config::Config,
     who: &str,
     output: Option<&Path>,
     full_evidence: bool,
 ) -> anyhow::Result<u8> {
     let mut checklist = checklist.into_inner()?;
-    if let Some(gate) = crate::project::current()?.and_then(|(_, p)| p.gate) {
+    if let Some(gate) = settings.project.as_ref().and_then(|(_, p)| p.gate.clone()) {
         checklist.gate = gate;
     }
     let mut session =

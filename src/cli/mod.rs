@@ -3,8 +3,10 @@
 
 pub mod args;
 mod check;
+mod config;
 mod export;
 mod import;
+mod init;
 mod interactive;
 mod open;
 mod output;
@@ -41,8 +43,30 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     if let Some(Command::Import { file, output, force }) = &cli.command {
         return import::run(file, output.as_deref(), *force);
     }
+    if let Some(Command::Completions { shell }) = cli.command {
+        let mut out = Vec::new();
+        clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "golive", &mut out);
+        emit(&String::from_utf8(out)?)?;
+        return Ok(0);
+    }
+    if let Some(Command::IamPolicy) = cli.command {
+        emit(&crate::probe::aws::policy::document())?;
+        return Ok(0);
+    }
+    if let Some(Command::Man) = cli.command {
+        let mut out = Vec::new();
+        clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
+        emit(&String::from_utf8(out)?)?;
+        return Ok(0);
+    }
+    if let Some(Command::Init { name_prefix, tags, task_role, force }) = &cli.command {
+        let scope =
+            init::Scope { name_prefix: name_prefix.as_deref(), tags, task_role: task_role.as_deref() };
+        return init::run(&cli.target, &scope, *force);
+    }
+    let settings = configure(&cli)?;
     // The checklist loads on its own thread while the session is found, locked and read.
-    let mut checklist = Loading::start(cli.checklist.clone());
+    let mut checklist = Loading::start(settings.checklist.as_ref().map(|s| s.value.clone()));
     if let Some(Command::Probes) = cli.command {
         emit(&crate::export::probes::markdown(checklist.get()?))?;
         return Ok(0);
@@ -54,24 +78,26 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         return Ok(0);
     }
     let interactive = matches!(cli.command, None | Some(Command::Tui));
-    let session_path = match (&cli.session, sessions_dir) {
+    let mouse = settings.mouse.value;
+    let session_path = match (settings.session.as_ref().map(|s| &s.value), sessions_dir) {
         (Some(arg), Ok(dir)) => session::catalog::resolve(arg, &dir),
         (Some(arg), Err(_)) => arg.clone(),
-        (None, Ok(dir)) if interactive => match pick_session(&dir, checklist.get()?, !cli.no_mouse)? {
+        // One rule for the TUI and the pipelines: the one saved session, else `default`; several
+        // are a choice in the TUI and an error elsewhere.
+        (None, Ok(dir)) => match pick_session(&dir, checklist.get()?, mouse, interactive)? {
             Some(path) => path,
             None => return Ok(0),
         },
-        (None, dir) => dir?.join("default.toml"),
+        (None, Err(e)) => return Err(e),
     };
     let opts = engine::Opts {
-        max_parallel: cli.max_parallel as usize,
-        timeout: Duration::from_secs(cli.probe_timeout),
+        max_parallel: settings.max_parallel.value as usize,
+        timeout: Duration::from_secs(settings.probe_timeout.value),
         allow_link_local: cli.allow_link_local,
     };
-    let who = cli.who.clone().unwrap_or_else(login_name);
-    let mouse = !cli.no_mouse;
+    let who = settings.who.value.clone();
     let on = |checklist| -> anyhow::Result<OnSession> {
-        let open = open(&session_path, checklist, &cli.target, &who)?;
+        let open = open(&session_path, checklist, &settings, &cli.given, cli.save_target, &who)?;
         Ok(OnSession { path: &session_path, open, who: &who, opts })
     };
     match cli.command {
@@ -98,35 +124,80 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 reports: report,
                 gate,
                 strict,
-                target: &cli.target,
             },
         ),
         Some(Command::Verify) => verify::run(&session_path, checklist),
         Some(Command::Export { output, full_evidence }) => {
-            export::run(&session_path, checklist, &who, output.as_deref(), full_evidence)
+            export::run(&session_path, checklist, &settings, &who, output.as_deref(), full_evidence)
         }
+        Some(Command::Config) => config::run(&settings, &cli.given, &session_path, checklist),
         // Answered above, before a session is looked for.
-        Some(Command::Probes | Command::Import { .. } | Command::Sessions | Command::Schema) => Ok(0),
+        Some(
+            Command::Probes
+            | Command::Import { .. }
+            | Command::Sessions
+            | Command::Schema
+            | Command::Completions { .. }
+            | Command::Man
+            | Command::IamPolicy
+            | Command::Init { .. },
+        ) => Ok(0),
     }
+}
+
+/// The settings of this run: the command line and its variables over the project file of the
+/// working directory over the user file.
+fn configure(cli: &Cli) -> anyhow::Result<crate::config::Config> {
+    let t = &cli.target;
+    let repo = t.repo.as_ref().map(|r| r.display().to_string());
+    let target = [
+        ("profile", "profile", &t.profile),
+        ("region", "region", &t.region),
+        ("account", "account_id", &t.account),
+        ("service_url", "endpoint", &t.service_url),
+        ("domain", "domain", &t.domain),
+        ("repo", "repo", &repo),
+    ]
+    .into_iter()
+    .filter_map(|(id, key, v)| Some((id, key, v.clone()?)))
+    .collect();
+    let cmd = crate::config::Command {
+        who: cli.who.as_deref(),
+        session: cli.session.as_deref(),
+        checklist: cli.checklist.as_deref(),
+        max_parallel: cli.max_parallel,
+        probe_timeout: cli.probe_timeout,
+        no_mouse: cli.no_mouse,
+        target,
+        given: &cli.given,
+    };
+    crate::config::Config::resolve(&cmd, crate::config::project::current()?, crate::config::user::load()?)
 }
 
 /// The session to open when none is named: the only one saved, or the user's choice of several.
 /// `None` when the user chose none.
-fn pick_session(dir: &Path, checklist: &Checklist, mouse: bool) -> anyhow::Result<Option<PathBuf>> {
+fn pick_session(
+    dir: &Path,
+    checklist: &Checklist,
+    mouse: bool,
+    interactive: bool,
+) -> anyhow::Result<Option<PathBuf>> {
     let entries = session::catalog::list(dir, checklist)?;
     match entries.len() {
         0 => Ok(Some(dir.join("default.toml"))),
         1 => Ok(Some(entries[0].path.clone())),
-        _ if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() => anyhow::bail!(
-            "{} sessions are saved in {}; name one with --session (see `golive sessions`)",
-            entries.len(),
-            dir.display()
-        ),
+        _ if !interactive || !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() => {
+            anyhow::bail!(
+                "{} sessions are saved in {}; name one with --session (see `golive sessions`)",
+                entries.len(),
+                dir.display()
+            )
+        }
         _ => tui::picker::pick(&entries, mouse),
     }
 }
 
-fn login_name() -> String {
+pub(crate) fn login_name() -> String {
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))

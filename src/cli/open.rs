@@ -1,8 +1,9 @@
 //! Opening the session a pipeline writes: the checklist loading meanwhile, the lock, the read
 //! and upgrade, the target flags.
 
-use super::{args, trust};
+use super::trust;
 use crate::checklist::{self, Checklist};
+use crate::config::{Config, TargetLayers};
 use crate::probe::engine;
 use crate::session;
 use std::path::{Path, PathBuf};
@@ -23,29 +24,39 @@ pub struct Open {
     pub checklist: Checklist,
     pub opened: session::open::Opened,
     pub trust: trust::Trust,
-    /// The flags changed the target: the session is worth saving now.
+    /// `--save-target` changed the session's target: the session is worth saving now.
     pub target_changed: bool,
-    /// The project file of the working directory (its gate rule is already the checklist's).
-    pub project: Option<(PathBuf, crate::project::Project)>,
+    /// What surrounds the session's target in this run: user and project files, variables, flags.
+    pub layers: TargetLayers,
 }
 
 /// Locks and opens the session at `path` for `who`, upgrading it to the checklist (which finishes
-/// loading meanwhile), and applies the target flags.
-pub fn open(path: &Path, checklist: Loading, flags: &args::TargetFlags, who: &str) -> anyhow::Result<Open> {
+/// loading meanwhile), and sets the target's layers (written into the session with `save_target`).
+pub fn open(
+    path: &Path,
+    checklist: Loading,
+    config: &Config,
+    given: &crate::config::Given,
+    save_target: bool,
+    who: &str,
+) -> anyhow::Result<Open> {
     let lock = session::lock(path, who)?;
     // Read first: a bad session file is the more useful error, wherever golive runs.
     let unchecked = session::read(path);
     tracing::debug!(target: "golive", "session parsed at {:.1} ms", crate::log::uptime_ms());
     let mut checklist = checklist.into_inner()?;
-    let project = crate::project::current()?;
-    if let Some(gate) = project.as_ref().and_then(|(_, p)| p.gate.clone()) {
+    if let Some(gate) = config.project.as_ref().and_then(|(_, p)| p.gate.clone()) {
         checklist.gate = gate;
     }
     let mut opened = session::open::open(path, &checklist, unchecked?, who)?;
     tracing::debug!(target: "golive", "checklist and session loaded at {:.1} ms", crate::log::uptime_ms());
     let mut trust = trust::Trust::load(path, who)?;
-    let target_changed = trust::apply_target(flags, &mut opened.session, &mut trust)?;
-    Ok(Open { _lock: lock, checklist, opened, trust, target_changed, project })
+    let layers = trust::vet_layers(config.target_layers(given)?, &mut trust)?;
+    let target_changed = save_target && {
+        let saved = layers.saved_into(&opened.session.target);
+        std::mem::replace(&mut opened.session.target, saved) != opened.session.target
+    };
+    Ok(Open { _lock: lock, checklist, opened, trust, target_changed, layers })
 }
 
 /// The checklist, loading on its own thread until it is needed.

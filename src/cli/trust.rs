@@ -2,49 +2,43 @@
 //! become the session's target, the repositories outside the checkout they confirm, the commands
 //! they allowed (see `crate::consent`).
 
-use super::args::TargetFlags;
+use crate::config::{Origin, TargetLayers};
 use crate::consent;
 use crate::session::Session;
 use anyhow::Context;
 use chrono::{SubsecRound, Utc};
 use std::path::{Path, PathBuf};
 
-/// Flags given on the command line become the session's target; true when it changed.
+/// The repositories the target's layers name, vetted.
 ///
-/// `--repo` is the person's own word: inside the session's checkout it is kept relative to it (the
-/// team shares the session, each from their own clone); outside, it is kept as given and confirmed
-/// on this machine, so the session cannot carry it to someone else's.
-pub fn apply_target(flags: &TargetFlags, s: &mut Session, trust: &mut Trust) -> anyhow::Result<bool> {
-    let before = s.target.clone();
-    let t = &mut s.target;
-    let repo = match &flags.repo {
-        None => None,
-        Some(r) => {
-            let abs = std::path::absolute(r).unwrap_or(r.clone());
+/// `--repo` (or `GOLIVE_REPO`) is the person's own word: inside the session's checkout it is kept
+/// relative to it (the team shares the session, each from their own clone); outside, it is kept as
+/// given and confirmed on this machine, so a session cannot carry it to someone else's. The
+/// project file's stays inside the project's directory (see `Project::target_from`): it counts as
+/// confirmed for this run only.
+pub fn vet_layers(mut layers: TargetLayers, trust: &mut Trust) -> anyhow::Result<TargetLayers> {
+    for (_, t) in &mut layers.above {
+        if let Some(r) = t.repo.take() {
+            let r = PathBuf::from(r);
+            let abs = std::path::absolute(&r).unwrap_or(r);
             let abs = abs.canonicalize().unwrap_or(abs);
-            match abs.strip_prefix(&trust.checkout) {
-                Ok(rel) if rel.as_os_str().is_empty() => Some(".".to_string()),
-                Ok(rel) => Some(rel.display().to_string()),
+            t.repo = Some(match abs.strip_prefix(&trust.checkout) {
+                Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
+                Ok(rel) => rel.display().to_string(),
                 Err(_) => {
                     trust.confirm_repo(&abs)?;
-                    Some(abs.display().to_string())
+                    abs.display().to_string()
                 }
-            }
-        }
-    };
-    for (flag, field) in [
-        (&flags.profile, &mut t.profile),
-        (&flags.region, &mut t.region),
-        (&flags.account, &mut t.account_id),
-        (&flags.endpoint, &mut t.endpoint),
-        (&flags.domain, &mut t.domain),
-        (&repo, &mut t.repo),
-    ] {
-        if flag.is_some() {
-            field.clone_from(flag);
+            });
         }
     }
-    Ok(s.target != before)
+    for (origin, t) in &layers.below {
+        if let (Origin::Project(_), Some(repo)) = (origin, &t.repo) {
+            let dir = PathBuf::from(repo);
+            trust.repos.push(dir.canonicalize().unwrap_or(dir));
+        }
+    }
+    Ok(layers)
 }
 
 /// What this person trusts for one session, kept on this machine (see `crate::consent`): the

@@ -156,6 +156,11 @@ impl Binding {
     pub fn label(&self) -> String {
         self.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join("/")
     }
+
+    /// The keys as the footer shows them: a pair (`j/↓`), else the first (`Tab`); help has all.
+    pub fn hint_label(&self) -> String {
+        if self.keys.len() == 2 { self.label() } else { self.keys[0].label() }
+    }
 }
 
 use Action as A;
@@ -177,8 +182,20 @@ pub const BINDINGS: &[Binding] = &[
     b(KeyScope::Main, &[C('k'), Code(KeyCode::Up)], A::Up, "move up", None),
     b(KeyScope::Main, &[C('g'), Code(KeyCode::Home)], A::Top, "go to top", None),
     b(KeyScope::Main, &[C('G'), Code(KeyCode::End)], A::Bottom, "go to bottom", None),
-    b(KeyScope::Main, &[Code(KeyCode::Tab)], A::NextPane, "next pane", Some("pane")),
-    b(KeyScope::Main, &[Code(KeyCode::BackTab)], A::PrevPane, "previous pane", None),
+    b(
+        KeyScope::Main,
+        &[Code(KeyCode::Tab), C('l'), Code(KeyCode::Right)],
+        A::NextPane,
+        "next pane",
+        Some("pane"),
+    ),
+    b(
+        KeyScope::Main,
+        &[Code(KeyCode::BackTab), C('h'), Code(KeyCode::Left)],
+        A::PrevPane,
+        "previous pane",
+        None,
+    ),
     b(KeyScope::Main, &[Key::Digits], A::JumpSection, "jump to section", None),
     b(KeyScope::Main, &[C(' ')], A::CycleStatus, "cycle status: todo, pass, fail, blocked", Some("status")),
     b(KeyScope::Main, &[C('p')], A::SetStatus(Status::Pass), "set pass", Some("pass")),

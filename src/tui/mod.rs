@@ -47,7 +47,7 @@ impl Runner {
 
     fn start(&mut self, app: &App, run: u64, items: Vec<usize>) {
         let (jobs, needs_aws) = sweep::plan(app.checklist(), items);
-        let mut target = app.session().target.clone();
+        let mut target = app.target();
         let consent = Consent::Approved(app.allowed_commands());
         let repo =
             local::resolve_repo(target.repo.as_deref(), &app.trust().checkout, &app.trust().repo_grants);

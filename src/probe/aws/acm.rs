@@ -7,6 +7,9 @@ use crate::probe::{Outcome, Verdict};
 use aws_sdk_acm::Client;
 use aws_sdk_acm::types::{CertificateDetail, CertificateStatus, Filters, KeyAlgorithm, RenewalEligibility};
 
+/// The IAM actions this module's calls need (see `policy`).
+pub const CALLS: &[&str] = &["acm:ListCertificates", "acm:DescribeCertificate"];
+
 pub const CERTIFICATES: Kind = Kind::aws(
     "aws.acm.certificates",
     "ACM ListCertificates and DescribeCertificate on the certificates in use (all of them when none \
@@ -14,9 +17,13 @@ pub const CERTIFICATES: Kind = Kind::aws(
      fails), and eligible for managed renewal (imported certificates are a warning: they do not \
      renew by themselves).",
     |ctx, p| {
-        Box::pin(
-            async move { certificates(&Client::new(&session(&ctx).config), int(&p, "warn_days", 30)).await },
-        )
+        Box::pin(async move {
+            certificates(
+                &crate::aws_client!(aws_sdk_acm, "acm", &session(&ctx).config),
+                int(&p, "warn_days", 30),
+            )
+            .await
+        })
     },
 )
 .with_params(&[Param {

@@ -8,6 +8,10 @@ use aws_sdk_applicationautoscaling::Client;
 use aws_sdk_applicationautoscaling::types::{ScalableTarget, ServiceNamespace};
 use std::sync::Arc;
 
+/// The IAM actions this module's calls need (see `policy`).
+pub const CALLS: &[&str] =
+    &["application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies"];
+
 /// The namespaces an AgentCore service scales in: its ECS services and its DynamoDB tables.
 const NAMESPACES: [ServiceNamespace; 2] = [ServiceNamespace::Ecs, ServiceNamespace::Dynamodb];
 
@@ -98,7 +102,8 @@ fn line(t: &ScalableTarget) -> String {
 }
 
 async fn min_capacity(ctx: Arc<Ctx>, min: i64) -> Judged {
-    let client = Client::new(&session(&ctx).config);
+    let client =
+        crate::aws_client!(aws_sdk_applicationautoscaling, "application-autoscaling", &session(&ctx).config);
     let targets = targets(&ctx, &client).await?;
     let evidence: Vec<String> = targets.iter().map(line).collect();
     // Only a task count is a count of instances; a table's minimum capacity units are not.
@@ -121,7 +126,8 @@ async fn min_capacity(ctx: Arc<Ctx>, min: i64) -> Judged {
 }
 
 async fn policies(ctx: Arc<Ctx>) -> Judged {
-    let client = Client::new(&session(&ctx).config);
+    let client =
+        crate::aws_client!(aws_sdk_applicationautoscaling, "application-autoscaling", &session(&ctx).config);
     let targets = targets(&ctx, &client).await?;
     let mut evidence = Vec::new();
     let mut without = Vec::new();

@@ -9,6 +9,14 @@ use crate::probe::{Outcome, Verdict};
 use aws_sdk_bedrock::Client;
 use aws_sdk_bedrock::types::GuardrailStatus;
 
+/// The IAM actions this module's calls need (see `policy`).
+pub const CALLS: &[&str] = &[
+    "bedrock:GetModelInvocationLoggingConfiguration",
+    "bedrock:ListProvisionedModelThroughputs",
+    "bedrock:ListGuardrails",
+    "bedrock:GetGuardrail",
+];
+
 pub const PROVISIONED: Kind = Kind::aws(
     "aws.bedrock.provisioned-throughput",
     "Bedrock ListProvisionedModelThroughputs: lists provisioned throughput in the region with model \
@@ -55,7 +63,7 @@ pub const INVOCATION_LOGGING: Kind = Kind::aws(
 );
 
 fn client(ctx: &Ctx) -> Client {
-    Client::new(&session(ctx).config)
+    crate::aws_client!(aws_sdk_bedrock, "bedrock", &session(ctx).config)
 }
 
 pub async fn provisioned(client: &Client) -> Verdict {

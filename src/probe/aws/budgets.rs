@@ -8,6 +8,9 @@ use aws_sdk_budgets::Client;
 use aws_sdk_budgets::types::{Action, Budget, BudgetType, ComparisonOperator, Notification, ThresholdType};
 use std::sync::Arc;
 
+/// The IAM actions this module's calls need (see `policy`).
+pub const CALLS: &[&str] = &["budgets:ViewBudget", "budgets:DescribeBudgetActionsForAccount"];
+
 pub const ALERTS: Kind = Kind::aws(
     "aws.budgets.alerts",
     "AWS Budgets (DescribeBudgets, DescribeNotificationsForBudget, DescribeSubscribersForNotification): \
@@ -42,7 +45,7 @@ fn run_alerts(ctx: Arc<Ctx>, params: toml::Table) -> ProbeFuture {
     Box::pin(async move {
         let Ok(aws) = &ctx.aws else { unreachable!("the engine gates AWS probes") };
         let max = percent(&params, "max_threshold_percent", 80);
-        let client = Client::new(&aws.config);
+        let client = crate::aws_client!(aws_sdk_budgets, "budgets", &aws.config);
         match shared_budgets(&ctx, &client, &aws.identity.account).await {
             Ok(all) => alerts_in(&client, &aws.identity.account, &all, max).await,
             Err(v) => v,
@@ -53,7 +56,7 @@ fn run_alerts(ctx: Arc<Ctx>, params: toml::Table) -> ProbeFuture {
 fn run_spending_limit(ctx: Arc<Ctx>, _params: toml::Table) -> ProbeFuture {
     Box::pin(async move {
         let Ok(aws) = &ctx.aws else { unreachable!("the engine gates AWS probes") };
-        let client = Client::new(&aws.config);
+        let client = crate::aws_client!(aws_sdk_budgets, "budgets", &aws.config);
         match shared_budgets(&ctx, &client, &aws.identity.account).await {
             Ok(all) => spending_limit_in(&client, &aws.identity.account, &all).await.into(),
             Err(v) => v,

@@ -4,8 +4,10 @@ use super::{describe, session};
 use crate::probe::ctx::Ctx;
 use crate::probe::kind::Kind;
 use crate::probe::{Outcome, Verdict};
-use aws_sdk_cloudtrail::Client;
 use std::sync::Arc;
+
+/// The IAM actions this module's calls need (see `policy`).
+pub const CALLS: &[&str] = &["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"];
 
 pub const LOGGING: Kind = Kind::aws(
     "aws.cloudtrail.logging",
@@ -15,7 +17,7 @@ pub const LOGGING: Kind = Kind::aws(
 .meaning("a trail in the region is logging", "data events on the sensitive stores, or who reviews the logs");
 
 async fn logging(ctx: Arc<Ctx>) -> Verdict {
-    let client = Client::new(&session(&ctx).config);
+    let client = crate::aws_client!(aws_sdk_cloudtrail, "cloudtrail", &session(&ctx).config);
     let trails = match client.describe_trails().send().await {
         Ok(o) => o.trail_list().to_vec(),
         Err(e) => return Verdict::error(describe("CloudTrail DescribeTrails", &e)),

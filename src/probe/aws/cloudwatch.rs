@@ -11,6 +11,17 @@ use aws_sdk_cloudwatch::types::{
     AlarmType, CompositeAlarm, Dimension, HistoryItemType, MetricAlarm, StateValue, Statistic,
 };
 
+/// The IAM actions this module's calls need (see `policy`).
+pub const CALLS: &[&str] = &[
+    "cloudwatch:DescribeAlarms",
+    "cloudwatch:DescribeAlarmHistory",
+    "cloudwatch:ListDashboards",
+    "cloudwatch:GetDashboard",
+    "cloudwatch:ListMetrics",
+    "cloudwatch:GetMetricStatistics",
+    "cloudwatch:ListTagsForResource",
+];
+
 pub const ALARM: Kind = Kind::aws(
     "aws.cloudwatch.alarm",
     "CloudWatch DescribeAlarms: an alarm in scope whose name contains `name` (the seed's \
@@ -96,7 +107,7 @@ pub const BASELINE: Kind = Kind::aws(
 );
 
 fn client(ctx: &Ctx) -> Client {
-    Client::new(&session(ctx).config)
+    crate::aws_client!(aws_sdk_cloudwatch, "cloudwatch", &session(ctx).config)
 }
 
 /// A metric alarm or a composite one (an alarm on other alarms): the probes judge both alike.
@@ -226,7 +237,7 @@ pub async fn alarm(client: &Client, ctx: &Ctx, name: &str) -> Judged {
         let evidence = all.iter().map(|a| alarm_line(a, true)).collect();
         return Ok(Verdict::new(
             Outcome::Fail,
-            format!("no alarm named like {name} ({} alarms in scope)", all.len()),
+            format!("no alarm named like {name} ({} in scope)", crate::text::count(all.len(), "alarm")),
             evidence,
         ));
     }
@@ -269,7 +280,7 @@ pub async fn runbooks(client: &Client, ctx: &Ctx) -> Judged {
     Ok(Verdict::unless(
         &missing,
         Outcome::Fail,
-        format!("all {} alarms link a runbook", all.len()),
+        format!("{} in scope, all linking a runbook", crate::text::count(all.len(), "alarm")),
         "no runbook link",
         evidence,
     ))
@@ -317,7 +328,7 @@ pub async fn tested(client: &Client, ctx: &Ctx) -> Judged {
             never.push(name);
         }
     }
-    let ok = format!("all {} alarms have fired at least once", all.len());
+    let ok = format!("{} in scope, all fired at least once", crate::text::count(all.len(), "alarm"));
     Ok(Verdict::unless(&never, Outcome::Fail, ok, "never tested (never in ALARM)", evidence))
 }
 
@@ -365,7 +376,11 @@ pub async fn dashboards(client: &Client, ctx: &Ctx) -> Judged {
     let evidence = all.iter().map(dashboard_line).collect();
     let empty: Vec<&str> = all.iter().filter(|(_, w)| *w == 0).map(|(n, _)| n.as_str()).collect();
     let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
-    let ok = format!("{} dashboards with widgets: {}", all.len(), crate::probe::evidence::listed(&names));
+    let ok = format!(
+        "{} with widgets: {}",
+        crate::text::count(all.len(), "dashboard"),
+        crate::probe::evidence::listed(&names)
+    );
     Ok(Verdict::unless(&empty, Outcome::Fail, ok, "dashboards without widgets", evidence))
 }
 
@@ -388,7 +403,11 @@ async fn active(client: &Client, ctx: &Ctx) -> Judged {
     if problems.is_empty() {
         Ok(Verdict::new(
             Outcome::Pass,
-            format!("{} alarms active, {} dashboards", all.len(), boards.len()),
+            format!(
+                "{} active, {}",
+                crate::text::count(all.len(), "alarm"),
+                crate::text::count(boards.len(), "dashboard")
+            ),
             evidence,
         ))
     } else {
@@ -564,7 +583,7 @@ fn dimension_words(dims: &[Dimension]) -> String {
 /// carry tags.)
 pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::scope::Tagged>, Verdict> {
     use super::scope::Tagged;
-    let client = Client::new(&session(ctx).config);
+    let client = crate::aws_client!(aws_sdk_cloudwatch, "cloudwatch", &session(ctx).config);
     let mut found: Vec<Tagged> = alarms(&client, ctx)
         .await?
         .iter()

@@ -11,6 +11,15 @@ use aws_sdk_dynamodb::types::{
     PointInTimeRecoveryStatus, SseStatus, SseType, TableDescription, TimeToLiveStatus,
 };
 
+/// The IAM actions this module's calls need (see `policy`).
+pub const CALLS: &[&str] = &[
+    "dynamodb:ListTables",
+    "dynamodb:DescribeTable",
+    "dynamodb:DescribeContinuousBackups",
+    "dynamodb:DescribeTimeToLive",
+    "dynamodb:ListTagsOfResource",
+];
+
 pub const ENCRYPTION: Kind = Kind::aws(
     "aws.dynamodb.encryption",
     "DynamoDB DescribeTable on every table in scope: encrypted at rest with server-side encryption \
@@ -55,7 +64,7 @@ pub const TTL: Kind = Kind::aws(
 .meaning("every table in scope expires items by TTL", "whether the TTL matches the retention policy");
 
 fn client(ctx: &Ctx) -> Client {
-    Client::new(&session(ctx).config)
+    crate::aws_client!(aws_sdk_dynamodb, "dynamodb", &session(ctx).config)
 }
 
 async fn describe_table(c: &Client, name: &str) -> Result<Option<TableDescription>, Verdict> {

@@ -67,11 +67,15 @@ async fn run(_: Arc<Ctx>, _: Check, _: toml::Table) -> Verdict {
 
 #[cfg(feature = "ec2")]
 async fn run(ctx: Arc<Ctx>, check: Check, params: toml::Table) -> Verdict {
-    let client = aws_sdk_ec2::Client::new(&super::session(&ctx).config);
+    let client = crate::aws_client!(aws_sdk_ec2, "ec2", &super::session(&ctx).config);
     let result = match check {
         Check::PrivateSubnets => imp::private_subnets(&ctx, &client).await,
         Check::SecurityGroups => {
-            let elb = aws_sdk_elasticloadbalancingv2::Client::new(&super::session(&ctx).config);
+            let elb = crate::aws_client!(
+                aws_sdk_elasticloadbalancingv2,
+                "elasticloadbalancing",
+                &super::session(&ctx).config
+            );
             imp::security_groups(&ctx, &client, &elb).await
         }
         Check::VpcEndpoints => {
@@ -165,7 +169,7 @@ mod imp {
 
     /// The subnets named (by id) that are public, with why.
     pub async fn public_subnets(ctx: &Ctx, ids: &[String]) -> Result<Vec<(String, Vec<String>)>, Verdict> {
-        let client = Client::new(&super::super::session(ctx).config);
+        let client = crate::aws_client!(aws_sdk_ec2, "ec2", &super::super::session(ctx).config);
         let tables = route_tables(&client).await?;
         Ok(subnets(&client)
             .await?
@@ -361,7 +365,7 @@ mod imp {
         ctx: &Ctx,
         targets: &[String],
     ) -> Result<std::collections::HashMap<String, String>, Verdict> {
-        let client = Client::new(&super::super::session(ctx).config);
+        let client = crate::aws_client!(aws_sdk_ec2, "ec2", &super::super::session(ctx).config);
         let mut zones = std::collections::HashMap::new();
         let instances: Vec<String> = targets.iter().filter(|t| t.starts_with("i-")).cloned().collect();
         if !instances.is_empty() {
@@ -401,7 +405,7 @@ mod imp {
         ctx: &Ctx,
         ids: &[String],
     ) -> Result<std::collections::HashMap<String, String>, Verdict> {
-        let client = Client::new(&super::super::session(ctx).config);
+        let client = crate::aws_client!(aws_sdk_ec2, "ec2", &super::super::session(ctx).config);
         Ok(subnets(&client)
             .await?
             .iter()
@@ -423,3 +427,13 @@ mod imp {
 
 #[cfg(feature = "ec2")]
 pub use imp::{public_subnets, security_groups, subnet_zones, vpc_endpoints, zones_of};
+
+/// The IAM actions this module's calls need (see `policy`).
+pub const CALLS: &[&str] = &[
+    "ec2:DescribeSubnets",
+    "ec2:DescribeRouteTables",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeInstances",
+    "ec2:DescribeVpcEndpoints",
+    "ec2:GetEbsEncryptionByDefault",
+];

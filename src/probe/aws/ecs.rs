@@ -12,6 +12,10 @@ use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types::{Service, TaskDefinition};
 use std::sync::Arc;
 
+/// The IAM actions this module's calls need (see `policy`).
+pub const CALLS: &[&str] =
+    &["ecs:ListClusters", "ecs:ListServices", "ecs:DescribeServices", "ecs:DescribeTaskDefinition"];
+
 pub const ENVIRONMENT: Kind = Kind::aws(
     "aws.ecs.environment",
     "ECS ListClusters, ListServices, DescribeServices and DescribeTaskDefinition: the task \
@@ -47,7 +51,7 @@ pub const MEMORY_LIMITS: Kind = Kind::aws(
 .meaning("every container in scope has a hard memory limit", "whether the limit fits the load");
 
 fn client(ctx: &Ctx) -> Client {
-    Client::new(&session(ctx).config)
+    crate::aws_client!(aws_sdk_ecs, "ecs", &session(ctx).config)
 }
 
 /// The ECS services in scope (name prefix, tags) across every cluster, asked once per sweep.

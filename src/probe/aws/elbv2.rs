@@ -13,6 +13,15 @@ use aws_sdk_elasticloadbalancingv2::types::{
     TargetHealthStateEnum,
 };
 
+/// The IAM actions this module's calls need (see `policy`).
+pub const CALLS: &[&str] = &[
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeListeners",
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetHealth",
+    "wafv2:GetWebACLForResource",
+];
+
 pub const WAF: Kind = Kind::aws(
     "aws.elbv2.waf",
     "ELBv2 DescribeLoadBalancers and WAFv2 GetWebACLForResource: every internet-facing application \
@@ -72,7 +81,7 @@ pub const HEALTH_CHECKS: Kind = Kind::aws(
 );
 
 fn client(ctx: &Ctx) -> Client {
-    Client::new(&session(ctx).config)
+    crate::aws_client!(aws_sdk_elasticloadbalancingv2, "elasticloadbalancing", &session(ctx).config)
 }
 
 /// Whether a load balancer or target group is in scope, by its name and ARN.
@@ -137,7 +146,7 @@ async fn waf(ctx: &Ctx, rate: bool) -> Judged {
             lbs.iter().map(|lb| format!("load balancer {}: not an internet-facing ALB", name(lb))).collect(),
         ));
     }
-    let waf = aws_sdk_wafv2::Client::new(&session(ctx).config);
+    let waf = crate::aws_client!(aws_sdk_wafv2, "wafv2", &session(ctx).config);
     let mut evidence = Vec::new();
     let mut bad = Vec::new();
     for lb in public {

@@ -10,6 +10,17 @@ use aws_sdk_iam::Client;
 use serde_json::Value;
 use std::sync::Arc;
 
+/// The IAM actions this module's calls need (see `policy`).
+pub const CALLS: &[&str] = &[
+    "iam:GetRole",
+    "iam:GetRolePolicy",
+    "iam:ListRolePolicies",
+    "iam:ListAttachedRolePolicies",
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
+    "iam:ListRoleTags",
+];
+
 pub const NO_WILDCARD_ACTIONS: Kind = Kind::aws(
     "aws.iam.no-wildcard-actions",
     "IAM: no Allow statement in the task role's inline or attached policies grants actions by \
@@ -266,7 +277,7 @@ fn per_role(mut parts: Vec<(String, Verdict)>) -> Verdict {
 }
 
 async fn service_role(ctx: Arc<Ctx>) -> Judged {
-    let client = Client::new(&session(&ctx).config);
+    let client = crate::aws_client!(aws_sdk_iam, "iam", &session(&ctx).config);
     let mut parts = Vec::new();
     for (role, whose) in service_roles(&ctx).await? {
         let verdict = match client.get_role().role_name(&role).send().await {
@@ -343,7 +354,7 @@ fn statements(v: &Value) -> Vec<Value> {
 }
 
 async fn check(ctx: Arc<Ctx>, rule: Rule) -> Judged {
-    let client = Client::new(&session(&ctx).config);
+    let client = crate::aws_client!(aws_sdk_iam, "iam", &session(&ctx).config);
     let mut parts = Vec::new();
     for (role, _) in service_roles(&ctx).await? {
         let verdict = match judge_policies(&client, &ctx, &role, rule).await {
@@ -377,7 +388,11 @@ pub async fn judge_policies(client: &Client, ctx: &Ctx, role: &str, rule: Rule) 
         Rule::Resources => "write actions on Resource \"*\"",
     };
     if found.is_empty() {
-        Ok(Verdict::new(Outcome::Pass, format!("no {what} in {} policies of {role}", docs.len()), evidence))
+        Ok(Verdict::new(
+            Outcome::Pass,
+            format!("no {what} in {} of {role}", crate::text::count(docs.len(), "policy")),
+            evidence,
+        ))
     } else {
         let summary = format!("{} {what} in {role}: {}", found.len(), found[0]);
         evidence.extend(found);
@@ -388,7 +403,7 @@ pub async fn judge_policies(client: &Client, ctx: &Ctx, role: &str, rule: Rule) 
 /// The role the service runs as with its tag keys, for the cost allocation check.
 pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::scope::Tagged>, Verdict> {
     let Some(role) = ctx.target.task_role.clone() else { return Ok(vec![]) };
-    let client = Client::new(&session(ctx).config);
+    let client = crate::aws_client!(aws_sdk_iam, "iam", &session(ctx).config);
     let mut keys = std::collections::BTreeSet::new();
     let mut marker = None;
     loop {

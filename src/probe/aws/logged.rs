@@ -86,3 +86,48 @@ impl HttpConnector for LoggedConnector {
         })
     }
 }
+
+/// Names each call by the IAM action it needs (`s3:GetEncryptionConfiguration`), in the log: the
+/// HTTP line above cannot, for REST protocols, and the IAM policy test reads these lines.
+#[derive(Debug)]
+pub struct Action {
+    /// The service's IAM prefix (`s3`, `logs`, `elasticloadbalancing`).
+    pub prefix: &'static str,
+}
+
+impl aws_smithy_runtime_api::client::interceptors::Intercept for Action {
+    fn name(&self) -> &'static str {
+        "golive::Action"
+    }
+
+    // Not `read_before_execution`: a client's interceptors run that before the operation's
+    // configuration (its name) is in the bag.
+    fn read_before_serialization(
+        &self,
+        _: &aws_sdk_sts::config::interceptors::BeforeSerializationInterceptorContextRef<'_>,
+        _: &aws_sdk_sts::config::RuntimeComponents,
+        cfg: &mut aws_sdk_sts::config::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        if let Some(m) = cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>() {
+            let action = super::policy::action(self.prefix, m.name());
+            if super::policy::allows(&action) {
+                tracing::info!(target: "golive::aws", "call {action}");
+            } else {
+                tracing::warn!(target: "golive::aws", "call {action}: not in golive's IAM policy (golive iam-policy)");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A service client whose calls are named by IAM action in the log (see [`Action`]).
+#[macro_export]
+macro_rules! aws_client {
+    ($sdk:ident, $prefix:literal, $config:expr) => {
+        $sdk::Client::from_conf(
+            $sdk::config::Builder::from($config)
+                .interceptor($crate::probe::aws::logged::Action { prefix: $prefix })
+                .build(),
+        )
+    };
+}

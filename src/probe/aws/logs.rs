@@ -10,6 +10,10 @@ use aws_sdk_cloudwatchlogs::Client;
 use aws_sdk_cloudwatchlogs::types::OrderBy;
 use std::sync::Arc;
 
+/// The IAM actions this module's calls need (see `policy`).
+pub const CALLS: &[&str] =
+    &["logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:GetLogEvents", "logs:ListTagsForResource"];
+
 pub const RETENTION: Kind = Kind::aws(
     "aws.logs.retention",
     "CloudWatch Logs DescribeLogGroups: every log group in scope has a retention setting (never \
@@ -26,7 +30,14 @@ pub const STRUCTURED: Kind = Kind::aws(
      event is undecided.",
     |ctx, p| {
         let field = text(&p, "field", "request_id").to_string();
-        judged(async move { structured(&Client::new(&session(&ctx).config), &ctx, &field).await })
+        judged(async move {
+            structured(
+                &crate::aws_client!(aws_sdk_cloudwatchlogs, "logs", &session(&ctx).config),
+                &ctx,
+                &field,
+            )
+            .await
+        })
     },
 )
 .with_params(&[Param {
@@ -94,7 +105,7 @@ async fn list_groups(ctx: &Ctx, client: &Client) -> Result<Vec<(String, Option<i
 }
 
 async fn retention(ctx: Arc<Ctx>) -> Judged {
-    let client = Client::new(&session(&ctx).config);
+    let client = crate::aws_client!(aws_sdk_cloudwatchlogs, "logs", &session(&ctx).config);
     let groups = groups(&ctx, &client).await?;
     let evidence: Vec<String> = groups
         .iter()
@@ -218,7 +229,7 @@ fn has_field(message: &str, field: &str) -> bool {
 
 /// The log groups in scope with their tag keys, for the cost allocation check.
 pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::scope::Tagged>, Verdict> {
-    let client = Client::new(&session(ctx).config);
+    let client = crate::aws_client!(aws_sdk_cloudwatchlogs, "logs", &session(ctx).config);
     let mut out = Vec::new();
     for (name, _) in groups(ctx, &client).await? {
         let arn = super::arn(ctx, "logs", &format!("log-group:{name}"));

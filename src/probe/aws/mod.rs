@@ -16,6 +16,7 @@ pub mod elbv2;
 pub mod iam;
 pub mod logged;
 pub mod logs;
+pub mod policy;
 pub mod s3;
 pub mod scope;
 pub mod secrets;
@@ -74,6 +75,10 @@ pub async fn connect(target: &Target, timeout: Duration) -> Result<AwsConn, Verd
     }
     // Every call of every probe goes through the SDK's default client, wrapped: one log line each.
     loader = loader.http_client(logged::Logged(logged::default_client()));
+    // CloudTrail and the service's own logs say who called: `app/golive-VERSION` in the agent.
+    if let Ok(app) = aws_config::AppName::new(concat!("golive-", env!("CARGO_PKG_VERSION"))) {
+        loader = loader.app_name(app);
+    }
     let config = loader.load().await;
     let profile = target
         .profile
@@ -104,10 +109,11 @@ pub async fn connect_with(config: SdkConfig, timeout: Duration, profile: &str) -
             )));
         }
         Ok(Err(e)) => {
+            let why = one_line(&error_chain(&e));
             return Err(Verdict::error(format!(
                 "no AWS credentials: tried environment variables, the shared config and credentials \
-            files (profile {profile}), SSO, web identity, ECS and EC2 instance metadata: {}",
-                one_line(&error_chain(&e))
+            files (profile {profile}), SSO, web identity, ECS and EC2 instance metadata: {why}; {}",
+                login_hint(profile, &why)
             )));
         }
         Ok(Ok(creds)) => {
@@ -119,7 +125,7 @@ pub async fn connect_with(config: SdkConfig, timeout: Duration, profile: &str) -
             }
         }
     }
-    let sts = aws_sdk_sts::Client::new(&config);
+    let sts = crate::aws_client!(aws_sdk_sts, "sts", &config);
     let out = match tokio::time::timeout(timeout, sts.get_caller_identity().send()).await {
         Err(_) => {
             return Err(Verdict::error(format!(
@@ -127,7 +133,15 @@ pub async fn connect_with(config: SdkConfig, timeout: Duration, profile: &str) -
                 timeout.as_secs()
             )));
         }
-        Ok(r) => r.map_err(|e| Verdict::error(describe("STS GetCallerIdentity", &e)))?,
+        Ok(r) => r.map_err(|e| {
+            let why = describe("STS GetCallerIdentity", &e);
+            let expired = ["ExpiredToken", "expired", "InvalidClientTokenId"].iter().any(|w| why.contains(w));
+            if expired {
+                Verdict::error(format!("{why}; {}", login_hint(profile, &why)))
+            } else {
+                Verdict::error(why)
+            }
+        })?,
     };
     let identity = Identity {
         account: out.account().unwrap_or_default().to_string(),
@@ -135,6 +149,19 @@ pub async fn connect_with(config: SdkConfig, timeout: Duration, profile: &str) -
         region,
     };
     Ok(AwsConn { config, identity })
+}
+
+/// What to run to get credentials, for the person reading the header or a pipeline's log.
+fn login_hint(profile: &str, why: &str) -> String {
+    let sso = ["SSO", "sso", "token"].iter().any(|w| why.contains(w));
+    if sso {
+        format!("to sign in again, run `aws sso login --profile {profile}`")
+    } else {
+        format!(
+            "to sign in, run `aws sso login --profile {profile}` (or `aws configure sso` the first time), \
+             or set AWS_PROFILE or AWS_ACCESS_KEY_ID"
+        )
+    }
 }
 
 /// Refuses a session in another account than the expected one.

@@ -10,6 +10,14 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use std::sync::Arc;
 
+/// The IAM actions this module's calls need (see `policy`).
+pub const CALLS: &[&str] = &[
+    "s3:ListAllMyBuckets",
+    "s3:GetEncryptionConfiguration",
+    "s3:GetLifecycleConfiguration",
+    "s3:GetBucketTagging",
+];
+
 pub const ENCRYPTION: Kind = Kind::aws(
     "aws.s3.encryption",
     "S3 GetBucketEncryption: every bucket in scope (buckets in the target, or by name prefix / tags) \
@@ -67,7 +75,7 @@ where
     F: Fn(Client, String) -> Fut,
     Fut: std::future::Future<Output = Result<(bool, String), Verdict>>,
 {
-    let client = Client::new(&session(ctx).config);
+    let client = crate::aws_client!(aws_sdk_s3, "s3", &session(ctx).config);
     let names = buckets(ctx, &client).await?;
     let mut evidence = Vec::new();
     let mut wrong = Vec::new();
@@ -146,7 +154,7 @@ async fn lifecycle(ctx: Arc<Ctx>) -> Judged {
 
 /// The buckets in scope with their tag keys, for the cost allocation check.
 pub(super) async fn tag_keys(ctx: &Ctx) -> Result<Vec<super::scope::Tagged>, Verdict> {
-    let client = Client::new(&session(ctx).config);
+    let client = crate::aws_client!(aws_sdk_s3, "s3", &session(ctx).config);
     let mut out = Vec::new();
     for name in buckets(ctx, &client).await? {
         let keys = match client.get_bucket_tagging().bucket(&name).send().await {

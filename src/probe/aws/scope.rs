@@ -4,10 +4,12 @@
 use super::{describe, session};
 use crate::probe::ctx::Ctx;
 use crate::probe::{Outcome, Verdict};
-use aws_sdk_resourcegroupstagging::Client;
 use aws_sdk_resourcegroupstagging::types::TagFilter;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
+
+/// The IAM actions this module's calls need (see `policy`).
+pub const CALLS: &[&str] = &["tag:GetResources"];
 
 /// The ARNs of the resources carrying the target's tag filter (Resource Groups Tagging API),
 /// fetched once per sweep; `None` when the target has no tag filter.
@@ -70,7 +72,7 @@ pub async fn scope_tagged(
 /// Every resource the Tagging API lists for the target's tag filter (all tagged resources without
 /// one), by ARN with its tags.
 pub async fn resources(ctx: &Ctx) -> Result<Vec<(String, BTreeMap<String, String>)>, Verdict> {
-    let client = Client::new(&session(ctx).config);
+    let client = crate::aws_client!(aws_sdk_resourcegroupstagging, "tag", &session(ctx).config);
     let filters: Vec<TagFilter> = ctx
         .target
         .tag_filter()

@@ -7,8 +7,10 @@ use crate::probe::evidence::finding;
 use crate::probe::kind::Kind;
 use crate::probe::kind::{Judged, judged};
 use crate::probe::{Outcome, Verdict};
-use aws_sdk_secretsmanager::Client;
 use std::sync::Arc;
+
+/// The IAM actions this module's calls need (see `policy`).
+pub const CALLS: &[&str] = &["secretsmanager:ListSecrets", "secretsmanager:DescribeSecret"];
 
 pub const EXIST: Kind = Kind::aws(
     "aws.secretsmanager.secrets",
@@ -23,7 +25,7 @@ pub const EXIST: Kind = Kind::aws(
 );
 
 async fn secrets(ctx: Arc<Ctx>) -> Judged {
-    let client = Client::new(&session(&ctx).config);
+    let client = crate::aws_client!(aws_sdk_secretsmanager, "secretsmanager", &session(&ctx).config);
     let names = if ctx.target.secrets.is_empty() {
         let mut found = Vec::new();
         let mut arns = std::collections::HashMap::new();

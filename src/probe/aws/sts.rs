@@ -7,6 +7,9 @@ use crate::probe::kind::{Kind, Param, ParamType, ProbeFuture, text};
 use crate::probe::{Outcome, Verdict};
 use std::sync::Arc;
 
+/// The IAM actions this module's calls need (see `policy`).
+pub const CALLS: &[&str] = &["sts:GetCallerIdentity"];
+
 pub const ASSUMED_ROLE: Kind = Kind::aws(
     "aws.sts.assumed-role",
     "STS GetCallerIdentity: golive itself (a CI runner, say) runs as the assumed IAM role `role`, \
@@ -27,7 +30,7 @@ fn run_assumed_role(ctx: Arc<Ctx>, params: toml::Table) -> ProbeFuture {
             return Verdict::new(Outcome::NeedsConfig, "name the role golive should run as (role)", vec![]);
         }
         let Ok(aws) = &ctx.aws else { unreachable!("the engine gates AWS probes") };
-        let sts = aws_sdk_sts::Client::new(&aws.config);
+        let sts = crate::aws_client!(aws_sdk_sts, "sts", &aws.config);
         match sts.get_caller_identity().send().await {
             Ok(out) => assumed_role(out.arn().unwrap_or_default(), &expected),
             Err(e) => Verdict::error(describe("STS GetCallerIdentity", &e)),

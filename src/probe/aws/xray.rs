@@ -7,13 +7,18 @@ use aws_sdk_xray::Client;
 use aws_sdk_xray::primitives::DateTime;
 use aws_sdk_xray::types::SamplingRule;
 
+/// The IAM actions this module's calls need (see `policy`).
+pub const CALLS: &[&str] = &["xray:GetTraceSummaries", "xray:GetSamplingRules"];
+
 pub const TRACES: Kind = Kind::aws(
     "aws.xray.traces",
     "X-Ray GetTraceSummaries: traces were recorded in the last `hours` (default 24), so distributed \
      tracing is on.",
     |ctx, p| {
         let hours = int(&p, "hours", 24);
-        Box::pin(async move { traces(&Client::new(&session(&ctx).config), hours).await })
+        Box::pin(async move {
+            traces(&crate::aws_client!(aws_sdk_xray, "xray", &session(&ctx).config), hours).await
+        })
     },
 )
 .with_params(&[Param { name: "hours", ty: ParamType::Count, doc: "how far back to look (default 24)" }])
@@ -24,7 +29,11 @@ pub const SAMPLING: Kind = Kind::aws(
     "X-Ray GetSamplingRules: the team chose its sampling (a rule beside the built-in Default, or \
      Default changed from 5 % and 1/s), and no rule samples 100 %, so production traffic is not \
      traced in full.",
-    |ctx, _| Box::pin(async move { sampling(&Client::new(&session(&ctx).config)).await }),
+    |ctx, _| {
+        Box::pin(
+            async move { sampling(&crate::aws_client!(aws_sdk_xray, "xray", &session(&ctx).config)).await },
+        )
+    },
 )
 .meaning("the team chose sampling rules and none traces 100 %", "whether the chosen rate suits the traffic");
 

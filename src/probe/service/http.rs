@@ -126,7 +126,10 @@ async fn get(ctx: Arc<Ctx>, p: toml::Table) -> Judged {
     {
         return Ok(Verdict::error(refused(base.host_str().unwrap_or_default(), ip)));
     }
-    let mut builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+    // A WAF rule that blocks requests without a User-Agent must not fail the smoke test.
+    let mut builder = reqwest::Client::builder()
+        .user_agent(concat!("golive/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none());
     if !ctx.allow_link_local {
         builder = builder.dns_resolver(Guarded);
     }

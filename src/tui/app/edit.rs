@@ -81,6 +81,13 @@ impl App {
         match action {
             Some(Action::Submit) => {
                 let text = area.lines().join(" ").trim().to_string();
+                // A reason the person has not typed yet keeps the prompt open: Enter is not "no".
+                if text.is_empty()
+                    && let Some(why) = kind.needs_text()
+                {
+                    self.error(format!("{why}: type it, or Esc to cancel."));
+                    return vec![];
+                }
                 self.input = None;
                 self.submit_prompt(kind, text)
             }
@@ -98,7 +105,15 @@ impl App {
                 vec![Effect::Save, Effect::Quit]
             }
             _ => {
-                area.input(ev);
+                let ctrl_u = ev.code == ratatui::crossterm::event::KeyCode::Char('u')
+                    && ev.modifiers.contains(ratatui::crossterm::event::KeyModifiers::CONTROL);
+                if ctrl_u {
+                    // As in a shell: the line is cleared (the text area's own Ctrl-U is undo).
+                    area.select_all();
+                    area.cut();
+                } else {
+                    area.input(ev);
+                }
                 if let PromptKind::Search { origin, .. } = kind {
                     let query = area.lines().join(" ");
                     self.run_search(&query, origin);
@@ -215,7 +230,7 @@ impl App {
                         let command = self.runs.offered_commands[command].clone();
                         let grant = Grant {
                             command: command.clone(),
-                            repo: self.session.target.repo.clone(),
+                            repo: self.target().repo.clone(),
                             session: consent::session_key(&self.session_path),
                             by: self.who.clone(),
                             at: self.now(),
@@ -343,6 +358,10 @@ impl App {
     pub(super) fn prompt(&mut self, kind: PromptKind, initial: &str) {
         let mut area = TextArea::new(vec![initial.to_string()]);
         area.move_cursor(ratatui_textarea::CursorMove::End);
+        // The last search comes back selected: typing replaces it, an arrow key keeps it.
+        if matches!(kind, PromptKind::Search { .. }) && !initial.is_empty() {
+            area.select_all();
+        }
         self.input = Some(Input::Prompt { kind, area: Box::new(area) });
     }
 }

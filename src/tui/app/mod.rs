@@ -62,6 +62,8 @@ pub struct App {
     files: Vec<crate::session::evidence::Recheck>,
     /// Each sign-off row's state, kept with the decision: a frame reads it, never hashes items.
     signed: Vec<crate::session::signoff::SignState>,
+    /// The user and project files, variables and flags around the session's target.
+    layers: crate::config::TargetLayers,
 }
 
 impl App {
@@ -83,6 +85,7 @@ impl App {
             decision,
             files: Vec::new(),
             signed: Vec::new(),
+            layers: Default::default(),
             checklist,
             session,
             session_path,
@@ -113,6 +116,17 @@ impl App {
                 crate::session::signoff::state(&self.checklist, &self.session, slot)
             })
             .collect();
+    }
+
+    /// What surrounds the session's target in this run (files, variables, flags).
+    pub fn with_layers(mut self, layers: crate::config::TargetLayers) -> App {
+        self.layers = layers;
+        self
+    }
+
+    /// Where probes look: the session's target between the files and this run's flags.
+    pub fn target(&self) -> crate::probe::target::Target {
+        self.layers.over(Some(&self.session.target))
     }
 
     /// The session file as golive read it (its fingerprint; `None`: no file yet).
@@ -246,6 +260,21 @@ impl App {
             }
             Msg::EvidenceReady { item, evidence } => {
                 let id = self.checklist.items[item].id.clone();
+                let value = evidence.value.trim();
+                // A typed path that names no file is a typo, not text: asked again, nothing lost.
+                let path_like = !value.contains(char::is_whitespace)
+                    && (value.starts_with(['/', '~']) || value.starts_with("./") || value.starts_with("../"));
+                if evidence.kind == crate::session::EvidenceKind::Text && path_like {
+                    self.error(format!("No file at {value}: correct the path, or Esc."));
+                    self.prompt(PromptKind::Evidence { item }, value);
+                    return vec![];
+                }
+                let same =
+                    |e: &crate::session::Evidence| e.kind == evidence.kind && e.value == evidence.value;
+                if self.session.record(&id).is_some_and(|r| r.evidence.iter().any(same)) {
+                    self.info(format!("Already attached: {}", evidence.value));
+                    return vec![];
+                }
                 self.info(format!("Evidence added: {}", evidence.value));
                 let by = By { who: &self.who, at: self.now() };
                 self.nav.evidence_sel = self.session.add_evidence(&id, evidence, by);

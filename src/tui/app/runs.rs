@@ -20,6 +20,8 @@ pub struct Runs {
     runs: u64,
     /// The last sweep started, to run again once an account is trusted.
     last: Vec<usize>,
+    /// The outcomes of the probes that finished since the running set was last empty.
+    pub tally: BTreeMap<&'static str, usize>,
 }
 
 impl Runs {
@@ -33,12 +35,16 @@ impl Runs {
             pending: Vec::new(),
             runs: 0,
             last: Vec::new(),
+            tally: BTreeMap::new(),
         }
     }
 
     /// Starts a run of `items`; returns its number.
     pub(super) fn start(&mut self, items: &[usize], needs_aws: bool) -> u64 {
         self.runs += 1;
+        if self.running.is_empty() {
+            self.tally.clear();
+        }
         for &i in items {
             self.running.insert(i, (self.runs, false));
         }
@@ -69,6 +75,15 @@ impl Runs {
     pub(super) fn offer_account(&mut self, account: String) -> usize {
         self.offered_accounts.push(account);
         self.offered_accounts.len() - 1
+    }
+
+    /// What the finished sweep found, in counts ("12 pass, 3 fail, 1 error").
+    pub(super) fn summary(&self) -> String {
+        const ORDER: [&str; 5] = ["pass", "warn", "fail", "error", "needs-config"];
+        let mut parts: Vec<String> =
+            ORDER.iter().filter_map(|w| self.tally.get(w).map(|n| format!("{n} {w}"))).collect();
+        parts.extend(self.tally.iter().filter(|(w, _)| !ORDER.contains(w)).map(|(w, n)| format!("{n} {w}")));
+        parts.join(", ")
     }
 
     /// Stops waiting for every running probe; returns how many there were.

@@ -63,6 +63,19 @@ pub enum PromptKind {
 }
 
 impl PromptKind {
+    /// What the prompt cannot do without, for the kinds Enter may not submit empty.
+    pub fn needs_text(self) -> Option<&'static str> {
+        match self {
+            PromptKind::NaReason { .. } => Some("n/a needs a reason"),
+            PromptKind::Override { .. } => Some("Overriding the probe needs a reason"),
+            PromptKind::Reject { .. } => Some("A rejection needs a reason"),
+            PromptKind::Exceptions { .. } => {
+                Some("Approving while the gate says NO-GO needs the exceptions in words")
+            }
+            _ => None,
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             PromptKind::NaReason { .. } => "Why does this item not apply?",

@@ -13,10 +13,11 @@ impl App {
             return vec![];
         }
         let allowed = self.allowed_commands();
+        let target = self.target();
         let unasked = items
             .iter()
             .flat_map(|&i| &self.checklist.items[i].probes)
-            .filter_map(|spec| command_of(spec, &self.session.target))
+            .filter_map(|spec| command_of(spec, &target))
             .find(|c| !allowed.contains(c) && !self.runs.offered_commands.contains(c));
         if let Some(command) = unasked {
             let command = self.runs.ask_command(command, items);
@@ -30,7 +31,7 @@ impl App {
 
     /// The commands this person allowed to run against the current target.
     pub fn allowed_commands(&self) -> Vec<String> {
-        self.trust.allowed(self.session.target.repo.as_deref())
+        self.trust.allowed(self.target().repo.as_deref())
     }
 
     pub(super) fn on_probe(&mut self, item: usize, run: u64, event: Event) -> Vec<Effect> {
@@ -45,12 +46,17 @@ impl App {
             }
             Event::Done(result) => {
                 self.runs.running.remove(&item);
-                let outcome = result.outcome;
+                *self.runs.tally.entry(result.outcome.word()).or_default() += 1;
                 let now = self.now();
                 crate::sweep::record(&self.checklist, &mut self.session, item, result, &self.who, now);
                 if self.runs.running.is_empty() {
-                    let title = self.checklist.items[item].title.clone();
-                    self.info(format!("Probes done; last: {} {title}", outcome.word()));
+                    let n: usize = self.runs.tally.values().sum();
+                    let what = if n == 1 {
+                        format!("{}: {}", self.checklist.items[item].title, self.runs.summary())
+                    } else {
+                        format!("{}: {}", crate::text::count(n, "check"), self.runs.summary())
+                    };
+                    self.info(format!("Probes done, {what}."));
                 }
                 vec![Effect::Save]
             }

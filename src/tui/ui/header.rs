@@ -89,7 +89,7 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
 /// the mistake this exists to prevent.
 fn aws(app: &App) -> Span<'static> {
     match &app.runs().aws {
-        AwsView::NotConnected => Span::styled(" aws: not connected ", theme::DIM),
+        AwsView::NotConnected => Span::styled(" aws: not tried yet ", theme::DIM),
         AwsView::Connecting => Span::styled(" aws: connecting… ", theme::DIM),
         AwsView::Connected(id) => {
             Span::styled(format!(" aws {} {} {} ", id.account, clean(&id.arn), id.region), theme::INFO)

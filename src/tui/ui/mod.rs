@@ -15,7 +15,20 @@ use ratatui::Frame;
 
 pub use parts::{clean, fit};
 
+/// Below this the panes cannot show a title and its status: a message says so instead.
+pub const MIN_SIZE: (u16, u16) = (50, 12);
+
 pub fn draw(app: &App, frame: &mut Frame) {
+    let size = frame.area();
+    if size.width < MIN_SIZE.0 || size.height < MIN_SIZE.1 {
+        let text = format!(
+            "Terminal too small: {}x{}. golive needs {}x{}; enlarge it. Everything is saved; q quits.",
+            size.width, size.height, MIN_SIZE.0, MIN_SIZE.1
+        );
+        let p = ratatui::widgets::Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true });
+        frame.render_widget(p, size);
+        return;
+    }
     let a = app.areas();
     let progress = Progress::of(app.checklist(), app.session());
     header::render(app, &progress, frame, a.header);

@@ -11,7 +11,7 @@ use aws_sdk_bedrockagentcorecontrol::types::{GatewaySummary, Memory};
 use std::collections::HashSet;
 
 pub(super) fn client(ctx: &Ctx) -> Client {
-    Client::new(&session(ctx).config)
+    crate::aws_client!(aws_sdk_bedrockagentcorecontrol, "bedrock-agentcore", &session(ctx).config)
 }
 
 /// Whether a resource (`keys`: its name, id and ARN) is in the target's scope: named (by name, id

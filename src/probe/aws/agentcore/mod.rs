@@ -24,6 +24,19 @@ use aws_sdk_bedrockagentcorecontrol::types::{
     AgentRuntimeStatus, AuthorizerConfiguration, AuthorizerType, GatewayStatus, MemoryStatus, NetworkMode,
 };
 
+/// The IAM actions this module's calls need (see `policy`).
+pub const CALLS: &[&str] = &[
+    "bedrock-agentcore:ListAgentRuntimes",
+    "bedrock-agentcore:GetAgentRuntime",
+    "bedrock-agentcore:GetAgentRuntimeEndpoint",
+    "bedrock-agentcore:ListAgentRuntimeVersions",
+    "bedrock-agentcore:ListGateways",
+    "bedrock-agentcore:GetGateway",
+    "bedrock-agentcore:ListMemories",
+    "bedrock-agentcore:GetMemory",
+    "bedrock-agentcore:ListTagsForResource",
+];
+
 pub const AUTHORIZER: Kind = Kind::aws(
     "aws.agentcore.authorizer",
     "AgentCore GetAgentRuntime and ListGateways: every runtime in scope takes only authenticated \

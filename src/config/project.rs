@@ -1,6 +1,8 @@
 //! The project file, `.golive.toml` in the service's repository (found from the working
-//! directory upward): the target and gate rule the team keeps under review with its code. A
-//! session comes from whichever branch; `golive check --strict` takes its target from here only.
+//! directory upward): the checklist, target, gate rule and defaults the team keeps under review
+//! with its code. A session comes from whichever branch; `golive check --strict` takes its target
+//! from here only. It is someone else's word as much as a session is: every path in it stays
+//! inside the repository it sits in, and nothing in it runs a command without consent.
 
 use crate::gate::Policy;
 use crate::located::Located;
@@ -13,13 +15,64 @@ pub const FILE_NAME: &str = ".golive.toml";
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Project {
-    /// Where probes look; a session's own target takes its place except under `--strict`.
+    /// The checklist, relative to the project file (TOML or markdown).
+    #[serde(default)]
+    pub checklist: Option<PathBuf>,
+    /// Where probes look, beneath the session's own target (which it fills in field by field)
+    /// and the flags; under `--strict` the session's is skipped.
     #[serde(default)]
     pub target: Option<Target>,
     /// The gate's rule, in place of the checklist's (the whole table: omitted keys take the
     /// defaults, not the checklist's values).
     #[serde(default)]
     pub gate: Option<Policy>,
+    /// Defaults for flags.
+    #[serde(default)]
+    pub defaults: Defaults,
+}
+
+/// What a flag would say when it is not given.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    /// A session name in the data dir, or a path relative to the project file.
+    pub session: Option<PathBuf>,
+    pub max_parallel: Option<u16>,
+    pub probe_timeout: Option<u64>,
+}
+
+impl Project {
+    /// A path the project file names, taken relative to the directory it is in, and refused when
+    /// it would leave it: a file from a branch does not get to read the home directory.
+    pub fn inside(file: &Path, given: &Path, key: &str) -> anyhow::Result<PathBuf> {
+        use std::path::Component;
+        let dir = file.parent().unwrap_or(Path::new("."));
+        if !given.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) {
+            anyhow::bail!(
+                "{}: `{key}` is {}: a path in the project file is relative to it and stays inside its \
+                 directory",
+                file.display(),
+                given.display()
+            );
+        }
+        Ok(dir.join(given))
+    }
+
+    /// The checklist file it names, resolved.
+    pub fn checklist_path(&self, file: &Path) -> anyhow::Result<Option<PathBuf>> {
+        self.checklist.as_deref().map(|c| Project::inside(file, c, "checklist")).transpose()
+    }
+
+    /// Its target, with a relative `repo` taken from the project file's directory (and one that
+    /// would leave it refused).
+    pub fn target_from(&self, file: &Path) -> anyhow::Result<Option<Target>> {
+        let Some(mut target) = self.target.clone() else { return Ok(None) };
+        if let Some(repo) = target.repo.as_deref() {
+            let dir = Project::inside(file, Path::new(repo), "target.repo")?;
+            target.repo = Some(dir.display().to_string());
+        }
+        Ok(Some(target))
+    }
 }
 
 /// The project file that governs `dir`: the nearest `.golive.toml` at or above it.
