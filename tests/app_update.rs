@@ -326,7 +326,7 @@ fn a_waiver_is_asked_for_in_a_form_needs_a_second_name_on_a_critical_item_and_ex
     typed(&mut a, "vendor patch due Friday");
     press(&mut a, KeyCode::Tab);
     typed(&mut a, "alice");
-    assert_eq!(press(&mut a, KeyCode::Enter), vec![]);
+    assert_eq!(a.update(common::ctrl('s')), vec![]);
     assert!(a.flash().unwrap().text.contains("needs a second name"), "{:?}", a.flash());
     assert_eq!(a.key_scope(), KeyScope::Form, "the form stays open to be mended");
     for _ in 0.."alice".len() {
@@ -345,7 +345,7 @@ fn a_waiver_is_asked_for_in_a_form_needs_a_second_name_on_a_critical_item_and_ex
     assert_eq!(w.expires, common::fixed_now().date_naive() + chrono::Days::new(14), "the default: 14 days");
     assert!(a.decision().waived.iter().any(|(i, _)| a.checklist().items[*i].id == item));
     let screen = common::screen_text(&common::render(&mut a, 120, 40));
-    assert!(screen.contains("Secrets Management ★ · waived 14d") && screen.contains("(14 days"), "{screen}");
+    assert!(screen.contains("Secrets Management ★ ○ waived 14d") && screen.contains("(14 days"), "{screen}");
     // Three weeks later (an injected clock), the waiver has expired and blocks again.
     fn later() -> chrono::DateTime<chrono::Utc> {
         common::fixed_now() + chrono::Duration::days(21)
@@ -364,7 +364,7 @@ fn a_waiver_is_asked_for_in_a_form_needs_a_second_name_on_a_critical_item_and_ex
     for _ in 0.."vendor patch due Friday".len() {
         press(&mut a, KeyCode::Backspace);
     }
-    press(&mut a, KeyCode::Enter);
+    a.update(common::ctrl('s'));
     assert!(a.session().record(&item).unwrap().waiver.is_none());
     assert_eq!(a.session().history.last().unwrap().change, "waiver withdrawn");
 }
@@ -394,7 +394,20 @@ fn why_not_go_lists_the_reasons_and_jumps_to_what_each_names() {
 #[test]
 fn export_and_help() {
     let mut a = app();
-    assert_eq!(typed(&mut a, "x"), vec![Effect::Export]);
+    // x asks where, offering a path; Enter takes it, or another path typed over it.
+    assert!(typed(&mut a, "x").is_empty());
+    let Some(Input::Prompt { area, .. }) = a.input() else { panic!("asks where") };
+    assert_eq!(area.lines(), ["/srv/launch/session-report.md"]);
+    assert_eq!(
+        press(&mut a, KeyCode::Enter),
+        vec![Effect::Export { path: "/srv/launch/session-report.md".into() }]
+    );
+    let mut b = app().with_report_dir("/home/alice/svc".into());
+    typed(&mut b, "x");
+    assert_eq!(
+        press(&mut b, KeyCode::Enter),
+        vec![Effect::Export { path: "/home/alice/svc/session-report.md".into() }]
+    );
     a.update(Msg::Exported(Ok("/srv/launch/session-report.md".into())));
     assert_eq!(a.flash().as_ref().unwrap().text, "Report written to /srv/launch/session-report.md");
     typed(&mut a, "?");
@@ -847,6 +860,11 @@ mod probes {
     fn the_first_account_is_confirmed_before_probing_it() {
         let mut a = app();
         sweep_all(&mut a);
+        // The runner holds the AWS probes back while it asks: they record nothing.
+        let slr = idx(&a, "security.service-linked-roles");
+        assert!(a.update(Msg::Probe { item: slr, run: 1, event: Event::Skipped }).is_empty());
+        assert!(!a.runs().running.contains_key(&slr));
+        assert!(a.session().record("security.service-linked-roles").is_none_or(|r| r.probe.is_none()));
         a.update(Msg::Aws(AwsView::Unconfirmed(identity())));
         assert!(matches!(a.input(), Some(Input::Confirm(ConfirmKind::TrustAccount { .. }))));
         let fx = typed(&mut a, "y");
@@ -869,12 +887,19 @@ mod probes {
         typed(&mut a, "t");
         assert_eq!(a.key_scope(), KeyScope::Form);
         typed(&mut a, "prod-admin");
-        press(&mut a, KeyCode::Tab);
+        // Enter goes to the next field: a half-filled form is never saved by it.
+        assert!(press(&mut a, KeyCode::Enter).is_empty());
+        assert_eq!(a.key_scope(), KeyScope::Form);
+        assert_eq!(a.session().target.profile, None);
         typed(&mut a, "eu-west-1");
         press(&mut a, KeyCode::Tab);
         typed(&mut a, "1234");
-        assert!(press(&mut a, KeyCode::Enter).is_empty(), "12 digits or nothing");
+        assert!(a.update(ctrl('s')).is_empty(), "12 digits or nothing");
         assert_eq!(a.key_scope(), KeyScope::Form);
+        // The error shows inside the form, which covers the footer.
+        let screen = common::screen_text(&common::render(&mut a, 100, 40));
+        let inside = screen.lines().any(|l| l.contains('║') && l.contains("not \"1234\""));
+        assert!(inside, "{screen}");
         typed(&mut a, "56789012");
         press(&mut a, KeyCode::Tab);
         typed(&mut a, "agent-");
@@ -888,7 +913,7 @@ mod probes {
             press(&mut a, KeyCode::Tab);
         }
         typed(&mut a, "agent/api-key, agent/db");
-        assert_eq!(press(&mut a, KeyCode::Enter), vec![Effect::Save]);
+        assert_eq!(a.update(ctrl('s')), vec![Effect::Save]);
         let t = &a.session().target;
         assert_eq!((t.name_prefix.as_deref(), t.task_role.as_deref()), (Some("agent-"), Some("agent-task")));
         assert_eq!(t.secrets, ["agent/api-key", "agent/db"]);

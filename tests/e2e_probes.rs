@@ -18,7 +18,8 @@ async fn r_capital_r_and_a_run_probes_and_results_survive_a_restart() {
     moto::session_with_task_role(&session, "svc-task");
     let args = ["--session", session.to_str().unwrap(), "--account", &account];
 
-    let mut tui = Tui::spawn_env(&args, home.path(), 160, 40, &env);
+    // Wide enough for the caller ARN beside the session path (a narrower header drops the ARN first).
+    let mut tui = Tui::spawn_env(&args, home.path(), 180, 40, &env);
     tui.wait_for("1 Security");
     // R: the section's probes (the task role's checks pass; the others need settings).
     tui.send("R");

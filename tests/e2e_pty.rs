@@ -22,6 +22,8 @@ fn mark_an_item_write_a_note_export_and_quit() {
     tui.send("\r## not a heading\x1b");
     tui.wait_for("Notes saved.");
     tui.send("x");
+    tui.wait_for("Write the report to");
+    tui.send("\r");
     let screen = tui.wait_for("Report written to");
     assert!(screen.contains("launch-report.md"), "{screen}");
     tui.send("q");
@@ -158,7 +160,7 @@ fn a_paste_never_acts_as_keys() {
         ("-", "Why does this item not apply?"),
         ("p", "Why override the probe's verdict?"),
         ("/", "Search titles and descriptions"),
-        ("t", "Target · Tab next field"),
+        ("t", "Target · Enter next field"),
     ] {
         tui.send(key);
         tui.wait_for(title);

@@ -135,6 +135,10 @@ fn target_flags_are_for_this_run_unless_save_target_says_otherwise() {
         saved.contains("region = \"eu-west-1\"") && saved.contains("endpoint = \"https://x.example\""),
         "{saved}"
     );
+    // A session opened by path is listed by `golive sessions`, under its path.
+    let o = p.run(&[], &["sessions"]);
+    let listed = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(listed.contains("Opened by path:") && listed.contains(s), "{listed}");
     // `--endpoint`, the older name, still works.
     let o = p.run(&[], &["config", "--session", s, "--endpoint", "https://y.example"]);
     assert_eq!(setting(&o, "target.endpoint"), ("https://y.example".into(), "flag --service-url".into()));

@@ -238,6 +238,8 @@ fn the_tui_export_never_writes_through_a_link() {
     let mut tui = common::pty::Tui::spawn(&["--session", &sp], h, 100, 30);
     tui.wait_for("1 Security");
     tui.send("x");
+    tui.wait_for("Write the report to");
+    tui.send("\r");
     tui.wait_for("is a link or a device, not a report: not written");
     tui.send("q");
     assert!(tui.wait_exit().success());

@@ -206,7 +206,10 @@ async fn command_never_runs_without_consent() {
     let r = run(target(repo.path()), Consent::All, s).await;
     assert_eq!(
         (r.outcome, r.summary.as_str()),
-        (Outcome::NeedsConfig, "no unit command: the target sets no commands.unit")
+        (
+            Outcome::NeedsConfig,
+            "no unit command: set \"Unit test command\" with t (commands.unit in the target)"
+        )
     );
 }
 

@@ -90,10 +90,13 @@ fn a_credential_in_a_note_is_named_before_an_export() {
     assert!(app.update(key(KeyCode::Char('n'))).is_empty());
     // Yes: the person decided.
     app.update(key(KeyCode::Char('x')));
-    assert_eq!(app.update(key(KeyCode::Char('y'))), vec![Effect::Export]);
-    // A note without one exports at once.
+    assert!(app.update(key(KeyCode::Char('y'))).is_empty());
+    let path = std::path::PathBuf::from("/srv/launch/session-report.md");
+    assert_eq!(app.update(key(KeyCode::Enter)), vec![Effect::Export { path: path.clone() }]);
+    // A note without one asks only where.
     let mut clean = common::app();
-    assert_eq!(clean.update(key(KeyCode::Char('x'))), vec![Effect::Export]);
+    assert!(clean.update(key(KeyCode::Char('x'))).is_empty());
+    assert_eq!(clean.update(key(KeyCode::Enter)), vec![Effect::Export { path }]);
 }
 
 #[test]

@@ -74,7 +74,14 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     let sessions_dir = session::catalog::dir();
     if let Some(Command::Sessions) = cli.command {
         let dir = sessions_dir?;
-        emit(&session::catalog::table(&session::catalog::list(&dir, checklist.get()?)?))?;
+        let c = checklist.get()?;
+        let mut text = session::catalog::table(&session::catalog::list(&dir, c)?);
+        let opened = session::catalog::opened(c);
+        if !opened.is_empty() {
+            text.push_str("\nOpened by path:\n");
+            text.push_str(&session::catalog::table(&opened));
+        }
+        emit(&text)?;
         return Ok(0);
     }
     let interactive = matches!(cli.command, None | Some(Command::Tui));
@@ -98,6 +105,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     let who = settings.who.value.clone();
     let on = |checklist| -> anyhow::Result<OnSession> {
         let open = open(&session_path, checklist, &settings, &cli.given, cli.save_target, &who)?;
+        if let Ok(dir) = session::catalog::dir() {
+            session::catalog::remember(&session_path, &dir);
+        }
         Ok(OnSession { path: &session_path, open, who: &who, opts })
     };
     match cli.command {

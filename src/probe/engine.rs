@@ -37,6 +37,9 @@ pub enum Event {
     /// The probe got a slot and is running.
     Started,
     Done(ProbeResult),
+    /// Not run, nothing recorded: an AWS probe held back while the person is asked whether the
+    /// account found is the right one (the sweep runs again on yes).
+    Skipped,
 }
 
 /// Starts every job on the current runtime and returns the set, so the caller can await it or

@@ -216,6 +216,18 @@ pub const FIELDS: &[Field] = &[
     command!("Behavioral test command (the agent's evals)", "behavioral"),
 ];
 
+/// The target form's label for the command `name` ("Unit test command" for `unit`): messages
+/// name the field a person sees, not only the key in the file.
+pub fn command_label(name: &str) -> Option<&'static str> {
+    FIELDS
+        .iter()
+        .find(|f| {
+            let mut t = Target::default();
+            (f.set)(&mut t, "x").is_ok() && t.commands.contains_key(name)
+        })
+        .map(|f| f.label)
+}
+
 /// A name server written as `IP` or `IP:PORT` (port 53 when left out).
 pub fn name_server(s: &str) -> Option<std::net::SocketAddr> {
     s.parse().ok().or_else(|| s.parse::<std::net::IpAddr>().ok().map(|ip| (ip, 53).into()))

@@ -87,6 +87,53 @@ fn summarise(path: &Path, checklist: &Checklist) -> Result<Summary, String> {
     })
 }
 
+/// Where golive keeps the sessions opened by path (outside the data dir): the state dir.
+fn opened_file() -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "golive")?;
+    Some(dirs.state_dir().unwrap_or(dirs.data_local_dir()).join("opened-sessions"))
+}
+
+/// How many sessions opened by path are remembered.
+const OPENED: usize = 20;
+
+/// Remembers a session opened by path (one outside `dir`), so `golive sessions` lists it too.
+/// Best effort: a listing is not worth failing a launch over.
+pub fn remember(path: &Path, dir: &Path) {
+    let Some(file) = opened_file() else { return };
+    let Ok(abs) = std::path::absolute(path) else { return };
+    if abs.starts_with(dir) {
+        return;
+    }
+    let mut paths = opened_paths(&file);
+    paths.retain(|p| *p != abs);
+    paths.insert(0, abs);
+    paths.truncate(OPENED);
+    let text: String = paths.iter().map(|p| format!("{}\n", p.display())).collect();
+    if let Some(parent) = file.parent() {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    let _ = crate::atomic::write_atomic(&file, text.as_bytes());
+}
+
+fn opened_paths(file: &Path) -> Vec<PathBuf> {
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(PathBuf::from)
+        .collect()
+}
+
+/// The sessions opened by path that are still there, newest first, named by their path.
+pub fn opened(checklist: &Checklist) -> Vec<Entry> {
+    let Some(file) = opened_file() else { return Vec::new() };
+    opened_paths(&file)
+        .into_iter()
+        .filter(|p| p.is_file())
+        .map(|path| Entry { name: path.display().to_string(), summary: summarise(&path, checklist), path })
+        .collect()
+}
+
 /// The listing `golive sessions` prints.
 pub fn table(entries: &[Entry]) -> String {
     let mut out = String::new();

@@ -55,8 +55,19 @@ impl Runner {
         self.sweeps.retain(|h| !h.is_finished());
         let rt = self.rt.as_ref().expect("the runtime lives as long as the runner");
         self.sweeps.push(rt.spawn(async move {
+            let mut jobs = jobs;
             let aws = if needs_aws {
                 let conn = sweep::connect(&mut target, opts.timeout, AccountPolicy::Ask).await;
+                // An account nobody confirmed yet: its probes wait for the answer instead of all
+                // reporting "not confirmed"; the others run.
+                if matches!(conn, sweep::Connection::Unconfirmed(..)) {
+                    let (held, rest): (Vec<_>, Vec<_>) =
+                        jobs.into_iter().partition(|j| crate::probe::registry::needs_aws(&j.specs));
+                    for j in held {
+                        let _ = tx.send(Msg::Probe { item: j.item, run, event: engine::Event::Skipped });
+                    }
+                    jobs = rest;
+                }
                 let _ = tx.send(Msg::Aws(view(&conn)));
                 conn.into_aws()
             } else {
@@ -272,8 +283,7 @@ pub fn process(app: &mut App, runner: &mut Runner, saver: &Saver, msg: Msg) -> b
                     saver.send(Request::TakeTheirs(Box::new(app.session().clone())));
                     queue.push_front(Msg::SaveSent);
                 }
-                Effect::Export => {
-                    let path = export::report_path(app.session_path());
+                Effect::Export { path } => {
                     let files = session::evidence::recheck(app.session(), &app.trust().checkout);
                     queue.push_back(Msg::FilesChecked(files.clone()));
                     let meta = export::markdown::Meta {

@@ -56,7 +56,12 @@ async fn run(ctx: Arc<Ctx>, params: toml::Table) -> Judged {
     let Some(command) = command_of(&spec, &ctx.target) else {
         return Ok(Verdict::new(
             Outcome::NeedsConfig,
-            format!("no {name} command: the target sets no commands.{name}"),
+            match crate::probe::target::command_label(&name) {
+                Some(label) => {
+                    format!("no {name} command: set \"{label}\" with t (commands.{name} in the target)")
+                }
+                None => format!("no {name} command: the target sets no commands.{name}"),
+            },
             vec![],
         ));
     };

@@ -168,6 +168,10 @@ impl App {
                 }
                 vec![]
             }
+            PromptKind::ExportPath => {
+                let path = if text.is_empty() { self.report_path() } else { std::path::PathBuf::from(text) };
+                vec![Effect::Export { path }]
+            }
             PromptKind::SignAs { row } => {
                 let text = if text.is_empty() { self.who.clone() } else { text };
                 let checklist = self.checklist.clone();
@@ -243,7 +247,10 @@ impl App {
                         fx.extend(self.run_probes(sweep));
                         return fx;
                     }
-                    ConfirmKind::ExportWithLeaks => return vec![Effect::Export],
+                    ConfirmKind::ExportWithLeaks => {
+                        self.ask_report_path();
+                        return vec![];
+                    }
                     ConfirmKind::ApproveOpen { row } => return self.sign(row, None),
                     ConfirmKind::ChangedOnDisk => return vec![Effect::Overwrite],
                     ConfirmKind::TrustAccount { account } => {
@@ -298,6 +305,11 @@ impl App {
 
     pub(super) fn form_key(&mut self, action: Option<Action>, ev: KeyEvent) -> Vec<Effect> {
         let Some(Input::Form { kind, fields, focus }) = &mut self.input else { return vec![] };
+        let action = match action {
+            Some(Action::NextOrSave) if *focus + 1 < fields.len() => Some(Action::NextField),
+            Some(Action::NextOrSave) => Some(Action::Submit),
+            other => other,
+        };
         if let (FormKind::Waiver { item }, Some(Action::Submit)) = (*kind, action) {
             let values: Vec<String> = fields.iter().map(|a| a.lines().join("").trim().to_string()).collect();
             return self.submit_waiver(item, values);
@@ -353,6 +365,13 @@ impl App {
             }
         }
         vec![]
+    }
+
+    /// Asks where the report goes, offering the working directory (not the data dir, where a
+    /// session without a path lives).
+    pub(super) fn ask_report_path(&mut self) {
+        let default = self.report_path().display().to_string();
+        self.prompt(PromptKind::ExportPath, &default);
     }
 
     pub(super) fn prompt(&mut self, kind: PromptKind, initial: &str) {

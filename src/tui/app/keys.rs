@@ -149,9 +149,10 @@ impl App {
             Action::SignOff => self.overlay = Overlay::SignOff { row: 0 },
             Action::Export => {
                 if self.session.leaks().is_empty() {
-                    return vec![Effect::Export];
+                    self.ask_report_path();
+                } else {
+                    self.input = Some(Input::Confirm(ConfirmKind::ExportWithLeaks));
                 }
-                self.input = Some(Input::Confirm(ConfirmKind::ExportWithLeaks));
             }
             Action::Help => self.overlay = Overlay::Help { scroll: 0 },
             Action::Quit | Action::ForceQuit => return vec![Effect::Save, Effect::Quit],

@@ -64,6 +64,8 @@ pub struct App {
     signed: Vec<crate::session::signoff::SignState>,
     /// The user and project files, variables and flags around the session's target.
     layers: crate::config::TargetLayers,
+    /// Where `x` offers to write the report: the working directory golive started in.
+    report_dir: Option<PathBuf>,
 }
 
 impl App {
@@ -86,6 +88,7 @@ impl App {
             files: Vec::new(),
             signed: Vec::new(),
             layers: Default::default(),
+            report_dir: None,
             checklist,
             session,
             session_path,
@@ -122,6 +125,21 @@ impl App {
     pub fn with_layers(mut self, layers: crate::config::TargetLayers) -> App {
         self.layers = layers;
         self
+    }
+
+    /// The directory `x` offers for the report (without one: beside the session).
+    pub fn with_report_dir(mut self, dir: PathBuf) -> App {
+        self.report_dir = Some(dir);
+        self
+    }
+
+    /// The report's default path: `<session name>-report.md` in the report directory.
+    pub fn report_path(&self) -> PathBuf {
+        let beside = crate::export::report_path(&self.session_path);
+        match (&self.report_dir, beside.file_name()) {
+            (Some(dir), Some(name)) => dir.join(name),
+            _ => beside,
+        }
     }
 
     /// Where probes look: the session's target between the files and this run's flags.

@@ -79,7 +79,10 @@ pub enum AwsView {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Save,
-    Export,
+    /// Write the markdown report to this path (relative: to the working directory).
+    Export {
+        path: PathBuf,
+    },
     /// Keep the file on disk as a backup, then write this session over it.
     Overwrite,
     /// Keep this session as a backup, then load the file on disk.

@@ -60,6 +60,8 @@ pub enum PromptKind {
     Reject {
         row: usize,
     },
+    /// Where the markdown report goes.
+    ExportPath,
 }
 
 impl PromptKind {
@@ -81,6 +83,7 @@ impl PromptKind {
             PromptKind::NaReason { .. } => "Why does this item not apply?",
             PromptKind::Evidence { .. } => "Evidence: URL, file path or text",
             PromptKind::Search { .. } => "Search titles and descriptions",
+            PromptKind::ExportPath => "Write the report to (Enter: this path)",
             PromptKind::Reviewer { .. } => "Reviewer",
             PromptKind::Override { .. } => "Why override the probe's verdict?",
             PromptKind::SignAs { .. } => "Approve for (the reviewer's name)",

@@ -44,12 +44,16 @@ impl App {
                 self.runs.running.insert(item, (run, true));
                 vec![]
             }
+            Event::Skipped => {
+                self.runs.running.remove(&item);
+                vec![]
+            }
             Event::Done(result) => {
                 self.runs.running.remove(&item);
                 *self.runs.tally.entry(result.outcome.word()).or_default() += 1;
                 let now = self.now();
                 crate::sweep::record(&self.checklist, &mut self.session, item, result, &self.who, now);
-                if self.runs.running.is_empty() {
+                if self.runs.running.is_empty() && !self.runs.tally.is_empty() {
                     let n: usize = self.runs.tally.values().sum();
                     let what = if n == 1 {
                         format!("{}: {}", self.checklist.items[item].title, self.runs.summary())

@@ -40,13 +40,23 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
     if app.save().in_flight > 0 {
         first.push(Span::styled(" saving… ", theme::MATCH));
     }
-    first.push(aws(app));
+    // What is left goes to the AWS identity, then the session path: the caller ARN is dropped
+    // first, and the path loses its beginning, never its name.
+    let width = area.width as usize;
+    let used = |spans: &[Span]| spans.iter().map(|s| s.width()).sum::<usize>();
+    let path = clean(&app.session_path().display().to_string());
+    // The session keeps at least its file name: the ARN goes before that would be cut.
+    let name = app.session_path().file_name().map_or(0, |n| n.to_string_lossy().chars().count() + 2);
+    let full = aws(app, true);
+    let aws_span =
+        if used(&first) + full.width() + " session ".len() + name > width { aws(app, false) } else { full };
+    first.push(aws_span);
     match &app.save().error {
         Some(e) => first.push(Span::styled(format!(" NOT SAVED: {} ", clean(e)), theme::ERROR)),
-        None => first.push(Span::styled(
-            format!(" session {}", clean(&app.session_path().display().to_string())),
-            theme::DIM,
-        )),
+        None => {
+            let room = width.saturating_sub(used(&first) + " session ".len());
+            first.push(Span::styled(format!(" session {}", tail(&path, room)), theme::DIM));
+        }
     }
 
     let (t, crit) = (progress.total, progress.critical);
@@ -62,11 +72,24 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
         (Status::Blocked, t.blocked),
         (Status::Todo, t.todo),
     ];
-    // Glyphs as well as words where there is room; words alone on a narrow terminal.
+    // Glyphs as well as words where there is room; words alone on a narrow terminal; then
+    // without the zero counts, then glyphs alone: a number is never cut.
     let wide = area.width >= crate::tui::layout::WIDE;
-    for (s, n) in counts {
-        let text =
-            if wide { format!("{} {} {n}  ", s.glyph(), s.word()) } else { format!("{} {n}  ", s.word()) };
+    let critical = format!("│ critical {}/{} ", crit.done(), crit.total());
+    let room = width.saturating_sub(used(&second) + critical.chars().count());
+    let forms: [&dyn Fn(Status, usize) -> Option<String>; 4] = [
+        &|s, n| Some(format!("{} {} {n}  ", s.glyph(), s.word())),
+        &|s, n| Some(format!("{} {n}  ", s.word())),
+        &|s, n| (n > 0 || s == Status::Todo).then(|| format!("{} {n}  ", s.word())),
+        &|s, n| (n > 0 || s == Status::Todo).then(|| format!("{}{n} ", s.glyph())),
+    ];
+    let texts = forms
+        .iter()
+        .skip(if wide { 0 } else { 1 })
+        .map(|form| counts.iter().filter_map(|&(s, n)| form(s, n).map(|t| (s, t))).collect::<Vec<_>>())
+        .find(|texts| texts.iter().map(|(_, t)| t.chars().count()).sum::<usize>() <= room)
+        .unwrap_or_else(|| counts.iter().map(|&(s, n)| (s, format!("{}{n} ", s.glyph()))).collect());
+    for (s, text) in texts {
         second.push(Span::styled(text, theme::status(s)));
     }
     second.push(Span::styled("│ ", theme::DIM));
@@ -85,15 +108,29 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
+/// The end of `s` in `room` characters, "…" where the beginning was.
+fn tail(s: &str, room: usize) -> String {
+    let n = s.chars().count();
+    if n <= room {
+        return s.to_string();
+    }
+    if room == 0 {
+        return String::new();
+    }
+    let keep: String = s.chars().skip(n - (room - 1)).collect();
+    format!("…{keep}")
+}
+
 /// The AWS account probes run in; a refusal is shown loudly, because probing the wrong account is
 /// the mistake this exists to prevent.
-fn aws(app: &App) -> Span<'static> {
+fn aws(app: &App, with_arn: bool) -> Span<'static> {
     match &app.runs().aws {
         AwsView::NotConnected => Span::styled(" aws: not tried yet ", theme::DIM),
         AwsView::Connecting => Span::styled(" aws: connecting… ", theme::DIM),
-        AwsView::Connected(id) => {
+        AwsView::Connected(id) if with_arn => {
             Span::styled(format!(" aws {} {} {} ", id.account, clean(&id.arn), id.region), theme::INFO)
         }
+        AwsView::Connected(id) => Span::styled(format!(" aws {} {} ", id.account, id.region), theme::INFO),
         AwsView::Unconfirmed(id) => {
             Span::styled(format!(" aws {} (not confirmed) ", id.account), theme::MATCH)
         }

@@ -56,8 +56,12 @@ fn item_line(app: &App, i: usize, focused: bool, width: usize) -> Line<'static> 
             spans.push(Span::styled(format!(" {}", spinner(app.runs().spinner)), theme::MATCH))
         }
         (Some((_, false)), _) => spans.push(Span::styled(" …", theme::DIM)),
-        (None, Some(p)) => spans.push(Span::styled(format!(" {}", p.outcome.glyph()), theme::DIM)),
-        (None, None) if item.is_automated() => spans.push(Span::styled(" ·", theme::DIM)),
+        (None, Some(p)) => {
+            spans.push(Span::styled(format!(" {}", theme::probe_mark(Some(p.outcome))), theme::DIM))
+        }
+        (None, None) if item.is_automated() => {
+            spans.push(Span::styled(format!(" {}", theme::probe_mark(None)), theme::DIM))
+        }
         _ => {}
     }
     if rec.is_some_and(|r| !r.notes.is_empty()) {

@@ -46,7 +46,13 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Some(Input::Notes { item, area, .. }) => overlays::notes(app, frame, *item, area),
         Some(Input::Prompt { kind, area }) => overlays::prompt(frame, *kind, area),
         Some(Input::Confirm(kind)) => overlays::confirm(app, frame, *kind),
-        Some(Input::Form { kind, fields, focus }) => overlays::form(frame, *kind, fields, *focus),
+        Some(Input::Form { kind, fields, focus }) => {
+            let error = app
+                .flash()
+                .filter(|f| f.level == crate::tui::app::FlashLevel::Error)
+                .map(|f| f.text.as_str());
+            overlays::form(frame, *kind, fields, *focus, error)
+        }
         None => {}
     }
 }

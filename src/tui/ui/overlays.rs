@@ -24,7 +24,24 @@ fn boxed(title: String) -> Block<'static> {
 
 /// The help lists the key table, context by context: the same entries that dispatch keys.
 pub fn help_lines() -> Vec<Line<'static>> {
-    let mut lines = Vec::new();
+    use crate::session::Status;
+    let mut lines = vec![Line::styled("Marks", theme::HEADING)];
+    for s in [Status::Todo, Status::Pass, Status::Fail, Status::Blocked, Status::NotApplicable] {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<16}", s.glyph()), theme::status(s)),
+            Span::raw(format!("status: {}", s.word())),
+        ]));
+    }
+    let after = theme::PROBE_MARKS
+        .iter()
+        .map(|&(m, what)| (m, what))
+        .chain([("★", "a critical item (Quick Reference)"), ("✎", "it has notes")]);
+    for (mark, what) in after {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<16}", format!("… {mark}")), theme::KEY),
+            Span::raw(format!("after a title: {what}")),
+        ]));
+    }
     for ctx in KeyScope::ALL {
         if !lines.is_empty() {
             lines.push(Line::raw(""));
@@ -339,13 +356,30 @@ fn consent(app: &App, frame: &mut Frame, command: usize, scroll: u16) {
     );
 }
 
-pub fn form(frame: &mut Frame, kind: FormKind, fields: &[TextArea<'static>], focus: usize) {
+pub fn form(
+    frame: &mut Frame,
+    kind: FormKind,
+    fields: &[TextArea<'static>],
+    focus: usize,
+    error: Option<&str>,
+) {
     let full = frame.area();
-    let area = centered(full, full.width.saturating_sub(4).min(64), fields.len() as u16 * 2 + 2);
+    let extra = if error.is_some() { 2 } else { 0 };
+    let area = centered(full, full.width.saturating_sub(4).min(64), fields.len() as u16 * 2 + 2 + extra);
     frame.render_widget(Clear, area);
-    let block = boxed(format!(" {} · Tab next field · Enter save · Esc cancel ", kind.title()));
-    let inner = block.inner(area);
+    let block = boxed(format!(" {} · Enter next field · Ctrl-S save · Esc cancel ", kind.title()));
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
+    // What is wrong shows inside the form, above the fields, not in the footer it covers.
+    if let Some(e) = error {
+        let line = Rect { height: 1, ..inner };
+        frame.render_widget(
+            Paragraph::new(Line::styled(super::parts::fit(&clean(e), line.width as usize), theme::ERROR)),
+            line,
+        );
+        inner.y += 2;
+        inner.height = inner.height.saturating_sub(2);
+    }
     // Each field takes two rows (label, input); on a short terminal the focused one stays in view.
     let fit = (inner.height / 2).max(1) as usize;
     let first = focus.saturating_sub(fit - 1);
@@ -358,7 +392,13 @@ pub fn form(frame: &mut Frame, kind: FormKind, fields: &[TextArea<'static>], foc
         );
         if y + 1 < inner.y + inner.height {
             let input = Rect { x: inner.x + 2, y: y + 1, width: inner.width.saturating_sub(2), height: 1 };
-            frame.render_widget(&fields[n], input);
+            // One cursor, in the field being typed into; the others show their text.
+            if n == focus {
+                frame.render_widget(&fields[n], input);
+            } else {
+                let text = super::parts::fit(&clean(&fields[n].lines().join("")), input.width as usize);
+                frame.render_widget(Paragraph::new(text), input);
+            }
         }
     }
 }

@@ -30,3 +30,27 @@ pub fn status(s: Status) -> Style {
         Status::NotApplicable => DIM,
     }
 }
+
+/// The mark after an item's title: its last probe's outcome, or a probe not run yet. None of them
+/// is a status glyph (`[!]` blocked, `[~]` n/a), so a mark never reads as a status.
+pub const PROBE_MARKS: [(&str, &str); 6] = [
+    ("✓", "its probe passed"),
+    ("△", "its probe warned"),
+    ("✗", "its probe failed"),
+    ("?", "its probe could not decide (an error)"),
+    ("⚙", "its probe needs a target setting (t)"),
+    ("○", "it has a probe, not run yet (r)"),
+];
+
+pub fn probe_mark(outcome: Option<crate::probe::Outcome>) -> &'static str {
+    use crate::probe::Outcome;
+    let n = match outcome {
+        Some(Outcome::Pass) => 0,
+        Some(Outcome::Warn) => 1,
+        Some(Outcome::Fail) => 2,
+        Some(Outcome::Error) => 3,
+        Some(Outcome::NeedsConfig) => 4,
+        None => 5,
+    };
+    PROBE_MARKS[n].0
+}
