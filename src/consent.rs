@@ -40,6 +40,9 @@ struct File {
     grants: Vec<Grant>,
     #[serde(default, rename = "repo")]
     repos: Vec<RepoGrant>,
+    /// Commands a person said no to: a sweep does not ask again (`r` on the item does).
+    #[serde(default, rename = "refused")]
+    refusals: Vec<Grant>,
 }
 
 /// Where consent is kept: `~/.local/state/golive/consent.toml` on Linux.
@@ -65,14 +68,30 @@ pub fn allowed(grants: &[Grant], repo: Option<&str>) -> Vec<String> {
     grants.iter().filter(|g| g.repo.as_deref() == repo).map(|g| g.command.clone()).collect()
 }
 
-/// Adds `grant` to the store at `path` (once).
+/// Adds `grant` to the store at `path` (once); an earlier no to the same command is forgotten.
 pub fn add(path: &Path, grant: &Grant) -> anyhow::Result<()> {
     let mut file = read(path)?;
     let same = |g: &Grant| g.command == grant.command && g.repo == grant.repo && g.session == grant.session;
-    if file.grants.iter().any(same) {
+    file.refusals.retain(|g| !same(g));
+    if !file.grants.iter().any(same) {
+        file.grants.push(grant.clone());
+    }
+    write(path, &file)
+}
+
+/// The commands a person said no to for `session`.
+pub fn refusals_for(path: &Path, session: &str) -> anyhow::Result<Vec<Grant>> {
+    Ok(read(path)?.refusals.into_iter().filter(|g| g.session == session).collect())
+}
+
+/// Remembers a no (once), so a restart does not ask again.
+pub fn refuse(path: &Path, no: &Grant) -> anyhow::Result<()> {
+    let mut file = read(path)?;
+    let same = |g: &Grant| g.command == no.command && g.repo == no.repo && g.session == no.session;
+    if file.refusals.iter().any(same) {
         return Ok(());
     }
-    file.grants.push(grant.clone());
+    file.refusals.push(no.clone());
     write(path, &file)
 }
 
@@ -114,6 +133,26 @@ fn read(path: &Path) -> anyhow::Result<File> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_no_is_kept_until_the_same_command_is_allowed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("consent.toml");
+        let no = Grant {
+            command: "make test".into(),
+            repo: Some(".".into()),
+            session: "/srv/s.toml".into(),
+            by: "alice".into(),
+            at: chrono::Utc::now(),
+        };
+        refuse(&store, &no).unwrap();
+        refuse(&store, &no).unwrap();
+        assert_eq!(refusals_for(&store, "/srv/s.toml").unwrap(), std::slice::from_ref(&no));
+        assert!(refusals_for(&store, "/srv/other.toml").unwrap().is_empty());
+        add(&store, &no).unwrap();
+        assert!(refusals_for(&store, "/srv/s.toml").unwrap().is_empty());
+        assert_eq!(allowed(&for_session(&store, "/srv/s.toml").unwrap(), Some(".")), ["make test"]);
+    }
 
     #[test]
     fn a_grant_holds_for_its_command_repo_and_session_only() {

@@ -559,6 +559,22 @@ mod probes {
         }
     }
 
+    /// The app on a session whose target names a repository: commands can run, so it asks.
+    fn app_in_repo() -> golive::tui::app::App {
+        let mut s =
+            golive::session::Session::new(&golive::checklist::Checklist::embedded(), common::fixed_now());
+        s.target.repo = Some(".".into());
+        common::app_with(s)
+    }
+
+    /// Without a repository no command can run: a sweep does not ask about one.
+    #[test]
+    fn no_command_is_asked_about_without_a_repository() {
+        let mut a = app();
+        assert!(matches!(typed(&mut a, "A").as_slice(), [Effect::RunProbes { run: 1, .. }]));
+        assert!(a.input().is_none());
+    }
+
     /// Starts a sweep of everything, declining the checklist's rollback command when asked (the
     /// first time only: a declined command is not asked about again).
     fn sweep_all(a: &mut golive::tui::app::App) -> Vec<Effect> {
@@ -609,7 +625,7 @@ mod probes {
 
     #[test]
     fn a_command_runs_only_after_a_person_allows_it_and_that_is_remembered() {
-        let mut a = app();
+        let mut a = app_in_repo();
         typed(&mut a, "A");
         let Some(Input::Confirm(ConfirmKind::RunCommand { command, .. })) = a.input() else {
             panic!("no question")
@@ -635,21 +651,42 @@ mod probes {
         assert!(typed(&mut a, "A").is_empty());
         assert!(matches!(a.input(), Some(Input::Confirm(ConfirmKind::RunCommand { .. }))));
         // Declined: the sweep runs (that check reports it was not allowed) and it is not asked again.
-        assert!(matches!(typed(&mut a, "n").as_slice(), [Effect::RunProbes { run: 3, .. }]));
+        assert!(matches!(
+            typed(&mut a, "n").as_slice(),
+            [Effect::Refuse(_), Effect::RunProbes { run: 3, .. }]
+        ));
         press(&mut a, KeyCode::Esc);
         assert!(matches!(typed(&mut a, "A").as_slice(), [Effect::RunProbes { run: 4, .. }]));
         assert_eq!(a.allowed_commands(), ["./rollback.sh --dry-run"]);
     }
 
+    /// A no is kept in the person's consent store: after a restart sweeps do not ask again, and
+    /// `r` on the item asks.
+    #[test]
+    fn a_no_is_remembered_and_r_on_the_item_asks_again() {
+        let mut a = app_in_repo();
+        assert!(typed(&mut a, "A").is_empty());
+        let fx = typed(&mut a, "n");
+        let [Effect::Refuse(no), Effect::RunProbes { .. }] = fx.as_slice() else { panic!("{fx:?}") };
+        assert_eq!((no.command.as_str(), no.by.as_str()), ("./rollback.sh --dry-run", "alice"));
+        let mut b = app_in_repo().with_refused(vec![no.clone()]);
+        assert!(matches!(typed(&mut b, "A").as_slice(), [Effect::RunProbes { .. }]), "not asked again");
+        typed(&mut b, "/rollback procedure");
+        press(&mut b, KeyCode::Enter);
+        assert_eq!(selected_id(&b), "operations.rollback-procedure");
+        assert!(typed(&mut b, "r").is_empty());
+        assert!(matches!(b.input(), Some(Input::Confirm(ConfirmKind::RunCommand { .. }))), "r asks again");
+    }
+
     /// Consent is to a command's exact text in one repository: change either and golive asks.
     #[test]
     fn a_consented_command_whose_text_or_repository_changes_is_asked_about_again() {
-        let mut a = app();
+        let mut a = app_in_repo();
         common::reload(&mut a, |s| drop(s.target.commands.insert("unit".into(), "make test".into())));
         let grants = ["./rollback.sh --dry-run", "make test"]
             .map(|command| golive::consent::Grant {
                 command: command.into(),
-                repo: None,
+                repo: Some(".".into()),
                 session: golive::consent::session_key(a.session_path()),
                 by: "alice".into(),
                 at: chrono::DateTime::UNIX_EPOCH,
@@ -685,6 +722,7 @@ mod probes {
         let mut s =
             golive::session::Session::new(&golive::checklist::Checklist::embedded(), common::fixed_now());
         s.carried_approvals = vec!["./rollback.sh --dry-run".into()];
+        s.target.repo = Some(".".into());
         let mut a = common::app_with(s);
         assert!(a.allowed_commands().is_empty());
         assert!(typed(&mut a, "A").is_empty());

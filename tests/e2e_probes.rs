@@ -15,7 +15,9 @@ async fn r_capital_r_and_a_run_probes_and_results_survive_a_restart() {
     moto::trusted_role(&creds, "svc-task", r#"{"Service":"ecs-tasks.amazonaws.com"}"#).await;
     let env = moto::env(&creds);
     let session = home.path().join("s.toml");
-    moto::session_with_task_role(&session, "svc-task");
+    // The service's repository, where the checklist's rollback command would run.
+    std::fs::create_dir_all(home.path().join("svc")).unwrap();
+    std::fs::write(&session, "[target]\ntask_role = \"svc-task\"\nrepo = \"svc\"\n").unwrap();
     let args = ["--session", session.to_str().unwrap(), "--account", &account];
 
     // Wide enough for the caller ARN beside the session path (a narrower header drops the ARN first).
@@ -60,9 +62,8 @@ fn esc_cancels_a_sweep_against_an_endpoint_that_never_answers_and_keys_keep_work
     let args = ["--session", session.to_str().unwrap(), "--account", "123456789012", "--probe-timeout", "60"];
     let mut tui = Tui::spawn_env(&args, home.path(), 160, 40, &env);
     tui.wait_for("1 Security");
+    // No repository in the target: no command can run, so nothing is asked first.
     tui.send("A");
-    tui.wait_for("A command check asks to run");
-    tui.send("n");
     tui.wait_for("aws: connecting…");
     // The UI answers while the sweep hangs.
     tui.send("j");

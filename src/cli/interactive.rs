@@ -19,6 +19,7 @@ pub fn run(on: super::open::OnSession, mouse: bool) -> anyhow::Result<u8> {
     let mut app = App::new(checklist.clone(), session, path.to_path_buf(), who.to_string(), Utc::now)
         .with_disk(disk)
         .with_trust(trust.grants, trust.repos, trust.checkout)
+        .with_refused(trust.refused)
         .with_layers(layers)
         .with_report_dir(std::env::current_dir()?);
     for note in notes {

@@ -49,6 +49,8 @@ pub struct Trust {
     pub checkout: PathBuf,
     pub grants: Vec<consent::Grant>,
     pub repos: Vec<PathBuf>,
+    /// The commands this person said no to for this session.
+    pub refused: Vec<consent::Grant>,
     who: String,
 }
 
@@ -56,12 +58,16 @@ impl Trust {
     pub fn load(session_path: &Path, who: &str) -> anyhow::Result<Trust> {
         let store = consent::default_path();
         let session = consent::session_key(session_path);
-        let (grants, repos) = match &store {
-            Some(store) => (consent::for_session(store, &session)?, consent::repos_for(store, &session)?),
-            None => (vec![], vec![]),
+        let (grants, repos, refused) = match &store {
+            Some(store) => (
+                consent::for_session(store, &session)?,
+                consent::repos_for(store, &session)?,
+                consent::refusals_for(store, &session)?,
+            ),
+            None => (vec![], vec![], vec![]),
         };
         let checkout = crate::probe::local::checkout_of(session_path);
-        Ok(Trust { store, session, checkout, grants, repos, who: who.to_string() })
+        Ok(Trust { store, session, checkout, grants, repos, refused, who: who.to_string() })
     }
 
     fn confirm_repo(&mut self, path: &Path) -> anyhow::Result<()> {

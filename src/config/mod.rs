@@ -99,7 +99,7 @@ impl Config {
         let who = match (cmd.who, usr.and_then(|(p, u)| Some((p, u.who.clone()?)))) {
             (Some(w), _) => Setting { value: w.to_string(), from: from("who") },
             (None, Some((p, w))) => Setting { value: w, from: Origin::User(p.clone()) },
-            (None, None) => Setting { value: crate::cli::login_name(), from: Origin::Default },
+            (None, None) => Setting { value: user::login_name(), from: Origin::Default },
         };
         let session = match cmd.session {
             Some(s) => Some(Setting { value: s.to_path_buf(), from: from("session") }),

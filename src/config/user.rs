@@ -39,3 +39,25 @@ pub fn read(path: &Path) -> anyhow::Result<User> {
     let name = path.display().to_string();
     Ok(toml::from_str(&text).map_err(|e| Located::from_toml(&name, &text, &e))?)
 }
+
+/// The name of the person at the keyboard when nothing names them: their login name.
+pub fn login_name() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .or_else(passwd_name)
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The account name of this process's user, for shells (cron, some SSH and tmux setups) that do
+/// not set $USER.
+fn passwd_name() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid().to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd
+        .lines()
+        .map(|l| l.split(':').collect::<Vec<_>>())
+        .find(|f| f.get(2) == Some(&uid.as_str()))
+        .map(|f| f[0].to_string())
+}

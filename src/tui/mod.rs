@@ -318,6 +318,10 @@ pub fn process(app: &mut App, runner: &mut Runner, saver: &Saver, msg: Msg) -> b
                 }
                 Effect::RunProbes { run, items } => runner.start(app, run, items),
                 Effect::CancelProbes => runner.cancel(),
+                Effect::Refuse(no) => {
+                    let kept = crate::consent::store().and_then(|s| crate::consent::refuse(&s, &no));
+                    queue.push_back(Msg::ConsentKept(kept.map_err(|e| format!("{e:#}"))));
+                }
                 Effect::Consent(grant) => {
                     let kept = crate::consent::store().and_then(|s| crate::consent::add(&s, &grant));
                     queue.push_back(Msg::ConsentKept(kept.map_err(|e| format!("{e:#}"))));

@@ -272,10 +272,21 @@ impl App {
             }
             Some(Action::Cancel) => {
                 self.input = None;
-                if let ConfirmKind::RunCommand { .. } = kind {
-                    // Refused: the sweep goes on; that check reports it was not allowed.
+                if let ConfirmKind::RunCommand { command, .. } = kind {
+                    // Refused, and remembered: the sweep goes on; that check reports it was not
+                    // allowed; later sweeps do not ask again (`r` on the item does).
+                    let no = Grant {
+                        command: self.runs.offered_commands[command].clone(),
+                        repo: self.target().repo.clone(),
+                        session: consent::session_key(&self.session_path),
+                        by: self.who.clone(),
+                        at: self.now(),
+                    };
+                    self.trust.refused.push(no.clone());
                     let sweep = self.runs.take_pending();
-                    return self.run_probes(sweep);
+                    let mut fx = vec![Effect::Refuse(no)];
+                    fx.extend(self.run_probes(sweep));
+                    return fx;
                 }
                 if let ConfirmKind::ChangedOnDisk = kind {
                     return vec![Effect::Reload];

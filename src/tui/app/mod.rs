@@ -156,7 +156,13 @@ impl App {
     /// What the person trusts on this machine for this session: commands allowed, repositories
     /// outside the checkout confirmed, and the checkout itself.
     pub fn with_trust(self, grants: Vec<Grant>, repo_grants: Vec<PathBuf>, checkout: PathBuf) -> App {
-        App { trust: Trust { grants, repo_grants, checkout }, ..self }
+        App { trust: Trust { grants, repo_grants, checkout, refused: self.trust.refused.clone() }, ..self }
+    }
+
+    /// The commands this person said no to before, on this machine.
+    pub fn with_refused(mut self, refused: Vec<Grant>) -> App {
+        self.trust.refused = refused;
+        self
     }
 
     pub fn checklist(&self) -> &Arc<Checklist> {

@@ -100,6 +100,8 @@ pub enum Effect {
     CancelProbes,
     /// Remember that the person allowed this command (in their consent store, not the session).
     Consent(Grant),
+    /// Keep a person's no to a command, so a restart does not ask again.
+    Refuse(Grant),
     /// Remember that the person set the repository to this directory outside the checkout.
     ConfirmRepo(consent::RepoGrant),
     Quit,

@@ -263,6 +263,8 @@ pub struct Trust {
     pub repo_grants: Vec<PathBuf>,
     /// The checkout the session belongs to: a repository path from the session is relative to it.
     pub checkout: PathBuf,
+    /// The commands this person said no to for this session (asked again only by `r`).
+    pub refused: Vec<Grant>,
 }
 
 impl Trust {

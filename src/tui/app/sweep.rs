@@ -14,11 +14,23 @@ impl App {
         }
         let allowed = self.allowed_commands();
         let target = self.target();
+        // A no from an earlier run holds for sweeps; one item run on purpose (`r`) asks again. A
+        // no in this run is not asked again until golive restarts.
+        let one = items.len() == 1;
+        let refused: Vec<&str> =
+            self.trust.refused.iter().filter(|g| g.repo == target.repo).map(|g| g.command.as_str()).collect();
+        // Without a repository no command can run (its check says so): nothing to ask.
+        let runnable = target.repo.is_some();
         let unasked = items
             .iter()
+            .filter(|_| runnable)
             .flat_map(|&i| &self.checklist.items[i].probes)
             .filter_map(|spec| command_of(spec, &target))
-            .find(|c| !allowed.contains(c) && !self.runs.offered_commands.contains(c));
+            .find(|c| {
+                !allowed.contains(c)
+                    && !self.runs.offered_commands.contains(c)
+                    && (one || !refused.contains(&c.as_str()))
+            });
         if let Some(command) = unasked {
             let command = self.runs.ask_command(command, items);
             self.input = Some(Input::Confirm(ConfirmKind::RunCommand { command, scroll: 0 }));

@@ -102,7 +102,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     match rec.map(|r| &r.evidence).filter(|e| !e.is_empty()) {
         Some(evidence) => {
             for (n, e) in evidence.iter().enumerate() {
-                let mark = if focused && n == app.nav().evidence_sel { "›" } else { " " };
+                // The entry `d` deletes is marked wherever the focus is; the detail pane, focused,
+                // also highlights it.
+                let mark = if n == app.nav().evidence_sel { "›" } else { " " };
                 let text = match e.kind {
                     EvidenceKind::File => match (e.size, &e.sha256) {
                         (Some(size), Some(sha)) => {
