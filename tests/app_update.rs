@@ -219,6 +219,40 @@ fn search_jumps_across_sections_and_n_cycles() {
     assert!(a.search().matches.is_empty());
 }
 
+/// `F`: the fail items across sections, then blocked, then todo, then all; a status nobody has is
+/// passed over, an answered item stays until the selection moves, a section key leaves the filter.
+#[test]
+fn f_filters_by_status_across_sections() {
+    let mut a = app();
+    typed(&mut a, "f");
+    typed(&mut a, "4jjf");
+    typed(&mut a, "9b");
+    typed(&mut a, "1");
+    typed(&mut a, "F");
+    let ids = |a: &golive::tui::app::App| -> Vec<String> {
+        a.visible_items().iter().map(|&i| a.checklist().items[i].id.clone()).collect()
+    };
+    assert_eq!(ids(&a), ["security.api-authentication", "observability.request-tracing"]);
+    let screen = common::screen_text(&common::render(&mut a, 120, 40));
+    assert!(screen.contains("ONLY FAIL") && screen.contains("Items fail · 2"), "{screen}");
+    // Answered while filtered: it stays in view until the selection moves.
+    typed(&mut a, "p");
+    assert_eq!(ids(&a).len(), 2);
+    typed(&mut a, "F");
+    assert_eq!(a.nav().filter, Some(Status::Blocked));
+    assert_eq!(a.visible_items(), [a.checklist().sections[8].items.start]);
+    typed(&mut a, "F");
+    assert_eq!(a.nav().filter, Some(Status::Todo));
+    assert_eq!(ids(&a).len(), a.checklist().items.len() - 3);
+    typed(&mut a, "F");
+    assert_eq!(a.nav().filter, None);
+    typed(&mut a, "F");
+    assert_eq!(a.nav().filter, Some(Status::Fail));
+    typed(&mut a, "3");
+    assert_eq!(a.nav().filter, None, "a section key shows the whole section");
+    assert_eq!(a.section(), 2);
+}
+
 #[test]
 fn critical_view_shows_the_quick_reference_items() {
     let mut a = app();

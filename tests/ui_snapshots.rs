@@ -290,3 +290,14 @@ fn an_agentcore_item_shows_the_runtime_it_judged() {
     insta::assert_snapshot!("agentcore_detail_80x24", render(&mut a, 80, 24).backend());
     insta::assert_snapshot!("agentcore_detail_200x50", render(&mut a, 200, 50).backend());
 }
+
+/// A narrow items pane shortens titles with an ellipsis and keeps the marks after them.
+#[test]
+fn narrow_titles_end_in_an_ellipsis_and_keep_their_marks() {
+    let mut a = app();
+    let text = screen_text(&render(&mut a, 52, 16));
+    let line = text.lines().find(|l| l.contains("[ ] API Auth")).unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("API Authentica… ○"), "{line}");
+    // The header keeps every number: zero counts give way first.
+    assert!(text.contains("Done 0/98 (0%) todo 98  │ critical 0/12"), "{text}");
+}

@@ -146,6 +146,7 @@ impl App {
                     }
                 }
             }
+            Action::FilterStatus => self.cycle_filter(),
             Action::SignOff => self.overlay = Overlay::SignOff { row: 0 },
             Action::Export => {
                 if self.session.leaks().is_empty() {

@@ -112,6 +112,7 @@ impl App {
 
     /// The gate's decision and the sign-offs' states, from the session as it stands.
     fn judge(&mut self) {
+        self.refilter();
         self.decision = crate::gate::of_session(&self.checklist, &self.session, self.now());
         self.signed = (0..self.signoff_rows())
             .map(|row| {

@@ -11,6 +11,11 @@ pub struct Nav {
     /// Index into `checklist.items`.
     pub selected: usize,
     pub critical_only: bool,
+    /// Only the items with this status, across sections (`F`); `None`: no filter.
+    pub filter: Option<crate::session::Status>,
+    /// The items the filter shows, kept by the app as statuses change; the selected item stays
+    /// in it until the selection moves, so an item does not vanish while it is being answered.
+    pub(super) filtered: Vec<usize>,
     /// The evidence line selected in the detail pane.
     pub evidence_sel: usize,
     pub detail_scroll: u16,
@@ -26,6 +31,8 @@ impl Nav {
             focus: Pane::Items,
             selected,
             critical_only,
+            filter: None,
+            filtered: Vec::new(),
             evidence_sel: 0,
             detail_scroll: 0,
             items_offset: 0,
@@ -39,7 +46,9 @@ impl Nav {
 
     /// Items the middle pane shows, in order.
     pub fn visible_items(&self, checklist: &Checklist) -> Vec<usize> {
-        if self.critical_only {
+        if self.filter.is_some() {
+            self.filtered.clone()
+        } else if self.critical_only {
             (0..checklist.items.len()).filter(|&i| checklist.items[i].critical).collect()
         } else {
             checklist.sections[self.section(checklist)].items.clone().collect()
@@ -48,7 +57,7 @@ impl Nav {
 
     pub fn rows(&self, checklist: &Checklist) -> Vec<Row> {
         let mut rows = Vec::new();
-        if self.critical_only {
+        if self.critical_only || self.filter.is_some() {
             let mut last = None;
             for i in self.visible_items(checklist) {
                 let s = checklist.items[i].section;

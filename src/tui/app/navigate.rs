@@ -83,7 +83,56 @@ impl App {
         self.nav.cycle_pane(delta);
     }
 
+    /// `F`: only fail items, then blocked, then todo, then all again; a status nothing has is
+    /// passed over.
+    pub(super) fn cycle_filter(&mut self) {
+        use crate::session::Status;
+        const ORDER: [Status; 3] = [Status::Fail, Status::Blocked, Status::Todo];
+        let start = match self.nav.filter {
+            None => 0,
+            Some(f) => ORDER.iter().position(|s| *s == f).map_or(3, |n| n + 1),
+        };
+        for &status in &ORDER[start.min(3)..] {
+            let items = self.matching(status);
+            if let Some(&first) = items.first() {
+                self.nav.filter = Some(status);
+                self.nav.filtered = items;
+                let pick =
+                    if self.nav.filtered.contains(&self.nav.selected) { self.nav.selected } else { first };
+                self.select(pick);
+                return;
+            }
+        }
+        self.nav.filter = None;
+        self.nav.filtered.clear();
+        self.select(self.nav.selected);
+        if start == 0 {
+            self.info("Nothing is fail, blocked or todo.".into());
+        }
+    }
+
+    /// The items (critical ones in the critical view) whose status is `status`.
+    fn matching(&self, status: crate::session::Status) -> Vec<usize> {
+        (0..self.checklist.items.len())
+            .filter(|&i| !self.nav.critical_only || self.checklist.items[i].critical)
+            .filter(|&i| self.session.status(&self.checklist.items[i].id) == status)
+            .collect()
+    }
+
+    /// The filter's items again after a change; the selected item stays until the selection moves.
+    pub(super) fn refilter(&mut self) {
+        let Some(status) = self.nav.filter else { return };
+        let mut items = self.matching(status);
+        if !items.contains(&self.nav.selected) {
+            items.push(self.nav.selected);
+            items.sort_unstable();
+        }
+        self.nav.filtered = items;
+    }
+
     pub(super) fn goto_section(&mut self, s: usize) {
+        // A section is asked for: the whole of it, not the filter's part.
+        self.nav.filter = None;
         let remembered = self.nav.last_in_section[s];
         if self.nav.critical_only {
             let first = self.visible_items().into_iter().find(|&i| self.checklist.items[i].section == s);
@@ -120,6 +169,9 @@ impl App {
     pub(super) fn show(&mut self, i: usize) {
         if self.nav.critical_only && !self.checklist.items[i].critical {
             self.nav.critical_only = false;
+        }
+        if self.nav.filter.is_some() && !self.nav.filtered.contains(&i) {
+            self.nav.filter = None;
         }
         self.select(i);
     }

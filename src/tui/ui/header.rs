@@ -46,7 +46,7 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
     let used = |spans: &[Span]| spans.iter().map(|s| s.width()).sum::<usize>();
     let path = clean(&app.session_path().display().to_string());
     // The session keeps at least its file name: the ARN goes before that would be cut.
-    let name = app.session_path().file_name().map_or(0, |n| n.to_string_lossy().chars().count() + 2);
+    let name = app.session_path().file_name().map_or(0, |n| n.to_string_lossy().chars().count() + 1);
     let full = aws(app, true);
     let aws_span =
         if used(&first) + full.width() + " session ".len() + name > width { aws(app, false) } else { full };
@@ -54,8 +54,11 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
     match &app.save().error {
         Some(e) => first.push(Span::styled(format!(" NOT SAVED: {} ", clean(e)), theme::ERROR)),
         None => {
+            // Shown with at least its file name, or not at all (never a cut "s").
             let room = width.saturating_sub(used(&first) + " session ".len());
-            first.push(Span::styled(format!(" session {}", tail(&path, room)), theme::DIM));
+            if room >= name.min(path.chars().count()) {
+                first.push(Span::styled(format!(" session {}", tail(&path, room)), theme::DIM));
+            }
         }
     }
 
@@ -76,7 +79,10 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
     // without the zero counts, then glyphs alone: a number is never cut.
     let wide = area.width >= crate::tui::layout::WIDE;
     let critical = format!("│ critical {}/{} ", crit.done(), crit.total());
-    let room = width.saturating_sub(used(&second) + critical.chars().count());
+    // The view's labels after the counts take their room too.
+    let labels = if app.nav().critical_only { " CRITICAL ONLY".len() } else { 0 }
+        + app.nav().filter.map_or(0, |f| " ONLY ".len() + f.word().len());
+    let room = width.saturating_sub(used(&second) + critical.chars().count() + labels);
     let forms: [&dyn Fn(Status, usize) -> Option<String>; 4] = [
         &|s, n| Some(format!("{} {} {n}  ", s.glyph(), s.word())),
         &|s, n| Some(format!("{} {n}  ", s.word())),
@@ -100,6 +106,9 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
     }
     if app.nav().critical_only {
         second.push(Span::styled(" CRITICAL ONLY", theme::MATCH));
+    }
+    if let Some(f) = app.nav().filter {
+        second.push(Span::styled(format!(" ONLY {}", f.word().to_uppercase()), theme::MATCH));
     }
     let mut lines = vec![Line::from(first), Line::from(second)];
     for b in app.banner().iter().take(crate::tui::layout::MAX_BANNER) {

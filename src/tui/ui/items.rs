@@ -12,7 +12,10 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
     let focused = app.nav().focus == Pane::Items;
     let c = &app.checklist();
     let t = if app.nav().critical_only { progress.critical } else { progress.sections[app.section()] };
-    let title = if app.nav().critical_only {
+    let title = if let Some(f) = app.nav().filter {
+        let n = app.visible_items().len();
+        format!(" {} {} · {} ", if app.nav().critical_only { "Critical items" } else { "Items" }, f.word(), n)
+    } else if app.nav().critical_only {
         format!(" Critical items · {}/{} ", t.done(), t.total())
     } else {
         let s = app.section();
@@ -76,6 +79,13 @@ fn item_line(app: &App, i: usize, focused: bool, width: usize) -> Line<'static> 
             (format!(" waived {}d", w.days_left(today)), theme::MATCH)
         };
         spans.push(Span::styled(text, style));
+    }
+    // A narrow pane shortens the title, with an ellipsis, before it loses a mark.
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    if used > width {
+        let title = &spans[3];
+        let room = width.saturating_sub(used - title.width());
+        spans[3] = Span::styled(super::parts::fit(&item.title, room), title.style);
     }
     if i != app.nav().selected {
         return Line::from(spans);
