@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod edit;
 pub mod evidence;
 mod lock;
+pub mod merge;
 mod model;
 pub mod open;
 pub mod progress;
