@@ -203,3 +203,81 @@ fn answers_for_items_the_checklist_does_not_have_are_kept() {
     let back = session::load(&path, &c).unwrap().unwrap();
     assert_eq!(back.record("security.retired-item").unwrap().notes, "still mine");
 }
+
+/// Two branches answer different items of one committed session. As text they conflict (both
+/// append history); with golive as git's merge driver they merge by item, and the file holds both
+/// answers and both history lines.
+#[test]
+fn git_merges_two_branches_of_a_session_with_golive_as_the_merge_driver() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    let git = |args: &[&str]| {
+        let o = Command::new("git")
+            .args(args)
+            .current_dir(&repo)
+            .env("HOME", dir.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap();
+        (
+            o.status.success(),
+            format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)),
+        )
+    };
+    let ok = |args: &[&str]| {
+        let (success, out) = git(args);
+        assert!(success, "git {args:?}: {out}");
+    };
+    let c = Checklist::embedded();
+    let answer = |s: &mut Session, id: &str, status: Status, who: &str| {
+        let at = common::fixed_now() + chrono::Duration::minutes(if who == "alice" { 1 } else { 2 });
+        let r = s.record_mut(id);
+        (r.status, r.by, r.at) = (status, Some(who.into()), Some(at));
+        s.history.push(session::Change {
+            at,
+            by: who.into(),
+            item: Some(id.into()),
+            change: format!("{id} answered"),
+        });
+    };
+    ok(&["init", "-q", "-b", "main"]);
+    ok(&["config", "user.name", "t"]);
+    ok(&["config", "user.email", "t@example.com"]);
+    let base = Session::new(&c, common::fixed_now());
+    let file = repo.join("launch.toml");
+    session::save(&file, &base).unwrap();
+    ok(&["add", "."]);
+    ok(&["commit", "-qm", "base"]);
+    ok(&["checkout", "-qb", "alice"]);
+    let mut a = base.clone();
+    answer(&mut a, "security.api-authentication", Status::Pass, "alice");
+    session::save(&file, &a).unwrap();
+    ok(&["commit", "-qam", "alice"]);
+    ok(&["checkout", "-q", "main"]);
+    ok(&["checkout", "-qb", "bob"]);
+    let mut b = base.clone();
+    answer(&mut b, "reliability.multi-az", Status::Fail, "bob");
+    session::save(&file, &b).unwrap();
+    ok(&["commit", "-qam", "bob"]);
+    ok(&["checkout", "-q", "alice"]);
+    // As text: a conflict.
+    let (merged, out) = git(&["merge", "-q", "--no-edit", "bob"]);
+    assert!(!merged, "a text merge was expected to conflict: {out}");
+    ok(&["merge", "--abort"]);
+    // With the driver, as the README says to set it up.
+    std::fs::write(repo.join(".gitattributes"), "launch.toml merge=golive\n").unwrap();
+    let driver = format!("{} merge %O %A %B", env!("CARGO_BIN_EXE_golive"));
+    ok(&["config", "merge.golive.driver", &driver]);
+    let (merged, out) = git(&["merge", "-q", "--no-edit", "bob"]);
+    assert!(merged, "{out}");
+    let s = session::parse("launch.toml", &std::fs::read_to_string(&file).unwrap(), &c).unwrap();
+    assert_eq!(s.status("security.api-authentication"), Status::Pass);
+    assert_eq!(s.status("reliability.multi-az"), Status::Fail);
+    let lines: Vec<&str> = s.history.iter().map(|h| h.change.as_str()).collect();
+    assert!(
+        lines.contains(&"security.api-authentication answered")
+            && lines.contains(&"reliability.multi-az answered"),
+        "{lines:?}"
+    );
+}

@@ -217,6 +217,9 @@ pub enum Command {
     },
     /// Print the man page (roff: `golive man > golive.1; man ./golive.1`)
     Man,
+    /// Merge two versions of a session file item by item against the version both started from,
+    /// writing the result over OURS: a git merge driver (`golive merge %O %A %B`)
+    Merge { base: PathBuf, ours: PathBuf, theirs: PathBuf },
     /// Print the read-only IAM policy that covers every AWS call golive's probes make (JSON, as
     /// docs/iam-policy.json)
     IamPolicy,

@@ -8,6 +8,7 @@ mod export;
 mod import;
 mod init;
 mod interactive;
+mod merge;
 mod open;
 mod output;
 mod trust;
@@ -63,6 +64,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         let scope =
             init::Scope { name_prefix: name_prefix.as_deref(), tags, task_role: task_role.as_deref() };
         return init::run(&cli.target, &scope, *force);
+    }
+    if let Some(Command::Merge { base, ours, theirs }) = &cli.command {
+        return merge::run(base, ours, theirs, Loading::start(cli.checklist.clone()));
     }
     let settings = configure(&cli)?;
     // The checklist loads on its own thread while the session is found, locked and read.
@@ -150,6 +154,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             | Command::Completions { .. }
             | Command::Man
             | Command::IamPolicy
+            | Command::Merge { .. }
             | Command::Init { .. },
         ) => Ok(0),
     }
