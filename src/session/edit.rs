@@ -3,6 +3,7 @@
 //! there is anything to save.
 
 use super::model::{Evidence, EvidenceKind, Session, SignOff, SignStatus, Status, Waiver};
+pub use super::signoff::SignSlot;
 use crate::checklist::Checklist;
 use crate::probe::target::Target;
 use chrono::{DateTime, Utc};
@@ -21,22 +22,6 @@ pub struct Signing {
     pub arn: Option<String>,
     /// The exceptions a final approval is given with while the gate says NO-GO.
     pub reason: Option<String>,
-}
-
-/// Which sign-off: an area the checklist names, or the final approval after them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignSlot<'a> {
-    Area(&'a str),
-    Final,
-}
-
-impl<'a> SignSlot<'a> {
-    pub fn label(self) -> &'a str {
-        match self {
-            SignSlot::Area(a) => a,
-            SignSlot::Final => "Final Approval",
-        }
-    }
 }
 
 impl EvidenceKind {
@@ -121,13 +106,6 @@ impl Session {
         }
         self.log(by.at, by.who, Some(id), "notes edited".into());
         true
-    }
-
-    pub fn sign_off(&self, slot: SignSlot) -> SignOff {
-        match slot {
-            SignSlot::Area(area) => self.signoff.get(area).cloned().unwrap_or_default(),
-            SignSlot::Final => self.final_approval.clone().unwrap_or_default(),
-        }
     }
 
     fn signoff_mut(&mut self, slot: SignSlot) -> &mut SignOff {

@@ -1,10 +1,35 @@
 //! What a sign-off signed: a digest of its items as they were, so a change afterwards shows the
 //! sign-off as stale (with what changed, and by whom) until someone signs again.
 
-use super::edit::SignSlot;
-use super::model::{Session, SignStatus};
+use super::model::{Session, SignOff, SignStatus};
 use crate::checklist::Checklist;
 use sha2::{Digest, Sha256};
+
+/// Which sign-off: an area the checklist names, or the final approval after them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignSlot<'a> {
+    Area(&'a str),
+    Final,
+}
+
+impl<'a> SignSlot<'a> {
+    pub fn label(self) -> &'a str {
+        match self {
+            SignSlot::Area(a) => a,
+            SignSlot::Final => "Final Approval",
+        }
+    }
+}
+
+impl Session {
+    /// The sign-off of a slot as it stands (pending when nobody touched it).
+    pub fn sign_off(&self, slot: SignSlot) -> SignOff {
+        match slot {
+            SignSlot::Area(area) => self.signoff.get(area).cloned().unwrap_or_default(),
+            SignSlot::Final => self.final_approval.clone().unwrap_or_default(),
+        }
+    }
+}
 
 /// Where a sign-off stands once its items are compared with what was signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
