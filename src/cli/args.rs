@@ -166,6 +166,27 @@ pub enum Command {
         #[arg(long)]
         full_evidence: bool,
     },
+    /// Record answers from a script, as a person does in the TUI: the item's status (n/a, or a
+    /// status against the probe's verdict, needs --reason) and a line added to its notes. Each is
+    /// saved, and shared when the session is in S3, before `saved ID STATUS` is printed
+    Answer {
+        /// The item id (as in the report)
+        #[arg(required_unless_present = "from")]
+        id: Option<String>,
+        /// todo, pass, fail, blocked or n/a
+        #[arg(required_unless_present = "from")]
+        status: Option<String>,
+        /// A line added to the item's notes
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+        /// Why: n/a needs one, and so does a status against the probe's verdict
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+        /// Answers one per line, `ID STATUS [NOTE]` (`-`: standard input), each saved before the
+        /// next is read
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["id", "status", "note", "reason"])]
+        from: Option<PathBuf>,
+    },
     /// List every probe kind: what it checks, its parameters, the checklist's items that use it
     /// and an example (markdown; the README's probe reference is this output)
     Probes,

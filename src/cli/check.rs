@@ -28,7 +28,7 @@ pub struct Args {
 }
 
 pub fn run(on: super::open::OnSession, args: Args) -> anyhow::Result<u8> {
-    let super::open::OnSession { path, open, who, opts } = on;
+    let super::open::OnSession { path, open, who, opts, mut shared } = on;
     let super::open::Open { _lock, checklist, opened, trust, layers, .. } = open;
     let session::open::Opened { mut session, disk, notes } = opened;
     for note in notes {
@@ -70,6 +70,9 @@ pub fn run(on: super::open::OnSession, args: Args) -> anyhow::Result<u8> {
         }
         sweep::run::record(&checklist, &mut session, &results, who);
         saved = session::save_over(path, &session, disk).map(|_| ());
+        if let (Ok(()), Some(shared)) = (&saved, shared.as_mut()) {
+            share(shared, &checklist, &mut session);
+        }
         (run.identity, run.results) = (identity, results);
         run.generated = Utc::now().trunc_subsecs(0);
     }
@@ -137,5 +140,33 @@ impl Report<'_> {
             Format::Markdown => (run_report::markdown(self), None),
             Format::Github => (run_report::markdown(self), Some(run_report::annotations(self))),
         }
+    }
+}
+
+/// Publishes the run's results to the shared session; the decision is then made on the merged
+/// session, others' answers included. S3 out of reach is said, not fatal: the working copy keeps
+/// the results and the next golive shares them.
+fn share(shared: &mut session::shared::Shared, checklist: &crate::checklist::Checklist, session: &mut session::Session) {
+    match shared.publish(checklist) {
+        Ok(p) => {
+            for c in &p.conflicts {
+                crate::text::tell(&format!(
+                    "merged with {}: {} {} was changed on both sides; {}",
+                    shared.bucket.location,
+                    c.place,
+                    c.field,
+                    c.kept.words()
+                ));
+            }
+            if p.merges > 0
+                && let Ok(Some(merged)) = session::load(&shared.working, checklist)
+            {
+                *session = merged;
+            }
+        }
+        Err(e) => crate::text::tell(&format!(
+            "{e:#}: the results are in this machine's copy ({}), not yet shared",
+            shared.working.display()
+        )),
     }
 }

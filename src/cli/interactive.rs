@@ -6,7 +6,7 @@ use chrono::Utc;
 use std::io::IsTerminal;
 
 pub fn run(on: super::open::OnSession, mouse: bool) -> anyhow::Result<u8> {
-    let super::open::OnSession { path, open, who, opts } = on;
+    let super::open::OnSession { path, open, who, opts, shared } = on;
     let super::open::Open { _lock, checklist, opened, trust, target_changed, layers } = open;
     let session::open::Opened { session, mut disk, notes } = opened;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {

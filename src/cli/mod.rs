@@ -1,6 +1,7 @@
 //! The command line's pipelines: `main` parses the arguments and hands them here; each subcommand
 //! has its own file.
 
+mod answer;
 pub mod args;
 mod check;
 mod config;
@@ -90,7 +91,19 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     }
     let interactive = matches!(cli.command, None | Some(Command::Tui));
     let mouse = settings.mouse.value;
+    // A session in S3: this machine works on its copy and shares every save.
+    let mut shared = match settings.session.as_ref().and_then(|s| session::shared::Location::parse(&s.value)) {
+        Some(location) => {
+            let location = location.map_err(anyhow::Error::msg)?;
+            let t = settings.target_layers(&cli.given)?.over(None);
+            let bucket =
+                session::shared::Bucket::connect(location, t.profile.as_deref(), t.region.as_deref())?;
+            Some(session::shared::Shared::open(bucket)?)
+        }
+        None => None,
+    };
     let session_path = match (settings.session.as_ref().map(|s| &s.value), sessions_dir) {
+        _ if shared.is_some() => shared.as_ref().map(|s| s.working.clone()).expect("checked"),
         (Some(arg), Ok(dir)) => session::catalog::resolve(arg, &dir),
         (Some(arg), Err(_)) => arg.clone(),
         // One rule for the TUI and the pipelines: the one saved session, else `default`; several
@@ -107,12 +120,21 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         allow_link_local: cli.allow_link_local,
     };
     let who = settings.who.value.clone();
-    let on = |checklist| -> anyhow::Result<OnSession> {
-        let open = open(&session_path, checklist, &settings, &cli.given, cli.save_target, &who)?;
-        if let Ok(dir) = session::catalog::dir() {
+    let read_only = matches!(cli.command, Some(Command::Export { .. } | Command::Verify | Command::Config));
+    if let (true, Some(sh)) = (read_only, shared.as_mut()) {
+        // What is read is the shared session as it is now.
+        let _lock = session::lock(&session_path, &who)?;
+        if let Err(e) = sh.pull(checklist.get()?) {
+            crate::text::tell(&format!("{e:#}: reading this machine's copy ({})", session_path.display()));
+        }
+    }
+    let mut on = |checklist| -> anyhow::Result<OnSession> {
+        let mut shared = shared.take();
+        let open = open(&session_path, checklist, &settings, &cli.given, cli.save_target, &who, shared.as_mut())?;
+        if let (Ok(dir), None) = (session::catalog::dir(), &shared) {
             session::catalog::remember(&session_path, &dir);
         }
-        Ok(OnSession { path: &session_path, open, who: &who, opts })
+        Ok(OnSession { path: &session_path, open, who: &who, opts, shared })
     };
     match cli.command {
         None | Some(Command::Tui) => interactive::run(on(checklist)?, mouse),
@@ -140,6 +162,10 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 strict,
             },
         ),
+        Some(Command::Answer { id, status, note, reason, from }) => {
+            let one = id.zip(status).map(|(id, status)| answer::Answer { id, status, note, reason });
+            answer::run(on(checklist)?, one, from.as_deref())
+        }
         Some(Command::Verify) => verify::run(&session_path, checklist),
         Some(Command::Export { output, full_evidence }) => {
             export::run(&session_path, checklist, &settings, &who, output.as_deref(), full_evidence)

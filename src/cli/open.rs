@@ -15,6 +15,9 @@ pub struct OnSession<'a> {
     pub open: Open,
     pub who: &'a str,
     pub opts: engine::Opts,
+    /// The S3 object the session is shared through (`--session s3://…`); `path` is then this
+    /// machine's working copy of it.
+    pub shared: Option<session::shared::Shared>,
 }
 
 /// A session opened for writing, with the target flags applied.
@@ -39,8 +42,14 @@ pub fn open(
     given: &crate::config::Given,
     save_target: bool,
     who: &str,
+    shared: Option<&mut session::shared::Shared>,
 ) -> anyhow::Result<Open> {
     let lock = session::lock(path, who)?;
+    let mut pulled = Vec::new();
+    let mut checklist = checklist;
+    if let Some(shared) = shared {
+        pulled = pull(shared, checklist.get()?);
+    }
     // Read first: a bad session file is the more useful error, wherever golive runs.
     let unchecked = session::read(path);
     tracing::debug!(target: "golive", "session parsed at {:.1} ms", crate::log::uptime_ms());
@@ -49,6 +58,7 @@ pub fn open(
         checklist.gate = gate;
     }
     let mut opened = session::open::open(path, &checklist, unchecked?, who)?;
+    opened.notes.extend(pulled);
     tracing::debug!(target: "golive", "checklist and session loaded at {:.1} ms", crate::log::uptime_ms());
     let mut trust = trust::Trust::load(path, who)?;
     let layers = trust::vet_layers(config.target_layers(given)?, &mut trust)?;
@@ -57,6 +67,22 @@ pub fn open(
         std::mem::replace(&mut opened.session.target, saved) != opened.session.target
     };
     Ok(Open { _lock: lock, checklist, opened, trust, target_changed, layers })
+}
+
+/// Brings the working copy up to date with the shared session; what the person should be told.
+/// S3 out of reach is no reason to stop: the working copy is worked on and shared later.
+fn pull(shared: &mut session::shared::Shared, checklist: &Checklist) -> Vec<String> {
+    match shared.pull(checklist) {
+        Ok(conflicts) => conflicts
+            .iter()
+            .map(|c| format!("merged with {}: {} {} was changed on both sides; {}", shared.bucket.location, c.place, c.field, c.kept.words()))
+            .collect(),
+        Err(e) => vec![format!(
+            "{:#}: working on this machine's copy ({}); not yet shared, golive shares it when S3 answers",
+            e,
+            shared.working.display()
+        )],
+    }
 }
 
 /// The checklist, loading on its own thread until it is needed.

@@ -24,6 +24,17 @@ pub enum Kept {
     Both,
 }
 
+impl Kept {
+    /// What the merge did, in words for the person.
+    pub fn words(self) -> &'static str {
+        match self {
+            Kept::Ours => "kept this side's (the later)",
+            Kept::Theirs => "kept the other side's (the later)",
+            Kept::Both => "kept both",
+        }
+    }
+}
+
 pub struct Merged {
     pub session: Session,
     pub conflicts: Vec<Conflict>,

@@ -9,6 +9,7 @@ pub mod merge;
 mod model;
 pub mod open;
 pub mod progress;
+pub mod shared;
 pub mod signoff;
 mod store;
 pub mod upgrade;

@@ -1,0 +1,162 @@
+//! This machine's side of a shared session: the working copy (written first on every save: the
+//! journal), the base (the version of the object last seen and its ETag, in `WORKING.shared`),
+//! and publishing: the working copy written over the base's ETag, merged with whatever someone
+//! else wrote first, as often as that happens.
+
+use super::bucket::{Bucket, Put, Remote};
+use crate::checklist::Checklist;
+use crate::session::merge::{Conflict, merge};
+use crate::session::{self, Session};
+use anyhow::Context;
+use std::path::PathBuf;
+
+pub struct Shared {
+    pub bucket: Bucket,
+    /// This machine's copy, which every front end reads and writes as a local session.
+    pub working: PathBuf,
+    base: Option<Remote>,
+}
+
+/// What publishing did.
+#[derive(Debug, Default)]
+pub struct Published {
+    /// How many times someone else had saved first and their version was merged in.
+    pub merges: usize,
+    /// The fields both sides had changed, decided by rule.
+    pub conflicts: Vec<Conflict>,
+    /// Whether anything was written (false: S3 already held the working copy).
+    pub wrote: bool,
+}
+
+/// Writes refused in a row before publishing gives up (each refusal means someone else's write
+/// landed: a team does not save fifty times while one merge runs).
+const TRIES: usize = 50;
+
+impl Shared {
+    /// This machine's side of the session in `bucket`: the base as last seen, if any.
+    pub fn open(bucket: Bucket) -> anyhow::Result<Shared> {
+        let working = bucket.location.working_copy()?;
+        let mut shared = Shared { bucket, working, base: None };
+        shared.base = match std::fs::read_to_string(shared.base_path()) {
+            Ok(text) => text
+                .split_once('\n')
+                .map(|(etag, text)| Remote { etag: etag.to_string(), text: text.to_string() }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("reading {}", shared.base_path().display())),
+        };
+        Ok(shared)
+    }
+
+    fn base_path(&self) -> PathBuf {
+        let mut name = self.working.file_name().unwrap_or_default().to_os_string();
+        name.push(".shared");
+        self.working.with_file_name(name)
+    }
+
+    /// The version of the object both this machine and the others started from: the last seen.
+    pub fn base_session(&self, checklist: &Checklist) -> anyhow::Result<Session> {
+        match &self.base {
+            Some(b) => Ok(session::parse(&self.base_path().display().to_string(), &b.text, checklist)?),
+            None => Ok(Session::new(checklist, chrono::DateTime::UNIX_EPOCH)),
+        }
+    }
+
+    pub fn base_etag(&self) -> Option<&str> {
+        self.base.as_ref().map(|b| b.etag.as_str())
+    }
+
+    /// Whether `text` is what S3 holds as far as this machine knows.
+    pub fn is_shared(&self, text: &str) -> bool {
+        self.base.as_ref().is_some_and(|b| b.text == text)
+    }
+
+    /// Takes `remote` as the version last seen.
+    pub fn adopt(&mut self, remote: Remote) -> anyhow::Result<()> {
+        let bytes = format!("{}\n{}", remote.etag, remote.text);
+        crate::atomic::write_atomic(&self.base_path(), bytes.as_bytes())?;
+        self.base = Some(remote);
+        Ok(())
+    }
+
+    /// Writes `text` over the version last seen; written, it is the version last seen.
+    pub fn push(&mut self, text: &str) -> anyhow::Result<Put> {
+        let put = self.bucket.put(text, self.base_etag())?;
+        if let Put::Written(etag) = &put {
+            self.adopt(Remote { etag: etag.clone(), text: text.to_string() })?;
+        }
+        Ok(put)
+    }
+
+    /// Someone else's version, when the object changed since this machine last saw it (a HEAD
+    /// first, so asking often costs little).
+    pub fn newer(&self) -> anyhow::Result<Option<Remote>> {
+        match self.bucket.etag()? {
+            None => Ok(None),
+            Some(etag) if Some(etag.as_str()) == self.base_etag() => Ok(None),
+            Some(_) => self.bucket.get(),
+        }
+    }
+
+    /// Brings the working copy up to date with S3 before a session is opened: their changes
+    /// merged into the edits not yet shared (the journal of a run that could not reach S3, or was
+    /// killed before it did).
+    pub fn pull(&mut self, checklist: &Checklist) -> anyhow::Result<Vec<Conflict>> {
+        match self.bucket.get()? {
+            Some(remote) if Some(remote.etag.as_str()) != self.base_etag() => self.take(checklist, remote),
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    /// Merges `remote` into the working copy (or makes it the working copy when there is none)
+    /// and takes it as the version last seen.
+    fn take(&mut self, checklist: &Checklist, remote: Remote) -> anyhow::Result<Vec<Conflict>> {
+        let theirs = session::parse(&self.bucket.location.to_string(), &remote.text, checklist)?;
+        let conflicts = match session::load(&self.working, checklist)? {
+            None => {
+                crate::atomic::write_atomic(&self.working, remote.text.as_bytes())?;
+                Vec::new()
+            }
+            Some(ours) => {
+                let merged = merge(&self.base_session(checklist)?, &ours, &theirs);
+                session::save(&self.working, &merged.session)?;
+                merged.conflicts
+            }
+        };
+        self.adopt(remote)?;
+        Ok(conflicts)
+    }
+
+    /// Publishes the working copy: written over the version last seen, and when someone else
+    /// wrote first, their version merged in and the write tried again.
+    pub fn publish(&mut self, checklist: &Checklist) -> anyhow::Result<Published> {
+        let mut out = Published::default();
+        for _ in 0..TRIES {
+            let text = match std::fs::read_to_string(&self.working) {
+                Ok(t) => t,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+                Err(e) => return Err(e).with_context(|| format!("reading {}", self.working.display())),
+            };
+            if self.is_shared(&text) {
+                return Ok(out);
+            }
+            match self.push(&text)? {
+                Put::Written(_) => {
+                    out.wrote = true;
+                    return Ok(out);
+                }
+                Put::Refused => {
+                    out.merges += 1;
+                    match self.bucket.get()? {
+                        Some(remote) => out.conflicts.extend(self.take(checklist, remote)?),
+                        // Removed meanwhile: ours is written as the first version.
+                        None => {
+                            self.base = None;
+                            let _ = std::fs::remove_file(self.base_path());
+                        }
+                    }
+                }
+            }
+        }
+        anyhow::bail!("{}: {TRIES} writes in a row were refused; the working copy {} keeps yours", self.bucket.location, self.working.display())
+    }
+}
