@@ -25,6 +25,7 @@ pub fn run(on: OnSession, one: Option<Answer>, from: Option<&Path>) -> anyhow::R
         crate::text::tell(&note);
     }
     let mut out = std::io::stdout().lock();
+    let mut offline = false;
     let mut apply = |answer: Answer, line: Option<(String, usize)>| -> anyhow::Result<()> {
         let at = |msg: String| match &line {
             Some((file, n)) => anyhow::anyhow!("{file}:{n}: {msg}"),
@@ -40,27 +41,43 @@ pub fn run(on: OnSession, one: Option<Answer>, from: Option<&Path>) -> anyhow::R
                 ),
                 Err(session::SaveError::Failed(e)) => return Err(e),
             });
-            if let Some(shared) = shared.as_mut() {
-                let published = shared.publish(&checklist)?;
-                for c in &published.conflicts {
-                    crate::text::tell(&format!(
-                        "merged with {}: {} {} was changed on both sides; {}",
-                        shared.bucket.location,
-                        c.place,
-                        c.field,
-                        c.kept.words()
-                    ));
-                }
-                if published.merges > 0 {
-                    // The working copy now holds the others' answers too.
-                    if let Some(merged) = session::load(path, &checklist)? {
-                        session = merged;
+        }
+        let mut unshared = "";
+        if let Some(shared) = shared.as_mut() {
+            // Published after each answer, and once at the start for what an earlier run kept.
+            match shared.publish(&checklist) {
+                Err(e) => {
+                    if !offline {
+                        crate::text::tell(&format!(
+                            "{e:#}: answers are kept in this machine's copy ({}) and shared by the next golive that reaches S3",
+                            path.display()
+                        ));
                     }
-                    disk = session::fingerprint(path)?;
+                    offline = true;
+                    unshared = " (not yet shared)";
+                }
+                Ok(published) => {
+                    offline = false;
+                    for c in &published.conflicts {
+                        crate::text::tell(&format!(
+                            "merged with {}: {} {} was changed on both sides; {}",
+                            shared.bucket.location,
+                            c.place,
+                            c.field,
+                            c.kept.words()
+                        ));
+                    }
+                    if published.merges > 0 {
+                        // The working copy now holds the others' answers too.
+                        if let Some(merged) = session::load(path, &checklist)? {
+                            session = merged;
+                        }
+                        disk = session::fingerprint(path)?;
+                    }
                 }
             }
         }
-        writeln!(out, "saved {} {}", answer.id, answer.status)?;
+        writeln!(out, "saved {} {}{unshared}", answer.id, answer.status)?;
         out.flush()?;
         Ok(())
     };
@@ -109,7 +126,10 @@ fn answer_one(checklist: &Checklist, session: &mut Session, a: &Answer, who: &st
         session.record(&a.id).and_then(|r| r.probe.as_ref()).map(|p| Status::from_outcome(p.outcome));
     let overrides = probe_says.is_some_and(|p| p != status && p != Status::Todo) && status != Status::Todo;
     if (status == Status::NotApplicable || overrides) && a.reason.is_none() {
-        return Err(format!("{} {}: needs --reason (n/a, or overriding the probe's verdict)", a.id, a.status));
+        return Err(format!(
+            "{} {}: needs --reason (n/a, or overriding the probe's verdict)",
+            a.id, a.status
+        ));
     }
     let by = By { who, at: Utc::now().trunc_subsecs(0) };
     let mut changed = session.set_status(&a.id, status, a.reason.clone(), by).is_some();

@@ -146,7 +146,11 @@ impl Report<'_> {
 /// Publishes the run's results to the shared session; the decision is then made on the merged
 /// session, others' answers included. S3 out of reach is said, not fatal: the working copy keeps
 /// the results and the next golive shares them.
-fn share(shared: &mut session::shared::Shared, checklist: &crate::checklist::Checklist, session: &mut session::Session) {
+fn share(
+    shared: &mut session::shared::Shared,
+    checklist: &crate::checklist::Checklist,
+    session: &mut session::Session,
+) {
     match shared.publish(checklist) {
         Ok(p) => {
             for c in &p.conflicts {

@@ -22,12 +22,15 @@ pub fn run(on: super::open::OnSession, mouse: bool) -> anyhow::Result<u8> {
         .with_refused(trust.refused)
         .with_layers(layers)
         .with_report_dir(std::env::current_dir()?);
+    if shared.is_some() {
+        app = app.with_shared();
+    }
     for note in notes {
         app.update(tui::app::Msg::Notice(note));
     }
     let files = session::evidence::recheck(app.session(), &app.trust().checkout);
     app.update(tui::app::Msg::FilesChecked(files));
-    match tui::run(app, opts, mouse)? {
+    match tui::run(app, opts, mouse, shared.map(|s| (s, who.to_string())))? {
         tui::Ended::Quit => {
             // Where the work went, and where it stands, on the terminal the person returns to.
             if let Ok(Some(s)) = session::load(path, &checklist) {

@@ -92,7 +92,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     let interactive = matches!(cli.command, None | Some(Command::Tui));
     let mouse = settings.mouse.value;
     // A session in S3: this machine works on its copy and shares every save.
-    let mut shared = match settings.session.as_ref().and_then(|s| session::shared::Location::parse(&s.value)) {
+    let mut shared = match settings.session.as_ref().and_then(|s| session::shared::Location::parse(&s.value))
+    {
         Some(location) => {
             let location = location.map_err(anyhow::Error::msg)?;
             let t = settings.target_layers(&cli.given)?.over(None);
@@ -130,7 +131,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     }
     let mut on = |checklist| -> anyhow::Result<OnSession> {
         let mut shared = shared.take();
-        let open = open(&session_path, checklist, &settings, &cli.given, cli.save_target, &who, shared.as_mut())?;
+        let open =
+            open(&session_path, checklist, &settings, &cli.given, cli.save_target, &who, shared.as_mut())?;
         if let (Ok(dir), None) = (session::catalog::dir(), &shared) {
             session::catalog::remember(&session_path, &dir);
         }

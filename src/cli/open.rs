@@ -75,7 +75,15 @@ fn pull(shared: &mut session::shared::Shared, checklist: &Checklist) -> Vec<Stri
     match shared.pull(checklist) {
         Ok(conflicts) => conflicts
             .iter()
-            .map(|c| format!("merged with {}: {} {} was changed on both sides; {}", shared.bucket.location, c.place, c.field, c.kept.words()))
+            .map(|c| {
+                format!(
+                    "merged with {}: {} {} was changed on both sides; {}",
+                    shared.bucket.location,
+                    c.place,
+                    c.field,
+                    c.kept.words()
+                )
+            })
             .collect(),
         Err(e) => vec![format!(
             "{:#}: working on this machine's copy ({}); not yet shared, golive shares it when S3 answers",

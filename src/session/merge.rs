@@ -88,11 +88,18 @@ pub fn merge(base: &Session, ours: &Session, theirs: &Session) -> Merged {
     )
     .cloned()
     .unwrap_or_default();
-    // Every line either side wrote, once, in time order.
+    // Every line either side wrote, in time order: a line is kept as often as the side that
+    // holds it most often does (two identical edits in one second are two lines).
     let mut history = ours.history.clone();
+    let mut have: std::collections::HashMap<&crate::session::Change, usize> =
+        std::collections::HashMap::new();
+    for line in &ours.history {
+        *have.entry(line).or_default() += 1;
+    }
     for line in &theirs.history {
-        if !history.contains(line) {
-            history.push(line.clone());
+        match have.get_mut(line) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => history.push(line.clone()),
         }
     }
     history.sort_by_key(|c| c.at);

@@ -123,12 +123,21 @@ pub enum Ended {
     TerminalLost(String),
 }
 
-pub fn run(mut app: App, probe_opts: engine::Opts, mouse: bool) -> anyhow::Result<Ended> {
+/// Runs the checklist until the person quits; `shared` is the S3 object the session is shared
+/// through, with the name this person goes by there.
+pub fn run(
+    mut app: App,
+    probe_opts: engine::Opts,
+    mouse: bool,
+    shared: Option<(session::shared::Shared, String)>,
+) -> anyhow::Result<Ended> {
     let mut runner = Runner::new(probe_opts)?;
     let saver = Saver::start(
         app.session_path().to_path_buf(),
         app.checklist().clone(),
         app.save().disk,
+        app.session(),
+        shared,
         runner.tx.clone(),
     );
     // SIGTERM (a shutdown, kill) and SIGHUP (the SSH connection dropped) end golive the way q
@@ -155,7 +164,7 @@ pub fn run(mut app: App, probe_opts: engine::Opts, mouse: bool) -> anyhow::Resul
     // Its answers (drained below) bring the app's fingerprint up to date.
     saver.finish();
     while let Ok(msg) = runner.rx.try_recv() {
-        if matches!(msg, Msg::Saved(_) | Msg::ChangedOnDisk | Msg::Resolved(_)) {
+        if matches!(msg, Msg::Saved(_) | Msg::ChangedOnDisk | Msg::Resolved(_) | Msg::Merged(_) | Msg::Shared(_)) {
             app.update(msg);
         }
     }
@@ -272,7 +281,7 @@ pub fn process(app: &mut App, runner: &mut Runner, saver: &Saver, msg: Msg) -> b
             match effect {
                 // Written on the saver's thread; the answer comes back as a message.
                 Effect::Save => {
-                    saver.send(Request::Save(Box::new(app.session().clone())));
+                    saver.send(Request::Save(Box::new(app.session().clone()), app.team().seen));
                     queue.push_front(Msg::SaveSent);
                 }
                 Effect::Overwrite => {

@@ -3,16 +3,30 @@
 //! in order; saves waiting behind a newer save are folded into it. Every request is answered with
 //! a message, and the header says "saving…" until all are: what the screen shows as saved is on
 //! disk.
+//!
+//! The writer also merges: a file changed on disk by something else (a `git pull`, another tool)
+//! is merged item by item with what golive holds, and a session shared through S3 is published
+//! after every save and asked for others' changes every few seconds. A merge the app has not yet
+//! seen is folded into each save it sends meanwhile, so nothing either side wrote is lost.
 
-use super::app::{Msg, Resolution};
+use super::app::{Merge, Msg, Resolution};
 use crate::checklist::Checklist;
+use crate::session::merge::{Conflict, merge};
+use crate::session::shared::Shared;
 use crate::session::{self, Fingerprint, SaveError, Session};
 use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// How often a shared session's object is asked whether it changed (a HEAD request).
+pub const POLL: Duration = Duration::from_secs(2);
+/// How often this participant's presence is written and the others' read.
+pub const PRESENCE: Duration = Duration::from_secs(10);
 
 pub enum Request {
-    Save(Box<Session>),
+    /// The session as the app holds it, and the last merge (`Msg::Merged::seen`) it has applied.
+    Save(Box<Session>, u64),
     /// Keep the file on disk as a backup, then write this session over it.
     KeepMine(Box<Session>),
     /// Keep this session as a backup, then load the file on disk.
@@ -25,17 +39,32 @@ pub struct Saver {
 }
 
 impl Saver {
-    /// Starts the writer for `path`, which golive last read or wrote as `disk` (`None`: no file).
+    /// Starts the writer for `path`, which golive last read or wrote as `disk` (`None`: no file)
+    /// holding `session`; with `shared`, the S3 object the session is shared through.
     pub fn start(
         path: PathBuf,
         checklist: Arc<Checklist>,
         disk: Option<Fingerprint>,
+        session: &Session,
+        shared: Option<(Shared, String)>,
         reply: mpsc::Sender<Msg>,
     ) -> Saver {
         let (tx, rx) = mpsc::channel();
+        let writer = Writer {
+            path,
+            checklist,
+            disk,
+            reply,
+            from_app: session.clone(),
+            written: session.clone(),
+            merges: 0,
+            shared,
+            polled: Instant::now(),
+            presence: None,
+        };
         let handle = std::thread::Builder::new()
             .name("golive-saver".into())
-            .spawn(move || Writer { path, checklist, disk, reply }.run(rx))
+            .spawn(move || writer.run(rx))
             .expect("spawning the saver thread");
         Saver { tx, handle }
     }
@@ -57,18 +86,35 @@ struct Writer {
     checklist: Arc<Checklist>,
     disk: Option<Fingerprint>,
     reply: mpsc::Sender<Msg>,
+    /// The session the app last sent: what its next save is an edit of.
+    from_app: Session,
+    /// What the file holds now (the app's last save, or a merge the app may not have seen).
+    written: Session,
+    /// Merges sent to the app; a save that has not seen the last one is merged on the way.
+    merges: u64,
+    shared: Option<(Shared, String)>,
+    polled: Instant,
+    presence: Option<Instant>,
 }
 
 impl Writer {
     fn run(mut self, rx: mpsc::Receiver<Request>) -> Option<Fingerprint> {
-        let mut next = rx.recv().ok();
+        // A shared session left unshared by an earlier run (offline, killed) is shared first.
+        if self.shared.is_some() {
+            self.refresh();
+        }
+        let mut next = self.next(&rx);
         while let Some(mut request) = next.take() {
             // Saves queued behind this one are older than the newest: write only the newest.
             let mut folded = 0;
             while let Ok(more) = rx.try_recv() {
                 match (&request, more) {
-                    (Request::Save(_), Request::Save(newer)) => {
-                        request = Request::Save(newer);
+                    (Request::Save(..), Request::Save(newer, seen)) => {
+                        // The folded save's edits are in the newer one; a merge needs its base.
+                        if let Request::Save(older, _) = &request {
+                            self.from_app = (**older).clone();
+                        }
+                        request = Request::Save(newer, seen);
                         folded += 1;
                     }
                     (_, other) => {
@@ -83,10 +129,114 @@ impl Writer {
             }
             let _ = self.reply.send(msg);
             if next.is_none() {
-                next = rx.recv().ok();
+                next = self.next(&rx);
             }
         }
         self.disk
+    }
+
+    /// The next request; a shared session is polled (and presence written) while none comes.
+    fn next(&mut self, rx: &mpsc::Receiver<Request>) -> Option<Request> {
+        if self.shared.is_none() {
+            return rx.recv().ok();
+        }
+        loop {
+            let wait = POLL.saturating_sub(self.polled.elapsed());
+            match rx.recv_timeout(wait) {
+                Ok(r) => return Some(r),
+                Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+                Err(mpsc::RecvTimeoutError::Timeout) => self.refresh(),
+            }
+        }
+    }
+
+    /// Asks S3 for others' changes (merged in and sent to the app), shares what is not yet
+    /// shared, and keeps the presence records.
+    fn refresh(&mut self) {
+        self.polled = Instant::now();
+        let Some((shared, who)) = self.shared.as_mut() else { return };
+        if self.presence.is_none_or(|at| at.elapsed() >= PRESENCE) {
+            self.presence = Some(Instant::now());
+            let here = shared.bucket.here(who).and_then(|()| shared.bucket.present());
+            if let Ok(present) = here {
+                let others = present.into_iter().filter(|(name, _)| *name != session::shared::presence_name(who));
+                let _ = self.reply.send(Msg::Present(others.collect()));
+            }
+        }
+        let pulled = shared.refresh(&self.checklist);
+        match pulled {
+            Ok(Some(conflicts)) => self.merged_into_file(conflicts),
+            Ok(None) => {}
+            Err(e) => {
+                let _ = self.reply.send(Msg::Shared(Err(format!("{e:#}"))));
+                return;
+            }
+        }
+        self.publish();
+    }
+
+    /// Shares the working copy; someone else's version merged on the way is sent to the app.
+    fn publish(&mut self) {
+        let Some((shared, _)) = self.shared.as_mut() else { return };
+        match shared.publish(&self.checklist) {
+            Ok(p) => {
+                let _ = self.reply.send(Msg::Shared(Ok(())));
+                if p.merges > 0 {
+                    self.merged_into_file(p.conflicts);
+                }
+            }
+            Err(e) => {
+                tracing::warn!(target: "golive", "not shared: {e:#}");
+                let _ = self.reply.send(Msg::Shared(Err(format!("{e:#}"))));
+            }
+        }
+    }
+
+    /// The working copy now holds a merge with someone else's version: tell the app.
+    fn merged_into_file(&mut self, conflicts: Vec<Conflict>) {
+        match session::load(&self.path, &self.checklist) {
+            Ok(Some(merged)) => {
+                self.disk = session::fingerprint(&self.path).ok().flatten();
+                self.written = merged.clone();
+                self.send_merge(merged, conflicts);
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(target: "golive", "reading the merge back: {e:#}"),
+        }
+    }
+
+    fn send_merge(&mut self, merged: Session, conflicts: Vec<Conflict>) {
+        self.merges += 1;
+        let merge = Merge { base: self.from_app.clone(), merged, conflicts, seen: self.merges };
+        let _ = self.reply.send(Msg::Merged(Box::new(merge)));
+    }
+
+    /// A save from the app as it should be written: merged with what the app has not seen.
+    fn incoming(&mut self, s: Session, seen: u64) -> Session {
+        let base = std::mem::replace(&mut self.from_app, s.clone());
+        if seen >= self.merges { s } else { merge(&base, &s, &self.written).session }
+    }
+
+    /// Something else changed the file: merged item by item with ours and written, or, when the
+    /// version on disk does not read as a session (a git conflict left in it), the person asked.
+    fn merge_disk(&mut self, ours: &Session) -> Msg {
+        let theirs = std::fs::read_to_string(&self.path)
+            .ok()
+            .and_then(|text| session::parse(&self.path.display().to_string(), &text, &self.checklist).ok());
+        let Some(theirs) = theirs else {
+            tracing::warn!(target: "golive", "save refused: {} changed on disk", self.path.display());
+            return Msg::ChangedOnDisk;
+        };
+        let m = merge(&self.written, ours, &theirs);
+        match session::save(&self.path, &m.session) {
+            Ok(disk) => {
+                self.disk = Some(disk);
+                self.written = m.session.clone();
+                self.send_merge(m.session, m.conflicts);
+                Msg::Saved(Ok(disk))
+            }
+            Err(e) => Msg::Saved(Err(format!("{e:#}"))),
+        }
     }
 
     /// The answer for a folded save: the same as the save that covered it.
@@ -99,20 +249,28 @@ impl Writer {
 
     fn perform(&mut self, request: Request) -> Msg {
         match request {
-            Request::Save(s) => match session::save_over(&self.path, &s, self.disk) {
-                Ok(disk) => {
-                    self.disk = Some(disk);
-                    Msg::Saved(Ok(disk))
+            Request::Save(s, seen) => {
+                let ours = self.incoming(*s, seen);
+                let msg = match session::save_over(&self.path, &ours, self.disk) {
+                    Ok(disk) => {
+                        self.disk = Some(disk);
+                        self.written = ours;
+                        Msg::Saved(Ok(disk))
+                    }
+                    Err(SaveError::Changed) => self.merge_disk(&ours),
+                    Err(SaveError::Failed(e)) => {
+                        tracing::warn!(target: "golive", "save failed: {e:#}");
+                        return Msg::Saved(Err(format!("{e:#}")));
+                    }
+                };
+                if matches!(msg, Msg::Saved(Ok(_))) {
+                    self.publish();
+                    if let Some(disk) = self.disk {
+                        return Msg::Saved(Ok(disk));
+                    }
                 }
-                Err(SaveError::Changed) => {
-                    tracing::warn!(target: "golive", "save refused: {} changed on disk", self.path.display());
-                    Msg::ChangedOnDisk
-                }
-                Err(SaveError::Failed(e)) => {
-                    tracing::warn!(target: "golive", "save failed: {e:#}");
-                    Msg::Saved(Err(format!("{e:#}")))
-                }
-            },
+                msg
+            }
             Request::KeepMine(s) => Msg::Resolved(self.keep_mine(&s)),
             Request::TakeTheirs(s) => Msg::Resolved(self.take_theirs(&s)),
         }
@@ -123,6 +281,7 @@ impl Writer {
         let backup = session::keep(&self.path, &theirs).map_err(|e| format!("{e:#}"))?;
         let disk = session::save(&self.path, mine).map_err(|e| format!("{e:#}"))?;
         self.disk = Some(disk);
+        (self.from_app, self.written) = (mine.clone(), mine.clone());
         Ok(Resolution::KeptMine { backup, disk })
     }
 
@@ -136,6 +295,7 @@ impl Writer {
         let backup = session::keep(path, mine.as_bytes()).map_err(|e| format!("{e:#}"))?;
         let disk = session::fingerprint(path).map_err(|e| e.to_string())?;
         self.disk = disk;
+        (self.from_app, self.written) = (theirs.clone(), theirs.clone());
         Ok(Resolution::TookTheirs { backup, session: Box::new(theirs), disk })
     }
 }

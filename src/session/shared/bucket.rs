@@ -38,7 +38,11 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 impl Bucket {
     /// A client for `location` with the standard credential chain (`profile`, `region` when
     /// given). Credentials are looked for at the first call.
-    pub fn connect(location: Location, profile: Option<&str>, region: Option<&str>) -> anyhow::Result<Bucket> {
+    pub fn connect(
+        location: Location,
+        profile: Option<&str>,
+        region: Option<&str>,
+    ) -> anyhow::Result<Bucket> {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .timeout_config(
@@ -58,8 +62,17 @@ impl Bucket {
             loader = loader.app_name(app);
         }
         let config = rt.block_on(loader.load());
-        let client = crate::aws_client!(aws_sdk_s3, "s3", &config);
-        Ok(Bucket { rt, client, location })
+        Ok(Bucket::with_config(rt, location, &config))
+    }
+
+    /// A client for `location` made from `config` (tests: an endpoint and credentials of their own).
+    pub fn with_config(
+        rt: tokio::runtime::Runtime,
+        location: Location,
+        config: &aws_config::SdkConfig,
+    ) -> Bucket {
+        let client = crate::aws_client!(aws_sdk_s3, "s3", config);
+        Bucket { rt, client, location }
     }
 
     /// The object now, or `None` when there is none yet.
@@ -72,11 +85,8 @@ impl Bucket {
             Err(e) => return Err(failed("GetObject", l, &e)),
         };
         let etag = out.e_tag().unwrap_or_default().to_string();
-        let bytes = self
-            .rt
-            .block_on(out.body.collect())
-            .with_context(|| format!("reading {l}"))?
-            .into_bytes();
+        let bytes =
+            self.rt.block_on(out.body.collect()).with_context(|| format!("reading {l}"))?.into_bytes();
         if bytes.len() as u64 > crate::located::MAX_FILE {
             anyhow::bail!("{l} is larger than a session golive reads");
         }
@@ -116,7 +126,10 @@ impl Bucket {
                 // 412: another version is there; 409: a write raced ours; 404 (If-Match on a
                 // removed object): nothing is there any more. Each is "someone else changed it".
                 if matches!(status, Some(412 | 409 | 404))
-                    || matches!(e.code(), Some("PreconditionFailed" | "ConditionalRequestConflict" | "NoSuchKey"))
+                    || matches!(
+                        e.code(),
+                        Some("PreconditionFailed" | "ConditionalRequestConflict" | "NoSuchKey")
+                    )
                 {
                     Ok(Put::Refused)
                 } else {
@@ -133,7 +146,14 @@ impl Bucket {
         let key = format!("{}{}", l.presence_prefix(), presence_name(who));
         let body = format!("who = {}\n", toml::Value::String(who.to_string()));
         self.rt
-            .block_on(self.client.put_object().bucket(&l.bucket).key(key).body(ByteStream::from(body.into_bytes())).send())
+            .block_on(
+                self.client
+                    .put_object()
+                    .bucket(&l.bucket)
+                    .key(key)
+                    .body(ByteStream::from(body.into_bytes()))
+                    .send(),
+            )
             .map_err(|e| failed("PutObject", l, &e))?;
         Ok(())
     }

@@ -9,7 +9,7 @@
 mod bucket;
 mod sync;
 
-pub use bucket::{Bucket, Put, Remote};
+pub use bucket::{Bucket, Put, Remote, presence_name};
 pub use sync::{Published, Shared};
 
 use anyhow::Context;

@@ -36,6 +36,11 @@ impl Shared {
     /// This machine's side of the session in `bucket`: the base as last seen, if any.
     pub fn open(bucket: Bucket) -> anyhow::Result<Shared> {
         let working = bucket.location.working_copy()?;
+        Shared::at(bucket, working)
+    }
+
+    /// The same with the working copy at `working` (tests, several participants in one process).
+    pub fn at(bucket: Bucket, working: PathBuf) -> anyhow::Result<Shared> {
         let mut shared = Shared { bucket, working, base: None };
         shared.base = match std::fs::read_to_string(shared.base_path()) {
             Ok(text) => text
@@ -94,6 +99,15 @@ impl Shared {
             None => Ok(None),
             Some(etag) if Some(etag.as_str()) == self.base_etag() => Ok(None),
             Some(_) => self.bucket.get(),
+        }
+    }
+
+    /// Others' changes since this machine last looked, merged into the working copy: the fields
+    /// both changed, or `None` when nothing changed.
+    pub fn refresh(&mut self, checklist: &Checklist) -> anyhow::Result<Option<Vec<Conflict>>> {
+        match self.newer()? {
+            Some(remote) => self.take(checklist, remote).map(Some),
+            None => Ok(None),
         }
     }
 
@@ -157,6 +171,10 @@ impl Shared {
                 }
             }
         }
-        anyhow::bail!("{}: {TRIES} writes in a row were refused; the working copy {} keeps yours", self.bucket.location, self.working.display())
+        anyhow::bail!(
+            "{}: {TRIES} writes in a row were refused; the working copy {} keeps yours",
+            self.bucket.location,
+            self.working.display()
+        )
     }
 }

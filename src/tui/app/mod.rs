@@ -26,10 +26,12 @@ mod navigate;
 mod runs;
 mod state;
 mod sweep;
+mod team;
 
-pub use msg::{AwsView, Effect, Msg, Resolution};
+pub use msg::{AwsView, Effect, Merge, Msg, Resolution};
 pub use nav::Nav;
 pub use runs::Runs;
+pub use team::Team;
 pub use state::{
     ConfirmKind, Flash, FlashLevel, FormKind, Input, Overlay, Pane, PromptKind, Row, SaveState, Search,
     Trust, WAIVER_FIELDS,
@@ -66,6 +68,7 @@ pub struct App {
     layers: crate::config::TargetLayers,
     /// Where `x` offers to write the report: the working directory golive started in.
     report_dir: Option<PathBuf>,
+    team: Team,
 }
 
 impl App {
@@ -104,6 +107,7 @@ impl App {
             runs: Runs::new(),
             save: SaveState::default(),
             trust: Trust { checkout, ..Trust::default() },
+            team: Team::default(),
         };
         app.select(selected);
         app.judge();
@@ -257,7 +261,7 @@ impl App {
     }
 
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
-        let settled = matches!(msg, Msg::Resolved(_) | Msg::Probe { .. } | Msg::Idle);
+        let settled = matches!(msg, Msg::Resolved(_) | Msg::Probe { .. } | Msg::Idle | Msg::Merged(_));
         let fx = self.handle(msg);
         // The decision follows the session: after any change, and now and then for the clock
         // (waivers expire, probe results age).
@@ -304,6 +308,18 @@ impl App {
                 let by = By { who: &self.who, at: self.now() };
                 self.nav.evidence_sel = self.session.add_evidence(&id, evidence, by);
                 vec![Effect::Save]
+            }
+            Msg::Merged(m) => self.on_merged(*m),
+            Msg::Shared(r) => {
+                if let (Err(e), Some(Ok(()))) = (&r, &self.team.shared) {
+                    self.error(format!("Not shared: {e}. Kept on this machine; shared when S3 answers."));
+                }
+                self.team.shared = Some(r);
+                vec![]
+            }
+            Msg::Present(p) => {
+                self.on_present(p);
+                vec![]
             }
             Msg::SaveSent => {
                 self.save.sent();

@@ -50,6 +50,23 @@ pub enum Msg {
         run: u64,
         event: Event,
     },
+    /// Someone else's changes, merged by the saver into what it wrote.
+    Merged(Box<Merge>),
+    /// A shared session was published (or is as shared as it can be), or why it is not.
+    Shared(Result<(), String>),
+    /// The others in a shared session, and when each was last seen.
+    Present(Vec<(String, chrono::DateTime<chrono::Utc>)>),
+}
+
+/// A merge the saver wrote: `merged` is `base` (a session the app sent) with someone else's
+/// changes; the app's own edits since `base` are merged over it the same way.
+#[derive(Debug)]
+pub struct Merge {
+    pub base: Session,
+    pub merged: Session,
+    pub conflicts: Vec<crate::session::merge::Conflict>,
+    /// Which merge this is: the app's saves say the last one they include.
+    pub seen: u64,
 }
 
 /// How a conflict with a change on disk ended.

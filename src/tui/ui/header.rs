@@ -40,6 +40,15 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
     if app.save().in_flight > 0 {
         first.push(Span::styled(" saving… ", theme::MATCH));
     }
+    // A shared session: who else is in it, and whether this person's saves have reached S3.
+    let team = app.team();
+    if let Some(Err(_)) = &team.shared {
+        first.push(Span::styled(" NOT YET SHARED ", theme::ERROR));
+    }
+    if !team.present.is_empty() {
+        let names: Vec<String> = team.present.iter().map(|(who, _)| clean(who)).collect();
+        first.push(Span::styled(format!(" with {} ", names.join(", ")), theme::INFO));
+    }
     // What is left goes to the AWS identity, then the session path: the caller ARN is dropped
     // first, and the path loses its beginning, never its name.
     let width = area.width as usize;
