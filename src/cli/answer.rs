@@ -43,6 +43,7 @@ pub fn run(on: OnSession, one: Option<Answer>, from: Option<&Path>) -> anyhow::R
             });
         }
         let mut unshared = "";
+        let before = disk;
         if let Some(shared) = shared.as_mut() {
             // Published after each answer, and once at the start for what an earlier run kept.
             match shared.publish(&checklist) {
@@ -59,23 +60,19 @@ pub fn run(on: OnSession, one: Option<Answer>, from: Option<&Path>) -> anyhow::R
                 Ok(published) => {
                     offline = false;
                     for c in &published.conflicts {
-                        crate::text::tell(&format!(
-                            "merged with {}: {} {} was changed on both sides; {}",
-                            shared.bucket.location,
-                            c.place,
-                            c.field,
-                            c.kept.words()
-                        ));
-                    }
-                    if published.merges > 0 {
-                        // The working copy now holds the others' answers too.
-                        if let Some(merged) = session::load(path, &checklist)? {
-                            session = merged;
-                        }
-                        disk = session::fingerprint(path)?;
+                        crate::text::tell(&super::open::merged_note(shared, c));
                     }
                 }
             }
+        }
+        // A merge written into the working copy (the others' answers too) is what the next
+        // answer edits.
+        let now = session::fingerprint(path)?;
+        if now != before && shared.is_some() {
+            if let Some(merged) = session::load(path, &checklist)? {
+                session = merged;
+            }
+            disk = now;
         }
         writeln!(out, "saved {} {}{unshared}", answer.id, answer.status)?;
         out.flush()?;

@@ -154,13 +154,7 @@ fn share(
     match shared.publish(checklist) {
         Ok(p) => {
             for c in &p.conflicts {
-                crate::text::tell(&format!(
-                    "merged with {}: {} {} was changed on both sides; {}",
-                    shared.bucket.location,
-                    c.place,
-                    c.field,
-                    c.kept.words()
-                ));
+                crate::text::tell(&super::open::merged_note(shared, c));
             }
             if p.merges > 0
                 && let Ok(Some(merged)) = session::load(&shared.working, checklist)

@@ -73,24 +73,24 @@ pub fn open(
 /// S3 out of reach is no reason to stop: the working copy is worked on and shared later.
 fn pull(shared: &mut session::shared::Shared, checklist: &Checklist) -> Vec<String> {
     match shared.pull(checklist) {
-        Ok(conflicts) => conflicts
-            .iter()
-            .map(|c| {
-                format!(
-                    "merged with {}: {} {} was changed on both sides; {}",
-                    shared.bucket.location,
-                    c.place,
-                    c.field,
-                    c.kept.words()
-                )
-            })
-            .collect(),
+        Ok(conflicts) => conflicts.iter().map(|c| merged_note(shared, c)).collect(),
         Err(e) => vec![format!(
             "{:#}: working on this machine's copy ({}); not yet shared, golive shares it when S3 answers",
             e,
             shared.working.display()
         )],
     }
+}
+
+/// What a person is told of a field both sides changed.
+pub fn merged_note(shared: &session::shared::Shared, c: &session::merge::Conflict) -> String {
+    format!(
+        "merged with {}: {} {} was changed on both sides; {}",
+        shared.bucket.location,
+        c.place,
+        c.field,
+        c.kept.words()
+    )
 }
 
 /// The checklist, loading on its own thread until it is needed.

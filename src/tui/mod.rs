@@ -164,7 +164,10 @@ pub fn run(
     // Its answers (drained below) bring the app's fingerprint up to date.
     saver.finish();
     while let Ok(msg) = runner.rx.try_recv() {
-        if matches!(msg, Msg::Saved(_) | Msg::ChangedOnDisk | Msg::Resolved(_) | Msg::Merged(_) | Msg::Shared(_)) {
+        if matches!(
+            msg,
+            Msg::Saved(_) | Msg::ChangedOnDisk | Msg::Resolved(_) | Msg::Merged(_) | Msg::Shared(_)
+        ) {
             app.update(msg);
         }
     }

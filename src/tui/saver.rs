@@ -159,7 +159,8 @@ impl Writer {
             self.presence = Some(Instant::now());
             let here = shared.bucket.here(who).and_then(|()| shared.bucket.present());
             if let Ok(present) = here {
-                let others = present.into_iter().filter(|(name, _)| *name != session::shared::presence_name(who));
+                let others =
+                    present.into_iter().filter(|(name, _)| *name != session::shared::presence_name(who));
                 let _ = self.reply.send(Msg::Present(others.collect()));
             }
         }

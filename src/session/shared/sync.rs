@@ -28,9 +28,9 @@ pub struct Published {
     pub wrote: bool,
 }
 
-/// Writes refused in a row before publishing gives up (each refusal means someone else's write
-/// landed: a team does not save fifty times while one merge runs).
-const TRIES: usize = 50;
+/// How long publishing keeps trying while others' writes land first (each refusal means someone
+/// else's write went in: progress for the team, if not yet for this save).
+const PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl Shared {
     /// This machine's side of the session in `bucket`: the base as last seen, if any.
@@ -141,40 +141,91 @@ impl Shared {
     }
 
     /// Publishes the working copy: written over the version last seen, and when someone else
-    /// wrote first, their version merged in and the write tried again.
+    /// wrote first, their version merged in and the write tried again. The merge is kept in
+    /// memory until a write succeeds (then the working copy, then the base, in that order: a
+    /// crash between them only costs a merge more), so a retry is a GET, a merge and a PUT,
+    /// quicker than a participant's next save: a busy session does not starve anyone.
     pub fn publish(&mut self, checklist: &Checklist) -> anyhow::Result<Published> {
         let mut out = Published::default();
-        for _ in 0..TRIES {
-            let text = match std::fs::read_to_string(&self.working) {
-                Ok(t) => t,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-                Err(e) => return Err(e).with_context(|| format!("reading {}", self.working.display())),
-            };
-            if self.is_shared(&text) {
-                return Ok(out);
+        let mut text = match std::fs::read_to_string(&self.working) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return Err(e).with_context(|| format!("reading {}", self.working.display())),
+        };
+        let file = self.working.display().to_string();
+        let mut ours: Option<Session> = None;
+        let started = std::time::Instant::now();
+        for attempt in 0.. {
+            if started.elapsed() > PATIENCE {
+                break;
             }
-            match self.push(&text)? {
-                Put::Written(_) => {
+            if self.is_shared(&text) {
+                break;
+            }
+            let refused = match self.bucket.put(&text, self.base_etag())? {
+                Put::Written(etag) => {
+                    if out.merges > 0 {
+                        crate::atomic::write_atomic(&self.working, text.as_bytes())?;
+                    }
+                    self.adopt(Remote { etag, text })?;
                     out.wrote = true;
                     return Ok(out);
                 }
-                Put::Refused => {
-                    out.merges += 1;
-                    match self.bucket.get()? {
-                        Some(remote) => out.conflicts.extend(self.take(checklist, remote)?),
-                        // Removed meanwhile: ours is written as the first version.
-                        None => {
-                            self.base = None;
-                            let _ = std::fs::remove_file(self.base_path());
-                        }
-                    }
+                Put::Refused => true,
+            };
+            debug_assert!(refused);
+            out.merges += 1;
+            tracing::debug!(target: "golive", "{}: write {attempt} refused, merging", self.bucket.location);
+            let mine = match ours.take() {
+                Some(s) => s,
+                None => session::parse(&file, &text, checklist)?,
+            };
+            let base = self.base_session(checklist)?;
+            match self.bucket.get()? {
+                Some(remote) => {
+                    let theirs = session::parse(&self.bucket.location.to_string(), &remote.text, checklist)?;
+                    let merged = merge(&base, &mine, &theirs);
+                    out.conflicts.extend(merged.conflicts);
+                    text = toml::to_string(&merged.session).context("serialising the session")?;
+                    ours = Some(merged.session);
+                    self.base = Some(remote);
+                }
+                // Removed meanwhile: ours is written as the first version.
+                None => {
+                    ours = Some(mine);
+                    self.base = None;
                 }
             }
+            // Many refusals in a row: someone saves in a tight loop; a moment's pause lets ours in.
+            if attempt >= 5 {
+                std::thread::sleep(jitter(attempt));
+            }
+        }
+        if out.merges > 0 {
+            // Given up, or the merge equals what S3 holds: the working copy keeps the merge.
+            crate::atomic::write_atomic(&self.working, text.as_bytes())?;
+            if let Some(b) = self.base.clone() {
+                self.adopt(b)?;
+            } else {
+                let _ = std::fs::remove_file(self.base_path());
+            }
+        }
+        if self.is_shared(&text) {
+            return Ok(out);
         }
         anyhow::bail!(
-            "{}: {TRIES} writes in a row were refused; the working copy {} keeps yours",
+            "{}: others' writes went first for {} s; the working copy {} keeps yours",
             self.bucket.location,
+            PATIENCE.as_secs(),
             self.working.display()
         )
     }
+}
+
+/// Up to 10 ms per attempt so far (at most 100), from the clock's nanoseconds: enough to break a
+/// lockstep.
+fn jitter(attempt: usize) -> std::time::Duration {
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().subsec_nanos();
+    std::time::Duration::from_millis(u64::from(nanos) % (10 * attempt.min(10) as u64 + 1))
 }

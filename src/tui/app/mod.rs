@@ -31,11 +31,11 @@ mod team;
 pub use msg::{AwsView, Effect, Merge, Msg, Resolution};
 pub use nav::Nav;
 pub use runs::Runs;
-pub use team::Team;
 pub use state::{
     ConfirmKind, Flash, FlashLevel, FormKind, Input, Overlay, Pane, PromptKind, Row, SaveState, Search,
     Trust, WAIVER_FIELDS,
 };
+pub use team::Team;
 
 /// The whole state of the TUI. Only `update` (and what it calls) changes it: the loop that
 /// performs effects reports back through messages, and draw functions read it through the

@@ -1,0 +1,299 @@
+//! A session shared through S3 (issue 21), against moto_server: conditional writes, the merge when
+//! someone else saved first, participants in several processes at once, a participant offline
+//! or killed mid-save, and the TUI's saver picking up others' changes.
+
+mod common;
+
+use common::moto;
+use golive::checklist::Checklist;
+use golive::session::edit::By;
+use golive::session::shared::{Bucket, Location, Shared};
+use golive::session::{self, Session, Status};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// A bucket no other test uses, and the URL of a session in it.
+fn bucket() -> (String, String) {
+    let name = format!("golive-shared-{}", moto::fresh_account());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let s3 = aws_sdk_s3::Client::new(&moto::config(moto::user_creds()).await);
+        s3.create_bucket().bucket(&name).send().await.expect("creating the bucket");
+    });
+    let url = format!("s3://{name}/launch/eu.toml");
+    (name, url)
+}
+
+/// One participant in this process: its own working copy.
+fn participant(url: &str, dir: &Path) -> Shared {
+    let location = Location::parse(Path::new(url)).unwrap().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let config = rt.block_on(moto::config(moto::user_creds()));
+    let bucket = Bucket::with_config(rt, location, &config);
+    Shared::at(bucket, dir.join("eu.toml")).unwrap()
+}
+
+/// What S3 holds now.
+fn object(url: &str, c: &Checklist) -> Session {
+    let dir = tempfile::tempdir().unwrap();
+    let remote = participant(url, dir.path()).bucket.get().unwrap().expect("the object");
+    session::parse(url, &remote.text, c).unwrap()
+}
+
+/// Edits the working copy as a person would, saves it and publishes.
+fn edit(
+    p: &mut Shared,
+    c: &Checklist,
+    who: &str,
+    f: impl FnOnce(&mut Session, By),
+) -> session::shared::Published {
+    let mut s = session::load(&p.working, c).unwrap().unwrap_or_else(|| Session::new(c, chrono::Utc::now()));
+    f(&mut s, By { who, at: chrono::Utc::now() });
+    session::save(&p.working, &s).unwrap();
+    p.publish(c).unwrap()
+}
+
+fn manual_items(c: &Checklist) -> Vec<String> {
+    c.items.iter().filter(|i| i.probes.is_empty()).map(|i| i.id.clone()).collect()
+}
+
+#[test]
+fn every_save_refused_by_a_concurrent_write_is_merged_and_written() {
+    let c = Checklist::embedded();
+    let (_, url) = bucket();
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (mut alice, mut bob) = (participant(&url, da.path()), participant(&url, db.path()));
+    let items = manual_items(&c);
+    // The first write goes in with If-None-Match: bob's is refused, and merged.
+    let first = edit(&mut alice, &c, "alice", |s, by| {
+        s.set_status(&items[0], Status::Pass, None, by);
+    });
+    assert_eq!((first.wrote, first.merges), (true, 0));
+    // Each round bob saves first, so every save of alice's is refused once (a 412) and merged.
+    for round in 1..=12 {
+        let b = edit(&mut bob, &c, "bob", |s, by| {
+            s.set_status(&items[2 * round], Status::Blocked, None, by);
+        });
+        assert!(b.wrote);
+        let a = edit(&mut alice, &c, "alice", |s, by| {
+            s.set_status(&items[2 * round + 1], Status::Fail, None, by);
+        });
+        assert_eq!(
+            (a.wrote, a.merges),
+            (true, 1),
+            "round {round}: alice's write was refused once, then merged"
+        );
+        assert!(a.conflicts.is_empty());
+    }
+    let s = object(&url, &c);
+    assert_eq!(s.status(&items[0]), Status::Pass);
+    for round in 1..=12 {
+        assert_eq!(s.status(&items[2 * round]), Status::Blocked, "bob's answer {round}");
+        assert_eq!(s.status(&items[2 * round + 1]), Status::Fail, "alice's answer {round}");
+    }
+    // Every history line of both, in time order.
+    assert_eq!(s.history.iter().filter(|h| h.by == "alice").count(), 13);
+    assert_eq!(s.history.iter().filter(|h| h.by == "bob").count(), 12);
+    assert!(s.history.windows(2).all(|w| w[0].at <= w[1].at));
+
+    // The same field changed on both sides: the later answer wins, and it is reported.
+    let item = &items[1];
+    let early = chrono::Utc::now() - chrono::TimeDelta::minutes(5);
+    edit(&mut bob, &c, "bob", |s, _| {
+        s.set_status(item, Status::Fail, None, By { who: "bob", at: early });
+        s.record_mut(item).notes = "bob: failing in eu-west-1".into();
+    });
+    let a = edit(&mut alice, &c, "alice", |s, by| {
+        s.set_status(item, Status::Pass, None, by);
+        s.record_mut(item).notes = "alice: fixed".into();
+    });
+    assert_eq!(a.merges, 1);
+    let fields: Vec<_> = a.conflicts.iter().map(|c| (c.place.as_str(), c.field, c.kept)).collect();
+    use golive::session::merge::Kept;
+    assert_eq!(fields, [(item.as_str(), "status", Kept::Ours), (item.as_str(), "notes", Kept::Both)]);
+    let s = object(&url, &c);
+    let r = s.record(item).unwrap();
+    assert_eq!(r.status, Status::Pass);
+    assert!(r.notes.contains("alice: fixed") && r.notes.contains("bob: failing in eu-west-1"), "{}", r.notes);
+}
+
+fn golive(home: &Path, env: &[(String, String)]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_golive"));
+    cmd.env_clear().env("PATH", std::env::var("PATH").unwrap()).env("HOME", home).envs(env.iter().cloned());
+    cmd
+}
+
+/// A tiny deterministic generator: the test is the same every run.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+#[test]
+fn two_processes_and_a_check_edit_one_session_and_nothing_acknowledged_is_lost() {
+    let c = Checklist::embedded();
+    let (_, url) = bucket();
+    let env = moto::env(&moto::user_creds());
+    // Twelve items both write to, so many edits land on the same item from both sides.
+    let pool: Vec<String> = manual_items(&c).into_iter().take(12).collect();
+    let statuses = ["pass", "fail", "blocked", "todo"];
+    let mut rng = Lcg(21);
+    let mut inputs: BTreeMap<&str, Vec<(String, String, String)>> = BTreeMap::new();
+    for who in ["alice", "bob"] {
+        let lines = (0..250)
+            .map(|n| {
+                let id = pool[rng.next(pool.len())].clone();
+                (id, statuses[rng.next(statuses.len())].to_string(), format!("{who}-edit-{n}"))
+            })
+            .collect();
+        inputs.insert(who, lines);
+    }
+    let homes: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let mut children = Vec::new();
+    for (n, (who, lines)) in inputs.iter().enumerate() {
+        let mut child = golive(homes[n].path(), &env)
+            .args(["--session", &url, "--who", who, "answer", "--from", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let text: String = lines.iter().map(|(id, st, note)| format!("{id} {st} {note}\n")).collect();
+        std::thread::spawn(move || stdin.write_all(text.as_bytes()).unwrap());
+        children.push((*who, child));
+    }
+    // A third participant: a pipeline's check, its probe results published into the same object.
+    let probed =
+        c.items.iter().find(|i| i.probes.iter().any(|p| p.kind.starts_with("aws."))).unwrap().id.clone();
+    let check = golive(homes[2].path(), &env)
+        .args(["--session", &url, "--who", "ci", "check", "--only", &probed])
+        .output()
+        .unwrap();
+    let code = check.status.code();
+    assert!(matches!(code, Some(0..=2)), "check: {code:?} {}", String::from_utf8_lossy(&check.stderr));
+
+    let mut acked: BTreeMap<&str, usize> = BTreeMap::new();
+    for (who, child) in children {
+        let out = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(out.status.success(), "{who}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(!stdout.contains("not yet shared"), "{who}: {stdout}");
+        acked.insert(who, stdout.lines().filter(|l| l.starts_with("saved ")).count());
+    }
+    assert_eq!(acked.values().sum::<usize>(), 500, "every edit acknowledged");
+
+    let s = object(&url, &c);
+    for (who, lines) in &inputs {
+        let mut per_item: BTreeMap<&str, usize> = BTreeMap::new();
+        for (id, status, note) in &lines[..acked[who]] {
+            let notes = &s.record(id).map(|r| r.notes.clone()).unwrap_or_default();
+            assert!(notes.lines().any(|l| l == note), "{who}'s {note} ({id} {status}) is not in the notes");
+            *per_item.entry(id).or_default() += 1;
+        }
+        // Every acknowledged edit's history line, none lost and none doubled.
+        for (id, n) in per_item {
+            let lines = s
+                .history
+                .iter()
+                .filter(|h| h.by == *who && h.item.as_deref() == Some(id) && h.change == "notes edited")
+                .count();
+            assert_eq!(lines, n, "{who}'s history lines for {id}");
+        }
+    }
+    assert!(
+        s.record(&probed).and_then(|r| r.probe.as_ref()).is_some(),
+        "the check's result is in the object too: {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(s.history.windows(2).all(|w| w[0].at <= w[1].at));
+}
+
+#[test]
+fn offline_or_killed_mid_save_nothing_acknowledged_is_lost() {
+    let c = Checklist::embedded();
+    let (_, url) = bucket();
+    let env = moto::env(&moto::user_creds());
+    let items = manual_items(&c);
+    let home = tempfile::tempdir().unwrap();
+    // Bob writes first.
+    let bob_home = tempfile::tempdir().unwrap();
+    let out = golive(bob_home.path(), &env)
+        .args(["--session", &url, "--who", "bob", "answer", &items[0], "blocked", "--note", "bob-1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Alice is offline: S3 does not answer. Her answer is kept in her working copy and said so.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://127.0.0.1:{}", l.local_addr().unwrap().port())
+    };
+    let offline = moto::with_endpoint(env.clone(), &closed);
+    let out = golive(home.path(), &offline)
+        .args(["--session", &url, "--who", "alice", "answer", &items[1], "pass", "--note", "alice-offline"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("(not yet shared)"), "{stdout}");
+    assert!(stderr.contains("shared by the next golive"), "{stderr}");
+    assert_eq!(object(&url, &c).status(&items[1]), Status::Todo, "nothing reached S3");
+    // Meanwhile bob changes another item.
+    let out = golive(bob_home.path(), &env)
+        .args(["--session", &url, "--who", "bob", "answer", &items[2], "fail", "--note", "bob-2"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+
+    // Online again, alice answers a stream of items and is killed (-9) in the middle of it.
+    let mut child = golive(home.path(), &env)
+        .args(["--session", &url, "--who", "alice", "answer", "--from", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut acked = Vec::new();
+    for n in 0..40 {
+        let id = &items[3 + n % 20];
+        writeln!(stdin, "{id} pass alice-stream-{n}").unwrap();
+        stdin.flush().unwrap();
+        if n == 39 {
+            // Killed while this last one is being saved and shared.
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            break;
+        }
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        assert!(line.starts_with("saved "), "{line}");
+        acked.push((id.clone(), format!("alice-stream-{n}")));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // The next golive alice runs shares what the killed one kept.
+    let out = golive(home.path(), &env)
+        .args(["--session", &url, "--who", "alice", "answer", &items[1], "pass"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let s = object(&url, &c);
+    let notes = |id: &str| s.record(id).map(|r| r.notes.clone()).unwrap_or_default();
+    assert_eq!(s.status(&items[1]), Status::Pass);
+    assert!(notes(&items[1]).contains("alice-offline"), "the offline answer was shared");
+    assert_eq!(
+        (s.status(&items[0]), s.status(&items[2])),
+        (Status::Blocked, Status::Fail),
+        "bob's answers stand"
+    );
+    for (id, note) in acked {
+        assert!(notes(&id).lines().any(|l| l == note), "{note} on {id} was acknowledged and is lost");
+    }
+}
