@@ -1029,3 +1029,49 @@ fn progress_counts_equal_a_tally_per_item() {
     assert_eq!(p.critical, Tally::of(c.items.iter().filter(|i| i.critical), &s));
     assert!(p.total.pass > 0 && p.total.fail > 0 && p.critical.total() == 12);
 }
+
+/// Someone else's save lands while alice works: their changes appear (selection and view kept),
+/// and a field both changed is asked about: theirs, mine, or later.
+#[test]
+fn others_changes_land_without_moving_the_selection_and_a_field_both_changed_is_asked() {
+    use golive::session::merge::merge;
+    use golive::session::{Change, Status};
+    use golive::tui::app::{Input, Merge};
+    let mut app = common::app();
+    typed(&mut app, "jj");
+    let selected = app.nav().selected;
+    let base = app.session().clone();
+    // Alice answers one item; bob, elsewhere, another, and the same one differently.
+    typed(&mut app, "p");
+    let mine = app.session().clone();
+    let mut theirs = base.clone();
+    let bob = golive::session::edit::By { who: "bob", at: common::fixed_now() + chrono::TimeDelta::minutes(1) };
+    theirs.set_status("reliability.multi-az-deployment", Status::Fail, None, bob);
+    let id = mine.history.last().unwrap().item.clone().unwrap();
+    theirs.set_status(&id, Status::Blocked, None, bob);
+    // What the saver does: the file's version merged with bob's; then the app is told.
+    let merged = merge(&base, &mine, &theirs);
+    assert_eq!(merged.conflicts.len(), 1);
+    let fx = app.update(Msg::Merged(Box::new(Merge {
+        base: mine.clone(),
+        merged: merged.session,
+        conflicts: merged.conflicts,
+        seen: 1,
+    })));
+    assert!(fx.is_empty(), "nothing of alice's is missing from what the saver wrote: {fx:?}");
+    assert_eq!(app.nav().selected, selected, "the selection stays");
+    assert_eq!(app.session().status("reliability.multi-az-deployment"), Status::Fail);
+    assert_eq!(app.team().seen, 1);
+    assert!(matches!(app.input(), Some(Input::Merged)), "asked about the field both changed");
+    assert_eq!(app.session().status(&id), Status::Blocked, "the later answer, bob's, until she says");
+    let screen = common::screen_text(&common::render(&mut app, 100, 30));
+    assert!(screen.contains("yours:  pass (alice"), "{screen}");
+    assert!(screen.contains("theirs: blocked (bob"), "{screen}");
+    // m: hers after all; saved, with a history line saying so.
+    let fx = typed(&mut app, "m");
+    assert_eq!(fx, [Effect::Save]);
+    assert_eq!(app.session().status(&id), Status::Pass);
+    let last: &Change = app.session().history.last().unwrap();
+    assert_eq!((last.by.as_str(), last.change.as_str()), ("alice", "merge: status mine kept"));
+    assert!(app.input().is_none() && app.team().pending.is_empty());
+}

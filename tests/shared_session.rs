@@ -297,3 +297,150 @@ fn offline_or_killed_mid_save_nothing_acknowledged_is_lost() {
         assert!(notes(&id).lines().any(|l| l == note), "{note} on {id} was acknowledged and is lost");
     }
 }
+
+/// Two people's TUIs, without terminals: each an `App` fed by its own saver, as `tui::run` does.
+struct Desk {
+    app: golive::tui::app::App,
+    saver: Option<golive::tui::saver::Saver>,
+    rx: std::sync::mpsc::Receiver<golive::tui::app::Msg>,
+}
+
+impl Desk {
+    fn open(url: &str, dir: &Path, who: &str) -> Desk {
+        use std::sync::Arc;
+        let c = Arc::new(Checklist::embedded());
+        let mut shared = participant(url, dir);
+        shared.pull(&c).unwrap();
+        let path = shared.working.clone();
+        let session = session::load(&path, &c).unwrap().unwrap_or_else(|| Session::new(&c, chrono::Utc::now()));
+        let disk = session::fingerprint(&path).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let saver = golive::tui::saver::Saver::start(
+            path.clone(),
+            c.clone(),
+            disk,
+            &session,
+            Some((shared, who.to_string())),
+            tx,
+        );
+        let mut app = golive::tui::app::App::new(c, session, path, who.into(), chrono::Utc::now).with_shared();
+        app.update(golive::tui::app::Msg::Resize(120, 40));
+        Desk { app, saver: Some(saver), rx }
+    }
+
+    /// Feeds `msg` to the app and performs its saves (the only effect these tests need).
+    fn feed(&mut self, msg: golive::tui::app::Msg) {
+        use golive::tui::app::{Effect, Msg};
+        use golive::tui::saver::Request;
+        let mut queue = vec![msg];
+        while let Some(msg) = queue.pop() {
+            for fx in self.app.update(msg) {
+                if fx == Effect::Save {
+                    let s = Box::new(self.app.session().clone());
+                    self.saver.as_ref().unwrap().send(Request::Save(s, self.app.team().seen));
+                    queue.push(Msg::SaveSent);
+                }
+            }
+        }
+    }
+
+    fn keys(&mut self, keys: &str) {
+        for c in keys.chars() {
+            let ev = ratatui::crossterm::event::KeyEvent::new(
+                ratatui::crossterm::event::KeyCode::Char(c),
+                ratatui::crossterm::event::KeyModifiers::NONE,
+            );
+            self.feed(golive::tui::app::Msg::Key(ev));
+        }
+    }
+
+    /// Delivers what the saver said so far.
+    fn pump(&mut self) {
+        while let Ok(msg) = self.rx.try_recv() {
+            self.feed(msg);
+        }
+    }
+
+    fn selected_id(&self) -> String {
+        self.app.checklist().items[self.app.nav().selected].id.clone()
+    }
+}
+
+/// Pumps both desks until `done` holds, or fails after `secs`.
+fn until(desks: &mut [&mut Desk], secs: u64, what: &str, done: impl Fn(&[&mut Desk]) -> bool) {
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        for d in desks.iter_mut() {
+            d.pump();
+        }
+        if done(desks) {
+            return;
+        }
+        assert!(std::time::Instant::now() < end, "{what}: not within {secs} s");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn two_tuis_see_each_others_changes_and_a_choice_between_them_sticks() {
+    use golive::tui::app::Input;
+    let c = Checklist::embedded();
+    let (_, url) = bucket();
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    // The object exists before either opens it.
+    let mut first = participant(&url, tempfile::tempdir().unwrap().path());
+    edit(&mut first, &c, "carol", |s, by| {
+        s.set_status("security.pii-handling", Status::Pass, None, by);
+    });
+    let mut alice = Desk::open(&url, da.path(), "alice");
+    let mut bob = Desk::open(&url, db.path(), "bob");
+    // Bob answers an item; alice sees it land, her selection where it was.
+    bob.keys("jjp");
+    let bobs = bob.selected_id();
+    alice.keys("jjjjj");
+    let alices_selection = alice.selected_id();
+    until(&mut [&mut alice, &mut bob], 10, "bob's answer in alice's TUI", |d| {
+        d[0].app.session().status(&bobs) == Status::Pass
+    });
+    assert_eq!(alice.selected_id(), alices_selection);
+    assert!(alice.app.flash().is_some_and(|f| f.text.starts_with("bob: ")), "{:?}", alice.app.flash());
+    // Both present in each other's header.
+    until(&mut [&mut alice, &mut bob], 15, "presence", |d| {
+        d[0].app.team().present.iter().any(|(w, _)| w == "bob") && d[1].app.team().present.iter().any(|(w, _)| w == "alice")
+    });
+
+    // The same item answered on both sides at once: one of them is asked.
+    alice.keys("gj");
+    bob.keys("gj");
+    let item = alice.selected_id();
+    alice.keys("f");
+    bob.keys("b");
+    until(&mut [&mut alice, &mut bob], 15, "a merge review", |d| {
+        d.iter().any(|d| matches!(d.app.input(), Some(Input::Merged)))
+    });
+    let (asked, other) = if matches!(alice.app.input(), Some(Input::Merged)) {
+        (&mut alice, &mut bob)
+    } else {
+        (&mut bob, &mut alice)
+    };
+    let pending = asked.app.team().pending.clone();
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    assert_eq!((pending[0].place.as_str(), pending[0].field), (item.as_str(), "status"));
+    // The person asked takes the other side's answer, whatever the rule kept.
+    let golive::session::merge::Value::Status(theirs) = pending[0].theirs.clone() else { panic!() };
+    asked.keys("t");
+    until(&mut [asked, other], 15, "the choice everywhere", |d| {
+        d.iter().all(|d| d.app.session().status(&item) == theirs.0)
+    });
+    // And it stays: a few more polls change nothing.
+    std::thread::sleep(std::time::Duration::from_secs(5));
+    alice.pump();
+    bob.pump();
+    assert_eq!(alice.app.session().status(&item), theirs.0);
+    assert_eq!(bob.app.session().status(&item), theirs.0);
+    assert_eq!(object(&url, &c).status(&item), theirs.0);
+    assert_eq!(object(&url, &c).status(&bobs), Status::Pass);
+    for d in [&mut alice, &mut bob] {
+        d.saver.take().unwrap().finish();
+    }
+}

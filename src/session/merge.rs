@@ -1,20 +1,86 @@
 //! Three sessions in, one out: what two people changed since the version both started from,
-//! merged item by item and field by field (issue 21: the groundwork for `golive merge` and shared
-//! sessions; nothing calls it yet). Changes to different items, or different fields of one item,
+//! merged item by item and field by field: `golive merge` (a git merge driver), a shared session's
+//! saves and a file changed on disk under the TUI all go through here. Changes to different items, or different fields of one item,
 //! merge by themselves; the same field changed on both sides is decided by rule and reported, so
 //! a person (or the report) can see it: a status, a waiver or a sign-off goes to the later one,
 //! notes keep both texts. History lines from both sides are kept, in time order.
 
-use super::model::{Evidence, ItemRecord, Session};
+use super::model::{Evidence, ItemRecord, Session, SignOff, Status, Waiver};
+use crate::probe::target::Target;
+use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
 
-/// A field both sides changed, and what the merge kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A field both sides changed, what each side held and what the merge kept: enough for the
+/// person to take the other side's instead.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Conflict {
     /// The item id, sign-off area, `final approval` or `target`.
     pub place: String,
     pub field: &'static str,
     pub kept: Kept,
+    pub ours: Value,
+    pub theirs: Value,
+}
+
+/// An answer: the status with who gave it, when, why, and whether a probe set it.
+pub type Answer = (Status, Option<String>, Option<DateTime<Utc>>, Option<String>, bool);
+
+/// One side's value of a field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Status(Answer),
+    Notes(String),
+    Waiver(Option<Waiver>),
+    SignOff(Option<SignOff>),
+    Target(Target),
+}
+
+/// The place name the final approval goes by in a conflict.
+pub const FINAL: &str = "final approval";
+
+impl Conflict {
+    /// Puts `value` (one side's, `self.ours` or `self.theirs`) in `session`.
+    pub fn apply(&self, session: &mut Session, value: &Value) {
+        match value {
+            Value::Status(a) => {
+                let r = session.record_mut(&self.place);
+                (r.status, r.by, r.at, r.reason, r.status_by_probe) = a.clone();
+            }
+            Value::Notes(n) => session.record_mut(&self.place).notes = n.clone(),
+            Value::Waiver(w) => session.record_mut(&self.place).waiver = w.clone(),
+            Value::SignOff(s) if self.place == FINAL => session.final_approval = s.clone(),
+            Value::SignOff(Some(s)) => {
+                session.signoff.insert(self.place.clone(), s.clone());
+            }
+            Value::SignOff(None) => {
+                session.signoff.remove(&self.place);
+            }
+            Value::Target(t) => session.target = t.clone(),
+        }
+    }
+}
+
+impl Value {
+    /// A few words for the person: `pass (bob, 10:02)`, the notes' first line, ...
+    pub fn describe(&self) -> String {
+        let when = |at: &Option<DateTime<Utc>>| at.map(|a| a.format("%H:%M").to_string());
+        match self {
+            Value::Status((s, by, at, ..)) => match (by, when(at)) {
+                (Some(by), Some(at)) => format!("{} ({by}, {at})", s.word()),
+                (Some(by), None) => format!("{} ({by})", s.word()),
+                _ => s.word().to_string(),
+            },
+            Value::Notes(n) => {
+                let last = n.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("(none)");
+                format!("notes ending \"{}\"", crate::text::printable(last))
+            }
+            Value::Waiver(None) => "no waiver".into(),
+            Value::Waiver(Some(w)) => format!("waived by {}", w.asked_by),
+            Value::SignOff(None) => "not signed".into(),
+            Value::SignOff(Some(s)) => format!("{} by {}", s.status.word(), s.reviewer),
+            Value::Target(_) => "another target".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,12 +124,13 @@ pub fn merge(base: &Session, ours: &Session, theirs: &Session) -> Merged {
             merged.map(|m| (id.clone(), m))
         })
         .collect();
+    let signed = |s: Option<&SignOff>| Value::SignOff(s.cloned());
     let areas: BTreeSet<&String> = ours.signoff.keys().chain(theirs.signoff.keys()).collect();
     out.signoff = areas
         .into_iter()
         .filter_map(|area| {
             let (b, o, t) = (base.signoff.get(area), ours.signoff.get(area), theirs.signoff.get(area));
-            let kept = three_way(b, o, t, |o, t| o.at >= t.at, area, "sign-off", &mut conflicts);
+            let kept = three_way(b, o, t, |o, t| o.at >= t.at, signed, area, "sign-off", &mut conflicts);
             kept.cloned().map(|s| (area.clone(), s))
         })
         .collect();
@@ -72,7 +139,8 @@ pub fn merge(base: &Session, ours: &Session, theirs: &Session) -> Merged {
         ours.final_approval.as_ref(),
         theirs.final_approval.as_ref(),
         |o, t| o.at >= t.at,
-        "final approval",
+        signed,
+        FINAL,
         "sign-off",
         &mut conflicts,
     )
@@ -82,6 +150,7 @@ pub fn merge(base: &Session, ours: &Session, theirs: &Session) -> Merged {
         Some(&ours.target),
         Some(&theirs.target),
         |_, _| true,
+        |t: Option<&Target>| Value::Target(t.cloned().unwrap_or_default()),
         "target",
         "target",
         &mut conflicts,
@@ -102,18 +171,22 @@ pub fn merge(base: &Session, ours: &Session, theirs: &Session) -> Merged {
             _ => history.push(line.clone()),
         }
     }
-    history.sort_by_key(|c| c.at);
+    // One order whichever side merges: lines of the same second by who, item and words, so two
+    // participants merging the same versions write the same file (and do not re-publish forever).
+    history.sort_by(|a, b| (a.at, &a.by, &a.item, &a.change).cmp(&(b.at, &b.by, &b.item, &b.change)));
     out.history = history;
     Merged { session: out, conflicts }
 }
 
 /// The side that changed from `base` (ours when both changed alike); when both changed it
 /// differently, the one `ours_wins` picks, reported.
+#[allow(clippy::too_many_arguments)]
 fn three_way<'a, T: PartialEq>(
     base: Option<&T>,
     ours: Option<&'a T>,
     theirs: Option<&'a T>,
     ours_wins: impl Fn(&T, &T) -> bool,
+    value: impl Fn(Option<&T>) -> Value,
     place: &str,
     field: &'static str,
     conflicts: &mut Vec<Conflict>,
@@ -128,7 +201,13 @@ fn three_way<'a, T: PartialEq>(
         (Some(o), Some(t)) => {
             let ours_kept = ours_wins(o, t);
             let kept = if ours_kept { Kept::Ours } else { Kept::Theirs };
-            conflicts.push(Conflict { place: place.to_string(), field, kept });
+            conflicts.push(Conflict {
+                place: place.to_string(),
+                field,
+                kept,
+                ours: value(ours),
+                theirs: value(theirs),
+            });
             if ours_kept { ours } else { theirs }
         }
         // Removed on one side and changed on the other: the change is kept.
@@ -151,7 +230,9 @@ fn item(
     // The status with who, when, why and whether a probe set it: one answer, not four fields.
     let status = |r: &ItemRecord| (r.status, r.by.clone(), r.at, r.reason.clone(), r.status_by_probe);
     let (sb, so, st) = (status(b), status(o), status(t));
-    if let Some(kept) = three_way(Some(&sb), Some(&so), Some(&st), |o, t| o.2 >= t.2, id, "status", c) {
+    let answer = |a: Option<&Answer>| Value::Status(a.cloned().unwrap_or_default());
+    if let Some(kept) = three_way(Some(&sb), Some(&so), Some(&st), |o, t| o.2 >= t.2, answer, id, "status", c)
+    {
         (out.status, out.by, out.at, out.reason, out.status_by_probe) = kept.clone();
     }
     out.notes = if o.notes == t.notes || t.notes == b.notes {
@@ -159,7 +240,13 @@ fn item(
     } else if o.notes == b.notes {
         t.notes.clone()
     } else {
-        c.push(Conflict { place: id.to_string(), field: "notes", kept: Kept::Both });
+        c.push(Conflict {
+            place: id.to_string(),
+            field: "notes",
+            kept: Kept::Both,
+            ours: Value::Notes(o.notes.clone()),
+            theirs: Value::Notes(t.notes.clone()),
+        });
         format!("{}\n\n--- merged: the other version of these notes ---\n{}", o.notes, t.notes)
     };
     out.evidence = evidence(&b.evidence, &o.evidence, &t.evidence);
@@ -175,8 +262,10 @@ fn item(
     runs.drain(..excess);
     out.probe_history = runs;
     let later = |o: &crate::session::Waiver, t: &crate::session::Waiver| o.at >= t.at;
+    let waiver = |w: Option<&Waiver>| Value::Waiver(w.cloned());
     out.waiver =
-        three_way(b.waiver.as_ref(), o.waiver.as_ref(), t.waiver.as_ref(), later, id, "waiver", c).cloned();
+        three_way(b.waiver.as_ref(), o.waiver.as_ref(), t.waiver.as_ref(), later, waiver, id, "waiver", c)
+            .cloned();
     out
 }
 
@@ -244,13 +333,17 @@ mod tests {
         assert_eq!(s.status("security.least-privilege"), Status::Fail, "alice's answer is the later one");
         let notes = &s.record("cost.budget-alerts").unwrap().notes;
         assert!(notes.starts_with("ops@ gets it") && notes.ends_with("finance@ too"), "{notes}");
+        let found: Vec<_> = m.conflicts.iter().map(|c| (c.place.as_str(), c.field, c.kept)).collect();
         assert_eq!(
-            m.conflicts,
-            [
-                Conflict { place: "cost.budget-alerts".into(), field: "notes", kept: Kept::Both },
-                Conflict { place: "security.least-privilege".into(), field: "status", kept: Kept::Ours },
-            ]
+            found,
+            [("cost.budget-alerts", "notes", Kept::Both), ("security.least-privilege", "status", Kept::Ours)]
         );
+        // Either side's value can be put back.
+        let mut s = m.session.clone();
+        let c = &m.conflicts[1];
+        c.apply(&mut s, &c.theirs);
+        assert_eq!(s.status("security.least-privilege"), Status::Pass);
+        assert_eq!(c.theirs.describe(), "pass (bob, 10:04)");
         // Every history line of both sides, once, in time order.
         let times: Vec<_> = s.history.iter().map(|h| h.at).collect();
         assert_eq!(times, [at(1), at(2), at(3), at(4), at(5)]);

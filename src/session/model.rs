@@ -368,6 +368,14 @@ impl Session {
         self.items.get(id)
     }
 
+    /// The same answers, sign-offs, target and history: equal but for where each person's view
+    /// was (`ui`), which is theirs alone and never worth publishing.
+    pub fn same_answers(&self, other: &Session) -> bool {
+        let mut a = self.clone();
+        a.ui.clone_from(&other.ui);
+        a == *other
+    }
+
     /// The record to change; an emptied record is removed again by [`Session::tidy`].
     pub fn record_mut(&mut self, id: &str) -> &mut ItemRecord {
         self.items.entry(id.to_string()).or_default()

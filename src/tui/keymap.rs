@@ -54,6 +54,12 @@ pub enum Action {
     Submit,
     Cancel,
     Confirm,
+    /// A merge's review: this person's value for every field listed.
+    KeepMine,
+    /// A merge's review: the other side's value for every field listed.
+    KeepTheirs,
+    /// Open the review of the fields a merge decided by rule.
+    ReviewMerge,
 }
 
 /// Where a binding applies. `Global` bindings apply everywhere, even inside the editors.
@@ -68,12 +74,14 @@ pub enum KeyScope {
     Prompt,
     Form,
     Confirm,
+    /// What a merge with someone else's save decided by rule, for the person to settle.
+    Merged,
     /// The session picker, shown before the checklist.
     Picker,
 }
 
 impl KeyScope {
-    pub const ALL: [KeyScope; 10] = [
+    pub const ALL: [KeyScope; 11] = [
         KeyScope::Main,
         KeyScope::SignOff,
         KeyScope::Gate,
@@ -81,6 +89,7 @@ impl KeyScope {
         KeyScope::Prompt,
         KeyScope::Form,
         KeyScope::Confirm,
+        KeyScope::Merged,
         KeyScope::Help,
         KeyScope::Global,
         KeyScope::Picker,
@@ -97,6 +106,7 @@ impl KeyScope {
             KeyScope::Prompt => "Input line (all other keys type)",
             KeyScope::Form => "Form: target or waiver (all other keys type)",
             KeyScope::Confirm => "Confirmation",
+            KeyScope::Merged => "Merged with someone else's save",
             KeyScope::Picker => "Session picker",
         }
     }
@@ -216,6 +226,7 @@ pub const BINDINGS: &[Binding] = &[
     b(KeyScope::Main, &[C('r')], A::RunProbe, "run the item's probe", Some("probe")),
     b(KeyScope::Main, &[C('R')], A::RunSection, "run the section's probes", None),
     b(KeyScope::Main, &[C('A')], A::RunAll, "run all probes", Some("all probes")),
+    b(KeyScope::Main, &[C('M')], A::ReviewMerge, "review what a merge decided by rule", None),
     b(KeyScope::Main, &[Code(KeyCode::Esc)], A::CancelProbes, "cancel running probes", None),
     b(KeyScope::Main, &[C('t')], A::EditTarget, "edit the target: AWS profile, region, account, scope", None),
     b(KeyScope::Main, &[C('e')], A::EditNotes, "edit notes", Some("notes")),
@@ -314,6 +325,16 @@ pub const BINDINGS: &[Binding] = &[
     b(KeyScope::Confirm, &[C('j'), Code(KeyCode::Down)], A::Down, "scroll a long question down", None),
     b(KeyScope::Confirm, &[C('k'), Code(KeyCode::Up)], A::Up, "scroll a long question up", None),
     b(KeyScope::Confirm, &[C('n'), Code(KeyCode::Esc)], A::Cancel, "no", Some("no")),
+    b(
+        KeyScope::Merged,
+        &[Code(KeyCode::Enter), C('y')],
+        A::Confirm,
+        "keep what the merge kept",
+        Some("keep"),
+    ),
+    b(KeyScope::Merged, &[C('m')], A::KeepMine, "yours for every field listed", Some("mine")),
+    b(KeyScope::Merged, &[C('t')], A::KeepTheirs, "theirs for every field listed", Some("theirs")),
+    b(KeyScope::Merged, &[Code(KeyCode::Esc)], A::Close, "decide later (M reopens it)", Some("later")),
     b(KeyScope::Picker, &[Code(KeyCode::Up), C('k')], A::Up, "previous session", Some("up")),
     b(KeyScope::Picker, &[Code(KeyCode::Down), C('j')], A::Down, "next session", Some("down")),
     b(KeyScope::Picker, &[Code(KeyCode::Enter)], A::Submit, "open the session", Some("open")),

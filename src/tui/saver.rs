@@ -55,7 +55,7 @@ impl Saver {
             checklist,
             disk,
             reply,
-            from_app: session.clone(),
+            sent: vec![(0, session.clone())],
             written: session.clone(),
             merges: 0,
             shared,
@@ -86,8 +86,9 @@ struct Writer {
     checklist: Arc<Checklist>,
     disk: Option<Fingerprint>,
     reply: mpsc::Sender<Msg>,
-    /// The session the app last sent: what its next save is an edit of.
-    from_app: Session,
+    /// The merges sent to the app and not yet acknowledged by one of its saves, by number (0:
+    /// the session it opened with). A save made on merge N is the app's edits over merge N.
+    sent: Vec<(u64, Session)>,
     /// What the file holds now (the app's last save, or a merge the app may not have seen).
     written: Session,
     /// Merges sent to the app; a save that has not seen the last one is merged on the way.
@@ -110,10 +111,7 @@ impl Writer {
             while let Ok(more) = rx.try_recv() {
                 match (&request, more) {
                     (Request::Save(..), Request::Save(newer, seen)) => {
-                        // The folded save's edits are in the newer one; a merge needs its base.
-                        if let Request::Save(older, _) = &request {
-                            self.from_app = (**older).clone();
-                        }
+                        // The app's session only grows: the older save's edits are in this one.
                         request = Request::Save(newer, seen);
                         folded += 1;
                     }
@@ -198,7 +196,6 @@ impl Writer {
         match session::load(&self.path, &self.checklist) {
             Ok(Some(merged)) => {
                 self.disk = session::fingerprint(&self.path).ok().flatten();
-                self.written = merged.clone();
                 self.send_merge(merged, conflicts);
             }
             Ok(None) => {}
@@ -206,16 +203,30 @@ impl Writer {
         }
     }
 
+    /// `merged` is now the file: the app is told, with what the file held before (everything of
+    /// the app's it had written), so the app keeps its edits not yet written.
     fn send_merge(&mut self, merged: Session, conflicts: Vec<Conflict>) {
         self.merges += 1;
-        let merge = Merge { base: self.from_app.clone(), merged, conflicts, seen: self.merges };
+        tracing::debug!(target: "golive", "merge {} sent to the app, {} conflicts", self.merges, conflicts.len());
+        let base = std::mem::replace(&mut self.written, merged.clone());
+        self.sent.push((self.merges, merged.clone()));
+        let merge = Merge { base, merged, conflicts, seen: self.merges };
         let _ = self.reply.send(Msg::Merged(Box::new(merge)));
     }
 
-    /// A save from the app as it should be written: merged with what the app has not seen.
+    /// A save from the app as it should be written: when the app made it before it saw the last
+    /// merges, its edits since the merge it had seen are merged over what the file holds now.
     fn incoming(&mut self, s: Session, seen: u64) -> Session {
-        let base = std::mem::replace(&mut self.from_app, s.clone());
-        if seen >= self.merges { s } else { merge(&base, &s, &self.written).session }
+        tracing::debug!(target: "golive", "save: the app has seen merge {seen} of {}", self.merges);
+        self.sent.retain(|(n, _)| *n >= seen);
+        if seen >= self.merges {
+            return s;
+        }
+        match self.sent.first() {
+            Some((n, base)) if *n == seen => merge(base, &s, &self.written).session,
+            // Not kept (cannot happen: the app only says merges it was sent): ours over the file.
+            _ => merge(&self.written, &s, &self.written).session,
+        }
     }
 
     /// Something else changed the file: merged item by item with ours and written, or, when the
@@ -232,7 +243,7 @@ impl Writer {
         match session::save(&self.path, &m.session) {
             Ok(disk) => {
                 self.disk = Some(disk);
-                self.written = m.session.clone();
+                self.written = ours.clone();
                 self.send_merge(m.session, m.conflicts);
                 Msg::Saved(Ok(disk))
             }
@@ -282,7 +293,7 @@ impl Writer {
         let backup = session::keep(&self.path, &theirs).map_err(|e| format!("{e:#}"))?;
         let disk = session::save(&self.path, mine).map_err(|e| format!("{e:#}"))?;
         self.disk = Some(disk);
-        (self.from_app, self.written) = (mine.clone(), mine.clone());
+        self.written = mine.clone();
         Ok(Resolution::KeptMine { backup, disk })
     }
 
@@ -296,7 +307,7 @@ impl Writer {
         let backup = session::keep(path, mine.as_bytes()).map_err(|e| format!("{e:#}"))?;
         let disk = session::fingerprint(path).map_err(|e| e.to_string())?;
         self.disk = disk;
-        (self.from_app, self.written) = (theirs.clone(), theirs.clone());
+        self.written = theirs.clone();
         Ok(Resolution::TookTheirs { backup, session: Box::new(theirs), disk })
     }
 }

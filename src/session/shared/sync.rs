@@ -132,7 +132,12 @@ impl Shared {
             }
             Some(ours) => {
                 let merged = merge(&self.base_session(checklist)?, &ours, &theirs);
-                session::save(&self.working, &merged.session)?;
+                if merged.session.same_answers(&theirs) {
+                    // Nothing of ours that S3 lacks: their bytes, so there is nothing to publish.
+                    crate::atomic::write_atomic(&self.working, remote.text.as_bytes())?;
+                } else {
+                    session::save(&self.working, &merged.session)?;
+                }
                 merged.conflicts
             }
         };
@@ -162,6 +167,14 @@ impl Shared {
             if self.is_shared(&text) {
                 break;
             }
+            // Only where this person's view was differs: nothing the team needs.
+            if attempt == 0 && self.base.is_some() {
+                let mine = session::parse(&file, &text, checklist)?;
+                if mine.same_answers(&self.base_session(checklist)?) {
+                    return Ok(out);
+                }
+                ours = Some(mine);
+            }
             let refused = match self.bucket.put(&text, self.base_etag())? {
                 Put::Written(etag) => {
                     if out.merges > 0 {
@@ -186,7 +199,11 @@ impl Shared {
                     let theirs = session::parse(&self.bucket.location.to_string(), &remote.text, checklist)?;
                     let merged = merge(&base, &mine, &theirs);
                     out.conflicts.extend(merged.conflicts);
-                    text = toml::to_string(&merged.session).context("serialising the session")?;
+                    text = if merged.session.same_answers(&theirs) {
+                        remote.text.clone()
+                    } else {
+                        toml::to_string(&merged.session).context("serialising the session")?
+                    };
                     ours = Some(merged.session);
                     self.base = Some(remote);
                 }

@@ -26,7 +26,7 @@ impl App {
                 joined
             }
             Some(Input::Form { fields, focus, .. }) => one_line(&mut fields[*focus]),
-            Some(Input::Confirm(_)) | None => {
+            Some(Input::Confirm(_) | Input::Merged) | None => {
                 self.info("Paste ignored: nothing here takes text (e edits notes, a adds evidence).".into());
                 return vec![];
             }

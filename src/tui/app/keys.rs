@@ -156,6 +156,7 @@ impl App {
                 }
             }
             Action::Help => self.overlay = Overlay::Help { scroll: 0 },
+            Action::ReviewMerge => self.review_merge(),
             Action::Quit | Action::ForceQuit => return vec![Effect::Save, Effect::Quit],
             _ => {}
         }

@@ -172,6 +172,8 @@ pub enum Input {
         focus: usize,
     },
     Confirm(ConfirmKind),
+    /// The fields a merge decided by rule (`Team::pending`), for the person to settle.
+    Merged,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

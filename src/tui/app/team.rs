@@ -1,8 +1,8 @@
 //! The others working on the same session: their changes as they land (merged by the saver,
 //! then over what this person did meanwhile), who is here, and whether ours is shared yet.
 
-use super::{App, Effect, Merge};
-use crate::session::merge::{Kept, merge};
+use super::{App, Effect, Input, Merge};
+use crate::session::merge::{Conflict, Kept, merge};
 use chrono::{DateTime, Utc};
 
 /// What the header and the flash say about the team.
@@ -14,6 +14,8 @@ pub struct Team {
     pub shared: Option<Result<(), String>>,
     /// The others in a shared session, last seen within [`PRESENT_FOR`].
     pub present: Vec<(String, DateTime<Utc>)>,
+    /// Fields both sides changed, decided by rule, that the person has not yet settled.
+    pub pending: Vec<Conflict>,
 }
 
 /// How long after their last sign of life someone counts as here (presence is written every
@@ -59,28 +61,17 @@ impl App {
                 .collect()
         };
         let out = merge(&base, &self.session, &merged);
-        let unsent = out.session != merged;
+        let unsent = !out.session.same_answers(&merged);
         self.session = out.session;
-        let both: Vec<String> = conflicts
-            .iter()
-            .chain(&out.conflicts)
-            .map(|c| {
-                let title = self
-                    .checklist
-                    .items
-                    .iter()
-                    .find(|i| i.id == c.place)
-                    .map_or(c.place.as_str(), |i| i.title.as_str());
-                let kept = match c.kept {
-                    Kept::Ours => "yours kept (the later)",
-                    Kept::Theirs => "theirs kept (the later)",
-                    Kept::Both => "both kept",
-                };
-                format!("{title} {} changed on both sides: {kept}", c.field)
-            })
-            .collect();
+        let both: Vec<Conflict> = conflicts.into_iter().chain(out.conflicts).collect();
         if !both.is_empty() {
-            self.error(format!("Merged: {}", both.join("; ")));
+            // The same field again replaces what was pending for it.
+            self.team.pending.retain(|p| !both.iter().any(|c| c.place == p.place && c.field == p.field));
+            self.team.pending.extend(both);
+            // Asked at once, unless the person is typing: then the header says M reviews it.
+            if self.input.is_none() {
+                self.input = Some(Input::Merged);
+            }
         } else if let Some(last) = landed.last() {
             let more = landed.len() - 1;
             self.info(if more > 0 { format!("{last} (+{more} more)") } else { last.clone() });
@@ -103,5 +94,62 @@ impl App {
     pub fn with_shared(mut self) -> App {
         self.team.shared = Some(Ok(()));
         self
+    }
+}
+
+impl App {
+    /// A place's name for the person: the item's title, else the area or `target` as it is.
+    pub fn place_title<'a>(&'a self, c: &'a Conflict) -> &'a str {
+        self.checklist.items.iter().find(|i| i.id == c.place).map_or(c.place.as_str(), |i| i.title.as_str())
+    }
+
+    pub(super) fn review_merge(&mut self) {
+        if self.team.pending.is_empty() {
+            self.info("Nothing a merge decided by rule is waiting for you.".into());
+        } else {
+            self.input = Some(Input::Merged);
+        }
+    }
+
+    pub(super) fn merged_key(&mut self, action: Option<crate::tui::keymap::Action>) -> Vec<Effect> {
+        use crate::tui::keymap::Action;
+        let mine = match action {
+            Some(Action::Confirm) => None,
+            Some(Action::KeepMine) => Some(true),
+            Some(Action::KeepTheirs) => Some(false),
+            Some(Action::Close) => {
+                self.input = None;
+                let n = self.team.pending.len();
+                self.info(format!("{n} merged field{} to review later: M.", if n == 1 { "" } else { "s" }));
+                return vec![];
+            }
+            _ => return vec![],
+        };
+        self.input = None;
+        let pending = std::mem::take(&mut self.team.pending);
+        let Some(mine) = mine else {
+            self.info("Kept as merged.".into());
+            return vec![];
+        };
+        let by = crate::session::edit::By { who: &self.who, at: self.now() };
+        let mut changed = 0;
+        for c in &pending {
+            let (value, side) = if mine { (&c.ours, "mine") } else { (&c.theirs, "theirs") };
+            let already = matches!((c.kept, mine), (Kept::Ours, true) | (Kept::Theirs, false));
+            if already {
+                continue;
+            }
+            c.apply(&mut self.session, value);
+            let item = self.checklist.items.iter().any(|i| i.id == c.place).then_some(c.place.as_str());
+            self.session.log(by.at, by.who, item, format!("merge: {} {side} kept", c.field));
+            changed += 1;
+        }
+        self.info(format!(
+            "{} kept for {} field{}.",
+            if mine { "Yours" } else { "Theirs" },
+            pending.len(),
+            if pending.len() == 1 { "" } else { "s" }
+        ));
+        if changed > 0 { vec![Effect::Save] } else { vec![] }
     }
 }

@@ -4,6 +4,7 @@ mod detail;
 mod footer;
 mod header;
 mod items;
+mod merged;
 pub mod overlays;
 mod parts;
 mod sections;
@@ -46,6 +47,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Some(Input::Notes { item, area, .. }) => overlays::notes(app, frame, *item, area),
         Some(Input::Prompt { kind, area }) => overlays::prompt(frame, *kind, area),
         Some(Input::Confirm(kind)) => overlays::confirm(app, frame, *kind),
+        Some(Input::Merged) => merged::render(app, frame),
         Some(Input::Form { kind, fields, focus }) => {
             let error = app
                 .flash()
