@@ -43,6 +43,49 @@ struct File {
     /// Commands a person said no to: a sweep does not ask again (`r` on the item does).
     #[serde(default, rename = "refused")]
     refusals: Vec<Grant>,
+    /// Places a person let golive send to: a shared session's bucket, a webhook.
+    #[serde(default, rename = "destination")]
+    destinations: Vec<Destination>,
+}
+
+/// A place data may be sent to (`s3://bucket/key`, a webhook URL), as the person typed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Destination {
+    pub url: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Whether a person on this machine let golive send to `url`.
+pub fn sends_to(path: &Path, url: &str) -> anyhow::Result<bool> {
+    Ok(read(path)?.destinations.iter().any(|d| d.url == url))
+}
+
+/// Keeps that the person let golive send to `url` (they typed it in a flag or variable).
+pub fn allow_destination(path: &Path, url: &str, by: &str) -> anyhow::Result<()> {
+    let mut file = read(path)?;
+    if file.destinations.iter().any(|d| d.url == url) {
+        return Ok(());
+    }
+    file.destinations.push(Destination { url: url.to_string(), by: by.to_string(), at: Utc::now() });
+    write(path, &file)
+}
+
+/// A destination a committed file names (`.golive.toml`) is used only once the person has
+/// given it themselves on this machine (`given`: in a flag or a variable now; recorded so).
+/// Otherwise an error saying how.
+pub fn vet_destination(url: &str, given: bool, by: &str, flag: &str) -> anyhow::Result<()> {
+    let store = store()?;
+    if given {
+        return allow_destination(&store, url, by);
+    }
+    if sends_to(&store, url)? {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "the project file names {url} to send to; golive sends nowhere a committed file says \
+         until you say so on this machine: run once with {flag} {url}"
+    )
 }
 
 /// Where consent is kept: `~/.local/state/golive/consent.toml` on Linux.

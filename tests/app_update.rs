@@ -1045,7 +1045,8 @@ fn others_changes_land_without_moving_the_selection_and_a_field_both_changed_is_
     typed(&mut app, "p");
     let mine = app.session().clone();
     let mut theirs = base.clone();
-    let bob = golive::session::edit::By { who: "bob", at: common::fixed_now() + chrono::TimeDelta::minutes(1) };
+    let bob =
+        golive::session::edit::By { who: "bob", at: common::fixed_now() + chrono::TimeDelta::minutes(1) };
     theirs.set_status("reliability.multi-az-deployment", Status::Fail, None, bob);
     let id = mine.history.last().unwrap().item.clone().unwrap();
     theirs.set_status(&id, Status::Blocked, None, bob);

@@ -77,42 +77,46 @@ fn a_second_golive_is_refused_naming_the_holder_and_a_crash_leaves_no_lock() {
 }
 
 #[test]
-fn a_change_on_disk_is_never_overwritten_silently() {
-    let (home, path, mut tui) = alice_passed_the_first_item();
+fn a_change_on_disk_is_merged_item_by_item_and_a_field_both_changed_is_asked() {
+    let (_home, path, mut tui) = alice_passed_the_first_item();
 
-    // Someone's git pull brings a version where User Authorization failed.
+    // Someone's git pull brings a version where Session Management passed and User Authorization
+    // failed, an hour after anything alice does now.
     let mut theirs = load(&path);
-    theirs.record_mut("security.user-authorization").status = Status::Fail;
+    let later = chrono::Utc::now() + chrono::TimeDelta::hours(1);
+    let bob = golive::session::edit::By { who: "bob", at: later };
+    theirs.set_status("security.session-management", Status::Pass, None, bob);
+    theirs.set_status("security.user-authorization", Status::Fail, None, bob);
     golive::atomic::write_atomic(&path, toml::to_string(&theirs).unwrap().as_bytes()).unwrap();
-    let theirs_text = std::fs::read_to_string(&path).unwrap();
 
-    // The next change asks instead of saving.
-    tui.send("jb");
-    tui.wait_for("y: write yours over it");
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs_text, "nothing written before the answer");
-    // n: theirs loaded, ours kept as .bak.1.
-    tui.send("n");
-    tui.wait_for("Loaded the version on disk; yours is kept as");
-    tui.wait_saved("[✗] User Authorization");
-    let bak1 = home.path().join("s.toml.bak.1");
-    let mine =
-        session::parse("bak", &std::fs::read_to_string(&bak1).unwrap(), &Checklist::embedded()).unwrap();
-    assert_eq!(mine.status("security.user-authorization"), Status::Blocked);
-
-    // Again, and this time y: ours written, theirs kept; the earlier backup moves to .bak.2.
-    let mut theirs = load(&path);
-    theirs.record_mut("security.session-management").status = Status::Pass;
-    golive::atomic::write_atomic(&path, toml::to_string(&theirs).unwrap().as_bytes()).unwrap();
-    tui.send("jp");
-    tui.wait_for("y: write yours over it");
-    tui.send("y");
-    tui.wait_for("Saved yours; the version on disk is kept as");
+    // Alice's next change merges with it: her answer and theirs both stand, nothing is asked.
+    tui.send("jjjp");
+    tui.wait_saved("[x] Secrets Management");
     let now = load(&path);
-    assert_eq!(now.status("security.user-authorization"), Status::Fail, "theirs was loaded before");
-    let kept =
-        session::parse("bak", &std::fs::read_to_string(&bak1).unwrap(), &Checklist::embedded()).unwrap();
-    assert_eq!(kept.status("security.session-management"), Status::Pass, "theirs kept in .bak.1");
-    assert!(home.path().join("s.toml.bak.2").exists());
+    assert_eq!(now.status("security.api-authentication"), Status::Pass, "alice's first answer");
+    assert_eq!(now.status("security.secrets-management"), Status::Pass, "alice's new answer");
+    assert_eq!(now.status("security.session-management"), Status::Pass, "theirs");
+    assert_eq!(now.status("security.user-authorization"), Status::Fail, "theirs");
+    assert!(now.history.iter().any(|h| h.by == "bob"), "their history lines are kept");
+
+    // Now the same field on both sides: asked, with both answers shown.
+    let mut theirs = load(&path);
+    theirs.set_status("security.secrets-management", Status::Blocked, None, bob);
+    golive::atomic::write_atomic(&path, toml::to_string(&theirs).unwrap().as_bytes()).unwrap();
+    tui.send("f");
+    let screen = tui.wait_for("changed on both sides");
+    assert!(screen.contains("yours:  fail (alice") && screen.contains("theirs: blocked (bob"), "{screen}");
+    // Esc postpones: the rule's choice (the later: theirs) stands, and M asks again.
+    tui.send("\x1b");
+    tui.wait_for("to review later: M");
+    assert_eq!(load(&path).status("security.secrets-management"), Status::Blocked);
+    tui.send("M");
+    tui.wait_for("changed on both sides");
+    tui.send("m");
+    tui.wait_saved("[✗] Secrets Management");
+    let now = load(&path);
+    assert_eq!(now.status("security.secrets-management"), Status::Fail, "alice chose hers");
+    assert_eq!(now.status("security.user-authorization"), Status::Fail, "theirs still stands");
     tui.send("q");
     assert!(tui.wait_exit().success());
 }

@@ -312,7 +312,8 @@ impl Desk {
         let mut shared = participant(url, dir);
         shared.pull(&c).unwrap();
         let path = shared.working.clone();
-        let session = session::load(&path, &c).unwrap().unwrap_or_else(|| Session::new(&c, chrono::Utc::now()));
+        let session =
+            session::load(&path, &c).unwrap().unwrap_or_else(|| Session::new(&c, chrono::Utc::now()));
         let disk = session::fingerprint(&path).unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         let saver = golive::tui::saver::Saver::start(
@@ -323,7 +324,8 @@ impl Desk {
             Some((shared, who.to_string())),
             tx,
         );
-        let mut app = golive::tui::app::App::new(c, session, path, who.into(), chrono::Utc::now).with_shared();
+        let mut app =
+            golive::tui::app::App::new(c, session, path, who.into(), chrono::Utc::now).with_shared();
         app.update(golive::tui::app::Msg::Resize(120, 40));
         Desk { app, saver: Some(saver), rx }
     }
@@ -406,7 +408,8 @@ fn two_tuis_see_each_others_changes_and_a_choice_between_them_sticks() {
     assert!(alice.app.flash().is_some_and(|f| f.text.starts_with("bob: ")), "{:?}", alice.app.flash());
     // Both present in each other's header.
     until(&mut [&mut alice, &mut bob], 15, "presence", |d| {
-        d[0].app.team().present.iter().any(|(w, _)| w == "bob") && d[1].app.team().present.iter().any(|(w, _)| w == "alice")
+        d[0].app.team().present.iter().any(|(w, _)| w == "bob")
+            && d[1].app.team().present.iter().any(|(w, _)| w == "alice")
     });
 
     // The same item answered on both sides at once: one of them is asked.

@@ -96,6 +96,16 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     {
         Some(location) => {
             let location = location.map_err(anyhow::Error::msg)?;
+            let from_project = settings
+                .session
+                .as_ref()
+                .is_some_and(|s| matches!(s.from, crate::config::Origin::Project(_)));
+            crate::consent::vet_destination(
+                &location.to_string(),
+                !from_project,
+                &settings.who.value,
+                "--session",
+            )?;
             let t = settings.target_layers(&cli.given)?.over(None);
             let bucket =
                 session::shared::Bucket::connect(location, t.profile.as_deref(), t.region.as_deref())?;

@@ -106,7 +106,9 @@ impl Config {
             None => match proj.and_then(|(p, f)| Some((p, f.defaults.session.clone()?))) {
                 Some((file, s)) => {
                     // A bare name is a session in the data dir; a path stays inside the project.
-                    let is_name = crate::session::catalog::resolve(&s, std::path::Path::new("")) != s;
+                    // An S3 URL (a shared session) is used once the person has said so (consent).
+                    let is_name = crate::session::catalog::resolve(&s, std::path::Path::new("")) != s
+                        || s.to_str().is_some_and(|t| t.starts_with("s3://"));
                     let value = if is_name { s } else { Project::inside(file, &s, "defaults.session")? };
                     Some(Setting { value, from: Origin::Project(file.clone()) })
                 }

@@ -31,7 +31,7 @@ pub const NOUNS: &[(&str, &str)] = &[
 ];
 
 const PASSING: &str = "✓";
-const FAILING: &str = "✗";
+pub const FAILING: &str = "✗";
 
 /// Listings longer than this are summarised.
 pub const SUMMARY_AT: usize = 10;

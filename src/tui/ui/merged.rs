@@ -39,8 +39,12 @@ pub fn render(app: &App, frame: &mut Frame) {
         keymap::in_scope(KeyScope::Merged).map(|b| format!("{} {}", b.hint_label(), b.desc)).collect();
     lines.push(Line::styled(keys.join(" · "), theme::KEY));
     let full = frame.area();
-    let height = (lines.len() as u16 + 2).min(full.height.saturating_sub(2));
-    let area = centered(full, full.width.saturating_sub(4).min(90), height);
+    let width = full.width.saturating_sub(4).min(90);
+    // Each line as tall as it wraps to inside the borders.
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let height = (rows as u16 + 2).min(full.height.saturating_sub(2));
+    let area = centered(full, width, height);
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(boxed(" Merged ".into())),
