@@ -657,3 +657,99 @@ async fn a_large_account_reads_as_a_summary_in_every_format_and_the_report_fits_
         full.chars().count()
     );
 }
+
+/// A webhook receiver on loopback: each request's body, as it came.
+fn webhook_server() -> (u16, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(&stream);
+            let mut line = String::new();
+            let mut length = 0;
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                line.clear();
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let _ = write!(&stream, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            tx.send(String::from_utf8(body).unwrap()).unwrap();
+        }
+    });
+    (port, rx)
+}
+
+/// `golive watch` over a launch window: a resource broken between two sweeps is told once, to the
+/// webhook, naming the item and the resource; the next sweep, still broken, tells nothing.
+#[test]
+fn watch_tells_a_resource_broken_between_sweeps_once_to_the_webhook() {
+    use std::io::BufRead;
+    let c = golive::checklist::Checklist::embedded();
+    let item = c
+        .items
+        .iter()
+        .find(|i| i.probes.len() == 1 && i.probes[0].kind == "aws.logs.retention")
+        .expect("an item checked by log retention alone");
+    let account = moto::build_account("good");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let creds = rt.block_on(moto::role_creds(&account));
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("s.toml");
+    let mut s = golive::session::Session::new(&c, common::fixed_now());
+    s.target = moto::fixture_target(&account);
+    golive::session::save(&session, &s).unwrap();
+    let (port, hooks) = webhook_server();
+    let hook = format!("http://127.0.0.1:{port}/hooks/launch");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_golive"));
+    cmd.env_clear().env("PATH", std::env::var("PATH").unwrap()).env("HOME", dir.path());
+    cmd.envs(moto::env(&creds));
+    let mut child = cmd
+        .args(["--session", session.to_str().unwrap(), "watch", "--only", &item.id, "--interval", "1"])
+        .args(["--sweeps", "3", "--webhook", &hook])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(
+        first.starts_with("sweep 1 at ") && first.contains("pass 1") && first.ends_with("0 changes"),
+        "{first}"
+    );
+    // Someone removes the log group's retention during the window.
+    rt.block_on(async {
+        let logs = aws_sdk_cloudwatchlogs::Client::new(&moto::config(creds.clone()).await);
+        logs.delete_retention_policy().log_group_name("agent-app").send().await.unwrap();
+    });
+    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        rest[0].starts_with("sweep 2 at ") && rest[0].contains("fail 1") && rest[0].ends_with("1 change"),
+        "{rest:?}"
+    );
+    assert!(
+        rest[1].starts_with("  ! ") && rest[1].contains("pass -> fail") && rest[1].contains("agent-app"),
+        "{rest:?}"
+    );
+    assert!(
+        rest[2].starts_with("sweep 3 at ") && rest[2].ends_with("0 changes"),
+        "still broken is no news: {rest:?}"
+    );
+    // Exactly one notification, naming the item and the resource.
+    let got: Vec<String> = hooks.try_iter().collect();
+    assert_eq!(got.len(), 1, "{got:?}");
+    let body: serde_json::Value = serde_json::from_str(&got[0]).unwrap();
+    let text = body["text"].as_str().unwrap();
+    assert!(text.contains(&item.title) && text.contains(&item.id) && text.contains("agent-app"), "{text}");
+    // The window is in the session's run log.
+    let saved = golive::session::load(&session, &c).unwrap().unwrap();
+    let changes: Vec<usize> = saved.sweeps.iter().map(|s| s.changes).collect();
+    assert_eq!(changes, [0, 1, 0]);
+    assert_eq!(saved.record(&item.id).unwrap().probe.as_ref().unwrap().outcome, golive::probe::Outcome::Fail);
+}

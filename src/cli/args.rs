@@ -187,6 +187,34 @@ pub enum Command {
         #[arg(long, value_name = "FILE", conflicts_with_all = ["id", "status", "note", "reason"])]
         from: Option<PathBuf>,
     },
+    /// Watch the launch window: the automated checks again every interval, each change told once
+    /// when it happens (a verdict worse or better, a resource newly failing, a sign-off gone
+    /// stale) on stdout and to the webhooks; each sweep is saved in the session's run log. Runs
+    /// until interrupted, --sweeps or --minutes
+    Watch {
+        /// Seconds between sweeps [default: the project file's `[watch] interval`, else 60]
+        #[arg(long, value_name = "SECONDS")]
+        interval: Option<u64>,
+        /// Stop after this many sweeps
+        #[arg(long, value_name = "N")]
+        sweeps: Option<u32>,
+        /// Stop after this many minutes
+        #[arg(long, value_name = "N")]
+        minutes: Option<u64>,
+        /// Only these item ids
+        #[arg(long, value_name = "ID", num_args = 1..)]
+        only: Vec<String>,
+        /// Only this section (1-9)
+        #[arg(long, value_name = "N")]
+        section: Option<usize>,
+        /// Send each change here as Slack-compatible JSON (`{"text": ...}`); repeat for several.
+        /// The project file's `[watch] webhooks` are used once given here on this machine
+        #[arg(long, value_name = "URL")]
+        webhook: Vec<String>,
+        /// Run the commands that command checks name (as `check --allow-commands`)
+        #[arg(long)]
+        allow_commands: bool,
+    },
     /// List every probe kind: what it checks, its parameters, the checklist's items that use it
     /// and an example (markdown; the README's probe reference is this output)
     Probes,

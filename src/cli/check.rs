@@ -46,29 +46,16 @@ pub fn run(on: super::open::OnSession, args: Args) -> anyhow::Result<u8> {
     };
     let mut saved = Ok(());
     if !args.gate {
-        // The run's target is the session's between the files and the flags; under --strict the
-        // session's is left out. The session's own is put back before saving.
-        let run_target = layers.over((!args.strict).then_some(&session.target));
-        let account_given = run_target.account_id.is_some();
-        let own_target = std::mem::replace(&mut session.target, run_target);
-        // Commands run with --allow-commands, or the consent this user gave on this machine.
-        let commands = if args.allow_commands {
-            Consent::All
-        } else {
-            Consent::Approved(consent::allowed(&trust.grants, session.target.repo.as_deref()))
+        let sweeper = Sweeper {
+            checklist: &checklist,
+            trust: &trust,
+            layers: &layers,
+            opts,
+            allow_commands: args.allow_commands,
+            strict: args.strict,
+            who,
         };
-        let repo = trust.repo(&session);
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-        let (identity, results) =
-            rt.block_on(sweep::run::probe(&checklist, &mut session, jobs, opts, commands, repo));
-        // A check stuck in a read it cannot leave must not hold the pipeline: it is dropped.
-        rt.shutdown_timeout(Duration::from_secs(1));
-        let ran = std::mem::replace(&mut session.target, own_target);
-        // The account the first connection found is pinned in the session, as the TUI asks.
-        if !account_given && !args.strict && session.target.account_id.is_none() {
-            session.target.account_id = ran.account_id;
-        }
-        sweep::run::record(&checklist, &mut session, &results, who);
+        let (identity, results) = sweeper.run(&mut session, jobs)?;
         saved = session::save_over(path, &session, disk).map(|_| ());
         if let (Ok(()), Some(shared)) = (&saved, shared.as_mut()) {
             share(shared, &checklist, &mut session);
@@ -130,6 +117,51 @@ pub fn run(on: super::open::OnSession, args: Args) -> anyhow::Result<u8> {
     }
 }
 
+/// One sweep of a pipeline (`check`, each of `watch`'s) into the session.
+pub(super) struct Sweeper<'a> {
+    pub checklist: &'a crate::checklist::Checklist,
+    pub trust: &'a super::trust::Trust,
+    pub layers: &'a crate::config::TargetLayers,
+    pub opts: crate::probe::engine::Opts,
+    pub allow_commands: bool,
+    pub strict: bool,
+    pub who: &'a str,
+}
+
+impl Sweeper<'_> {
+    /// Runs `jobs` and records their results in `session` (not saved).
+    pub fn run(
+        &self,
+        session: &mut session::Session,
+        jobs: Vec<crate::probe::engine::Job>,
+    ) -> anyhow::Result<(Option<crate::probe::aws::Identity>, Vec<(usize, crate::probe::ProbeResult)>)> {
+        // The run's target is the session's between the files and the flags; under --strict the
+        // session's is left out. The session's own is put back before saving.
+        let run_target = self.layers.over((!self.strict).then_some(&session.target));
+        let account_given = run_target.account_id.is_some();
+        let own_target = std::mem::replace(&mut session.target, run_target);
+        // Commands run with --allow-commands, or the consent this user gave on this machine.
+        let commands = if self.allow_commands {
+            Consent::All
+        } else {
+            Consent::Approved(consent::allowed(&self.trust.grants, session.target.repo.as_deref()))
+        };
+        let repo = self.trust.repo(session);
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+        let (identity, results) =
+            rt.block_on(sweep::run::probe(self.checklist, session, jobs, self.opts, commands, repo));
+        // A check stuck in a read it cannot leave must not hold the pipeline: it is dropped.
+        rt.shutdown_timeout(Duration::from_secs(1));
+        let ran = std::mem::replace(&mut session.target, own_target);
+        // The account the first connection found is pinned in the session, as the TUI asks.
+        if !account_given && !self.strict && session.target.account_id.is_none() {
+            session.target.account_id = ran.account_id;
+        }
+        sweep::run::record(self.checklist, session, &results, self.who);
+        Ok((identity, results))
+    }
+}
+
 impl Report<'_> {
     /// The report in `format`, and for `github` the workflow annotations (stdout's to print).
     fn render(&self, format: Format) -> (String, Option<String>) {
@@ -146,7 +178,7 @@ impl Report<'_> {
 /// Publishes the run's results to the shared session; the decision is then made on the merged
 /// session, others' answers included. S3 out of reach is said, not fatal: the working copy keeps
 /// the results and the next golive shares them.
-fn share(
+pub(super) fn share(
     shared: &mut session::shared::Shared,
     checklist: &crate::checklist::Checklist,
     session: &mut session::Session,

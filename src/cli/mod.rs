@@ -14,6 +14,7 @@ mod open;
 mod output;
 mod trust;
 mod verify;
+mod watch;
 
 use crate::checklist::Checklist;
 use crate::probe::engine;
@@ -177,6 +178,12 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Answer { id, status, note, reason, from }) => {
             let one = id.zip(status).map(|(id, status)| answer::Answer { id, status, note, reason });
             answer::run(on(checklist)?, one, from.as_deref())
+        }
+        Some(Command::Watch { interval, sweeps, minutes, only, section, webhook, allow_commands }) => {
+            let project = settings.project.as_ref().map(|(_, p)| p.watch.clone()).unwrap_or_default();
+            let args =
+                watch::Args { interval, sweeps, minutes, only, section, webhooks: webhook, allow_commands };
+            watch::run(on(checklist)?, args, &project)
         }
         Some(Command::Verify) => verify::run(&session_path, checklist),
         Some(Command::Export { output, full_evidence }) => {

@@ -29,6 +29,20 @@ pub struct Project {
     /// Defaults for flags.
     #[serde(default)]
     pub defaults: Defaults,
+    /// `golive watch`: where changes are sent.
+    #[serde(default)]
+    pub watch: WatchSettings,
+}
+
+/// Where `golive watch` sends each change (used once the person has given each on this machine).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WatchSettings {
+    /// Webhooks taking Slack-compatible JSON (`{"text": ...}`).
+    #[serde(default)]
+    pub webhooks: Vec<String>,
+    /// Seconds between sweeps.
+    pub interval: Option<u64>,
 }
 
 /// What a flag would say when it is not given.

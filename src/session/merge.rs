@@ -175,6 +175,13 @@ pub fn merge(base: &Session, ours: &Session, theirs: &Session) -> Merged {
     // participants merging the same versions write the same file (and do not re-publish forever).
     history.sort_by(|a, b| (a.at, &a.by, &a.item, &a.change).cmp(&(b.at, &b.by, &b.item, &b.change)));
     out.history = history;
+    // Watch sweeps of either side, once each, in time order.
+    let mut sweeps = ours.sweeps.clone();
+    sweeps.extend(theirs.sweeps.iter().filter(|s| !ours.sweeps.contains(s)).cloned());
+    sweeps.sort_by_key(|s| s.at);
+    let excess = sweeps.len().saturating_sub(super::SWEEPS_KEPT);
+    sweeps.drain(..excess);
+    out.sweeps = sweeps;
     Merged { session: out, conflicts }
 }
 

@@ -16,8 +16,8 @@ pub mod upgrade;
 
 pub use lock::{SessionLock, key, lock};
 pub use model::{
-    Change, Evidence, EvidenceKind, ItemRecord, Leak, PROBE_HISTORY, ProbeRun, SCHEMA_VERSION, Session,
-    SignOff, SignStatus, Status, UiState, Waiver,
+    Change, Evidence, EvidenceKind, ItemRecord, Leak, PROBE_HISTORY, ProbeRun, SCHEMA_VERSION, SWEEPS_KEPT,
+    Session, SignOff, SignStatus, Status, SweepLog, UiState, Waiver,
 };
 pub use store::{
     BACKUPS, Fingerprint, SaveError, Unchecked, fingerprint, keep, load, parse, read, save, save_over,

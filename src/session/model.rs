@@ -41,7 +41,25 @@ pub struct Session {
     /// Append-only log of who changed what; note text itself is not copied here.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<Change>,
+    /// `golive watch`'s sweeps over the launch window: when, and how many items came out how.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sweeps: Vec<SweepLog>,
 }
+
+/// One sweep of `golive watch`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepLog {
+    pub at: DateTime<Utc>,
+    /// Items by outcome word (pass, warn, fail, error, needs-config).
+    pub counts: BTreeMap<String, usize>,
+    /// Changes told (each once) after this sweep.
+    #[serde(default)]
+    pub changes: usize,
+}
+
+/// How many sweeps a session keeps: a week of ten-minute sweeps.
+pub const SWEEPS_KEPT: usize = 1000;
 
 fn schema_version() -> i64 {
     SCHEMA_VERSION
@@ -357,6 +375,7 @@ impl Session {
             final_approval: None,
             carried_approvals: Vec::new(),
             history: Vec::new(),
+            sweeps: Vec::new(),
         }
     }
 

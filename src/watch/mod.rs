@@ -108,7 +108,9 @@ impl Change {
         match self {
             Change::Item { id, title, verdict, newly_failing, summary } => {
                 let mut s = match verdict {
-                    Some((was, now)) => format!("{title} ({id}): {} -> {}: {summary}", was.word(), now.word()),
+                    Some((was, now)) => {
+                        format!("{title} ({id}): {} -> {}: {summary}", was.word(), now.word())
+                    }
                     None => format!("{title} ({id}): still {summary}"),
                 };
                 if !newly_failing.is_empty() {
@@ -116,7 +118,9 @@ impl Change {
                 }
                 s
             }
-            Change::Stale { area } => format!("sign-off {area} is stale: its items changed since it was approved"),
+            Change::Stale { area } => {
+                format!("sign-off {area} is stale: its items changed since it was approved")
+            }
         }
     }
 }
