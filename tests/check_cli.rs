@@ -751,5 +751,11 @@ fn watch_tells_a_resource_broken_between_sweeps_once_to_the_webhook() {
     let saved = golive::session::load(&session, &c).unwrap().unwrap();
     let changes: Vec<usize> = saved.sweeps.iter().map(|s| s.changes).collect();
     assert_eq!(changes, [0, 1, 0]);
+    // And in the report.
+    let mut export = Command::new(env!("CARGO_BIN_EXE_golive"));
+    export.env_clear().env("PATH", std::env::var("PATH").unwrap()).env("HOME", dir.path());
+    let report = export.args(["--session", session.to_str().unwrap(), "export"]).output().unwrap();
+    let report = String::from_utf8(report.stdout).unwrap();
+    assert!(report.contains("## Launch window") && report.contains(": 3 sweeps, 1 change told."), "{report}");
     assert_eq!(saved.record(&item.id).unwrap().probe.as_ref().unwrap().outcome, golive::probe::Outcome::Fail);
 }

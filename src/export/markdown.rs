@@ -25,6 +25,7 @@ pub fn render(checklist: &Checklist, session: &Session, meta: &Meta) -> String {
     decision(&mut out, checklist, meta.decision);
     changed_files(&mut out, meta.files);
     waivers(&mut out, checklist, session, meta.generated.date_naive());
+    window(&mut out, session);
     summary(&mut out, checklist, session);
     for (n, section) in checklist.sections.iter().enumerate() {
         let _ = writeln!(out, "## {}. {}\n", n + 1, checklist_inline(&section.title));
@@ -102,6 +103,32 @@ fn changed_files(out: &mut String, files: &[crate::session::evidence::Recheck]) 
             escape_inline(&f.path),
             escape_inline(&f.check.flag().unwrap_or_default())
         );
+    }
+    out.push('\n');
+}
+
+/// `golive watch`'s sweeps over the launch window: when it was watched, and each sweep that told
+/// a change (with the outcome counts), so the report shows how the window went.
+fn window(out: &mut String, session: &Session) {
+    let (Some(first), Some(last)) = (session.sweeps.first(), session.sweeps.last()) else { return };
+    let told: usize = session.sweeps.iter().map(|s| s.changes).sum();
+    let _ = writeln!(
+        out,
+        "## Launch window\n\nWatched from {} to {}: {} sweeps, {told} change{} told.\n",
+        stamp(&first.at),
+        stamp(&last.at),
+        session.sweeps.len(),
+        if told == 1 { "" } else { "s" }
+    );
+    out.push_str("| Sweep at | Outcomes | Changes |\n|---|---|---|\n");
+    let counts = |s: &crate::session::SweepLog| {
+        s.counts.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+    };
+    // The first, the last and every sweep that told something: the window's shape, not its length.
+    for (n, s) in session.sweeps.iter().enumerate() {
+        if n == 0 || n + 1 == session.sweeps.len() || s.changes > 0 {
+            let _ = writeln!(out, "| {} | {} | {} |", stamp(&s.at), counts(s), s.changes);
+        }
     }
     out.push('\n');
 }
