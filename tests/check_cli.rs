@@ -759,3 +759,72 @@ fn watch_tells_a_resource_broken_between_sweeps_once_to_the_webhook() {
     assert!(report.contains("## Launch window") && report.contains(": 3 sweeps, 1 change told."), "{report}");
     assert_eq!(saved.record(&item.id).unwrap().probe.as_ref().unwrap().outcome, golive::probe::Outcome::Fail);
 }
+
+/// Every account of an Organization (by a name filter) and two regions: each AWS probe runs once
+/// per (account, region), the item's verdict is the worst part's, the evidence names each part;
+/// an account the filter leaves out is never probed, and a role that leads to an account other
+/// than the one named is refused.
+#[test]
+fn a_sweep_over_an_organization_and_two_regions_names_each_account_and_region() {
+    let c = golive::checklist::Checklist::embedded();
+    let account = moto::fresh_account();
+    let out = Command::new(moto::python())
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/organization.py"))
+        .args([moto::url(), account.clone()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let ids: std::collections::BTreeMap<String, String> = serde_json::from_slice(&out.stdout).unwrap();
+    let (b, cc, d) = (&ids["prod-b"], &ids["prod-c"], &ids["sandbox-d"]);
+    let creds = tokio::runtime::Runtime::new().unwrap().block_on(moto::role_creds(&account));
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("s.toml");
+    let mut s = golive::session::Session::new(&c, common::fixed_now());
+    s.target = moto::fixture_target(&account);
+    s.target.regions = vec!["eu-west-1".into()];
+    s.target.organization = Some(golive::probe::target::Organization {
+        role: "golive-probe".into(),
+        filter: Some("prod-".into()),
+    });
+    // A role that leads to prod-b's account, named as another account: refused.
+    s.target.accounts = vec![golive::probe::target::AccountRole {
+        id: "999999999999".into(),
+        role: format!("arn:aws:iam::{b}:role/golive-probe"),
+    }];
+    golive::session::save(&session, &s).unwrap();
+    let o =
+        check(&session, &moto::env(&creds), &["--only", "observability.log-retention", "--full-evidence"]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "NO-GO: {text}{}", String::from_utf8_lossy(&o.stderr));
+    let line = text.lines().find(|l| l.contains("observability.log-retention")).unwrap();
+    assert!(
+        line.contains("fail") && line.contains(&format!("{cc} eu-west-1")),
+        "the worst part decides: {line}"
+    );
+    for part in [&account, b, cc] {
+        for region in ["us-east-1", "eu-west-1"] {
+            assert!(
+                text.contains(&format!("account {part} {region}: ")),
+                "{part} {region} in the evidence: {text}"
+            );
+        }
+    }
+    assert!(text.contains(&format!("account {cc} eu-west-1: fail")), "{text}");
+    assert!(
+        text.contains("REFUSED: the role for account 999999999999 gave credentials of account"),
+        "{text}"
+    );
+    assert!(!text.contains(d.as_str()), "sandbox-d is not named and never probed: {text}");
+    // The per-account/region table: 2 regions x (the credentials' account, prod-b, prod-c, 999...).
+    let table: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("AWS probes per account and region"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    assert_eq!(table.len(), 8, "{text}");
+    assert!(
+        table.iter().any(|l| l.contains(&format!("{cc} eu-west-1")) && l.contains("1 fail")),
+        "{table:?}"
+    );
+}

@@ -43,6 +43,7 @@ pub fn run(on: super::open::OnSession, args: Args) -> anyhow::Result<u8> {
         results: Vec::new(),
         skipped,
         selection: chosen.clone(),
+        parts: Vec::new(),
     };
     let mut saved = Ok(());
     if !args.gate {
@@ -55,7 +56,8 @@ pub fn run(on: super::open::OnSession, args: Args) -> anyhow::Result<u8> {
             strict: args.strict,
             who,
         };
-        let (identity, results) = sweeper.run(&mut session, jobs)?;
+        let (identity, results, parts) = sweeper.run(&mut session, jobs)?;
+        run.parts = parts;
         saved = session::save_over(path, &session, disk).map(|_| ());
         if let (Ok(()), Some(shared)) = (&saved, shared.as_mut()) {
             share(shared, &checklist, &mut session);
@@ -134,7 +136,11 @@ impl Sweeper<'_> {
         &self,
         session: &mut session::Session,
         jobs: Vec<crate::probe::engine::Job>,
-    ) -> anyhow::Result<(Option<crate::probe::aws::Identity>, Vec<(usize, crate::probe::ProbeResult)>)> {
+    ) -> anyhow::Result<(
+        Option<crate::probe::aws::Identity>,
+        Vec<(usize, crate::probe::ProbeResult)>,
+        sweep::parts::Tally,
+    )> {
         // The run's target is the session's between the files and the flags; under --strict the
         // session's is left out. The session's own is put back before saving.
         let run_target = self.layers.over((!self.strict).then_some(&session.target));
@@ -148,7 +154,7 @@ impl Sweeper<'_> {
         };
         let repo = self.trust.repo(session);
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-        let (identity, results) =
+        let (identity, results, parts) =
             rt.block_on(sweep::run::probe(self.checklist, session, jobs, self.opts, commands, repo));
         // A check stuck in a read it cannot leave must not hold the pipeline: it is dropped.
         rt.shutdown_timeout(Duration::from_secs(1));
@@ -158,7 +164,7 @@ impl Sweeper<'_> {
             session.target.account_id = ran.account_id;
         }
         sweep::run::record(self.checklist, session, &results, self.who);
-        Ok((identity, results))
+        Ok((identity, results, parts))
     }
 }
 

@@ -87,7 +87,7 @@ pub fn run(on: OnSession, args: Args, project: &crate::config::project::WatchSet
             }
         }
         let (jobs, _) = sweep::run::select(&checklist, &session, &selection, false)?;
-        let (_, results) = sweeper.run(&mut session, jobs)?;
+        let (_, results, _) = sweeper.run(&mut session, jobs)?;
         let now = Snapshot::of(&checklist, &session, &results);
         let changes = before.as_ref().map(|b| now.changes_since(b, &checklist)).unwrap_or_default();
         let at = Utc::now().trunc_subsecs(0);

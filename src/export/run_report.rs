@@ -124,6 +124,14 @@ pub fn text(rep: &Report) -> String {
             run.skipped.len(),
         );
     }
+    if !run.parts.is_empty() {
+        // Several accounts and regions: how each part's AWS probes came out.
+        let _ = writeln!(out, "\nAWS probes per account and region:");
+        for (part, counts) in &run.parts {
+            let tally: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
+            let _ = writeln!(out, "  {part:<28} {}", tally.join(", "));
+        }
+    }
     let d = rep.decision;
     if let Some(e) = &d.exceptions {
         let _ = writeln!(out, "\nFinal approval given with exceptions: {e}");

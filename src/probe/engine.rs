@@ -51,6 +51,18 @@ pub fn spawn(
     report: Arc<dyn Fn(usize, Event) + Send + Sync>,
 ) -> JoinSet<()> {
     let slots = Arc::new(Semaphore::new(opts.max_parallel.max(1)));
+    spawn_on(ctx, jobs, opts, report, slots)
+}
+
+/// [`spawn`] under slots shared with other sets (several accounts and regions swept at once stay
+/// within one `--max-parallel`).
+pub fn spawn_on(
+    ctx: Arc<Ctx>,
+    jobs: Vec<Job>,
+    opts: Opts,
+    report: Arc<dyn Fn(usize, Event) + Send + Sync>,
+    slots: Arc<Semaphore>,
+) -> JoinSet<()> {
     let mut set = JoinSet::new();
     for job in jobs {
         let (ctx, slots, report) = (ctx.clone(), slots.clone(), report.clone());

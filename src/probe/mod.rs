@@ -51,8 +51,9 @@ impl Outcome {
         matches!(self, Outcome::Error | Outcome::NeedsConfig)
     }
 
-    /// How bad an outcome is, for merging several: a known failure outranks not knowing.
-    fn severity(self) -> u8 {
+    /// How bad an outcome is, for merging several (an item's probes, its account/region parts,
+    /// "got worse" between sweeps): a known failure outranks not knowing.
+    pub fn severity(self) -> u8 {
         match self {
             Outcome::Pass => 0,
             Outcome::Warn => 1,

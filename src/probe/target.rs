@@ -14,6 +14,17 @@ pub struct Target {
     /// The account probes must run in; any other is refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
+    /// More regions every AWS probe also runs in (each account, each region: one part).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    /// More accounts every AWS probe also runs in, each through a role assumed from the
+    /// credentials' account: `{ id = "111122223333", role = "golive-probe" }`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<AccountRole>,
+    /// Every active account of the credentials' AWS Organization (ListAccounts), whose name
+    /// contains `filter`, through `role`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<Organization>,
     /// Narrows discovery to resources whose name starts with this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_prefix: Option<String>,
@@ -89,6 +100,36 @@ pub struct Target {
     /// checklist's default globs.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub files: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// An account probes run in through a role: the role's name in that account, or its whole ARN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountRole {
+    pub id: String,
+    pub role: String,
+}
+
+/// The accounts of an AWS Organization probes run in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organization {
+    /// The role assumed in each account (its name; the same in every account).
+    pub role: String,
+    /// Only accounts whose name contains this (all active accounts without it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+}
+
+impl AccountRole {
+    /// The role's ARN: as given when it is one, else the name in this account.
+    pub fn arn(&self) -> String {
+        if self.role.starts_with("arn:") {
+            self.role.clone()
+        } else {
+            format!("arn:aws:iam::{}:role/{}", self.id, self.role)
+        }
+    }
 }
 
 /// One setting as the target form shows it; lists are comma-separated.

@@ -2,6 +2,7 @@
 //! their results go into the session. The TUI and `golive check` both sweep through here; each
 //! keeps only its own plumbing (the TUI its channel and spinner, `check` its report and exit code).
 
+pub mod parts;
 pub mod run;
 
 use crate::checklist::Checklist;

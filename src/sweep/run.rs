@@ -22,6 +22,8 @@ pub struct Run {
     pub skipped: Skipped,
     /// The items the run was about: the selection, or every item.
     pub selection: Option<Vec<usize>>,
+    /// Per account and region, how its AWS probes came out (several accounts or regions only).
+    pub parts: super::parts::Tally,
 }
 
 impl Run {
@@ -111,7 +113,7 @@ pub async fn probe(
     opts: engine::Opts,
     commands: Consent,
     repo: Result<std::path::PathBuf, Verdict>,
-) -> (Option<Identity>, Vec<(usize, ProbeResult)>) {
+) -> (Option<Identity>, Vec<(usize, ProbeResult)>, sweep::parts::Tally) {
     let needs_aws = jobs.iter().any(|j| registry::needs_aws(&j.specs));
     let (identity, aws) = if needs_aws {
         let expected = session.target.account_id.clone();
@@ -145,9 +147,22 @@ pub async fn probe(
             let _ = writeln!(std::io::stderr(), "{}", crate::text::for_terminal(&line));
         }
     };
+    // Several accounts or regions: every AWS probe once in each, the worst part deciding.
+    if let (true, Ok(conn)) = (sweep::parts::is_multi(&session.target), &aws) {
+        let parts = sweep::parts::connect(conn, &session.target, opts.timeout).await;
+        let target = session.target.clone();
+        let (results, tally) = sweep::parts::run(&parts, jobs, opts, |aws| {
+            sweep::context(aws, target.clone(), commands.clone(), repo.clone(), opts)
+        })
+        .await;
+        for (i, r) in &results {
+            report(*i, Event::Done(r.clone()));
+        }
+        return (identity, results, tally);
+    }
     let ctx = sweep::context(aws, session.target.clone(), commands, repo, opts);
     let results = engine::run_all(Arc::new(ctx), jobs, opts, Arc::new(report)).await;
-    (identity, results)
+    (identity, results, Vec::new())
 }
 
 /// Puts the results into the session (status where no person set one) and logs status changes.

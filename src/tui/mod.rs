@@ -73,6 +73,21 @@ impl Runner {
             } else {
                 Err(crate::probe::Verdict::error("no AWS probe in this run"))
             };
+            // Several accounts or regions: each AWS probe in every part, the worst deciding.
+            if let (true, Ok(conn)) = (sweep::parts::is_multi(&target), &aws) {
+                for j in &jobs {
+                    let _ = tx.send(Msg::Probe { item: j.item, run, event: engine::Event::Started });
+                }
+                let parts = sweep::parts::connect(conn, &target, opts.timeout).await;
+                let (results, _) = sweep::parts::run(&parts, jobs, opts, |aws| {
+                    sweep::context(aws, target.clone(), consent.clone(), repo.clone(), opts)
+                })
+                .await;
+                for (item, r) in results {
+                    let _ = tx.send(Msg::Probe { item, run, event: engine::Event::Done(r) });
+                }
+                return;
+            }
             let report = move |item, event| {
                 let _ = tx.send(Msg::Probe { item, run, event });
             };

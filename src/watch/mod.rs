@@ -97,7 +97,7 @@ impl Change {
     /// Whether it is news someone must act on (worse, or a new failing resource, or stale).
     pub fn is_bad(&self) -> bool {
         match self {
-            Change::Item { verdict: Some((was, now)), .. } => rank(*now) > rank(*was),
+            Change::Item { verdict: Some((was, now)), .. } => now.severity() > was.severity(),
             Change::Item { newly_failing, .. } => !newly_failing.is_empty(),
             Change::Stale { .. } => true,
         }
@@ -122,16 +122,5 @@ impl Change {
                 format!("sign-off {area} is stale: its items changed since it was approved")
             }
         }
-    }
-}
-
-/// How bad an outcome is, for "got worse".
-fn rank(o: Outcome) -> u8 {
-    match o {
-        Outcome::Pass => 0,
-        Outcome::Warn => 1,
-        Outcome::NeedsConfig => 2,
-        Outcome::Error => 3,
-        Outcome::Fail => 4,
     }
 }

@@ -26,6 +26,7 @@ const MODULES: &[&[&str]] = &[
     secrets::CALLS,
     sts::CALLS,
     xray::CALLS,
+    super::ACCOUNTS_CALLS,
 ];
 
 /// Every action, sorted, once.
