@@ -1,9 +1,10 @@
-"""Whole-process benchmarks of a session shared through S3 (issue 21), against a moto_server this
+"""Whole-process benchmarks of a launch team's golive (issue 21), against a moto_server this
 starts: a save's round trip (`golive answer`, one answer saved and shared) to S3 vs to a local
-file, side by side; and how long a change takes to appear in a second person's TUI (a pty).
+file, side by side; how long a change takes to appear in a second person's TUI (a pty); and a
+sweep over 3 accounts x 3 regions vs one account and region (wall time, AWS calls, moto CPU).
 
 Run by scripts/bench after bench.py (the release binary and the virtualenv are built first).
-Rewrites the "## Shared session" part of BENCHMARKS.md, leaving the rest as it is.
+Rewrites the "## A launch team" part of BENCHMARKS.md, leaving the rest as it is.
 """
 import os
 import pty
@@ -87,6 +88,54 @@ def appear_in_tui(url, s3, alice_home, bob_env):
     return samples
 
 
+def accounts_and_regions(moto, url, work):
+    """The AWS-probed items of the fixture account swept alone vs over 3 accounts (it and two
+    members of its Organization) x 3 regions, alternated."""
+    py = os.path.join(bench.VENV, "python")
+    account = "%012d" % (int(time.time() * 1000) % 10**12)
+    subprocess.run([py, os.path.join(bench.ROOT, "tests/fixtures/aws_account.py"), url, account, "good"],
+                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([py, os.path.join(bench.ROOT, "tests/fixtures/organization.py"), url, account],
+                   check=True, stdout=subprocess.DEVNULL)
+    import boto3  # noqa: the virtualenv's
+    creds = boto3.client("sts", endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing",
+                         aws_secret_access_key="testing").assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/golive-probe", RoleSessionName="bench")["Credentials"]
+    scope = (f'[target]\naccount_id = "{account}"\nname_prefix = "agent-"\ntask_role = "agent-task"\n'
+             f'secrets = ["agent-service/api-key"]\nmetrics_namespace = "AgentService"\ncost_tags = ["CostCenter"]\n')
+    wide = ('regions = ["eu-west-1", "ap-southeast-2"]\n'
+            'organization = { role = "golive-probe", filter = "prod-" }\n')
+    ids = bench.aws_item_ids()
+    rows = []
+    figures = {}
+    for name, extra in [("one account, one region", ""), ("3 accounts x 3 regions", wide)]:
+        home = os.path.join(work, name.replace(" ", "-"))
+        env = bench.aws_env(url, creds, home)
+        session = os.path.join(home, "s.toml")
+        figures[name] = {"t": [], "calls": 0, "cpu": 0.0}
+    for _ in range(RUNS):
+        for name, extra in [("one account, one region", ""), ("3 accounts x 3 regions", wide)]:
+            home = os.path.join(work, name.replace(" ", "-"))
+            env = bench.aws_env(url, creds, home)
+            session = os.path.join(home, "s.toml")
+            os.makedirs(home, exist_ok=True)
+            with open(session, "w") as f:
+                f.write(scope + extra)
+            calls, cpu = bench.aws_calls_logged(home), bench.cpu_seconds(moto.pid)
+            t, _ = bench.timed([bench.GOLIVE, "--session", session, "check", "--only", *ids], env=env)
+            figures[name]["t"].append(t)
+            figures[name]["calls"] += bench.aws_calls_logged(home) - calls
+            figures[name]["cpu"] += bench.cpu_seconds(moto.pid) - cpu
+    for name, f in figures.items():
+        rows.append(bench.row(f"`golive check` of the {len(ids)} AWS-probed items, {name}", f["t"]))
+        rows.append([f"  AWS calls per sweep; moto_server CPU per sweep ({name})",
+                     f"{f['calls'] / RUNS:.0f}; {bench.fmt_s(f['cpu'] / RUNS)}", ""])
+    one, nine = figures["one account, one region"], figures["3 accounts x 3 regions"]
+    rows.append(["ratio 3x3 / one: wall; calls", f"{statistics.median(nine['t']) / statistics.median(one['t']):.2f}x; "
+                 f"{nine['calls'] / max(one['calls'], 1):.2f}x", ""])
+    return rows
+
+
 def main():
     moto, url = bench.start_moto()
     work = tempfile.mkdtemp(prefix="golive-bench-shared-")
@@ -116,14 +165,16 @@ def main():
         appear = appear_in_tui(url, s3, os.path.join(work, "alice"), benv)
         results.append(bench.row("a change shared by `golive answer` until it shows in another TUI "
                                  "(2 s ETag poll)", appear))
-        section = ["## Shared session", "",
-                   f"Measured {time.strftime('%Y-%m-%d')} by `scripts/bench_shared.py` against a "
-                   "moto_server on 127.0.0.1 (S3 conditional writes), release build, "
-                   f"{RUNS * 2} alternated pairs for the saves, {RUNS} changes for the TUI.", "",
+        results += accounts_and_regions(moto, url, work)
+        section = ["## A launch team", "",
+                   f"Measured {time.strftime('%Y-%m-%d')} by `scripts/bench_team.py` against a "
+                   "moto_server on 127.0.0.1, release build: "
+                   f"{RUNS * 2} alternated pairs for the saves, {RUNS} changes for the TUI, {RUNS} "
+                   "alternated pairs of sweeps.", "",
                    bench.table(results), ""]
         path = os.path.join(bench.ROOT, "BENCHMARKS.md")
         text = open(path).read()
-        start = text.find("## Shared session")
+        start = text.find("## A launch team")
         if start >= 0:
             end = text.find("\n## ", start + 1)
             text = text[:start] + (text[end + 1:] if end >= 0 else "")
