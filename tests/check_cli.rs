@@ -792,8 +792,17 @@ fn a_sweep_over_an_organization_and_two_regions_names_each_account_and_region() 
         role: format!("arn:aws:iam::{b}:role/golive-probe"),
     }];
     golive::session::save(&session, &s).unwrap();
-    let o =
-        check(&session, &moto::env(&creds), &["--only", "observability.log-retention", "--full-evidence"]);
+    // Without --allow-accounts, only the credentials' account is probed, in both regions.
+    let o = check(&session, &moto::env(&creds), &["--only", "observability.log-retention"]);
+    let text = stdout(&o);
+    assert!(text.contains("golive assumes roles into them only with --allow-accounts"), "{text}");
+    assert!(!text.contains(b.as_str()) && !text.contains(cc.as_str()), "no other account probed: {text}");
+    assert!(text.contains(&format!("account {account} eu-west-1: pass")), "{text}");
+    let o = check(
+        &session,
+        &moto::env(&creds),
+        &["--only", "observability.log-retention", "--full-evidence", "--allow-accounts"],
+    );
     let text = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "NO-GO: {text}{}", String::from_utf8_lossy(&o.stderr));
     let line = text.lines().find(|l| l.contains("observability.log-retention")).unwrap();
@@ -815,7 +824,7 @@ fn a_sweep_over_an_organization_and_two_regions_names_each_account_and_region() 
         "{text}"
     );
     assert!(!text.contains(d.as_str()), "sandbox-d is not named and never probed: {text}");
-    // The per-account/region table: 2 regions x (the credentials' account, prod-b, prod-c, 999...).
+    // The per-account/region table: 2 regions x (the credentials' account, prod-b, prod-c, 999).
     let table: Vec<&str> = text
         .lines()
         .skip_while(|l| !l.starts_with("AWS probes per account and region"))

@@ -40,6 +40,11 @@ pub struct Cli {
     /// fd00:ec2::254), which they refuse by default
     #[arg(long, global = true)]
     pub allow_link_local: bool,
+    /// Let AWS probes also run in the other accounts the target names (`accounts`,
+    /// `organization`), through the roles it names; without it only the credentials' account
+    /// is probed (a session or project file does not get to send golive into other accounts)
+    #[arg(long, global = true)]
+    pub allow_accounts: bool,
     /// Leave the mouse to the terminal (select and copy text as usual); keys do everything
     #[arg(long, global = true)]
     pub no_mouse: bool,

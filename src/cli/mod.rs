@@ -130,6 +130,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         max_parallel: settings.max_parallel.value as usize,
         timeout: Duration::from_secs(settings.probe_timeout.value),
         allow_link_local: cli.allow_link_local,
+        allow_accounts: cli.allow_accounts,
     };
     let who = settings.who.value.clone();
     let read_only = matches!(cli.command, Some(Command::Export { .. } | Command::Verify | Command::Config));

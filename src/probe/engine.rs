@@ -17,11 +17,18 @@ pub struct Opts {
     pub timeout: Duration,
     /// `--allow-link-local`: see `Ctx::allowing_link_local`.
     pub allow_link_local: bool,
+    /// `--allow-accounts`: roles may be assumed into the other accounts the target names.
+    pub allow_accounts: bool,
 }
 
 impl Default for Opts {
     fn default() -> Self {
-        Opts { max_parallel: 16, timeout: Duration::from_secs(15), allow_link_local: false }
+        Opts {
+            max_parallel: 16,
+            timeout: Duration::from_secs(15),
+            allow_link_local: false,
+            allow_accounts: false,
+        }
     }
 }
 

@@ -7,7 +7,7 @@
 use crate::probe::aws::{self, AwsConn, Identity};
 use crate::probe::engine::{self, Ctx, Event, Job, Opts};
 use crate::probe::target::{AccountRole, Target};
-use crate::probe::{ProbeResult, Verdict, registry};
+use crate::probe::{Outcome, ProbeResult, Verdict, registry};
 use aws_config::Region;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -36,7 +36,7 @@ pub fn is_multi(t: &Target) -> bool {
 
 /// The parts of the target, from the connection to the credentials' (expected) account: that
 /// account first, then each account named or found in the Organization, each in every region.
-pub async fn connect(base: &AwsConn, target: &Target, timeout: Duration) -> Vec<Part> {
+pub async fn connect(base: &AwsConn, target: &Target, timeout: Duration, allow_accounts: bool) -> Vec<Part> {
     let mut regions = vec![base.identity.region.clone()];
     for r in &target.regions {
         if !regions.contains(r) {
@@ -45,7 +45,20 @@ pub async fn connect(base: &AwsConn, target: &Target, timeout: Duration) -> Vec<
     }
     let mut accounts: Vec<AccountRole> = target.accounts.clone();
     let mut refused = Vec::new();
-    if let Some(org) = &target.organization {
+    let others = !accounts.is_empty() || target.organization.is_some();
+    if others && !allow_accounts {
+        // A target comes from files other people commit: which accounts golive's credentials
+        // reach into is the person's word, given on their machine.
+        accounts.clear();
+        refused.push((
+            "other accounts".to_string(),
+            Verdict::new(
+                Outcome::NeedsConfig,
+                "the target names other accounts; golive assumes roles into them only with --allow-accounts",
+                vec![],
+            ),
+        ));
+    } else if let Some(org) = &target.organization {
         match organization(base, org.filter.as_deref(), timeout).await {
             Ok(found) => {
                 for id in found {

@@ -149,7 +149,7 @@ pub async fn probe(
     };
     // Several accounts or regions: every AWS probe once in each, the worst part deciding.
     if let (true, Ok(conn)) = (sweep::parts::is_multi(&session.target), &aws) {
-        let parts = sweep::parts::connect(conn, &session.target, opts.timeout).await;
+        let parts = sweep::parts::connect(conn, &session.target, opts.timeout, opts.allow_accounts).await;
         let target = session.target.clone();
         let (results, tally) = sweep::parts::run(&parts, jobs, opts, |aws| {
             sweep::context(aws, target.clone(), commands.clone(), repo.clone(), opts)

@@ -78,7 +78,7 @@ impl Runner {
                 for j in &jobs {
                     let _ = tx.send(Msg::Probe { item: j.item, run, event: engine::Event::Started });
                 }
-                let parts = sweep::parts::connect(conn, &target, opts.timeout).await;
+                let parts = sweep::parts::connect(conn, &target, opts.timeout, opts.allow_accounts).await;
                 let (results, _) = sweep::parts::run(&parts, jobs, opts, |aws| {
                     sweep::context(aws, target.clone(), consent.clone(), repo.clone(), opts)
                 })
