@@ -176,14 +176,14 @@ def cpu_seconds(pid):
 
 
 def aws_calls_logged(work):
-    """AWS API calls golive has logged under work's state dir (one line each)."""
+    """AWS API calls golive has logged under work's state dir: its `call <action>` lines."""
     logs = os.path.join(work, "state", "golive", "log")
     if not os.path.isdir(logs):
         return 0
     n = 0
     for name in os.listdir(logs):
         with open(os.path.join(logs, name), errors="replace") as f:
-            n += sum(1 for line in f if " golive::aws: " in line)
+            n += sum(1 for line in f if " golive::aws: call " in line)
     return n
 
 
