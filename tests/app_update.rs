@@ -1058,6 +1058,7 @@ fn others_changes_land_without_moving_the_selection_and_a_field_both_changed_is_
         merged: merged.session,
         conflicts: merged.conflicts,
         seen: 1,
+        disk: None,
     })));
     assert!(fx.is_empty(), "nothing of alice's is missing from what the saver wrote: {fx:?}");
     assert_eq!(app.nav().selected, selected, "the selection stays");

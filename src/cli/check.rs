@@ -136,11 +136,7 @@ impl Sweeper<'_> {
         &self,
         session: &mut session::Session,
         jobs: Vec<crate::probe::engine::Job>,
-    ) -> anyhow::Result<(
-        Option<crate::probe::aws::Identity>,
-        Vec<(usize, crate::probe::ProbeResult)>,
-        sweep::parts::Tally,
-    )> {
+    ) -> anyhow::Result<sweep::run::Swept> {
         // The run's target is the session's between the files and the flags; under --strict the
         // session's is left out. The session's own is put back before saving.
         let run_target = self.layers.over((!self.strict).then_some(&session.target));

@@ -32,7 +32,7 @@ pub enum Value {
     Notes(String),
     Waiver(Option<Waiver>),
     SignOff(Option<SignOff>),
-    Target(Target),
+    Target(Box<Target>),
 }
 
 /// The place name the final approval goes by in a conflict.
@@ -55,7 +55,7 @@ impl Conflict {
             Value::SignOff(None) => {
                 session.signoff.remove(&self.place);
             }
-            Value::Target(t) => session.target = t.clone(),
+            Value::Target(t) => session.target = (**t).clone(),
         }
     }
 }
@@ -150,7 +150,7 @@ pub fn merge(base: &Session, ours: &Session, theirs: &Session) -> Merged {
         Some(&ours.target),
         Some(&theirs.target),
         |_, _| true,
-        |t: Option<&Target>| Value::Target(t.cloned().unwrap_or_default()),
+        |t: Option<&Target>| Value::Target(Box::new(t.cloned().unwrap_or_default())),
         "target",
         "target",
         &mut conflicts,

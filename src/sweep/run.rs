@@ -32,6 +32,10 @@ impl Run {
     }
 }
 
+/// What a sweep found: who the credentials are, each item's result, and per account and region
+/// how the AWS probes came out (several accounts or regions only).
+pub type Swept = (Option<Identity>, Vec<(usize, ProbeResult)>, super::parts::Tally);
+
 /// Automated items not probed, and why (a person marked them n/a).
 pub type Skipped = Vec<(usize, String)>;
 
@@ -113,7 +117,7 @@ pub async fn probe(
     opts: engine::Opts,
     commands: Consent,
     repo: Result<std::path::PathBuf, Verdict>,
-) -> (Option<Identity>, Vec<(usize, ProbeResult)>, sweep::parts::Tally) {
+) -> Swept {
     let needs_aws = jobs.iter().any(|j| registry::needs_aws(&j.specs));
     let (identity, aws) = if needs_aws {
         let expected = session.target.account_id.clone();

@@ -23,6 +23,8 @@ use std::time::{Duration, Instant};
 pub const POLL: Duration = Duration::from_secs(2);
 /// How often this participant's presence is written and the others' read.
 pub const PRESENCE: Duration = Duration::from_secs(10);
+/// How often S3 is tried while it does not answer (each try may wait for a connection timeout).
+pub const OFFLINE_POLL: Duration = Duration::from_secs(10);
 
 pub enum Request {
     /// The session as the app holds it, and the last merge (`Msg::Merged::seen`) it has applied.
@@ -61,6 +63,7 @@ impl Saver {
             shared,
             polled: Instant::now(),
             presence: None,
+            offline: false,
         };
         let handle = std::thread::Builder::new()
             .name("golive-saver".into())
@@ -96,6 +99,8 @@ struct Writer {
     shared: Option<(Shared, String)>,
     polled: Instant,
     presence: Option<Instant>,
+    /// S3 did not answer the last time: asked less often until it does.
+    offline: bool,
 }
 
 impl Writer {
@@ -122,10 +127,15 @@ impl Writer {
                 }
             }
             let msg = self.perform(request);
+            let saved = matches!(msg, Msg::Saved(Ok(_)));
             for _ in 0..folded {
                 let _ = self.reply.send(self.copy(&msg));
             }
             let _ = self.reply.send(msg);
+            // On disk first, and said so: S3 may take a while, or not answer at all.
+            if saved {
+                self.publish();
+            }
             if next.is_none() {
                 next = self.next(&rx);
             }
@@ -139,7 +149,8 @@ impl Writer {
             return rx.recv().ok();
         }
         loop {
-            let wait = POLL.saturating_sub(self.polled.elapsed());
+            let every = if self.offline { OFFLINE_POLL } else { POLL };
+            let wait = every.saturating_sub(self.polled.elapsed());
             match rx.recv_timeout(wait) {
                 Ok(r) => return Some(r),
                 Err(mpsc::RecvTimeoutError::Disconnected) => return None,
@@ -167,6 +178,7 @@ impl Writer {
             Ok(Some(conflicts)) => self.merged_into_file(conflicts),
             Ok(None) => {}
             Err(e) => {
+                self.offline = true;
                 let _ = self.reply.send(Msg::Shared(Err(format!("{e:#}"))));
                 return;
             }
@@ -179,12 +191,14 @@ impl Writer {
         let Some((shared, _)) = self.shared.as_mut() else { return };
         match shared.publish(&self.checklist) {
             Ok(p) => {
+                self.offline = false;
                 let _ = self.reply.send(Msg::Shared(Ok(())));
                 if p.merges > 0 {
                     self.merged_into_file(p.conflicts);
                 }
             }
             Err(e) => {
+                self.offline = true;
                 tracing::warn!(target: "golive", "not shared: {e:#}");
                 let _ = self.reply.send(Msg::Shared(Err(format!("{e:#}"))));
             }
@@ -210,7 +224,7 @@ impl Writer {
         tracing::debug!(target: "golive", "merge {} sent to the app, {} conflicts", self.merges, conflicts.len());
         let base = std::mem::replace(&mut self.written, merged.clone());
         self.sent.push((self.merges, merged.clone()));
-        let merge = Merge { base, merged, conflicts, seen: self.merges };
+        let merge = Merge { base, merged, conflicts, seen: self.merges, disk: self.disk };
         let _ = self.reply.send(Msg::Merged(Box::new(merge)));
     }
 
@@ -263,7 +277,7 @@ impl Writer {
         match request {
             Request::Save(s, seen) => {
                 let ours = self.incoming(*s, seen);
-                let msg = match session::save_over(&self.path, &ours, self.disk) {
+                match session::save_over(&self.path, &ours, self.disk) {
                     Ok(disk) => {
                         self.disk = Some(disk);
                         self.written = ours;
@@ -272,16 +286,9 @@ impl Writer {
                     Err(SaveError::Changed) => self.merge_disk(&ours),
                     Err(SaveError::Failed(e)) => {
                         tracing::warn!(target: "golive", "save failed: {e:#}");
-                        return Msg::Saved(Err(format!("{e:#}")));
-                    }
-                };
-                if matches!(msg, Msg::Saved(Ok(_))) {
-                    self.publish();
-                    if let Some(disk) = self.disk {
-                        return Msg::Saved(Ok(disk));
+                        Msg::Saved(Err(format!("{e:#}")))
                     }
                 }
-                msg
             }
             Request::KeepMine(s) => Msg::Resolved(self.keep_mine(&s)),
             Request::TakeTheirs(s) => Msg::Resolved(self.take_theirs(&s)),

@@ -67,6 +67,8 @@ pub struct Merge {
     pub conflicts: Vec<crate::session::merge::Conflict>,
     /// Which merge this is: the app's saves say the last one they include.
     pub seen: u64,
+    /// The file's fingerprint with the merge written.
+    pub disk: Option<Fingerprint>,
 }
 
 /// How a conflict with a change on disk ended.

@@ -26,8 +26,11 @@ impl App {
     /// Someone else's changes: merged over this person's edits since the saver's base, the
     /// selection and anything being typed left as they are.
     pub(super) fn on_merged(&mut self, m: Merge) -> Vec<Effect> {
-        let Merge { base, merged, conflicts, seen } = m;
+        let Merge { base, merged, conflicts, seen, disk } = m;
         self.team.seen = self.team.seen.max(seen);
+        if disk.is_some() {
+            self.save.disk = disk;
+        }
         let landed: Vec<String> = {
             let mut have: std::collections::HashMap<&crate::session::Change, usize> =
                 std::collections::HashMap::new();
