@@ -64,9 +64,9 @@ pub fn nothing_in_scope(target: &Target, what: &str, setting: &str) -> Verdict {
     )
 }
 
-/// The calls of a sweep over several accounts (`sweep::parts`): the Organization's accounts, and
-/// the role assumed in each.
-pub const ACCOUNTS_CALLS: &[&str] = &["organizations:ListAccounts", "sts:AssumeRole"];
+/// The read of a sweep over an Organization's accounts (`sweep::parts`); the role assumed in
+/// each account is the policy's second statement.
+pub const ACCOUNTS_CALLS: &[&str] = &["organizations:ListAccounts"];
 
 /// Loads the standard credential chain for the target and asks STS who we are.
 pub async fn connect(target: &Target, timeout: Duration) -> Result<AwsConn, Verdict> {

@@ -56,13 +56,16 @@ pub fn action(prefix: &str, operation: &str) -> String {
     format!("{prefix}:{named}")
 }
 
-/// The policy document (JSON), read-only: describe, get and list calls on any resource.
+/// The policy document (JSON): describe, get and list calls on any resource; and, for a sweep
+/// over several accounts (`--allow-accounts`), assuming the probe role in them.
 pub fn document() -> String {
     // Written out in the order IAM documents use, whatever serde_json's map order is in a build.
     let actions: Vec<String> = actions().iter().map(|a| format!("        \"{a}\"")).collect();
     format!(
         "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Sid\": \"GoliveReadOnlyProbes\",\n      \
-         \"Effect\": \"Allow\",\n      \"Action\": [\n{}\n      ],\n      \"Resource\": \"*\"\n    }}\n  ]\n}}\n",
+         \"Effect\": \"Allow\",\n      \"Action\": [\n{}\n      ],\n      \"Resource\": \"*\"\n    }},\n    {{\n      \
+         \"Sid\": \"GoliveOtherAccounts\",\n      \"Effect\": \"Allow\",\n      \"Action\": \"sts:AssumeRole\",\n      \
+         \"Resource\": \"arn:aws:iam::*:role/*\"\n    }}\n  ]\n}}\n",
         actions.join(",\n")
     )
 }
