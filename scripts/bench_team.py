@@ -90,19 +90,6 @@ def appear_in_tui(url, s3, alice_home, bob_env):
     return samples
 
 
-def calls_logged(home):
-    """AWS API calls golive logged under home's state dir: its `call <action>` lines (the log also
-    has a line per HTTP request, not counted)."""
-    logs = os.path.join(home, "state", "golive", "log")
-    if not os.path.isdir(logs):
-        return 0
-    n = 0
-    for name in os.listdir(logs):
-        with open(os.path.join(logs, name), errors="replace") as f:
-            n += sum(1 for line in f if " golive::aws: call " in line)
-    return n
-
-
 def accounts_and_regions(moto, url, work):
     """The AWS-probed items of the fixture account swept alone vs over 3 accounts (it and two
     members of its Organization) x 3 regions, alternated."""
@@ -136,11 +123,11 @@ def accounts_and_regions(moto, url, work):
             os.makedirs(home, exist_ok=True)
             with open(session, "w") as f:
                 f.write(scope + extra)
-            calls, cpu = calls_logged(home), bench.cpu_seconds(moto.pid)
+            calls, cpu = bench.aws_calls_logged(home), bench.cpu_seconds(moto.pid)
             t, _ = bench.timed([bench.GOLIVE, "--session", session, "check", "--allow-accounts", "--only", *ids],
                                env=env)
             figures[name]["t"].append(t)
-            figures[name]["calls"] += calls_logged(home) - calls
+            figures[name]["calls"] += bench.aws_calls_logged(home) - calls
             figures[name]["cpu"] += bench.cpu_seconds(moto.pid) - cpu
     for name, f in figures.items():
         rows.append(bench.row(f"`golive check` of the {len(ids)} AWS-probed items, {name}", f["t"]))

@@ -1077,3 +1077,35 @@ fn others_changes_land_without_moving_the_selection_and_a_field_both_changed_is_
     assert_eq!((last.by.as_str(), last.change.as_str()), ("alice", "merge: status mine kept"));
     assert!(app.input().is_none() && app.team().pending.is_empty());
 }
+
+/// Someone else's notes for the item being typed into land: the editor is left alone, and when
+/// the person finishes, both texts are kept.
+#[test]
+fn notes_merged_in_while_typing_are_kept_below_what_was_typed() {
+    use golive::session::merge::merge;
+    use golive::tui::app::{Input, Merge};
+    let mut app = common::app();
+    let id = app.checklist().items[app.nav().selected].id.clone();
+    let base = app.session().clone();
+    typed(&mut app, "e");
+    typed(&mut app, "alice: p95 180 ms");
+    app.update(Msg::Idle);
+    let mut theirs = base.clone();
+    theirs.record_mut(&id).notes = "bob: dashboards linked".into();
+    let m = merge(&base, &base, &theirs);
+    app.update(Msg::Merged(Box::new(Merge {
+        base,
+        merged: m.session,
+        conflicts: m.conflicts,
+        seen: 1,
+        disk: None,
+    })));
+    assert!(matches!(app.input(), Some(Input::Notes { .. })), "the editor stays open");
+    typed(&mut app, " at 500 rps");
+    let fx = app.update(common::key(KeyCode::Esc));
+    assert!(fx.contains(&Effect::Save));
+    let notes = app.session().record(&id).unwrap().notes.clone();
+    assert!(notes.starts_with("alice: p95 180 ms at 500 rps"), "{notes}");
+    assert!(notes.ends_with("bob: dashboards linked"), "{notes}");
+    assert!(app.team().pending.is_empty());
+}

@@ -185,6 +185,11 @@ pub fn merge(base: &Session, ours: &Session, theirs: &Session) -> Merged {
     Merged { session: out, conflicts }
 }
 
+/// Notes both sides wrote: ours, then theirs under a line that says so.
+pub fn both_notes(ours: &str, theirs: &str) -> String {
+    format!("{ours}\n\n--- merged: the other version of these notes ---\n{theirs}")
+}
+
 /// The side that changed from `base` (ours when both changed alike); when both changed it
 /// differently, the one `ours_wins` picks, reported.
 #[allow(clippy::too_many_arguments)]
@@ -254,7 +259,7 @@ fn item(
             ours: Value::Notes(o.notes.clone()),
             theirs: Value::Notes(t.notes.clone()),
         });
-        format!("{}\n\n--- merged: the other version of these notes ---\n{}", o.notes, t.notes)
+        both_notes(&o.notes, &t.notes)
     };
     out.evidence = evidence(&b.evidence, &o.evidence, &t.evidence);
     // The newer probe result; the earlier ones of both sides, newest last, at most as many as kept.

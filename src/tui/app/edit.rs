@@ -59,8 +59,15 @@ impl App {
         let Some(Input::Notes { item, original, .. }) = self.input.take() else { return fx };
         let id = self.checklist.items[item].id.clone();
         let by = By { who: &self.who, at: self.now() };
+        // The other version merged in while typing is below this person's text now: settled.
+        let before = self.team.pending.len();
+        self.team.pending.retain(|c| !(c.place == id && c.field == "notes"));
         if self.session.notes_edited(&id, &original, by) {
-            self.info("Notes saved.".into());
+            self.info(if self.team.pending.len() < before {
+                "Notes saved, with the other version merged in while you typed below yours.".into()
+            } else {
+                "Notes saved.".into()
+            });
             fx = vec![Effect::Save];
         }
         fx
@@ -71,8 +78,15 @@ impl App {
     pub(super) fn save_draft(&mut self) -> Vec<Effect> {
         let Some(Input::Notes { item, area, .. }) = &self.input else { return vec![] };
         let text = area.lines().join("\n").trim_end().to_string();
-        let id = &self.checklist.items[*item].id;
-        if self.session.draft_notes(id, text) { vec![Effect::Save] } else { vec![] }
+        let id = self.checklist.items[*item].id.clone();
+        // Someone else's notes for this item, merged in while this person types: kept below.
+        let text = match self.team().pending.iter().find(|c| c.place == id && c.field == "notes") {
+            Some(crate::session::merge::Conflict {
+                theirs: crate::session::merge::Value::Notes(t), ..
+            }) if !text.contains(t.as_str()) => crate::session::merge::both_notes(&text, t),
+            _ => text,
+        };
+        if self.session.draft_notes(&id, text) { vec![Effect::Save] } else { vec![] }
     }
 
     pub(super) fn prompt_key(&mut self, action: Option<Action>, ev: KeyEvent) -> Vec<Effect> {
