@@ -1109,3 +1109,71 @@ fn notes_merged_in_while_typing_are_kept_below_what_was_typed() {
     assert!(notes.ends_with("bob: dashboards linked"), "{notes}");
     assert!(app.team().pending.is_empty());
 }
+
+static WATCH_CLOCK: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+fn watch_clock() -> chrono::DateTime<chrono::Utc> {
+    common::fixed_now() + chrono::TimeDelta::seconds(WATCH_CLOCK.load(std::sync::atomic::Ordering::SeqCst))
+}
+
+/// `W`: every probe again each interval while golive is open; a change is told once, with the bell
+/// for bad news; the same state next time is no news; each sweep is in the run log.
+#[test]
+fn the_watch_toggle_tells_each_change_once() {
+    use golive::probe::{Outcome, ProbeResult};
+    use golive::tui::app::FlashLevel;
+    let c = golive::checklist::Checklist::embedded();
+    let session = golive::session::Session::new(&c, common::fixed_now());
+    let mut app = golive::tui::app::App::new(c, session, "/srv/s.toml".into(), "alice".into(), watch_clock)
+        .with_watch_every(60);
+    app.update(Msg::Resize(120, 40));
+    let broken = "observability.log-retention";
+    // One sweep: every item's probes answered, `broken` failing from `from_sweep` on.
+    let sweep = |app: &mut golive::tui::app::App, fx: Vec<Effect>, fail: bool| -> Vec<Effect> {
+        let Some(Effect::RunProbes { run, items }) =
+            fx.into_iter().find(|e| matches!(e, Effect::RunProbes { .. }))
+        else {
+            panic!("no sweep started")
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let id = app.checklist().items[item].id.clone();
+            let (outcome, evidence) = if fail && id == broken {
+                (Outcome::Fail, vec!["✗ log group agent-app: never expires".to_string()])
+            } else {
+                (Outcome::Pass, vec![])
+            };
+            let result =
+                ProbeResult { outcome, summary: "s".into(), evidence, at: watch_clock(), duration_ms: 1 };
+            out = app.update(Msg::Probe { item, run, event: golive::probe::engine::Event::Done(result) });
+        }
+        out
+    };
+    let fx = typed(&mut app, "W");
+    assert!(app.watching().on);
+    let end = sweep(&mut app, fx, false);
+    assert!(!end.contains(&Effect::Bell));
+    // Not yet due: nothing starts.
+    WATCH_CLOCK.store(30, std::sync::atomic::Ordering::SeqCst);
+    assert!(app.update(Msg::Idle).is_empty());
+    WATCH_CLOCK.store(61, std::sync::atomic::Ordering::SeqCst);
+    let fx = app.update(Msg::Idle);
+    let end = sweep(&mut app, fx, true);
+    assert!(end.contains(&Effect::Bell), "{end:?}");
+    let flash = app.flash().unwrap();
+    assert_eq!(flash.level, FlashLevel::Error);
+    assert!(
+        flash.text.starts_with("Watch: Log Retention (observability.log-retention): pass -> fail"),
+        "{}",
+        flash.text
+    );
+    assert!(flash.text.contains("agent-app"), "{}", flash.text);
+    WATCH_CLOCK.store(122, std::sync::atomic::Ordering::SeqCst);
+    let fx = app.update(Msg::Idle);
+    let end = sweep(&mut app, fx, true);
+    assert!(!end.contains(&Effect::Bell), "still failing is no news");
+    let changes: Vec<usize> = app.session().sweeps.iter().map(|s| s.changes).collect();
+    assert_eq!(changes, [0, 1, 0]);
+    typed(&mut app, "W");
+    assert!(!app.watching().on);
+}

@@ -5,7 +5,8 @@ use crate::tui::{self, app::App};
 use chrono::Utc;
 use std::io::IsTerminal;
 
-pub fn run(on: super::open::OnSession, mouse: bool) -> anyhow::Result<u8> {
+/// The checklist on this terminal; `watch_every`: seconds between the sweeps of the watch (`W`).
+pub fn run(on: super::open::OnSession, mouse: bool, watch_every: u64) -> anyhow::Result<u8> {
     let super::open::OnSession { path, open, who, opts, shared } = on;
     let super::open::Open { _lock, checklist, opened, trust, target_changed, layers } = open;
     let session::open::Opened { session, mut disk, notes } = opened;
@@ -21,7 +22,8 @@ pub fn run(on: super::open::OnSession, mouse: bool) -> anyhow::Result<u8> {
         .with_trust(trust.grants, trust.repos, trust.checkout)
         .with_refused(trust.refused)
         .with_layers(layers)
-        .with_report_dir(std::env::current_dir()?);
+        .with_report_dir(std::env::current_dir()?)
+        .with_watch_every(watch_every);
     if shared.is_some() {
         app = app.with_shared();
     }

@@ -151,7 +151,10 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Ok(OnSession { path: &session_path, open, who: &who, opts, shared })
     };
     match cli.command {
-        None | Some(Command::Tui) => interactive::run(on(checklist)?, mouse),
+        None | Some(Command::Tui) => {
+            let every = settings.project.as_ref().and_then(|(_, p)| p.watch.interval).unwrap_or(60);
+            interactive::run(on(checklist)?, mouse, every)
+        }
         Some(Command::Check {
             only,
             section,

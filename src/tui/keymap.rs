@@ -60,6 +60,8 @@ pub enum Action {
     KeepTheirs,
     /// Open the review of the fields a merge decided by rule.
     ReviewMerge,
+    /// Watch on or off: every probe again each interval, each change told once.
+    ToggleWatch,
 }
 
 /// Where a binding applies. `Global` bindings apply everywhere, even inside the editors.
@@ -226,6 +228,13 @@ pub const BINDINGS: &[Binding] = &[
     b(KeyScope::Main, &[C('r')], A::RunProbe, "run the item's probe", Some("probe")),
     b(KeyScope::Main, &[C('R')], A::RunSection, "run the section's probes", None),
     b(KeyScope::Main, &[C('A')], A::RunAll, "run all probes", Some("all probes")),
+    b(
+        KeyScope::Main,
+        &[C('W')],
+        A::ToggleWatch,
+        "watch: every probe again each interval, each change told once",
+        None,
+    ),
     b(KeyScope::Main, &[C('M')], A::ReviewMerge, "review what a merge decided by rule", None),
     b(KeyScope::Main, &[Code(KeyCode::Esc)], A::CancelProbes, "cancel running probes", None),
     b(KeyScope::Main, &[C('t')], A::EditTarget, "edit the target: AWS profile, region, account, scope", None),

@@ -357,6 +357,12 @@ pub fn process(app: &mut App, runner: &mut Runner, saver: &Saver, msg: Msg) -> b
                     let kept = crate::consent::store().and_then(|s| crate::consent::add_repo(&s, &grant));
                     queue.push_back(Msg::ConsentKept(kept.map_err(|e| format!("{e:#}"))));
                 }
+                Effect::Bell => {
+                    use std::io::Write;
+                    // BEL moves no cursor: safe between frames.
+                    let mut out = std::io::stdout();
+                    let _ = out.write_all(b"\x07").and_then(|()| out.flush());
+                }
                 Effect::Quit => quit = true,
             }
         }

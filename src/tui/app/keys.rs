@@ -157,6 +157,7 @@ impl App {
             }
             Action::Help => self.overlay = Overlay::Help { scroll: 0 },
             Action::ReviewMerge => self.review_merge(),
+            Action::ToggleWatch => return self.toggle_watch(),
             Action::Quit | Action::ForceQuit => return vec![Effect::Save, Effect::Quit],
             _ => {}
         }

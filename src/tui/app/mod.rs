@@ -27,6 +27,7 @@ mod runs;
 mod state;
 mod sweep;
 mod team;
+mod watching;
 
 pub use msg::{AwsView, Effect, Merge, Msg, Resolution};
 pub use nav::Nav;
@@ -36,6 +37,7 @@ pub use state::{
     Trust, WAIVER_FIELDS,
 };
 pub use team::Team;
+pub use watching::Watching;
 
 /// The whole state of the TUI. Only `update` (and what it calls) changes it: the loop that
 /// performs effects reports back through messages, and draw functions read it through the
@@ -69,6 +71,7 @@ pub struct App {
     /// Where `x` offers to write the report: the working directory golive started in.
     report_dir: Option<PathBuf>,
     team: Team,
+    watching: Watching,
 }
 
 impl App {
@@ -108,6 +111,7 @@ impl App {
             save: SaveState::default(),
             trust: Trust { checkout, ..Trust::default() },
             team: Team::default(),
+            watching: Watching::default(),
         };
         app.select(selected);
         app.judge();
@@ -389,7 +393,11 @@ impl App {
                 self.info(format!("Report written to {}", path.display()));
                 vec![]
             }
-            Msg::Idle => self.save_draft(),
+            Msg::Idle => {
+                let mut fx = self.save_draft();
+                fx.extend(self.watch_tick());
+                fx
+            }
             Msg::Notice(text) => {
                 self.banner.push(text);
                 vec![]

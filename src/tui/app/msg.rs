@@ -123,5 +123,7 @@ pub enum Effect {
     Refuse(Grant),
     /// Remember that the person set the repository to this directory outside the checkout.
     ConfirmRepo(consent::RepoGrant),
+    /// The terminal's bell: a watched sweep found bad news.
+    Bell,
     Quit,
 }

@@ -73,6 +73,9 @@ impl App {
                         format!("{}: {}", crate::text::count(n, "check"), self.runs.summary())
                     };
                     self.info(format!("Probes done, {what}."));
+                    let mut fx = vec![Effect::Save];
+                    fx.extend(self.watch_sweep_ended().into_iter().filter(|e| *e != Effect::Save));
+                    return fx;
                 }
                 vec![Effect::Save]
             }

@@ -48,6 +48,9 @@ pub fn render(app: &App, progress: &Progress, frame: &mut Frame, area: Rect) {
     if !team.pending.is_empty() && !matches!(app.input(), Some(crate::tui::app::Input::Merged)) {
         first.push(Span::styled(format!(" M: {} merged ", team.pending.len()), theme::MATCH));
     }
+    if app.watching().on {
+        first.push(Span::styled(format!(" WATCH {}s ", app.watching().every.num_seconds()), theme::INFO));
+    }
     if !team.present.is_empty() {
         let names: Vec<String> = team.present.iter().map(|(who, _)| clean(who)).collect();
         first.push(Span::styled(format!(" with {} ", names.join(", ")), theme::INFO));
