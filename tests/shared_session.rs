@@ -447,3 +447,34 @@ fn two_tuis_see_each_others_changes_and_a_choice_between_them_sticks() {
         d.saver.take().unwrap().finish();
     }
 }
+
+/// A committed `.golive.toml` naming a shared session does not get golive to send the session
+/// there: refused, saying how to consent, until the person gives the same URL themselves once.
+#[test]
+fn a_bucket_a_project_file_names_is_used_only_once_the_person_gave_it() {
+    let (_, url) = bucket();
+    let env = moto::env(&moto::user_creds());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".golive.toml"), format!("[defaults]\nsession = \"{url}\"\n")).unwrap();
+    let home = dir.path().join("home");
+    let run = |args: &[&str]| golive(&home, &env).current_dir(dir.path()).args(args).output().unwrap();
+    let out = run(&["--who", "alice", "answer", "security.pii-handling", "pass"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains(&format!("run once with --session {url}")), "{err}");
+    let c = Checklist::embedded();
+    assert!(
+        participant(&url, tempfile::tempdir().unwrap().path()).bucket.get().unwrap().is_none(),
+        "nothing sent"
+    );
+    // Given by the person: used, and remembered on this machine.
+    let out = run(&["--session", &url, "--who", "alice", "answer", "security.pii-handling", "pass"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["--who", "alice", "answer", "reliability.circuit-breakers", "fail"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let s = object(&url, &c);
+    assert_eq!(
+        (s.status("security.pii-handling"), s.status("reliability.circuit-breakers")),
+        (Status::Pass, Status::Fail)
+    );
+}
