@@ -26,7 +26,7 @@ struct RawChecklist {
     #[serde(default)]
     signoff: Vec<RawSignoff>,
     #[serde(default)]
-    gate: Option<Spanned<crate::gate::Policy>>,
+    gate: Option<Spanned<super::Policy>>,
 }
 
 #[derive(Deserialize)]
@@ -242,7 +242,7 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, Located> {
         signoff_sections.push(covered);
     }
     let gate = match raw.gate {
-        None => crate::gate::Policy::default(),
+        None => super::Policy::default(),
         Some(g) => {
             let span = g.span();
             let g = g.into_inner();

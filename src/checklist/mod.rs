@@ -3,9 +3,11 @@
 pub mod import;
 mod load;
 mod model;
+mod policy;
 
 pub use load::{DEFAULT_NAME, is_id, is_markdown, load_file, parse};
 pub use model::{Checklist, Group, Item, Section};
+pub use policy::{Policy, Require};
 
 /// The text of the checklist shipped in the binary (a starting point for a team's own).
 pub fn seed_text() -> &'static str {

@@ -21,7 +21,7 @@ pub struct Checklist {
     /// Per sign-off area, the sections (indices) it signs for.
     pub signoff_sections: Vec<Vec<usize>>,
     /// What the gate requires before GO.
-    pub gate: crate::gate::Policy,
+    pub gate: super::Policy,
     /// Item ids to their place in `items`: sessions look items up by id.
     pub index: HashMap<String, usize>,
 }

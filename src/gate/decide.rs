@@ -1,8 +1,8 @@
 //! The decision itself: each item, sign-off and waiver judged against the rule, in checklist
 //! order, each reason kept with the words a report prints.
 
-use super::policy::{Policy, Require};
 use crate::checklist::{Checklist, Item};
+use crate::checklist::{Policy, Require};
 use crate::probe::Outcome;
 use crate::session::edit::SignSlot;
 use crate::session::signoff::{self, SignState};

@@ -3,7 +3,6 @@
 //! `golive check --gate`, the reports and the TUI's header all decide here.
 
 mod decide;
-mod policy;
 
+pub use crate::checklist::{Policy, Require};
 pub use decide::{Blocker, Decision, Input, Subject, Verdict, Why, decide, of_session};
-pub use policy::{Policy, Require};

@@ -1,5 +1,6 @@
-//! The gate's rule: what must hold before GO. A checklist may carry one (`[gate]`); without it
-//! the default fits the seed checklist.
+//! The gate's rule: what must hold before GO. A checklist may carry one (`[gate]`), and so may a
+//! project file; without it the default fits the seed checklist. Data the checklist holds, so it
+//! lives here; the gate decides by it.
 
 use serde::Deserialize;
 
