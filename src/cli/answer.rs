@@ -43,36 +43,22 @@ pub fn run(on: OnSession, one: Option<Answer>, from: Option<&Path>) -> anyhow::R
             });
         }
         let mut unshared = "";
-        let before = disk;
+        // Published after each answer (so also what an earlier run kept); a merge written into
+        // the working copy, the others' answers in it, is what the next answer edits.
         if let Some(shared) = shared.as_mut() {
-            // Published after each answer, and once at the start for what an earlier run kept.
-            match shared.publish(&checklist) {
-                Err(e) => {
-                    if !offline {
-                        crate::text::tell(&format!(
-                            "{e:#}: answers are kept in this machine's copy ({}) and shared by the next golive that reaches S3",
-                            path.display()
-                        ));
-                    }
-                    offline = true;
-                    unshared = " (not yet shared)";
-                }
-                Ok(published) => {
-                    offline = false;
-                    for c in &published.conflicts {
-                        crate::text::tell(&super::open::merged_note(shared, c));
-                    }
-                }
+            let not_shared = super::open::share(shared, &checklist, path, &mut session, &mut disk)?;
+            if let Some(e) = &not_shared
+                && !offline
+            {
+                crate::text::tell(&format!(
+                    "{e:#}: answers are kept in this machine's copy ({}) and shared by the next golive that reaches S3",
+                    path.display()
+                ));
             }
-        }
-        // A merge written into the working copy (the others' answers too) is what the next
-        // answer edits.
-        let now = session::fingerprint(path)?;
-        if now != before && shared.is_some() {
-            if let Some(merged) = session::load(path, &checklist)? {
-                session = merged;
+            offline = not_shared.is_some();
+            if offline {
+                unshared = " (not yet shared)";
             }
-            disk = now;
         }
         writeln!(out, "saved {} {}{unshared}", answer.id, answer.status)?;
         out.flush()?;

@@ -30,7 +30,7 @@ pub struct Args {
 pub fn run(on: super::open::OnSession, args: Args) -> anyhow::Result<u8> {
     let super::open::OnSession { path, open, who, opts, mut shared } = on;
     let super::open::Open { _lock, checklist, opened, trust, layers, .. } = open;
-    let session::open::Opened { mut session, disk, notes } = opened;
+    let session::open::Opened { mut session, mut disk, notes } = opened;
     for note in notes {
         crate::text::tell(&note);
     }
@@ -58,9 +58,15 @@ pub fn run(on: super::open::OnSession, args: Args) -> anyhow::Result<u8> {
         };
         let (identity, results, parts) = sweeper.run(&mut session, jobs)?;
         run.parts = parts;
-        saved = session::save_over(path, &session, disk).map(|_| ());
-        if let (Ok(()), Some(shared)) = (&saved, shared.as_mut()) {
-            share(shared, &checklist, &mut session);
+        saved = session::save_over(path, &session, disk).map(|d| disk = Some(d));
+        // Published, so the decision below is made on the merged session, others' answers in.
+        if let (Ok(()), Some(shared)) = (&saved, shared.as_mut())
+            && let Some(e) = super::open::share(shared, &checklist, path, &mut session, &mut disk)?
+        {
+            crate::text::tell(&format!(
+                "{e:#}: the results are in this machine's copy ({}), not yet shared",
+                path.display()
+            ));
         }
         (run.identity, run.results) = (identity, results);
         run.generated = Utc::now().trunc_subsecs(0);
@@ -174,31 +180,5 @@ impl Report<'_> {
             Format::Markdown => (run_report::markdown(self), None),
             Format::Github => (run_report::markdown(self), Some(run_report::annotations(self))),
         }
-    }
-}
-
-/// Publishes the run's results to the shared session; the decision is then made on the merged
-/// session, others' answers included. S3 out of reach is said, not fatal: the working copy keeps
-/// the results and the next golive shares them.
-pub(super) fn share(
-    shared: &mut session::shared::Shared,
-    checklist: &crate::checklist::Checklist,
-    session: &mut session::Session,
-) {
-    match shared.publish(checklist) {
-        Ok(p) => {
-            for c in &p.conflicts {
-                crate::text::tell(&super::open::merged_note(shared, c));
-            }
-            if p.merges > 0
-                && let Ok(Some(merged)) = session::load(&shared.working, checklist)
-            {
-                *session = merged;
-            }
-        }
-        Err(e) => crate::text::tell(&format!(
-            "{e:#}: the results are in this machine's copy ({}), not yet shared",
-            shared.working.display()
-        )),
     }
 }

@@ -82,6 +82,37 @@ fn pull(shared: &mut session::shared::Shared, checklist: &Checklist) -> Vec<Stri
     }
 }
 
+/// Publishes a pipeline's working copy at `path` (`check`, `answer`, `watch`): the fields both
+/// sides changed are said on stderr, and when others' answers were merged into the file,
+/// `session` and `disk` become the merged file's. `Ok(Some(e))`: not shared, why (the working
+/// copy keeps everything; the next golive that reaches S3 shares it).
+pub fn share(
+    shared: &mut session::shared::Shared,
+    checklist: &Checklist,
+    path: &Path,
+    session: &mut session::Session,
+    disk: &mut Option<session::Fingerprint>,
+) -> anyhow::Result<Option<anyhow::Error>> {
+    let not_shared = match shared.publish(checklist) {
+        Ok(p) => {
+            for c in &p.conflicts {
+                crate::text::tell(&merged_note(shared, c));
+            }
+            None
+        }
+        Err(e) => Some(e),
+    };
+    // A merge is written into the file even when S3 then refused to take it.
+    let now = session::fingerprint(path)?;
+    if now != *disk {
+        if let Some(merged) = session::load(path, checklist)? {
+            *session = merged;
+        }
+        *disk = now;
+    }
+    Ok(not_shared)
+}
+
 /// What a person is told of a field both sides changed.
 pub fn merged_note(shared: &session::shared::Shared, c: &session::merge::Conflict) -> String {
     format!(

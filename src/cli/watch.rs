@@ -92,13 +92,7 @@ pub fn run(on: OnSession, args: Args, project: &crate::config::project::WatchSet
         let changes = before.as_ref().map(|b| now.changes_since(b, &checklist)).unwrap_or_default();
         let at = Utc::now().trunc_subsecs(0);
         let counts = now.counts();
-        session.sweeps.push(session::SweepLog {
-            at,
-            counts: counts.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
-            changes: changes.len(),
-        });
-        let excess = session.sweeps.len().saturating_sub(session::SWEEPS_KEPT);
-        session.sweeps.drain(..excess);
+        session.log_sweep(at, counts.clone(), changes.len());
         disk = Some(match session::save_over(path, &session, disk) {
             Ok(d) => d,
             Err(session::SaveError::Changed) => {
@@ -109,9 +103,10 @@ pub fn run(on: OnSession, args: Args, project: &crate::config::project::WatchSet
             }
             Err(session::SaveError::Failed(e)) => return Err(e),
         });
-        if let Some(sh) = shared.as_mut() {
-            super::check::share(sh, &checklist, &mut session);
-            disk = session::fingerprint(path)?;
+        if let Some(sh) = shared.as_mut()
+            && let Some(e) = super::open::share(sh, &checklist, path, &mut session, &mut disk)?
+        {
+            crate::text::tell(&format!("{e:#}: this sweep's results stay on this machine for now"));
         }
         let tally: Vec<String> = counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
         writeln!(

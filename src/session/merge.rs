@@ -5,7 +5,7 @@
 //! a person (or the report) can see it: a status, a waiver or a sign-off goes to the later one,
 //! notes keep both texts. History lines from both sides are kept, in time order.
 
-use super::model::{Evidence, ItemRecord, Session, SignOff, Status, Waiver};
+use super::model::{Change, Evidence, ItemRecord, Session, SignOff, Status, Waiver};
 use crate::probe::target::Target;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
@@ -160,17 +160,7 @@ pub fn merge(base: &Session, ours: &Session, theirs: &Session) -> Merged {
     // Every line either side wrote, in time order: a line is kept as often as the side that
     // holds it most often does (two identical edits in one second are two lines).
     let mut history = ours.history.clone();
-    let mut have: std::collections::HashMap<&crate::session::Change, usize> =
-        std::collections::HashMap::new();
-    for line in &ours.history {
-        *have.entry(line).or_default() += 1;
-    }
-    for line in &theirs.history {
-        match have.get_mut(line) {
-            Some(n) if *n > 0 => *n -= 1,
-            _ => history.push(line.clone()),
-        }
-    }
+    history.extend(new_lines(&ours.history, &theirs.history).into_iter().cloned());
     // One order whichever side merges: lines of the same second by who, item and words, so two
     // participants merging the same versions write the same file (and do not re-publish forever).
     history.sort_by(|a, b| (a.at, &a.by, &a.item, &a.change).cmp(&(b.at, &b.by, &b.item, &b.change)));
@@ -183,6 +173,25 @@ pub fn merge(base: &Session, ours: &Session, theirs: &Session) -> Merged {
     sweeps.drain(..excess);
     out.sweeps = sweeps;
     Merged { session: out, conflicts }
+}
+
+/// The history lines of `after` that `before` does not hold, counted as often as they stand (two
+/// identical edits in one second are two lines).
+pub fn new_lines<'a>(before: &[Change], after: &'a [Change]) -> Vec<&'a Change> {
+    let mut have: std::collections::HashMap<&Change, usize> = std::collections::HashMap::new();
+    for line in before {
+        *have.entry(line).or_default() += 1;
+    }
+    after
+        .iter()
+        .filter(|line| match have.get_mut(line) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        })
+        .collect()
 }
 
 /// Notes both sides wrote: ours, then theirs under a line that says so.

@@ -390,9 +390,39 @@ impl Session {
     /// The same answers, sign-offs, target and history: equal but for where each person's view
     /// was (`ui`), which is theirs alone and never worth publishing.
     pub fn same_answers(&self, other: &Session) -> bool {
-        let mut a = self.clone();
-        a.ui.clone_from(&other.ui);
-        a == *other
+        // Every field named, so a field added later is compared unless it is left out here too.
+        let Session {
+            schema_version,
+            checklist,
+            checklist_version,
+            created,
+            target,
+            ui: _,
+            items,
+            signoff,
+            final_approval,
+            carried_approvals,
+            history,
+            sweeps,
+        } = self;
+        *schema_version == other.schema_version
+            && *checklist == other.checklist
+            && *checklist_version == other.checklist_version
+            && *created == other.created
+            && *target == other.target
+            && *items == other.items
+            && *signoff == other.signoff
+            && *final_approval == other.final_approval
+            && *carried_approvals == other.carried_approvals
+            && *history == other.history
+            && *sweeps == other.sweeps
+    }
+
+    /// Keeps one of `golive watch`'s sweeps in the run log (the oldest go past [`SWEEPS_KEPT`]).
+    pub fn log_sweep(&mut self, at: DateTime<Utc>, counts: BTreeMap<String, usize>, changes: usize) {
+        self.sweeps.push(SweepLog { at, counts, changes });
+        let excess = self.sweeps.len().saturating_sub(SWEEPS_KEPT);
+        self.sweeps.drain(..excess);
     }
 
     /// The record to change; an emptied record is removed again by [`Session::tidy`].

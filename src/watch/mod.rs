@@ -84,10 +84,10 @@ impl Snapshot {
     }
 
     /// How many items each outcome has.
-    pub fn counts(&self) -> BTreeMap<&'static str, usize> {
+    pub fn counts(&self) -> BTreeMap<String, usize> {
         let mut counts = BTreeMap::new();
         for (o, ..) in self.items.values() {
-            *counts.entry(o.word()).or_default() += 1;
+            *counts.entry(o.word().to_string()).or_default() += 1;
         }
         counts
     }

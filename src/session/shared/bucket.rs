@@ -184,30 +184,14 @@ pub fn presence_name(who: &str) -> String {
     who.chars().map(|c| if c.is_ascii_alphanumeric() || "._-@".contains(c) { c } else { '_' }).collect()
 }
 
-fn failed<E, R>(op: &str, l: &Location, e: &aws_sdk_s3::error::SdkError<E, R>) -> anyhow::Error
+/// An S3 error as the probes describe AWS errors (code and message, or why there was no answer).
+fn failed<E>(
+    op: &str,
+    l: &Location,
+    e: &aws_sdk_s3::error::SdkError<E, aws_smithy_runtime_api::http::Response>,
+) -> anyhow::Error
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
 {
-    use aws_sdk_s3::error::SdkError;
-    let why = match e {
-        SdkError::ServiceError(s) => {
-            let err = s.err();
-            format!("{}: {}", err.code().unwrap_or("error"), err.message().unwrap_or_default())
-        }
-        SdkError::TimeoutError(_) => "S3 did not answer in time".to_string(),
-        other => chain(other),
-    };
-    anyhow::anyhow!("{op} {l}: {why}")
-}
-
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut src = e.source();
-    while let Some(inner) = src {
-        s.push_str(": ");
-        s.push_str(&inner.to_string());
-        src = inner.source();
-    }
-    s
+    anyhow::anyhow!("{l}: {}", crate::probe::aws::describe(op, e))
 }

@@ -124,25 +124,38 @@ impl Shared {
     /// Merges `remote` into the working copy (or makes it the working copy when there is none)
     /// and takes it as the version last seen.
     fn take(&mut self, checklist: &Checklist, remote: Remote) -> anyhow::Result<Vec<Conflict>> {
-        let theirs = session::parse(&self.bucket.location.to_string(), &remote.text, checklist)?;
         let conflicts = match session::load(&self.working, checklist)? {
             None => {
                 crate::atomic::write_atomic(&self.working, remote.text.as_bytes())?;
                 Vec::new()
             }
             Some(ours) => {
-                let merged = merge(&self.base_session(checklist)?, &ours, &theirs);
-                if merged.session.same_answers(&theirs) {
-                    // Nothing of ours that S3 lacks: their bytes, so there is nothing to publish.
-                    crate::atomic::write_atomic(&self.working, remote.text.as_bytes())?;
-                } else {
-                    session::save(&self.working, &merged.session)?;
-                }
-                merged.conflicts
+                let (_, text, conflicts) = self.merged_with(checklist, &ours, &remote)?;
+                crate::atomic::write_atomic(&self.working, text.as_bytes())?;
+                conflicts
             }
         };
         self.adopt(remote)?;
         Ok(conflicts)
+    }
+
+    /// `mine` merged with `remote` against the base: the merge, its text (the remote's own
+    /// bytes when the merge adds nothing of ours, so there is nothing to publish) and the fields
+    /// both changed.
+    fn merged_with(
+        &self,
+        checklist: &Checklist,
+        mine: &Session,
+        remote: &Remote,
+    ) -> anyhow::Result<(Session, String, Vec<Conflict>)> {
+        let theirs = session::parse(&self.bucket.location.to_string(), &remote.text, checklist)?;
+        let merged = merge(&self.base_session(checklist)?, mine, &theirs);
+        let text = if merged.session.same_answers(&theirs) {
+            remote.text.clone()
+        } else {
+            toml::to_string(&merged.session).context("serialising the session")?
+        };
+        Ok((merged.session, text, merged.conflicts))
     }
 
     /// Publishes the working copy: written over the version last seen, and when someone else
@@ -175,36 +188,25 @@ impl Shared {
                 }
                 ours = Some(mine);
             }
-            let refused = match self.bucket.put(&text, self.base_etag())? {
-                Put::Written(etag) => {
-                    if out.merges > 0 {
-                        crate::atomic::write_atomic(&self.working, text.as_bytes())?;
-                    }
-                    self.adopt(Remote { etag, text })?;
-                    out.wrote = true;
-                    return Ok(out);
+            if let Put::Written(etag) = self.bucket.put(&text, self.base_etag())? {
+                if out.merges > 0 {
+                    crate::atomic::write_atomic(&self.working, text.as_bytes())?;
                 }
-                Put::Refused => true,
-            };
-            debug_assert!(refused);
+                self.adopt(Remote { etag, text })?;
+                out.wrote = true;
+                return Ok(out);
+            }
             out.merges += 1;
             tracing::debug!(target: "golive", "{}: write {attempt} refused, merging", self.bucket.location);
             let mine = match ours.take() {
                 Some(s) => s,
                 None => session::parse(&file, &text, checklist)?,
             };
-            let base = self.base_session(checklist)?;
             match self.bucket.get()? {
                 Some(remote) => {
-                    let theirs = session::parse(&self.bucket.location.to_string(), &remote.text, checklist)?;
-                    let merged = merge(&base, &mine, &theirs);
-                    out.conflicts.extend(merged.conflicts);
-                    text = if merged.session.same_answers(&theirs) {
-                        remote.text.clone()
-                    } else {
-                        toml::to_string(&merged.session).context("serialising the session")?
-                    };
-                    ours = Some(merged.session);
+                    let (merged, merged_text, conflicts) = self.merged_with(checklist, &mine, &remote)?;
+                    out.conflicts.extend(conflicts);
+                    (text, ours) = (merged_text, Some(merged));
                     self.base = Some(remote);
                 }
                 // Removed meanwhile: ours is written as the first version.

@@ -2,7 +2,7 @@
 //! then over what this person did meanwhile), who is here, and whether ours is shared yet.
 
 use super::{App, Effect, Input, Merge};
-use crate::session::merge::{Conflict, Kept, merge};
+use crate::session::merge::{Conflict, Kept, merge, new_lines};
 use chrono::{DateTime, Utc};
 
 /// What the header and the flash say about the team.
@@ -31,38 +31,21 @@ impl App {
         if disk.is_some() {
             self.save.disk = disk;
         }
-        let landed: Vec<String> = {
-            let mut have: std::collections::HashMap<&crate::session::Change, usize> =
-                std::collections::HashMap::new();
-            for line in &base.history {
-                *have.entry(line).or_default() += 1;
-            }
-            merged
-                .history
-                .iter()
-                .filter(|line| match have.get_mut(line) {
-                    Some(n) if *n > 0 => {
-                        *n -= 1;
-                        false
-                    }
-                    _ => true,
-                })
-                .filter(|line| line.by != self.who)
-                .map(|line| {
-                    let title = line
-                        .item
-                        .as_deref()
-                        .and_then(|id| self.checklist.items.iter().find(|i| i.id == id))
-                        .map_or_else(|| line.item.clone().unwrap_or_default(), |i| i.title.clone());
-                    let change = line.change.strip_prefix("status ").unwrap_or(&line.change);
-                    if title.is_empty() {
-                        format!("{}: {change}", line.by)
-                    } else {
+        let landed: Vec<String> = new_lines(&base.history, &merged.history)
+            .into_iter()
+            .filter(|line| line.by != self.who)
+            .map(|line| {
+                let change = line.change.strip_prefix("status ").unwrap_or(&line.change);
+                match line.item.as_deref() {
+                    Some(id) => {
+                        let title =
+                            self.checklist.index_of(id).map_or(id, |i| &self.checklist.items[i].title);
                         format!("{}: {title}: {change}", line.by)
                     }
-                })
-                .collect()
-        };
+                    None => format!("{}: {change}", line.by),
+                }
+            })
+            .collect();
         let out = merge(&base, &self.session, &merged);
         let unsent = !out.session.same_answers(&merged);
         self.session = out.session;
@@ -103,7 +86,7 @@ impl App {
 impl App {
     /// A place's name for the person: the item's title, else the area or `target` as it is.
     pub fn place_title<'a>(&'a self, c: &'a Conflict) -> &'a str {
-        self.checklist.items.iter().find(|i| i.id == c.place).map_or(c.place.as_str(), |i| i.title.as_str())
+        self.checklist.index_of(&c.place).map_or(c.place.as_str(), |i| self.checklist.items[i].title.as_str())
     }
 
     pub(super) fn review_merge(&mut self) {
@@ -143,7 +126,7 @@ impl App {
                 continue;
             }
             c.apply(&mut self.session, value);
-            let item = self.checklist.items.iter().any(|i| i.id == c.place).then_some(c.place.as_str());
+            let item = self.checklist.index_of(&c.place).map(|_| c.place.as_str());
             self.session.log(by.at, by.who, item, format!("merge: {} {side} kept", c.field));
             changed += 1;
         }

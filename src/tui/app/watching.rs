@@ -66,10 +66,8 @@ impl App {
         let now = Snapshot::of(&self.checklist, &self.session, &results);
         let changes =
             self.watching.before.as_ref().map(|b| now.changes_since(b, &self.checklist)).unwrap_or_default();
-        let counts = now.counts().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-        self.session.sweeps.push(crate::session::SweepLog { at: self.now(), counts, changes: changes.len() });
-        let excess = self.session.sweeps.len().saturating_sub(crate::session::SWEEPS_KEPT);
-        self.session.sweeps.drain(..excess);
+        let at = self.now();
+        self.session.log_sweep(at, now.counts(), changes.len());
         self.watching.before = Some(now);
         let Some(first) = changes.first() else { return vec![Effect::Save] };
         let more = match changes.len() {
