@@ -17,6 +17,3 @@ pub mod sweep;
 pub mod text;
 pub mod tui;
 pub mod watch;
-
-/// Status counts live with the session they count; kept at the root for their many readers.
-pub use session::progress;

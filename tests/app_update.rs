@@ -1009,8 +1009,8 @@ mod probes {
 /// The frame's counts come from one pass over the answers; they must equal counting item by item.
 #[test]
 fn progress_counts_equal_a_tally_per_item() {
-    use golive::progress::{Progress, Tally};
     use golive::session::Status;
+    use golive::session::progress::{Progress, Tally};
     let c = golive::checklist::Checklist::embedded();
     let mut s = golive::session::Session::new(&c, chrono::Utc::now());
     let statuses = [Status::Pass, Status::Fail, Status::Blocked, Status::NotApplicable, Status::Todo];

@@ -36,7 +36,7 @@ pub fn run(on: super::open::OnSession, mouse: bool, watch_every: u64) -> anyhow:
         tui::Ended::Quit => {
             // Where the work went, and where it stands, on the terminal the person returns to.
             if let Ok(Some(s)) = session::load(path, &checklist) {
-                let t = crate::progress::Progress::of(&checklist, &s).total;
+                let t = crate::session::progress::Progress::of(&checklist, &s).total;
                 let decision = crate::gate::of_session(&checklist, &s, Utc::now());
                 crate::text::tell(&format!(
                     "saved {}: done {}/{} ({} fail, {} blocked, {} todo); {}",

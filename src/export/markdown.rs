@@ -3,7 +3,7 @@
 //! note holding `## Heading` or `- [x]` cannot forge structure in the report.
 
 use crate::checklist::{Checklist, Item};
-use crate::progress::Tally;
+use crate::session::progress::Tally;
 use crate::session::{Evidence, EvidenceKind, ItemRecord, Session, SignOff, Status};
 use chrono::{DateTime, SecondsFormat, Utc};
 use std::fmt::Write;

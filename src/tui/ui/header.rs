@@ -1,7 +1,7 @@
 use super::parts::clean;
 use super::theme;
-use crate::progress::Progress;
 use crate::session::Status;
+use crate::session::progress::Progress;
 use crate::tui::app::{App, AwsView};
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -1,6 +1,6 @@
 use super::parts::pane;
 use super::theme;
-use crate::progress::Progress;
+use crate::session::progress::Progress;
 use crate::tui::app::{App, Pane, Row};
 use crate::tui::layout::inner_height;
 use ratatui::Frame;

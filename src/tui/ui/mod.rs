@@ -11,7 +11,7 @@ mod sections;
 pub mod theme;
 
 use super::app::{App, Input, Overlay};
-use crate::progress::Progress;
+use crate::session::progress::Progress;
 use ratatui::Frame;
 
 pub use parts::{clean, fit};

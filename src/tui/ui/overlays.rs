@@ -3,7 +3,7 @@
 use super::parts::clean;
 use super::theme;
 use crate::gate::Verdict;
-use crate::progress::Tally;
+use crate::session::progress::Tally;
 use crate::session::signoff::SignState;
 use crate::tui::app::{App, AwsView, ConfirmKind, FormKind, PromptKind};
 use crate::tui::keymap::{self, KeyScope};

@@ -1,6 +1,6 @@
 use super::parts::{clean, fit, pane};
 use super::theme;
-use crate::progress::Progress;
+use crate::session::progress::Progress;
 use crate::session::signoff::SignState;
 use crate::tui::app::{App, Pane};
 use ratatui::Frame;
